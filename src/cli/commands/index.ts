@@ -1,0 +1,8 @@
+import type { Command } from '../command.js';
+import { importArxivSnapshot, importHfDaily } from './import.js';
+import { migrate } from './migrate.js';
+import { serveCommand } from './serve.js';
+import { stats } from './stats.js';
+
+/** Every CLI command. Features add theirs here. */
+export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, stats];

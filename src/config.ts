@@ -1,0 +1,114 @@
+import path from 'node:path';
+
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export interface Config {
+  readonly database: DatabaseTarget;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  /** Base URL of the arXiv API (Atom); tests point it at a local replay server. */
+  readonly arxivApiUrl: string;
+  /** OAI-PMH endpoint used by `paperboy harvest arxiv` unless --endpoint is given. */
+  readonly oaiEndpoint: string;
+  /** Import the bundled demo papers on the first start of an empty database. */
+  readonly seedDemo: boolean;
+  readonly logLevel: 'silent' | 'info';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function parsePort(env: Env): number {
+  const raw = nonEmpty(env, 'PORT');
+  if (raw === undefined) return 3000;
+  if (!/^\d+$/.test(raw)) throw new ConfigError('PORT', `must be an integer between 0 and 65535 (got "${raw}")`);
+  const port = Number(raw);
+  if (port > 65535) throw new ConfigError('PORT', `must be an integer between 0 and 65535 (got "${raw}")`);
+  return port;
+}
+
+function parseHttpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must use http or https (got "${url.protocol}")`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseDatabase(env: Env, dataDir: string): DatabaseTarget {
+  const raw = nonEmpty(env, 'DATABASE_URL');
+  if (raw === undefined) return { kind: 'sqlite', path: path.join(dataDir, 'paperboy.db') };
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file === '') throw new ConfigError('DATABASE_URL', 'has an empty SQLite path (use sqlite:path/to/file.db)');
+    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(file) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url: raw };
+  }
+  throw new ConfigError('DATABASE_URL', 'must start with sqlite: or postgres:// (or be unset for the default SQLite file)');
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
+}
+
+/** Reads and validates the environment once; the result is frozen. */
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = path.resolve(nonEmpty(env, 'PAPERBOY_DATA_DIR') ?? './data');
+  const port = parsePort(env);
+  const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
+  if (!/^[\w.:[\]-]+$/.test(host)) throw new ConfigError('HOST', `is not a valid host name or address (got "${host}")`);
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const publicUrlRaw = nonEmpty(env, 'PUBLIC_URL');
+  const publicUrl = publicUrlRaw ? parseHttpUrl('PUBLIC_URL', publicUrlRaw) : `http://${urlHost}:${port}`;
+  const arxivApiRaw = nonEmpty(env, 'PAPERBOY_ARXIV_API_URL');
+  const oaiRaw = nonEmpty(env, 'PAPERBOY_OAI_ENDPOINT');
+  const logLevelRaw = nonEmpty(env, 'PAPERBOY_LOG') ?? 'info';
+  if (logLevelRaw !== 'info' && logLevelRaw !== 'silent') {
+    throw new ConfigError('PAPERBOY_LOG', `must be "info" or "silent" (got "${logLevelRaw}")`);
+  }
+  return Object.freeze({
+    database: Object.freeze(parseDatabase(env, dataDir)),
+    port,
+    host,
+    dataDir,
+    publicUrl,
+    arxivApiUrl: arxivApiRaw ? parseHttpUrl('PAPERBOY_ARXIV_API_URL', arxivApiRaw) : 'https://export.arxiv.org/api/query',
+    oaiEndpoint: oaiRaw ? parseHttpUrl('PAPERBOY_OAI_ENDPOINT', oaiRaw) : 'https://oaipmh.arxiv.org/oai',
+    seedDemo: parseBoolean(env, 'PAPERBOY_DEMO', true),
+    logLevel: logLevelRaw,
+  });
+}

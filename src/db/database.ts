@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseTarget } from '../config.js';
+import type { DB } from './schema.js';
+
+/**
+ * What a storage engine can do. Code that must differ between engines asks for a capability
+ * instead of testing the dialect name.
+ */
+export interface StoreCapabilities {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Full-text engine available to the lexical index. */
+  readonly fullText: 'fts5' | 'tsvector';
+  /** `SELECT ... FOR UPDATE SKIP LOCKED` for work queues shared by several processes. */
+  readonly skipLocked: boolean;
+  /** Upper bound on bound parameters in one statement; batch sizes derive from it. */
+  readonly maxParameters: number;
+  /** Column type for an auto-incrementing integer primary key. */
+  readonly autoIncrementType: 'integer' | 'serial';
+  /** Column type for raw bytes (vectors). */
+  readonly blobType: 'blob' | 'bytea';
+}
+
+export interface Store {
+  readonly db: Kysely<DB>;
+  readonly capabilities: StoreCapabilities;
+  /** Human-readable location without credentials. */
+  readonly description: string;
+  /** Bytes used by the database, where the engine can tell. */
+  sizeBytes(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
+  dialect: 'sqlite',
+  fullText: 'fts5',
+  skipLocked: false,
+  maxParameters: 32_000,
+  autoIncrementType: 'integer',
+  blobType: 'blob',
+});
+
+const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
+  dialect: 'postgres',
+  fullText: 'tsvector',
+  skipLocked: true,
+  maxParameters: 65_000,
+  autoIncrementType: 'serial',
+  blobType: 'bytea',
+});
+
+export function openSqlite(file: string): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    capabilities: SQLITE_CAPABILITIES,
+    description: `sqlite:${file}`,
+    sizeBytes: () => {
+      if (file === ':memory:') return Promise.resolve(0);
+      let total = 0;
+      for (const suffix of ['', '-wal', '-shm']) {
+        try {
+          total += fs.statSync(file + suffix).size;
+        } catch {
+          // the WAL and shared-memory files exist only while the database is open for writing
+        }
+      }
+      return Promise.resolve(total);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+// COUNT(*) and BIGINT come back as strings by default; every count here fits a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+export function openPostgres(url: string, poolSize = 10): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const safe = new URL(url);
+  safe.password = safe.password ? '***' : '';
+  return {
+    db,
+    capabilities: POSTGRES_CAPABILITIES,
+    description: safe.toString(),
+    sizeBytes: async () => {
+      const result = await pool.query<{ size: number }>('SELECT pg_database_size(current_database()) AS size');
+      return Number(result.rows[0]?.size ?? 0);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export function openStore(target: DatabaseTarget): Store {
+  return target.kind === 'sqlite' ? openSqlite(target.path) : openPostgres(target.url);
+}

@@ -1,0 +1,29 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Store } from './database.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface MigrationReport {
+  readonly applied: string[];
+}
+
+/** Applies every pending migration; safe to run concurrently from several processes (Kysely takes a lock). */
+export async function migrateToLatest(store: Store): Promise<MigrationReport> {
+  const migrations: Record<string, Migration> = {};
+  for (const migration of MIGRATIONS) {
+    migrations[migration.name] = { up: (db: Kysely<unknown>) => migration.up(db, store.capabilities) };
+  }
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, { cause: result.error });
+  }
+  return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+import type { StoreCapabilities } from '../database.js';
+import * as foundation from './001-foundation.js';
+
+export interface VersionedMigration {
+  readonly name: string;
+  up(db: Kysely<unknown>, caps: StoreCapabilities): Promise<void>;
+}
+
+/**
+ * Every migration, in order. Names are permanent: they are recorded in the database.
+ * Features append here; never edit or reorder a migration that has shipped.
+ */
+export const MIGRATIONS: readonly VersionedMigration[] = [{ name: '001-foundation', up: foundation.up }];

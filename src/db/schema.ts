@@ -1,0 +1,16 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { FeedEntriesTable } from '../feed/feed.table.js';
+import type { CodeReposTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
+import type { JobStateTable } from './jobs.table.js';
+
+/** Every table the application knows, one entry per `*.table.ts`. Features add theirs here. */
+export interface DB {
+  papers: PapersTable;
+  code_repos: CodeReposTable;
+  repo_star_counts: RepoStarCountsTable;
+  feed_entries: FeedEntriesTable;
+  job_state: JobStateTable;
+}
+
+/** Repository functions take either the database or an open transaction. */
+export type Queryable = Kysely<DB> | Transaction<DB>;

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { PaperRecord } from '../papers/paper.js';
+import { parseArxivId } from '../papers/arxiv-id.js';
+import { openLineFile } from './line-reader.js';
+import { MalformedRecord, type SourceItem, type SourceUnit } from './source.js';
+import { cleanText, optionalText, splitAuthorList, toIsoTimestamp } from './text.js';
+
+interface SnapshotVersion {
+  version?: unknown;
+  created?: unknown;
+}
+
+function authorsOf(record: Record<string, unknown>): string[] {
+  const parsed = record.authors_parsed;
+  if (Array.isArray(parsed) && parsed.length > 0) {
+    const names = parsed
+      .filter((entry): entry is unknown[] => Array.isArray(entry))
+      .map((entry) => {
+        const [last, first, suffix] = entry.map((part) => (typeof part === 'string' ? cleanText(part) : ''));
+        return [first, last, suffix].filter((part) => part).join(' ');
+      })
+      .filter((name) => name !== '');
+    if (names.length > 0) return names;
+  }
+  return typeof record.authors === 'string' ? splitAuthorList(record.authors) : [];
+}
+
+/** Maps one line of the arXiv bulk metadata snapshot to a paper; throws MalformedRecord with the reason. */
+export function parseSnapshotRecord(line: string): PaperRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new MalformedRecord('not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedRecord('not a JSON object');
+  const record = value as Record<string, unknown>;
+  if (typeof record.id !== 'string') throw new MalformedRecord('missing id');
+  const arxivId = parseArxivId(record.id);
+  if (!arxivId) throw new MalformedRecord(`invalid arXiv id "${record.id.slice(0, 40)}"`);
+  const title = optionalText(record.title);
+  if (!title) throw new MalformedRecord(`${arxivId.id}: missing title`);
+  if (typeof record.abstract !== 'string') throw new MalformedRecord(`${arxivId.id}: missing abstract`);
+  const authors = authorsOf(record);
+  if (authors.length === 0) throw new MalformedRecord(`${arxivId.id}: no authors`);
+
+  const versions = Array.isArray(record.versions) ? (record.versions as SnapshotVersion[]) : [];
+  const versionDates = versions.map((v) => toIsoTimestamp(v?.created)).filter((d): d is string => d !== null);
+  const announced = toIsoTimestamp(record.update_date);
+  const categories = typeof record.categories === 'string' ? record.categories.split(/\s+/).filter(Boolean) : [];
+
+  return {
+    id: arxivId.id,
+    version: versions.length > 0 ? versions.length : arxivId.version,
+    title,
+    abstract: cleanText(record.abstract),
+    authors,
+    categories,
+    publishedAt: versionDates[0] ?? announced,
+    updatedAt: versionDates[versionDates.length - 1] ?? announced,
+    comments: optionalText(record.comments),
+    journalRef: optionalText(record['journal-ref']),
+    doi: optionalText(record.doi),
+    license: optionalText(record.license),
+    source: 'arxiv-snapshot',
+  };
+}
+
+export function snapshotFileUnit(file: string): SourceUnit {
+  const reader = openLineFile(file);
+  const label = path.basename(file);
+  return {
+    key: `arxiv-snapshot:${path.resolve(file)}:${reader.totalBytes}`,
+    label,
+    totalBytes: reader.totalBytes,
+    bytesRead: reader.bytesRead,
+    async *items(): AsyncIterable<SourceItem> {
+      let position = 0;
+      for await (const line of reader.lines()) {
+        if (line.trim() === '') continue;
+        position += 1;
+        try {
+          yield { kind: 'paper', paper: parseSnapshotRecord(line), position };
+        } catch (error) {
+          if (!(error instanceof MalformedRecord)) throw error;
+          yield { kind: 'skip', reason: error.message, where: `${label}:${position}`, position };
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { FeedRecord, PaperRecord } from '../papers/paper.js';
+import { parseArxivId } from '../papers/arxiv-id.js';
+import { MalformedRecord, type SourceItem, type SourceUnit } from './source.js';
+import { cleanText, optionalText, toIsoTimestamp } from './text.js';
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown): Json | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null;
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
+}
+
+function githubUrl(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString().replace(/\/+$/, '') : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Maps one entry of the Hugging Face `/api/daily_papers` response. The feed day is `paper.submittedOnDailyAt`
+ * where present, otherwise the entry's own `publishedAt` (when it was put on the feed).
+ */
+export function parseDailyPaperEntry(entry: unknown): { paper: PaperRecord; feed: FeedRecord } {
+  const outer = asObject(entry);
+  if (!outer) throw new MalformedRecord('entry is not an object');
+  const inner = asObject(outer.paper);
+  if (!inner) throw new MalformedRecord('entry has no paper object');
+  if (typeof inner.id !== 'string') throw new MalformedRecord('paper has no id');
+  const arxivId = parseArxivId(inner.id);
+  if (!arxivId) throw new MalformedRecord(`invalid arXiv id "${inner.id.slice(0, 40)}"`);
+  const title = optionalText(inner.title) ?? optionalText(outer.title);
+  if (!title) throw new MalformedRecord(`${arxivId.id}: missing title`);
+  const summary = typeof inner.summary === 'string' ? inner.summary : typeof outer.summary === 'string' ? outer.summary : null;
+  if (summary === null) throw new MalformedRecord(`${arxivId.id}: missing summary`);
+  const authors = (Array.isArray(inner.authors) ? inner.authors : [])
+    .map((author) => optionalText(asObject(author)?.name))
+    .filter((name): name is string => name !== null);
+
+  const featuredAt = toIsoTimestamp(inner.submittedOnDailyAt) ?? toIsoTimestamp(outer.publishedAt);
+  if (!featuredAt) throw new MalformedRecord(`${arxivId.id}: no feed date (submittedOnDailyAt or publishedAt)`);
+  const day = featuredAt.slice(0, 10);
+  const organization = asObject(inner.organization);
+  const repoUrl = githubUrl(inner.githubRepo);
+  const stars = typeof inner.githubStars === 'number' && inner.githubStars >= 0 ? Math.floor(inner.githubStars) : null;
+
+  return {
+    paper: {
+      id: arxivId.id,
+      version: arxivId.version,
+      title,
+      abstract: cleanText(summary),
+      authors,
+      publishedAt: toIsoTimestamp(inner.publishedAt),
+      projectPage: githubUrl(inner.projectPage),
+      organization: optionalText(organization?.fullname) ?? optionalText(organization?.name),
+      codeRepo: repoUrl ? { url: repoUrl, stars, countedAt: `${day}T00:00:00.000Z` } : null,
+      source: 'hf-daily',
+    },
+    feed: { day, paperId: arxivId.id, upvotes: count(inner.upvotes), comments: count(outer.numComments), source: 'hf-daily' },
+  };
+}
+
+/** Files to import: the given files, and every `.json`/`.json.gz` inside given directories, in name order. */
+export function listDailyFiles(inputs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const stat = fs.statSync(input);
+    if (stat.isDirectory()) {
+      const names = fs
+        .readdirSync(input)
+        .filter((name) => name.endsWith('.json') || name.endsWith('.json.gz'))
+        .sort();
+      files.push(...names.map((name) => path.join(input, name)));
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+/** One daily-papers file (a JSON array of entries, at most a few hundred kilobytes). */
+export function dailyFileUnit(file: string): SourceUnit {
+  const size = fs.statSync(file).size;
+  const label = path.basename(file);
+  let consumed = 0;
+  return {
+    key: `hf-daily:${path.resolve(file)}:${size}`,
+    label,
+    totalBytes: size,
+    bytesRead: () => consumed,
+    async *items(): AsyncIterable<SourceItem> {
+      let raw = await fs.promises.readFile(file);
+      if (file.endsWith('.gz')) raw = zlib.gunzipSync(raw);
+      let entries: unknown;
+      try {
+        entries = JSON.parse(raw.toString('utf8'));
+      } catch {
+        consumed = size;
+        yield { kind: 'skip', reason: 'file is not valid JSON', where: label, position: 1 };
+        return;
+      }
+      if (!Array.isArray(entries)) {
+        consumed = size;
+        yield { kind: 'skip', reason: 'file is not a JSON array of daily papers', where: label, position: 1 };
+        return;
+      }
+      for (let index = 0; index < entries.length; index++) {
+        consumed = Math.round((size * (index + 1)) / entries.length);
+        const position = index + 1;
+        try {
+          const { paper, feed } = parseDailyPaperEntry(entries[index]);
+          yield { kind: 'paper', paper, feed, position };
+        } catch (error) {
+          if (!(error instanceof MalformedRecord)) throw error;
+          yield { kind: 'skip', reason: error.message, where: `${label}[${index}]`, position };
+        }
+      }
+    },
+  };
+}

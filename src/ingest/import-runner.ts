@@ -1,0 +1,141 @@
+import type { Store } from '../db/database.js';
+import { deleteJobState, getJobState, setJobState } from '../db/job-state.repository.js';
+import { upsertFeedEntries } from '../feed/feed.repository.js';
+import type { FeedRecord, PaperRecord } from '../papers/paper.js';
+import { paperBatchSize, upsertPapers } from '../papers/papers.repository.js';
+import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
+import type { SourceUnit } from './source.js';
+
+export interface SkippedRecord {
+  readonly where: string;
+  readonly reason: string;
+}
+
+export interface ImportSummary {
+  read: number;
+  inserted: number;
+  updated: number;
+  skipped: number;
+  /** Records passed over because a previous, interrupted run had already committed them. */
+  resumed: number;
+  feedEntries: number;
+  /** The first skipped records with their reasons (all of them are counted in `skipped`). */
+  skippedExamples: SkippedRecord[];
+  skipReasons: Record<string, number>;
+  seconds: number;
+}
+
+export interface ImportOptions {
+  readonly dryRun?: boolean;
+  readonly progress?: ProgressSink;
+  readonly now?: () => Date;
+  /** Called after each committed batch with the ids written, e.g. to index them for search. */
+  readonly onPapersWritten?: (ids: readonly string[]) => Promise<void>;
+  /** Stop after this many records (used to simulate interruptions in tests and for sampling). */
+  readonly limit?: number;
+}
+
+const MAX_SKIP_EXAMPLES = 20;
+
+function reasonKind(reason: string): string {
+  return reason.replace(/^[^:]*: /, '').replace(/"[^"]*"/g, '"…"');
+}
+
+/**
+ * Imports units one batch at a time. Each batch is written in one transaction together with the unit's
+ * checkpoint, so an interrupted import resumes after the last committed record and never duplicates one.
+ */
+export async function runImport(store: Store, units: readonly SourceUnit[], options: ImportOptions = {}): Promise<ImportSummary> {
+  const progress = options.progress ?? silentProgress;
+  const now = options.now ?? (() => new Date());
+  const meter = new ProgressMeter(progress);
+  const batchSize = paperBatchSize(store.capabilities.maxParameters);
+  const summary: ImportSummary = {
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    skipped: 0,
+    resumed: 0,
+    feedEntries: 0,
+    skippedExamples: [],
+    skipReasons: {},
+    seconds: 0,
+  };
+  const totalBytes = units.every((u) => u.totalBytes !== null) ? units.reduce((sum, u) => sum + (u.totalBytes ?? 0), 0) : null;
+  let bytesBefore = 0;
+  let processed = 0;
+
+  for (const unit of units) {
+    const checkpointKey = `import:${unit.key}`;
+    const checkpoint = options.dryRun ? null : await getJobState(store.db, checkpointKey);
+    const resumeAfter = checkpoint ? Number(checkpoint) : 0;
+    if (resumeAfter > 0) progress.line(`${unit.label}: resuming after record ${resumeAfter}`);
+
+    let papers: PaperRecord[] = [];
+    let feed: FeedRecord[] = [];
+    let lastPosition = 0;
+
+    const flush = async () => {
+      if (papers.length === 0 && lastPosition <= resumeAfter) return;
+      const batchPapers = papers;
+      const batchFeed = feed;
+      papers = [];
+      feed = [];
+      if (options.dryRun) return;
+      const stamp = now().toISOString();
+      const counts = await store.db.transaction().execute(async (trx) => {
+        const result = await upsertPapers(trx, batchPapers, stamp);
+        await upsertFeedEntries(trx, batchFeed, stamp);
+        await setJobState(trx, checkpointKey, String(lastPosition), stamp);
+        return result;
+      });
+      summary.inserted += counts.inserted;
+      summary.updated += counts.updated;
+      summary.feedEntries += batchFeed.length;
+      if (options.onPapersWritten && batchPapers.length > 0) await options.onPapersWritten(batchPapers.map((p) => p.id));
+    };
+
+    for await (const item of unit.items()) {
+      if (options.limit !== undefined && processed >= options.limit) break;
+      lastPosition = item.position;
+      if (item.position <= resumeAfter) {
+        summary.resumed += 1;
+        continue;
+      }
+      processed += 1;
+      summary.read += 1;
+      if (item.kind === 'skip') {
+        summary.skipped += 1;
+        const kind = reasonKind(item.reason);
+        summary.skipReasons[kind] = (summary.skipReasons[kind] ?? 0) + 1;
+        if (summary.skippedExamples.length < MAX_SKIP_EXAMPLES) {
+          summary.skippedExamples.push({ where: item.where, reason: item.reason });
+        }
+      } else {
+        papers.push(item.paper);
+        if (item.feed) feed.push(item.feed);
+        if (papers.length >= batchSize) await flush();
+      }
+      meter.update(unit.label, summary.read, bytesBefore + unit.bytesRead(), totalBytes);
+    }
+    await flush();
+    const interrupted = options.limit !== undefined && processed >= options.limit;
+    if (!options.dryRun && !interrupted) await deleteJobState(store.db, checkpointKey);
+    bytesBefore += unit.totalBytes ?? 0;
+    if (interrupted) break;
+  }
+  summary.seconds = meter.elapsedSeconds();
+  return summary;
+}
+
+export function formatSummary(summary: ImportSummary, dryRun = false): string {
+  const lines = [
+    `${dryRun ? 'Dry run: ' : ''}read ${summary.read}, inserted ${summary.inserted}, updated ${summary.updated}, skipped ${summary.skipped}` +
+      (summary.resumed > 0 ? `, already imported by an interrupted run ${summary.resumed}` : '') +
+      ` (${summary.seconds.toFixed(1)}s, ${Math.round(summary.read / Math.max(summary.seconds, 1e-9))} records/s)`,
+  ];
+  if (summary.feedEntries > 0) lines.push(`feed entries written: ${summary.feedEntries}`);
+  for (const [reason, n] of Object.entries(summary.skipReasons)) lines.push(`  skipped ${n} × ${reason}`);
+  for (const example of summary.skippedExamples.slice(0, 5)) lines.push(`  e.g. ${example.where}: ${example.reason}`);
+  return lines.join('\n');
+}

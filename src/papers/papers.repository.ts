@@ -1,0 +1,199 @@
+import { sql, type Selectable } from 'kysely';
+import type { Queryable } from '../db/schema.js';
+import type { CodeReposTable, PapersTable } from './papers.table.js';
+import type { Paper, PaperRecord } from './paper.js';
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+}
+
+const PAPER_COLUMNS = 20;
+
+/** Rows per statement, bounded by the engine's parameter limit. */
+export function paperBatchSize(maxParameters: number): number {
+  return Math.max(1, Math.min(500, Math.floor(maxParameters / PAPER_COLUMNS)));
+}
+
+/** Later records for the same id win, but never erase a field with an absent value. */
+function mergeDuplicates(records: readonly PaperRecord[]): PaperRecord[] {
+  const byId = new Map<string, PaperRecord>();
+  for (const record of records) {
+    const previous = byId.get(record.id);
+    if (!previous) {
+      byId.set(record.id, record);
+      continue;
+    }
+    const merged: Record<string, unknown> = { ...previous };
+    for (const [key, value] of Object.entries(record)) {
+      if (value !== undefined && value !== null) merged[key] = value;
+    }
+    byId.set(record.id, merged as unknown as PaperRecord);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Inserts or updates papers by arXiv id in one statement per batch. A record with an older version than
+ * the stored one does not overwrite it; fields a source does not know are kept.
+ */
+export async function upsertPapers(db: Queryable, records: readonly PaperRecord[], now: string): Promise<UpsertCounts> {
+  const unique = mergeDuplicates(records);
+  if (unique.length === 0) return { inserted: 0, updated: 0 };
+  const existing = await db
+    .selectFrom('papers')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      unique.map((r) => r.id),
+    )
+    .execute();
+  const existingIds = new Set(existing.map((row) => row.id));
+
+  await db
+    .insertInto('papers')
+    .values(
+      unique.map((r) => ({
+        id: r.id,
+        version: r.version,
+        title: r.title,
+        abstract: r.abstract,
+        authors: JSON.stringify(r.authors),
+        categories: JSON.stringify(r.categories ?? []),
+        primary_category: r.categories?.[0] ?? null,
+        published_at: r.publishedAt ?? null,
+        updated_at: r.updatedAt ?? null,
+        comments: r.comments ?? null,
+        journal_ref: r.journalRef ?? null,
+        doi: r.doi ?? null,
+        license: r.license ?? null,
+        project_page: r.projectPage ?? null,
+        organization: r.organization ?? null,
+        source: r.source,
+        ingested_at: now,
+        modified_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({
+          version: sql`coalesce(excluded.version, papers.version)`,
+          title: sql`excluded.title`,
+          abstract: sql`excluded.abstract`,
+          authors: sql`CASE WHEN excluded.authors = '[]' THEN papers.authors ELSE excluded.authors END`,
+          categories: sql`CASE WHEN excluded.categories = '[]' THEN papers.categories ELSE excluded.categories END`,
+          primary_category: sql`coalesce(excluded.primary_category, papers.primary_category)`,
+          published_at: sql`coalesce(excluded.published_at, papers.published_at)`,
+          updated_at: sql`coalesce(excluded.updated_at, papers.updated_at)`,
+          comments: sql`coalesce(excluded.comments, papers.comments)`,
+          journal_ref: sql`coalesce(excluded.journal_ref, papers.journal_ref)`,
+          doi: sql`coalesce(excluded.doi, papers.doi)`,
+          license: sql`coalesce(excluded.license, papers.license)`,
+          project_page: sql`coalesce(excluded.project_page, papers.project_page)`,
+          organization: sql`coalesce(excluded.organization, papers.organization)`,
+          source: sql`excluded.source`,
+          modified_at: sql`excluded.modified_at`,
+        })
+        .where(sql<boolean>`excluded.version IS NULL OR papers.version IS NULL OR excluded.version >= papers.version`),
+    )
+    .execute();
+
+  const repos = unique.filter((r) => r.codeRepo);
+  if (repos.length > 0) {
+    await db
+      .insertInto('code_repos')
+      .values(
+        repos.map((r) => ({
+          paper_id: r.id,
+          url: r.codeRepo!.url,
+          stars: r.codeRepo!.stars,
+          stars_counted_at: r.codeRepo!.countedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column('paper_id')
+          .doUpdateSet({
+            url: sql`excluded.url`,
+            stars: sql`coalesce(excluded.stars, code_repos.stars)`,
+            stars_counted_at: sql`excluded.stars_counted_at`,
+          })
+          .where(sql<boolean>`code_repos.stars_counted_at IS NULL OR excluded.stars_counted_at >= code_repos.stars_counted_at`),
+      )
+      .execute();
+    const counts = repos.filter((r) => r.codeRepo!.stars !== null);
+    if (counts.length > 0) {
+      await db
+        .insertInto('repo_star_counts')
+        .values(counts.map((r) => ({ paper_id: r.id, counted_at: r.codeRepo!.countedAt, stars: r.codeRepo!.stars! })))
+        .onConflict((oc) => oc.columns(['paper_id', 'counted_at']).doUpdateSet({ stars: sql`excluded.stars` }))
+        .execute();
+    }
+  }
+
+  const inserted = unique.filter((r) => !existingIds.has(r.id)).length;
+  return { inserted, updated: unique.length - inserted };
+}
+
+type PaperRow = Selectable<PapersTable> & {
+  repo_url: Selectable<CodeReposTable>['url'] | null;
+  repo_stars: number | null;
+  repo_stars_counted_at: string | null;
+};
+
+/** The paper columns plus its code repository, for queries that render papers. */
+export function selectPaperWithRepo(db: Queryable) {
+  return db
+    .selectFrom('papers')
+    .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
+    .selectAll('papers')
+    .select([
+      'code_repos.url as repo_url',
+      'code_repos.stars as repo_stars',
+      'code_repos.stars_counted_at as repo_stars_counted_at',
+    ]);
+}
+
+export function toPaper(row: PaperRow): Paper {
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as string[],
+    categories: JSON.parse(row.categories) as string[],
+    primaryCategory: row.primary_category,
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
+    comments: row.comments,
+    journalRef: row.journal_ref,
+    doi: row.doi,
+    license: row.license,
+    projectPage: row.project_page,
+    organization: row.organization,
+    codeRepo: row.repo_url
+      ? { url: row.repo_url, stars: row.repo_stars, starsCountedAt: row.repo_stars_counted_at }
+      : null,
+    hidden: Boolean(row.hidden),
+  };
+}
+
+export async function findPaper(db: Queryable, id: string): Promise<Paper | null> {
+  const row = await selectPaperWithRepo(db).where('papers.id', '=', id).executeTakeFirst();
+  return row ? toPaper(row) : null;
+}
+
+export async function countPapers(db: Queryable): Promise<number> {
+  const row = await db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function publishedRange(db: Queryable): Promise<{ first: string | null; last: string | null }> {
+  const row = await db
+    .selectFrom('papers')
+    .select((eb) => [eb.fn.min('published_at').as('first'), eb.fn.max('published_at').as('last')])
+    .executeTakeFirstOrThrow();
+  return { first: (row.first as string | null) ?? null, last: (row.last as string | null) ?? null };
+}

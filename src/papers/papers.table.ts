@@ -1,0 +1,42 @@
+import type { Generated } from 'kysely';
+
+/** A paper, keyed by its arXiv id without the version suffix. Dates are ISO-8601 strings. */
+export interface PapersTable {
+  id: string;
+  /** Latest known arXiv version number (the `N` of `vN`), null when the source did not say. */
+  version: number | null;
+  title: string;
+  abstract: string;
+  /** JSON array of author names, in order. */
+  authors: string;
+  /** JSON array of category codes; the first one is the primary category. */
+  categories: string;
+  primary_category: string | null;
+  published_at: string | null;
+  updated_at: string | null;
+  comments: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  license: string | null;
+  project_page: string | null;
+  organization: string | null;
+  /** Where the paper was last written from: arxiv-snapshot, hf-daily, oai-pmh, arxiv-api. */
+  source: string;
+  hidden: Generated<number>;
+  ingested_at: string;
+  modified_at: string;
+}
+
+export interface CodeReposTable {
+  paper_id: string;
+  url: string;
+  stars: number | null;
+  stars_counted_at: string | null;
+}
+
+/** Star counts over time, so trending can use recent growth rather than totals. */
+export interface RepoStarCountsTable {
+  paper_id: string;
+  counted_at: string;
+  stars: number;
+}

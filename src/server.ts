@@ -1,0 +1,41 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from './config.js';
+import type { Store } from './db/database.js';
+import { seedDemoIfEmpty } from './demo/seed.js';
+import { formatSummary } from './ingest/import-runner.js';
+import { stderrProgress } from './ingest/progress.js';
+import { jsonLogger, silentLogger, type Logger } from './logger.js';
+import { openMigratedStore } from './runtime.js';
+import { createApp } from './web/app.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/** Opens the database, seeds demo data into an empty one, and listens. */
+export async function startServer(config: Config, logger: Logger = config.logLevel === 'silent' ? silentLogger : jsonLogger()): Promise<RunningServer> {
+  const store = await openMigratedStore(config);
+  if (config.seedDemo) {
+    const summary = await seedDemoIfEmpty(store, { progress: stderrProgress });
+    if (summary) logger.info('imported demo papers', { summary: formatSummary(summary) });
+  }
+  const app = createApp(config, { store, logger, now: () => new Date() });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info('listening', { url, publicUrl: config.publicUrl, database: store.description });
+  return {
+    url,
+    store,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

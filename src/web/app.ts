@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Config } from '../config.js';
+import type { Store } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { feedRoutes } from './routes/feed.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { staticRoutes } from './routes/static.routes.js';
+import { errorPage } from './views/error-page.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly logger: Logger;
+  /** The clock, injectable so tests can fix "today". */
+  readonly now: () => Date;
+}
+
+export interface AppEnv {
+  Variables: { deps: AppDeps; config: Config };
+}
+
+function wantsJson(path: string, accept: string | undefined): boolean {
+  return path.startsWith('/api/') || (accept?.includes('application/json') ?? false);
+}
+
+/** Builds the HTTP application. Tests drive it in-process with `app.request()`. */
+export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set('deps', deps);
+    c.set('config', config);
+    await next();
+    deps.logger.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  app.route('/', healthRoutes);
+  app.route('/', staticRoutes());
+  app.route('/', feedRoutes);
+
+  app.notFound((c) => {
+    if (wantsJson(c.req.path, c.req.header('accept'))) {
+      return c.json({ error: { code: 'not_found', message: 'No such resource.' } }, 404);
+    }
+    return c.html(errorPage(404, 'Page not found', 'There is nothing at this address.'), 404);
+  });
+
+  app.onError((error, c) => {
+    const status = error instanceof HTTPException ? error.status : 500;
+    const message = status === 500 ? 'Something went wrong on our side.' : error.message;
+    if (status >= 500) deps.logger.error('unhandled error', { path: c.req.path, error: String(error), stack: error.stack });
+    if (wantsJson(c.req.path, c.req.header('accept'))) {
+      return c.json({ error: { code: status === 500 ? 'internal' : 'bad_request', message } }, status);
+    }
+    return c.html(errorPage(status, status === 500 ? 'Server error' : 'Request error', message), status);
+  });
+
+  return app;
+}
