@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import { openStore, type Store } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import type { Logger } from './logger.js';
+import type { AppDeps } from './web/app.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -12,4 +14,16 @@ export async function openMigratedStore(config: Config): Promise<Store> {
     throw error;
   }
   return store;
+}
+
+export interface DepsOverrides {
+  readonly now?: () => Date;
+}
+
+/**
+ * Builds every service the app and the jobs need, from the config and an open store. The server, the CLI and
+ * the tests all go through here, so they run the same wiring.
+ */
+export async function buildDeps(config: Config, store: Store, logger: Logger, overrides: DepsOverrides = {}): Promise<AppDeps> {
+  return { store, logger, now: overrides.now ?? (() => new Date()) };
 }

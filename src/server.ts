@@ -5,7 +5,7 @@ import { seedDemoIfEmpty } from './demo/seed.js';
 import { formatSummary } from './ingest/import-runner.js';
 import { stderrProgress } from './ingest/progress.js';
 import { jsonLogger, silentLogger, type Logger } from './logger.js';
-import { openMigratedStore } from './runtime.js';
+import { buildDeps, openMigratedStore } from './runtime.js';
 import { createApp } from './web/app.js';
 
 export interface RunningServer {
@@ -21,7 +21,8 @@ export async function startServer(config: Config, logger: Logger = config.logLev
     const summary = await seedDemoIfEmpty(store, { progress: stderrProgress });
     if (summary) logger.info('imported demo papers', { summary: formatSummary(summary) });
   }
-  const app = createApp(config, { store, logger, now: () => new Date() });
+  const deps = await buildDeps(config, store, logger);
+  const app = createApp(config, deps);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
