@@ -3,11 +3,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+const entry = new URL('../dist/src/cli/run.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('Paperboy is not built yet: run `npm run build` in its directory.\n');
   process.exit(1);
 }
-const { runCli } = await import(entry.href);
-const io = { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) };
-process.exitCode = await runCli(process.argv.slice(2), io);
+await import(entry.href);

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import { snapshotFileUnit } from '../../ingest/arxiv-snapshot.js';
 import { dailyFileUnit, listDailyFiles } from '../../ingest/hf-daily.js';
 import { formatSummary, runImport, type ImportSummary } from '../../ingest/import-runner.js';
-import { stderrProgress } from '../../ingest/progress.js';
 import type { SourceUnit } from '../../ingest/source.js';
 import { openMigratedStore } from '../../runtime.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command, type CommandContext } from '../command.js';
@@ -14,7 +13,7 @@ function exitCodeFor(summary: ImportSummary): number {
 async function importUnits(ctx: CommandContext, units: SourceUnit[], dryRun: boolean, json: boolean): Promise<number> {
   const store = await openMigratedStore(ctx.config);
   try {
-    const summary = await runImport(store, units, { dryRun, progress: stderrProgress });
+    const summary = await runImport(store, units, { dryRun, progress: { line: ctx.io.err } });
     ctx.io.out(json ? JSON.stringify(summary) : formatSummary(summary, dryRun));
     return exitCodeFor(summary);
   } finally {
