@@ -17,6 +17,13 @@ export interface Config {
   /** Import the bundled demo papers on the first start of an empty database. */
   readonly seedDemo: boolean;
   readonly logLevel: 'silent' | 'info';
+  /** PAPERBOY_SECRET; when unset a key is generated in the data dir on first start (see security/secret.ts). */
+  readonly secret: string | undefined;
+  /** SMTP server for outgoing mail; when unset mail is written as .eml files under <dataDir>/mail. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
+  readonly trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +92,36 @@ function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
+function parseSecret(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'PAPERBOY_SECRET');
+  if (raw !== undefined && raw.length < 32) throw new ConfigError('PAPERBOY_SECRET', 'must be at least 32 characters long');
+  return raw;
+}
+
+function parseSmtpUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'SMTP_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'must be a URL like smtp://user:password@host:587 or smtps://host:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new ConfigError('SMTP_URL', `must use smtp: or smtps: (got "${url.protocol}")`);
+  }
+  return raw;
+}
+
+function parseMailFrom(env: Env, publicUrl: string): string {
+  const raw = nonEmpty(env, 'MAIL_FROM');
+  if (raw === undefined) return `Paperboy <paperboy@${new URL(publicUrl).hostname}>`;
+  if (!/^[^\s@<>]+@[^\s@<>]+$|<[^\s@<>]+@[^\s@<>]+>$/.test(raw)) {
+    throw new ConfigError('MAIL_FROM', `must be an address like "Paperboy <news@example.org>" (got "${raw}")`);
+  }
+  return raw;
+}
+
 /** Reads and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(nonEmpty(env, 'PAPERBOY_DATA_DIR') ?? './data');
@@ -110,5 +147,9 @@ export function loadConfig(env: Env = process.env): Config {
     oaiEndpoint: oaiRaw ? parseHttpUrl('PAPERBOY_OAI_ENDPOINT', oaiRaw) : 'https://oaipmh.arxiv.org/oai',
     seedDemo: parseBoolean(env, 'PAPERBOY_DEMO', true),
     logLevel: logLevelRaw,
+    secret: parseSecret(env),
+    smtpUrl: parseSmtpUrl(env),
+    mailFrom: parseMailFrom(env, publicUrl),
+    trustProxy: parseBoolean(env, 'PAPERBOY_TRUST_PROXY', false),
   });
 }

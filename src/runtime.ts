@@ -3,6 +3,11 @@ import { openStore, type Store } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Logger } from './logger.js';
 import type { AppDeps } from './web/app.js';
+import { AccountService } from './accounts/accounts.service.js';
+import { createMailTransport, type MailTransport } from './mail/transport.js';
+import { Metrics } from './ops/metrics.js';
+import { RateLimitStore } from './security/rate-limit.js';
+import { loadOrCreateSecret } from './security/secret.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -18,6 +23,7 @@ export async function openMigratedStore(config: Config): Promise<Store> {
 
 export interface DepsOverrides {
   readonly now?: () => Date;
+  readonly mail?: MailTransport;
 }
 
 /**
@@ -25,5 +31,10 @@ export interface DepsOverrides {
  * the tests all go through here, so they run the same wiring.
  */
 export async function buildDeps(config: Config, store: Store, logger: Logger, overrides: DepsOverrides = {}): Promise<AppDeps> {
-  return { store, logger, now: overrides.now ?? (() => new Date()) };
+  const now = overrides.now ?? (() => new Date());
+  const secret = loadOrCreateSecret(config.secret, config.dataDir);
+  const mail = overrides.mail ?? createMailTransport(config);
+  const accounts = new AccountService({ store, now, secret, mail, publicUrl: config.publicUrl, logger });
+  const metrics = new Metrics(store.poolStats ? () => store.poolStats?.() : undefined);
+  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics };
 }

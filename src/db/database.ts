@@ -31,6 +31,8 @@ export interface Store {
   readonly description: string;
   /** Bytes used by the database, where the engine can tell. */
   sizeBytes(): Promise<number>;
+  /** Connection pool occupancy, for engines that pool connections (PostgreSQL). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
     db,
     capabilities: POSTGRES_CAPABILITIES,
     description: safe.toString(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     sizeBytes: async () => {
       const result = await pool.query<{ size: number }>('SELECT pg_database_size(current_database()) AS size');
       return Number(result.rows[0]?.size ?? 0);

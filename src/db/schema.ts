@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { ApiTokensTable, PasswordResetsTable, SessionsTable, UsersTable } from '../accounts/accounts.table.js';
 import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { CodeReposTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
@@ -10,6 +11,10 @@ export interface DB {
   repo_star_counts: RepoStarCountsTable;
   feed_entries: FeedEntriesTable;
   job_state: JobStateTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  password_resets: PasswordResetsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -3,7 +3,20 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from '../config.js';
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import type { AccountService } from '../accounts/accounts.service.js';
+import type { User } from '../accounts/user.js';
+import type { MailTransport } from '../mail/transport.js';
+import type { Metrics } from '../ops/metrics.js';
+import { metricsMiddleware } from '../ops/metrics.middleware.js';
+import { csrfProtection, sessionMiddleware, type AuthState } from '../security/auth.middleware.js';
+import { securityHeaders } from '../security/headers.js';
+import { RATE_LIMITS, rateLimit, type RateLimitStore } from '../security/rate-limit.js';
+import { redactPath } from '../security/redact.js';
+import { accountRoutes } from './routes/auth.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+import { settingsRoutes } from './routes/settings.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
+import { paperRoutes } from './routes/paper.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { errorPage } from './views/error-page.js';
@@ -13,10 +26,24 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The clock, injectable so tests can fix "today". */
   readonly now: () => Date;
+  /** Key for sessions and signed tokens (PAPERBOY_SECRET or the generated one). */
+  readonly secret: string;
+  readonly mail: MailTransport;
+  readonly accounts: AccountService;
+  readonly rateLimits: RateLimitStore;
+  readonly metrics: Metrics;
 }
 
 export interface AppEnv {
-  Variables: { deps: AppDeps; config: Config };
+  Variables: {
+    deps: AppDeps;
+    config: Config;
+    /** The signed-in user (session cookie or Bearer API token), set on every request by sessionMiddleware. */
+    user: User | null;
+    /** Goes into every state-changing form as `_csrf`, or the `X-CSRF-Token` header of API calls with cookies. */
+    csrfToken: string;
+    auth: AuthState;
+  };
 }
 
 function wantsJson(path: string, accept: string | undefined): boolean {
@@ -34,15 +61,26 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
     await next();
     deps.logger.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: redactPath(c.req.path),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
 
+  app.use(securityHeaders(config));
+  app.use(metricsMiddleware);
+  app.use(sessionMiddleware);
+  // RFC 8058 one-click unsubscribe POSTs come from mail clients and carry a signed token instead.
+  app.use(csrfProtection({ exemptPaths: ['/unsubscribe'] }));
+  app.use('/api/*', rateLimit('api', RATE_LIMITS.api));
+
   app.route('/', healthRoutes);
+  app.route('/', metricsRoutes);
+  app.route('/', accountRoutes);
+  app.route('/', settingsRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);
+  app.route('/', paperRoutes);
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { StoreCapabilities } from '../database.js';
 import * as foundation from './001-foundation.js';
+import * as accounts from './003-accounts.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -11,4 +12,7 @@ export interface VersionedMigration {
  * Every migration, in order. Names are permanent: they are recorded in the database.
  * Features append here; never edit or reorder a migration that has shipped.
  */
-export const MIGRATIONS: readonly VersionedMigration[] = [{ name: '001-foundation', up: foundation.up }];
+export const MIGRATIONS: readonly VersionedMigration[] = [
+  { name: '001-foundation', up: foundation.up },
+  { name: '003-accounts', up: accounts.up },
+];

@@ -1,0 +1,312 @@
+import type { Store } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { MailTransport } from '../mail/transport.js';
+import { randomToken, signToken, tokenDigest, verifySignedToken } from '../security/tokens.js';
+import * as apiTokens from './api-tokens.repository.js';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
+import * as resets from './password-resets.repository.js';
+import * as sessions from './sessions.repository.js';
+import type { User } from './user.js';
+import * as users from './users.repository.js';
+import { emailProblem, normalizeEmail, passwordProblem, usernameProblem } from './validation.js';
+
+export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+/** last_seen_at (and the sliding expiry) is written at most this often per session, not on every request. */
+const SESSION_TOUCH_INTERVAL_MS = 10 * 60 * 1000;
+export const RESET_LIFETIME_MS = 60 * 60 * 1000;
+const API_TOKEN_TOUCH_INTERVAL_MS = 60 * 1000;
+export const MAX_API_TOKENS_PER_USER = 20;
+export const API_TOKEN_PREFIX = 'pb_';
+const RESET_PURPOSE = 'password-reset';
+
+export type FieldErrors = Partial<Record<'username' | 'email' | 'password' | 'currentPassword' | 'name' | 'form', string>>;
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+export interface NewSession {
+  /** The secret that goes into the cookie; only its digest is stored. */
+  readonly token: string;
+  readonly csrfSecret: string;
+  readonly expiresAt: string;
+}
+
+export interface ActiveSession {
+  readonly id: string;
+  readonly csrfSecret: string;
+  readonly user: User;
+}
+
+export interface ApiTokenInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+}
+
+export interface AccountServiceDeps {
+  readonly store: Store;
+  readonly now: () => Date;
+  readonly secret: string;
+  readonly mail: MailTransport;
+  readonly publicUrl: string;
+  readonly logger: Logger;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(String(e?.message));
+}
+
+/** Sign-up, log-in, sessions, password resets, API tokens and the admin switches. */
+export class AccountService {
+  constructor(private readonly deps: AccountServiceDeps) {}
+
+  private get db() {
+    return this.deps.store.db;
+  }
+
+  private nowIso(offsetMs = 0): string {
+    return new Date(this.deps.now().getTime() + offsetMs).toISOString();
+  }
+
+  async signUp(input: { username: string; email: string; password: string }): Promise<Outcome<User>> {
+    const username = input.username.trim();
+    const email = normalizeEmail(input.email);
+    const errors: FieldErrors = {};
+    const usernameError = usernameProblem(username);
+    const emailError = emailProblem(email);
+    const passwordError = passwordProblem(input.password);
+    if (usernameError) errors.username = usernameError;
+    if (emailError) errors.email = emailError;
+    if (passwordError) errors.password = passwordError;
+    if (!usernameError || !emailError) {
+      const taken = await users.usernameOrEmailTaken(this.db, username, email);
+      if (taken.username && !usernameError) errors.username = 'That username is taken.';
+      if (taken.email && !emailError) errors.email = 'An account with that email address already exists.';
+    }
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const row = await users.insertUser(this.db, { username, email, passwordHash, createdAt: this.nowIso() });
+      return { ok: true, value: users.toUser(row) };
+    } catch (error) {
+      // Two sign-ups raced for the same name or address; the unique indexes decided.
+      if (isUniqueViolation(error)) return { ok: false, errors: { form: 'That username or email address is already registered.' } };
+      throw error;
+    }
+  }
+
+  /** Checks a username (or email) and password. Unknown accounts cost the same time as wrong passwords. */
+  async authenticate(login: string, password: string): Promise<Outcome<User>> {
+    const trimmed = login.trim();
+    const row = trimmed.includes('@')
+      ? await users.findUserByEmail(this.db, normalizeEmail(trimmed))
+      : await users.findUserByUsername(this.db, trimmed);
+    const valid = await verifyPassword(row?.password_hash ?? (await decoyPasswordHash()), password);
+    if (!row || !valid) return { ok: false, errors: { form: 'Wrong username or password.' } };
+    if (row.banned === 1) return { ok: false, errors: { form: 'This account has been suspended.' } };
+    return { ok: true, value: users.toUser(row) };
+  }
+
+  async createSession(userId: number): Promise<NewSession> {
+    const token = randomToken();
+    const now = this.nowIso();
+    const session = { token, csrfSecret: randomToken(), expiresAt: this.nowIso(SESSION_LIFETIME_MS) };
+    await sessions.insertSession(this.db, {
+      id: tokenDigest(token),
+      user_id: userId,
+      csrf_secret: session.csrfSecret,
+      created_at: now,
+      expires_at: session.expiresAt,
+      last_seen_at: now,
+    });
+    return session;
+  }
+
+  /** The session a cookie token names, or null when unknown, expired, or its user is banned. */
+  async resolveSession(token: string): Promise<ActiveSession | null> {
+    const id = tokenDigest(token);
+    const now = this.deps.now();
+    const found = await sessions.findLiveSession(this.db, id, now.toISOString());
+    if (!found || found.user.banned === 1) return null;
+    if (now.getTime() - Date.parse(found.session.last_seen_at) > SESSION_TOUCH_INTERVAL_MS) {
+      await sessions.touchSession(this.db, id, now.toISOString(), this.nowIso(SESSION_LIFETIME_MS));
+    }
+    return { id, csrfSecret: found.session.csrf_secret, user: users.toUser(found.user) };
+  }
+
+  async endSession(token: string): Promise<void> {
+    await sessions.deleteSession(this.db, tokenDigest(token));
+  }
+
+  async findUser(username: string): Promise<User | null> {
+    const row = await users.findUserByUsername(this.db, username);
+    return row ? users.toUser(row) : null;
+  }
+
+  async findUserById(id: number): Promise<User | null> {
+    const row = await users.findUserById(this.db, id);
+    return row ? users.toUser(row) : null;
+  }
+
+  /**
+   * Emails a single-use reset link when an account has this address. Says nothing either way, so the form
+   * cannot be used to find out who has an account.
+   */
+  async requestPasswordReset(emailInput: string): Promise<void> {
+    const email = normalizeEmail(emailInput);
+    if (emailProblem(email)) return;
+    const row = await users.findUserByEmail(this.db, email);
+    if (!row || row.banned === 1) return;
+    const value = randomToken();
+    const token = signToken(this.deps.secret, RESET_PURPOSE, value);
+    await resets.insertPasswordReset(this.db, {
+      token_hash: tokenDigest(value),
+      user_id: row.id,
+      created_at: this.nowIso(),
+      expires_at: this.nowIso(RESET_LIFETIME_MS),
+      used_at: null,
+    });
+    const link = `${this.deps.publicUrl}/reset/${token}`;
+    await this.deps.mail.send({
+      to: row.email,
+      subject: 'Reset your Paperboy password',
+      text: [
+        `Hello ${row.username},`,
+        '',
+        'Someone (hopefully you) asked to reset the password of your Paperboy account. Open this link to choose a new one:',
+        '',
+        link,
+        '',
+        'The link works once and expires in one hour. If you did not ask for it, ignore this mail: your password stays as it is.',
+      ].join('\n'),
+    });
+  }
+
+  private async liveReset(token: string) {
+    const value = verifySignedToken(this.deps.secret, RESET_PURPOSE, token);
+    if (value === null) return null;
+    const row = await resets.findPasswordReset(this.db, tokenDigest(value));
+    if (!row || row.used_at !== null || row.expires_at <= this.nowIso()) return null;
+    return { ...row, value };
+  }
+
+  /** Whether a reset link can still be used (for showing the form). */
+  async resetTokenIsValid(token: string): Promise<boolean> {
+    return (await this.liveReset(token)) !== null;
+  }
+
+  /** Sets a new password from a reset link, once; every session of the user ends. */
+  async resetPassword(token: string, password: string): Promise<Outcome<User>> {
+    const problem = passwordProblem(password);
+    if (problem) return { ok: false, errors: { password: problem } };
+    const reset = await this.liveReset(token);
+    if (!reset) return { ok: false, errors: { form: 'This reset link is invalid, expired or already used. Ask for a new one.' } };
+    const passwordHash = await hashPassword(password);
+    const now = this.nowIso();
+    const user = await this.db.transaction().execute(async (tx) => {
+      if (!(await resets.consumePasswordReset(tx, reset.token_hash, now))) return null;
+      await users.updateUser(tx, reset.user_id, { password_hash: passwordHash });
+      await resets.invalidateUserResets(tx, reset.user_id, now);
+      await sessions.deleteUserSessions(tx, reset.user_id);
+      return users.findUserById(tx, reset.user_id);
+    });
+    if (!user) return { ok: false, errors: { form: 'This reset link is invalid, expired or already used. Ask for a new one.' } };
+    return { ok: true, value: users.toUser(user) };
+  }
+
+  /** Changes the password after checking the current one; other sessions of the user end. */
+  async changePassword(userId: number, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<Outcome<null>> {
+    const row = await users.findUserById(this.db, userId);
+    if (!row) return { ok: false, errors: { form: 'No such account.' } };
+    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+      return { ok: false, errors: { currentPassword: 'Your current password is not right.' } };
+    }
+    const problem = passwordProblem(newPassword);
+    if (problem) return { ok: false, errors: { password: problem } };
+    const passwordHash = await hashPassword(newPassword);
+    const now = this.nowIso();
+    await this.db.transaction().execute(async (tx) => {
+      await users.updateUser(tx, userId, { password_hash: passwordHash });
+      await resets.invalidateUserResets(tx, userId, now);
+      await sessions.deleteUserSessions(tx, userId, keepSessionId);
+    });
+    return { ok: true, value: null };
+  }
+
+  async changeEmail(userId: number, currentPassword: string, emailInput: string): Promise<Outcome<User>> {
+    const email = normalizeEmail(emailInput);
+    const problem = emailProblem(email);
+    if (problem) return { ok: false, errors: { email: problem } };
+    const row = await users.findUserById(this.db, userId);
+    if (!row) return { ok: false, errors: { form: 'No such account.' } };
+    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+      return { ok: false, errors: { currentPassword: 'Your current password is not right.' } };
+    }
+    if (row.email === email) return { ok: true, value: users.toUser(row) };
+    const existing = await users.findUserByEmail(this.db, email);
+    if (existing) return { ok: false, errors: { email: 'Another account uses that email address.' } };
+    try {
+      await users.updateUser(this.db, userId, { email });
+    } catch (error) {
+      if (isUniqueViolation(error)) return { ok: false, errors: { email: 'Another account uses that email address.' } };
+      throw error;
+    }
+    return { ok: true, value: users.toUser({ ...row, email }) };
+  }
+
+  /** Creates a personal API token. The returned secret is shown once and never stored. */
+  async createApiToken(userId: number, nameInput: string): Promise<Outcome<{ token: string; info: ApiTokenInfo }>> {
+    const name = nameInput.trim();
+    if (name.length < 1 || name.length > 60) return { ok: false, errors: { name: 'Give the token a name of 1–60 characters.' } };
+    if ((await apiTokens.countApiTokens(this.db, userId)) >= MAX_API_TOKENS_PER_USER) {
+      return { ok: false, errors: { name: `You can have at most ${MAX_API_TOKENS_PER_USER} tokens; revoke one first.` } };
+    }
+    const token = `${API_TOKEN_PREFIX}${randomToken()}`;
+    const row = await apiTokens.insertApiToken(this.db, { userId, name, tokenHash: tokenDigest(token), createdAt: this.nowIso() });
+    return { ok: true, value: { token, info: { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: null } } };
+  }
+
+  async listApiTokens(userId: number): Promise<ApiTokenInfo[]> {
+    const rows = await apiTokens.listApiTokens(this.db, userId);
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+  }
+
+  revokeApiToken(userId: number, tokenId: number): Promise<boolean> {
+    return apiTokens.deleteApiToken(this.db, userId, tokenId);
+  }
+
+  /** The user a Bearer token belongs to, or null when unknown or the user is banned. */
+  async resolveApiToken(token: string): Promise<User | null> {
+    if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+    const found = await apiTokens.findApiTokenUser(this.db, tokenDigest(token));
+    if (!found || found.user.banned === 1) return null;
+    const now = this.deps.now();
+    if (found.lastUsedAt === null || now.getTime() - Date.parse(found.lastUsedAt) > API_TOKEN_TOUCH_INTERVAL_MS) {
+      await apiTokens.markApiTokenUsed(this.db, found.tokenId, now.toISOString());
+    }
+    return users.toUser(found.user);
+  }
+
+  /** Grants or revokes admin rights; null when there is no such user. */
+  async setAdmin(username: string, isAdmin: boolean): Promise<User | null> {
+    const row = await users.findUserByUsername(this.db, username);
+    if (!row) return null;
+    await users.updateUser(this.db, row.id, { is_admin: isAdmin ? 1 : 0 });
+    return users.toUser({ ...row, is_admin: isAdmin ? 1 : 0 });
+  }
+
+  /** Bans (or unbans) a user. A ban ends every session at once; API tokens stop working while it lasts. */
+  async setBanned(username: string, banned: boolean): Promise<User | null> {
+    const row = await users.findUserByUsername(this.db, username);
+    if (!row) return null;
+    await this.db.transaction().execute(async (tx) => {
+      await users.updateUser(tx, row.id, { banned: banned ? 1 : 0 });
+      if (banned) await sessions.deleteUserSessions(tx, row.id);
+    });
+    return users.toUser({ ...row, banned: banned ? 1 : 0 });
+  }
+
+  deleteExpiredSessions(): Promise<number> {
+    return sessions.deleteExpiredSessions(this.db, this.nowIso());
+  }
+}

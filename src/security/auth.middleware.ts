@@ -1,0 +1,155 @@
+/**
+ * Authentication and CSRF for every request.
+ *
+ * Exports:
+ * - `sessionMiddleware`: resolves the caller and sets `c.get('user')` (User | null), `c.get('csrfToken')` (put it in
+ *   every state-changing form as the hidden field `_csrf`, or send it as the `X-CSRF-Token` header) and
+ *   `c.get('auth')` (how the caller authenticated). A `Authorization: Bearer <api token>` header wins over cookies.
+ * - `csrfProtection(options)`: rejects unsafe requests (POST, PUT, PATCH, DELETE) whose CSRF token is missing or wrong.
+ *   Bearer-authenticated requests are exempt (browsers never attach that header on their own), and so are /api/
+ *   writes that carry no session cookie (they act anonymously, so there is nothing to forge).
+ * - `requireUser` / `requireAdmin`: 401 JSON under /api/, a redirect to /login (or 403 page) elsewhere.
+ * - `startSession(c, user)` / `endSession(c)` (from ./session.js) for the log-in and log-out routes.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../web/app.js';
+import { errorPage } from '../web/views/error-page.js';
+import { cookieNames, cookieOptions } from './cookies.js';
+import { constantTimeEqual, hmac, randomToken } from './tokens.js';
+
+export { endSession, startSession } from './session.js';
+
+/** How the current request authenticated. */
+export type AuthState =
+  | { readonly method: 'anonymous' }
+  | { readonly method: 'session'; readonly sessionId: string }
+  | { readonly method: 'token' };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+export function csrfTokenFor(secret: string, seed: string): string {
+  return hmac(secret, 'csrf', seed);
+}
+
+const COOKIELESS_PATHS = /^\/(static\/|healthz$|readyz$|metrics$)/;
+
+function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+export const sessionMiddleware: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async (c, next) => {
+  if (COOKIELESS_PATHS.test(c.req.path)) {
+    // Cacheable assets and probes: no database lookup, and never a Set-Cookie a shared cache could keep.
+    c.set('user', null);
+    c.set('auth', { method: 'anonymous' });
+    c.set('csrfToken', '');
+    return next();
+  }
+  const { accounts, secret } = c.get('deps');
+  const config = c.get('config');
+  const names = cookieNames(config);
+  const authorization = c.req.header('authorization');
+
+  if (authorization !== undefined) {
+    // Requests with credentials in a header never use cookies, so they cannot be forged cross-site.
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    const user = match?.[1] ? await accounts.resolveApiToken(match[1]) : null;
+    c.set('user', user);
+    c.set('auth', user ? { method: 'token' } : { method: 'anonymous' });
+    c.set('csrfToken', '');
+    return next();
+  }
+
+  const sessionToken = getCookie(c, names.session);
+  const session = sessionToken ? await accounts.resolveSession(sessionToken) : null;
+  if (session) {
+    c.set('user', session.user);
+    c.set('auth', { method: 'session', sessionId: session.id });
+    c.set('csrfToken', csrfTokenFor(secret, `session:${session.csrfSecret}`));
+    return next();
+  }
+  if (sessionToken !== undefined) deleteCookie(c, names.session, cookieOptions(config));
+
+  // Visitors without a session still post forms (sign-up, log-in): their token is tied to a random cookie.
+  let nonce = getCookie(c, names.csrf);
+  if (!nonce || nonce.length < 32) {
+    nonce = randomToken();
+    setCookie(c, names.csrf, nonce, cookieOptions(config));
+  }
+  c.set('user', null);
+  c.set('auth', { method: 'anonymous' });
+  c.set('csrfToken', csrfTokenFor(secret, `visitor:${nonce}`));
+  return next();
+});
+
+async function submittedCsrfToken(c: Context<AppEnv>): Promise<string | undefined> {
+  const header = c.req.header(CSRF_HEADER);
+  if (header) return header;
+  const type = c.req.header('content-type') ?? '';
+  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+    // Hono caches the parsed body, so the route can read it again.
+    const body = await c.req.parseBody();
+    const field = body[CSRF_FIELD];
+    return typeof field === 'string' ? field : undefined;
+  }
+  return undefined;
+}
+
+function originAllowed(c: Context<AppEnv>): boolean {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return true;
+  return origin === new URL(c.get('config').publicUrl).origin || origin === new URL(c.req.url).origin;
+}
+
+function csrfFailure(c: Context<AppEnv>) {
+  const message = 'This form has expired or did not come from this site. Reload the page and try again.';
+  if (isApiPath(c.req.path)) return c.json({ error: { code: 'csrf_failed', message } }, 403);
+  return c.html(errorPage(403, 'Request refused', message), 403);
+}
+
+export interface CsrfOptions {
+  /**
+   * Paths whose unsafe requests authenticate by other means and come from outside the site, e.g. RFC 8058
+   * one-click unsubscribe POSTs sent by mail clients with a signed token in the URL.
+   */
+  readonly exemptPaths?: readonly string[];
+}
+
+export function csrfProtection(options: CsrfOptions = {}): MiddlewareHandler<AppEnv> {
+  const exempt = new Set(options.exemptPaths ?? []);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method) || exempt.has(c.req.path)) return next();
+    if (c.req.header('authorization') !== undefined) return next();
+    if (isApiPath(c.req.path) && c.get('auth').method !== 'session' && getCookie(c, cookieNames(c.get('config')).session) === undefined) {
+      return next();
+    }
+    if (!originAllowed(c)) return csrfFailure(c);
+    const submitted = await submittedCsrfToken(c);
+    if (!submitted || !constantTimeEqual(submitted, c.get('csrfToken'))) return csrfFailure(c);
+    return next();
+  });
+}
+
+function wantsJson(c: Context<AppEnv>): boolean {
+  return isApiPath(c.req.path) || (c.req.header('accept')?.includes('application/json') ?? false);
+}
+
+export const requireUser: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get('user')) return next();
+  if (wantsJson(c)) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token to do this.' } }, 401);
+  const back = c.req.method === 'GET' ? c.req.path + new URL(c.req.url).search : '/';
+  return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
+});
+
+export const requireAdmin: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async (c, next) => {
+  const user = c.get('user');
+  if (!user) return requireUser(c, next);
+  if (user.isAdmin) return next();
+  const message = 'Only administrators can do this.';
+  if (wantsJson(c)) return c.json({ error: { code: 'forbidden', message } }, 403);
+  return c.html(errorPage(403, 'Forbidden', message), 403);
+});

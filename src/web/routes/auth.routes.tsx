@@ -1,0 +1,90 @@
+import { Hono, type Context } from 'hono';
+import { endSession, startSession } from '../../security/auth.middleware.js';
+import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
+import type { AppEnv } from '../app.js';
+import { forgotPage, loginPage, resetPage, signupPage } from '../views/account-pages.js';
+import { pageContext, safeNext } from '../viewer.js';
+
+async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') fields[key] = value;
+  return fields;
+}
+
+/** Account pages hold credentials in forms and links: never cache them. */
+function noStore(c: Context<AppEnv>): void {
+  c.header('Cache-Control', 'no-store');
+}
+
+export const accountRoutes = new Hono<AppEnv>()
+  .get('/signup', (c) => {
+    if (c.get('user')) return c.redirect('/', 303);
+    noStore(c);
+    return c.html(signupPage(pageContext(c)));
+  })
+  .post('/signup', rateLimit('signup', RATE_LIMITS.signup), async (c) => {
+    noStore(c);
+    const form = await formFields(c);
+    const values = { username: form.username ?? '', email: form.email ?? '' };
+    const result = await c.get('deps').accounts.signUp({ ...values, password: form.password ?? '' });
+    if (!result.ok) return c.html(signupPage(pageContext(c), values, result.errors), 422);
+    await startSession(c, result.value.id);
+    return c.redirect('/', 303);
+  })
+  .get('/login', (c) => {
+    const next = safeNext(c.req.query('next'));
+    if (c.get('user')) return c.redirect(next, 303);
+    noStore(c);
+    return c.html(loginPage(pageContext(c), { next }));
+  })
+  .post('/login', rateLimit('login', RATE_LIMITS.login), async (c) => {
+    noStore(c);
+    const form = await formFields(c);
+    const next = safeNext(form.next);
+    const login = form.login ?? '';
+    const result = await c.get('deps').accounts.authenticate(login, form.password ?? '');
+    if (!result.ok) return c.html(loginPage(pageContext(c), { login, next }, result.errors), 401);
+    await startSession(c, result.value.id);
+    return c.redirect(next, 303);
+  })
+  .post('/logout', async (c) => {
+    await endSession(c);
+    return c.redirect('/', 303);
+  })
+  .get('/forgot', (c) => {
+    noStore(c);
+    return c.html(forgotPage(pageContext(c), false));
+  })
+  .post('/forgot', rateLimit('password-reset', RATE_LIMITS.passwordReset), async (c) => {
+    noStore(c);
+    const form = await formFields(c);
+    const email = (form.email ?? '').trim();
+    if (email === '') return c.html(forgotPage(pageContext(c), false, email, { email: 'Please enter your email address.' }), 422);
+    const { accounts, logger } = c.get('deps');
+    try {
+      await accounts.requestPasswordReset(email);
+    } catch (error) {
+      // The page must look the same whether or not the address has an account, so a mail failure is only logged.
+      logger.error('password reset mail failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+    return c.html(forgotPage(pageContext(c), true));
+  })
+  .get('/reset/:token', async (c) => {
+    noStore(c);
+    const token = c.req.param('token');
+    const valid = await c.get('deps').accounts.resetTokenIsValid(token);
+    return c.html(resetPage(pageContext(c), token, valid), valid ? 200 : 410);
+  })
+  .post('/reset/:token', rateLimit('password-reset', RATE_LIMITS.passwordReset), async (c) => {
+    noStore(c);
+    const token = c.req.param('token');
+    const form = await formFields(c);
+    const result = await c.get('deps').accounts.resetPassword(token, form.password ?? '');
+    if (!result.ok) {
+      const valid = result.errors.form === undefined;
+      return c.html(resetPage(pageContext(c), token, valid, result.errors), valid ? 422 : 410);
+    }
+    await startSession(c, result.value.id);
+    return c.redirect('/settings?notice=password-reset', 303);
+  });

@@ -1,0 +1,70 @@
+import type { FieldErrors } from '../../accounts/accounts.service.js';
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+export interface FieldProps {
+  readonly name: keyof FieldErrors;
+  readonly label: string;
+  readonly type?: string;
+  readonly value?: string;
+  readonly autocomplete?: string;
+  readonly hint?: string;
+  readonly errors?: FieldErrors;
+  readonly required?: boolean;
+  readonly minlength?: number;
+  readonly maxlength?: number;
+  /** Distinguishes fields of the same name when a page has several forms. */
+  readonly idPrefix?: string;
+}
+
+/** A labelled input with its hint and error, wired up for screen readers. */
+export function Field({ name, label, type = 'text', value, autocomplete, hint, errors, required = true, minlength, maxlength, idPrefix = '' }: FieldProps) {
+  const id = `${idPrefix}${name}`;
+  const error = errors?.[name];
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        value={value ?? ''}
+        autocomplete={autocomplete}
+        required={required}
+        minlength={minlength}
+        maxlength={maxlength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described}
+      />
+      {hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function FormError({ errors }: { errors?: FieldErrors }) {
+  return errors?.form ? (
+    <p class="form-error" role="alert">
+      {errors.form}
+    </p>
+  ) : null;
+}
+
+export function Notice({ children }: { children?: unknown }) {
+  return (
+    <p class="notice" role="status">
+      {children as string}
+    </p>
+  );
+}
