@@ -14,6 +14,8 @@ export interface Config {
   readonly arxivApiUrl: string;
   /** OAI-PMH endpoint used by `paperboy harvest arxiv` unless --endpoint is given. */
   readonly oaiEndpoint: string;
+  /** Minimum gap between requests to the arXiv API and OAI-PMH endpoint; never below 3000 against arxiv.org. */
+  readonly arxivMinIntervalMs: number;
   /** Import the bundled demo papers on the first start of an empty database. */
   readonly seedDemo: boolean;
   readonly logLevel: 'silent' | 'info';
@@ -84,6 +86,15 @@ function parseDatabase(env: Env, dataDir: string): DatabaseTarget {
   throw new ConfigError('DATABASE_URL', 'must start with sqlite: or postgres:// (or be unset for the default SQLite file)');
 }
 
+function parseMilliseconds(env: Env, name: string, fallback: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 3_600_000) {
+    throw new ConfigError(name, `must be a whole number of milliseconds between 0 and 3600000 (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
 function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = nonEmpty(env, name);
   if (raw === undefined) return fallback;
@@ -145,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     arxivApiUrl: arxivApiRaw ? parseHttpUrl('PAPERBOY_ARXIV_API_URL', arxivApiRaw) : 'https://export.arxiv.org/api/query',
     oaiEndpoint: oaiRaw ? parseHttpUrl('PAPERBOY_OAI_ENDPOINT', oaiRaw) : 'https://oaipmh.arxiv.org/oai',
+    arxivMinIntervalMs: parseMilliseconds(env, 'PAPERBOY_ARXIV_MIN_INTERVAL_MS', 3000),
     seedDemo: parseBoolean(env, 'PAPERBOY_DEMO', true),
     logLevel: logLevelRaw,
     secret: parseSecret(env),

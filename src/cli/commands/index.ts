@@ -1,9 +1,11 @@
 import type { Command } from '../command.js';
+import { addPapers } from './add.js';
 import { adminBan, adminGrant, adminRevoke, adminUnban } from './admin.js';
+import { harvestArxiv } from './harvest.js';
 import { importArxivSnapshot, importHfDaily } from './import.js';
 import { migrate } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
 
 /** Every CLI command. Features add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, stats, adminGrant, adminRevoke, adminBan, adminUnban];
+export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, adminGrant, adminRevoke, adminBan, adminUnban];
