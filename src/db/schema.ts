@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiTokensTable, PasswordResetsTable, SessionsTable, UsersTable } from '../accounts/accounts.table.js';
+import type { CommentsTable, VotesTable } from '../community/community.table.js';
 import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { CodeReposTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
@@ -15,6 +16,8 @@ export interface DB {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   password_resets: PasswordResetsTable;
+  votes: VotesTable;
+  comments: CommentsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -25,6 +25,12 @@ export interface PapersTable {
   hidden: Generated<number>;
   ingested_at: string;
   modified_at: string;
+  /** Hotness from src/trending (added by migration 004); higher is hotter. */
+  trending_score: Generated<number>;
+  /** Upvotes cast here, kept in step with the votes table in the same transaction. */
+  local_upvotes: Generated<number>;
+  /** Visible local comments, kept in step with the comments table. */
+  local_comments: Generated<number>;
 }
 
 export interface CodeReposTable {

@@ -6,6 +6,7 @@ import { importArxivSnapshot, importHfDaily } from './import.js';
 import { migrate } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
+import { trendingRecompute } from './trending.js';
 
 /** Every CLI command. Features add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, adminGrant, adminRevoke, adminBan, adminUnban];
+export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, trendingRecompute, adminGrant, adminRevoke, adminBan, adminUnban];

@@ -1,96 +1,110 @@
-import type { FeedItem } from '../../feed/feed.repository.js';
+import type { ListedPaper } from '../../feed/paper-listing.js';
+import type { FeedPeriod } from '../../feed/period.js';
+import type { PageContext } from '../viewer.js';
+import { html, Pagination, PaperCard } from './components.js';
 import { Layout } from './layout.js';
 
+export { excerpt, formatDay, shortAuthors } from './components.js';
+
 export interface FeedPageProps {
-  readonly day: string | null;
-  readonly items: readonly FeedItem[];
+  readonly page: PageContext | null;
+  readonly period: FeedPeriod | null;
+  readonly items: readonly ListedPaper[];
+  readonly total: number;
+  readonly pageNumber: number;
+  readonly pageSize: number;
   readonly previous: string | null;
   readonly next: string | null;
+  readonly voted: ReadonlySet<string>;
 }
 
-const EXCERPT_LENGTH = 300;
+const KIND_TITLE = { day: 'Daily papers', week: 'Weekly papers', month: 'Monthly papers' } as const;
 
-export function excerpt(text: string, length = EXCERPT_LENGTH): string {
-  if (text.length <= length) return text;
-  const cut = text.slice(0, length);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), length - 20))}…`;
-}
-
-export function shortAuthors(authors: readonly string[], max = 4): string {
-  if (authors.length <= max) return authors.join(', ');
-  return `${authors.slice(0, max).join(', ')} et al. (+${authors.length - max})`;
-}
-
-export function formatDay(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', {
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
-}
-
-function PaperCard({ item }: { item: FeedItem }) {
-  const { paper } = item;
+/** The listing part of a feed page, without the layout (cached for anonymous visitors). */
+export function FeedContent({ page, period, items, total, pageNumber, pageSize, previous, next, voted }: FeedPageProps) {
+  const heading = period ? `${KIND_TITLE[period.kind]} — ${period.label}` : 'Daily papers';
+  const unit = period?.kind ?? 'day';
   return (
-    <article class="paper-card">
-      <div class="votes" aria-label={`${item.upvotes} upvotes`}>
-        <span class="count">{item.upvotes}</span>
-        <span class="label">upvotes</span>
-      </div>
-      <div class="body">
-        <h2>
-          <a href={`/papers/${paper.id}`}>{paper.title}</a>
-        </h2>
-        <p class="authors">{shortAuthors(paper.authors)}</p>
-        <p class="abstract">{excerpt(paper.abstract)}</p>
-        <p class="meta">
-          <time datetime={item.day}>{formatDay(item.day)}</time>
-          {paper.primaryCategory ? <span class="category">{paper.primaryCategory}</span> : null}
-          <span>{item.comments} comments</span>
-          {paper.codeRepo ? (
-            <a class="code" href={paper.codeRepo.url} rel="noopener nofollow">
-              Code{paper.codeRepo.stars !== null ? ` ★ ${paper.codeRepo.stars.toLocaleString('en-US')}` : ''}
+    <section class="feed">
+      <div class="feed-header">
+        <h1>{heading}</h1>
+        <nav class="day-nav" aria-label={`Feed ${unit}s`}>
+          {previous ? (
+            <a rel="prev" href={previous}>
+              ← Previous {unit}
             </a>
           ) : null}
-          <a href={`https://arxiv.org/abs/${paper.id}`} rel="noopener">
-            arXiv
-          </a>
-        </p>
+          {next ? (
+            <a rel="next" href={next}>
+              Next {unit} →
+            </a>
+          ) : null}
+        </nav>
       </div>
-    </article>
+      {items.length === 0 ? (
+        <p class="empty">No papers {period ? `for ${period.label}` : 'yet'}. Import some with <code>paperboy import</code>, or submit one.</p>
+      ) : (
+        <>
+          <p class="count-line">
+            {total} {total === 1 ? 'paper' : 'papers'}
+          </p>
+          {items.map((item) => (
+            <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} />
+          ))}
+        </>
+      )}
+      <Pagination basePath={period ? `/papers/${period.kind === 'day' ? 'date' : period.kind}/${period.key}` : '/'} params={{}} page={pageNumber} total={total} pageSize={pageSize} />
+    </section>
   );
 }
 
-export function feedPage({ day, items, previous, next }: FeedPageProps) {
+export function feedPageTitle(period: FeedPeriod | null): string {
+  return period ? `${KIND_TITLE[period.kind]} — ${period.label}` : 'Paperboy';
+}
+
+export function feedPage(props: FeedPageProps) {
+  return html(
+    <Layout
+      title={feedPageTitle(props.period)}
+      page={props.page ?? undefined}
+      feeds={[
+        { title: 'Daily papers (RSS)', href: '/feeds/daily.xml', type: 'rss' },
+        { title: 'Daily papers (Atom)', href: '/feeds/daily.atom', type: 'atom' },
+      ]}
+    >
+      <FeedContent {...props} />
+    </Layout>,
+  );
+}
+
+export interface TrendingPageProps {
+  readonly page: PageContext | null;
+  readonly items: readonly ListedPaper[];
+  readonly total: number;
+  readonly pageNumber: number;
+  readonly pageSize: number;
+  readonly voted: ReadonlySet<string>;
+}
+
+export function TrendingContent({ page, items, total, pageNumber, pageSize, voted }: TrendingPageProps) {
   return (
-    '<!doctype html>' +
-    (
-      <Layout title={day ? `Daily papers — ${formatDay(day)}` : 'Paperboy'}>
-        <section class="feed">
-          <div class="feed-header">
-            <h1>{day ? `Daily papers — ${formatDay(day)}` : 'Daily papers'}</h1>
-            <nav class="day-nav" aria-label="Feed days">
-              {previous ? (
-                <a rel="prev" href={`/papers/date/${previous}`}>
-                  ← Previous day
-                </a>
-              ) : null}
-              {next ? (
-                <a rel="next" href={`/papers/date/${next}`}>
-                  Next day →
-                </a>
-              ) : null}
-            </nav>
-          </div>
-          {items.length === 0 ? (
-            <p class="empty">No papers on this day yet. Import some with <code>paperboy import</code>.</p>
-          ) : (
-            items.map((item) => <PaperCard item={item} />)
-          )}
-        </section>
-      </Layout>
-    ).toString()
+    <section class="feed">
+      <div class="feed-header">
+        <h1>Trending papers</h1>
+        <p class="hint">
+          Ranked by upvotes and recent GitHub stars, discounted by age. <a href="/feeds/trending.xml">RSS</a>
+        </p>
+      </div>
+      {items.length === 0 ? <p class="empty">Nothing is trending yet.</p> : items.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} />)}
+      <Pagination basePath="/trending" params={{}} page={pageNumber} total={total} pageSize={pageSize} />
+    </section>
+  );
+}
+
+export function trendingPage(props: TrendingPageProps) {
+  return html(
+    <Layout title="Trending papers" page={props.page ?? undefined} feeds={[{ title: 'Trending papers (RSS)', href: '/feeds/trending.xml', type: 'rss' }]}>
+      <TrendingContent {...props} />
+    </Layout>,
   );
 }

@@ -1,0 +1,166 @@
+import { sql } from 'kysely';
+import type { Queryable } from '../db/schema.js';
+import type { Paper } from '../papers/paper.js';
+import { toPaper } from '../papers/papers.repository.js';
+
+/** A paper as listings show it: with its feed day and community counts. */
+export interface ListedPaper {
+  readonly paper: Paper;
+  /** The first feed day in the listed range (or ever, outside feed listings); null when never featured. */
+  readonly day: string | null;
+  /** Imported plus local upvotes. */
+  readonly upvotes: number;
+  /** Imported plus local comments. */
+  readonly comments: number;
+  readonly trendingScore: number;
+  /** The user who submitted it to the feed, when it was submitted here. */
+  readonly submittedBy: string | null;
+}
+
+export type ListingSort = 'upvotes' | 'trending' | 'publishedAt';
+
+export interface ListingPage {
+  readonly items: ListedPaper[];
+  readonly total: number;
+}
+
+export interface ListingQuery {
+  /** Feed days in [from, to]; without it, every featured paper. */
+  readonly range?: { readonly from: string; readonly to: string };
+  readonly sort: ListingSort;
+  readonly limit: number;
+  readonly offset: number;
+  /** Only papers submitted by this user. */
+  readonly submittedBy?: number;
+  /** Only papers upvoted by this user. */
+  readonly upvotedBy?: number;
+}
+
+/**
+ * One page of featured papers plus the total, in ONE query: feed entries are aggregated per paper in the range
+ * (a paper featured on two days of a week appears once), joined to papers, repos and submitters, and the total
+ * comes from a window count. Listings, the JSON API and the RSS/Atom feeds all read through here.
+ */
+export async function listPapers(db: Queryable, query: ListingQuery): Promise<ListingPage> {
+  let entries = db
+    .selectFrom('feed_entries')
+    .select((eb) => [
+      'feed_entries.paper_id',
+      eb.fn.max('feed_entries.imported_upvotes').as('imported_upvotes'),
+      eb.fn.max('feed_entries.imported_comments').as('imported_comments'),
+      eb.fn.min('feed_entries.day').as('first_day'),
+      eb.fn.max('feed_entries.submitted_by').as('submitted_by'),
+    ])
+    .groupBy('feed_entries.paper_id');
+  if (query.range) entries = entries.where('feed_entries.day', '>=', query.range.from).where('feed_entries.day', '<=', query.range.to);
+  if (query.submittedBy !== undefined) entries = entries.where('feed_entries.submitted_by', '=', query.submittedBy);
+
+  let select = db
+    .selectFrom(entries.as('fe'))
+    .innerJoin('papers', 'papers.id', 'fe.paper_id')
+    .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
+    .leftJoin('users as submitter', 'submitter.id', 'fe.submitted_by')
+    .selectAll('papers')
+    .select([
+      'code_repos.url as repo_url',
+      'code_repos.stars as repo_stars',
+      'code_repos.stars_counted_at as repo_stars_counted_at',
+      'fe.imported_upvotes',
+      'fe.imported_comments',
+      'fe.first_day',
+      'submitter.username as submitter_name',
+      sql<number>`count(*) OVER ()`.as('total'),
+    ])
+    .where('papers.hidden', '=', 0);
+  if (query.upvotedBy !== undefined) {
+    const userId = query.upvotedBy;
+    select = select.where((eb) =>
+      eb.exists(eb.selectFrom('votes').select('votes.paper_id').whereRef('votes.paper_id', '=', 'papers.id').where('votes.user_id', '=', userId)),
+    );
+  }
+  const upvotes = sql<number>`(fe.imported_upvotes + papers.local_upvotes)`;
+  if (query.sort === 'trending') select = select.orderBy('papers.trending_score', 'desc');
+  else if (query.sort === 'publishedAt') select = select.orderBy(sql`coalesce(papers.published_at, fe.first_day)`, 'desc');
+  else select = select.orderBy(upvotes, 'desc');
+  const rows = await select.orderBy('papers.id', 'desc').limit(query.limit).offset(query.offset).execute();
+
+  return {
+    items: rows.map((row) => ({
+      paper: toPaper(row),
+      day: row.first_day as string | null,
+      upvotes: Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes),
+      comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
+      trendingScore: Number(row.trending_score),
+      submittedBy: row.submitter_name ?? null,
+    })),
+    total: rows.length > 0 ? Number(rows[0]!.total) : query.offset > 0 ? await countOnly(db, query) : 0,
+  };
+}
+
+/** The total when the requested page lies past the end (the window count had no row to ride on). */
+async function countOnly(db: Queryable, query: ListingQuery): Promise<number> {
+  const first = await listPapers(db, { ...query, offset: 0, limit: 1 });
+  return first.total;
+}
+
+/** One paper with its counts, or null when it does not exist. Hidden papers are returned; callers decide. */
+export async function getListedPaper(db: Queryable, paperId: string): Promise<ListedPaper | null> {
+  const row = await db
+    .selectFrom('papers')
+    .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
+    .selectAll('papers')
+    .select((eb) => [
+      'code_repos.url as repo_url',
+      'code_repos.stars as repo_stars',
+      'code_repos.stars_counted_at as repo_stars_counted_at',
+      eb.selectFrom('feed_entries').select((f) => f.fn.max('imported_upvotes').as('m')).whereRef('feed_entries.paper_id', '=', 'papers.id').as('imported_upvotes'),
+      eb.selectFrom('feed_entries').select((f) => f.fn.max('imported_comments').as('m')).whereRef('feed_entries.paper_id', '=', 'papers.id').as('imported_comments'),
+      eb.selectFrom('feed_entries').select((f) => f.fn.min('day').as('m')).whereRef('feed_entries.paper_id', '=', 'papers.id').as('first_day'),
+      eb
+        .selectFrom('feed_entries')
+        .innerJoin('users', 'users.id', 'feed_entries.submitted_by')
+        .select('users.username')
+        .whereRef('feed_entries.paper_id', '=', 'papers.id')
+        .limit(1)
+        .as('submitter_name'),
+    ])
+    .where('papers.id', '=', paperId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    paper: toPaper(row),
+    day: (row.first_day as string | null) ?? null,
+    upvotes: Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes),
+    comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
+    trendingScore: Number(row.trending_score),
+    submittedBy: (row.submitter_name as string | null) ?? null,
+  };
+}
+
+/** Counts for papers found elsewhere (search hits, similar papers), in one query. */
+export async function countsFor(db: Queryable, paperIds: readonly string[]): Promise<Map<string, { upvotes: number; comments: number; day: string | null }>> {
+  const out = new Map<string, { upvotes: number; comments: number; day: string | null }>();
+  if (paperIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('papers')
+    .leftJoin('feed_entries', 'feed_entries.paper_id', 'papers.id')
+    .select((eb) => [
+      'papers.id',
+      'papers.local_upvotes',
+      'papers.local_comments',
+      eb.fn.max('feed_entries.imported_upvotes').as('imported_upvotes'),
+      eb.fn.max('feed_entries.imported_comments').as('imported_comments'),
+      eb.fn.min('feed_entries.day').as('first_day'),
+    ])
+    .where('papers.id', 'in', [...paperIds])
+    .groupBy(['papers.id', 'papers.local_upvotes', 'papers.local_comments'])
+    .execute();
+  for (const row of rows) {
+    out.set(row.id, {
+      upvotes: Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes),
+      comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
+      day: (row.first_day as string | null) ?? null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+import type { CommentNode } from '../../community/comments.service.js';
+import type { ListedPaper } from '../../feed/paper-listing.js';
+import { arxivAbsUrl, arxivPdfUrl } from '../../papers/arxiv-id.js';
+import type { Paper } from '../../papers/paper.js';
+import type { PageContext } from '../viewer.js';
+import { CommentThread } from './comments.js';
+import { Categories, CodeLink, formatCount, formatDay, paperPath, shortAuthors, VoteButton } from './components.js';
+
+export interface PaperPageProps {
+  readonly page: PageContext;
+  readonly item: ListedPaper;
+  readonly voters: number;
+  readonly voted: boolean;
+  readonly thread: readonly CommentNode[];
+  readonly similar: readonly Paper[];
+  readonly now: Date;
+}
+
+function safeExternal(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+export function PaperContent({ page, item, voters, voted, thread, similar, now }: PaperPageProps) {
+  const { paper } = item;
+  const projectPage = safeExternal(paper.projectPage);
+  return (
+    <>
+      <article class="paper-detail">
+        <div class="paper-head">
+          <VoteButton paperId={paper.id} upvotes={item.upvotes} voted={voted} page={page} />
+          <div>
+            <h1>{paper.title}</h1>
+            <p class="voters muted">
+              {formatCount(item.upvotes)} upvotes · {formatCount(voters)} {voters === 1 ? 'voter' : 'voters'} here
+            </p>
+          </div>
+        </div>
+        {paper.hidden ? <p class="notice">This paper is hidden from listings by a moderator.</p> : null}
+        <ul class="author-list" aria-label="Authors">
+          {paper.authors.map((author) => (
+            <li>
+              <a href={`/search?q=${encodeURIComponent(`author:"${author}"`)}`}>{author}</a>
+            </li>
+          ))}
+        </ul>
+        {paper.organization ? <p class="muted">{paper.organization}</p> : null}
+        <dl class="dates">
+          {paper.publishedAt ? (
+            <>
+              <dt>Published</dt>
+              <dd>
+                <time datetime={paper.publishedAt}>{formatDay(paper.publishedAt)}</time>
+              </dd>
+            </>
+          ) : null}
+          {paper.updatedAt && paper.updatedAt !== paper.publishedAt ? (
+            <>
+              <dt>Updated</dt>
+              <dd>
+                <time datetime={paper.updatedAt}>{formatDay(paper.updatedAt)}</time>
+              </dd>
+            </>
+          ) : null}
+          {item.day ? (
+            <>
+              <dt>Featured</dt>
+              <dd>
+                <a href={`/papers/date/${item.day}`}>
+                  <time datetime={item.day}>{formatDay(item.day)}</time>
+                </a>
+                {item.submittedBy ? (
+                  <>
+                    {' '}
+                    — submitted by <a href={`/u/${encodeURIComponent(item.submittedBy)}`}>{item.submittedBy}</a>
+                  </>
+                ) : null}
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        <Categories categories={paper.categories} />
+        <p class="links">
+          <a class="button" href={arxivAbsUrl(paper.id)} rel="noopener">
+            arXiv page
+          </a>
+          <a class="button" href={arxivPdfUrl(paper.id)} rel="noopener">
+            PDF
+          </a>
+          <CodeLink repo={paper.codeRepo} />
+          {projectPage ? (
+            <a href={projectPage} rel="noopener nofollow">
+              Project page
+            </a>
+          ) : null}
+        </p>
+        <h2>Abstract</h2>
+        <p class="abstract-full">{paper.abstract}</p>
+        {paper.comments ? <p class="muted">arXiv comments: {paper.comments}</p> : null}
+        {page.viewer?.isAdmin ? (
+          <form method="post" action={`${paperPath(paper.id)}/hide`} class="admin-form">
+            <input type="hidden" name="_csrf" value={page.csrfToken} />
+            <input type="hidden" name="hidden" value={paper.hidden ? '0' : '1'} />
+            <button type="submit">{paper.hidden ? 'Unhide paper' : 'Hide paper'}</button>
+          </form>
+        ) : null}
+      </article>
+      <div class="paper-columns">
+        <CommentThread thread={thread} page={page} now={now} paperId={paper.id} count={item.comments} />
+        <aside class="similar" aria-labelledby="similar-title">
+          <h2 id="similar-title">Similar papers</h2>
+          {similar.length === 0 ? (
+            <p class="empty">None found.</p>
+          ) : (
+            <ol>
+              {similar.map((p) => (
+                <li>
+                  <a href={paperPath(p.id)}>{p.title}</a>
+                  <span class="muted"> — {shortAuthors(p.authors, 2)}</span>
+                </li>
+              ))}
+            </ol>
+          )}
+        </aside>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+import type { User } from '../../src/accounts/user.js';
+import { csrfTokenFor } from '../../src/security/auth.middleware.js';
+import type { AppDeps } from '../../src/web/app.js';
+
+export interface SignedIn {
+  readonly user: User;
+  /** Cookie header value for the session. */
+  readonly cookie: string;
+  readonly csrf: string;
+  /** Headers for a form POST as this user. */
+  form(fields: Record<string, string>): { method: 'POST'; headers: Record<string, string>; body: string };
+}
+
+let counter = 0;
+
+/** Signs a user up through the real account service and opens a real session for them. */
+export async function signedInUser(deps: AppDeps, options: { username?: string; admin?: boolean } = {}): Promise<SignedIn> {
+  counter += 1;
+  const username = options.username ?? `user${process.pid % 1000}x${counter}`;
+  const outcome = await deps.accounts.signUp({ username, email: `${username.toLowerCase()}@example.org`, password: 'correct horse battery staple' });
+  if (!outcome.ok) throw new Error(`sign-up failed: ${JSON.stringify(outcome.errors)}`);
+  let user = outcome.value;
+  if (options.admin) user = (await deps.accounts.setAdmin(username, true))!;
+  const session = await deps.accounts.createSession(user.id);
+  const cookie = `paperboy_session=${session.token}`;
+  const csrf = csrfTokenFor(deps.secret, `session:${session.csrfSecret}`);
+  return {
+    user,
+    cookie,
+    csrf,
+    form: (fields) => ({
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+    }),
+  };
+}
