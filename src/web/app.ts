@@ -12,6 +12,7 @@ import { csrfProtection, sessionMiddleware, type AuthState } from '../security/a
 import { securityHeaders } from '../security/headers.js';
 import { RATE_LIMITS, rateLimit, type RateLimitStore } from '../security/rate-limit.js';
 import { redactPath } from '../security/redact.js';
+import { accountApiRoutes } from './routes/account-api.routes.js';
 import { accountRoutes } from './routes/auth.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
@@ -78,6 +79,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', metricsRoutes);
   app.route('/', accountRoutes);
   app.route('/', settingsRoutes);
+  app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);
   app.route('/', paperRoutes);
