@@ -11,8 +11,8 @@ export function fixture(name: string): string {
   return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 }
 
-/** What the server does with one request: answer it, or drop the connection without answering. */
-export type Reply = { readonly status?: number; readonly headers?: Record<string, string>; readonly body?: string } | 'drop';
+/** What the server does with one request: answer it, drop the connection, or never answer (stall). */
+export type Reply = { readonly status?: number; readonly headers?: Record<string, string>; readonly body?: string } | 'drop' | 'stall';
 
 export function xmlReply(name: string, contentType = 'text/xml; charset=utf-8'): Reply {
   return { status: 200, headers: { 'content-type': contentType }, body: fixture(name) };
@@ -23,8 +23,6 @@ export interface ReceivedRequest {
   readonly at: number;
   readonly url: URL;
   readonly userAgent: string | undefined;
-  /** The client's TCP port: one value for all requests means one connection was reused. */
-  readonly remotePort: number | undefined;
 }
 
 /**
@@ -35,6 +33,9 @@ export class ReplayServer {
   readonly requests: ReceivedRequest[] = [];
   private queue: Reply[] = [];
   private router: ((url: URL) => Reply | null) | null = null;
+  private inFlight = 0;
+  /** The most requests the server was handling at the same moment; 1 means the client never overlapped them. */
+  maxConcurrent = 0;
 
   private constructor(private readonly server: http.Server) {}
 
@@ -66,6 +67,7 @@ export class ReplayServer {
   /** Forgets the requests received so far. */
   reset(): void {
     this.requests.length = 0;
+    this.maxConcurrent = 0;
   }
 
   /** Milliseconds between consecutive request arrivals. */
@@ -79,12 +81,18 @@ export class ReplayServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.baseUrl);
-    this.requests.push({ at: performance.now(), url, userAgent: req.headers['user-agent'], remotePort: req.socket.remotePort });
+    this.requests.push({ at: performance.now(), url, userAgent: req.headers['user-agent'] });
+    this.inFlight += 1;
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.inFlight);
+    res.once('close', () => {
+      this.inFlight -= 1;
+    });
     const reply = this.router ? (this.router(url) ?? { status: 404, body: 'not found' }) : (this.queue.shift() ?? { status: 500, body: 'unexpected request' });
     if (reply === 'drop') {
       req.socket.destroy();
       return;
     }
+    if (reply === 'stall') return;
     res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain; charset=utf-8', ...reply.headers });
     res.end(reply.body ?? '');
   }
