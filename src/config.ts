@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseEmbedderSpec, type EmbedderSpec } from './search/embedders/embedder-spec.js';
 
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -19,6 +20,10 @@ export interface Config {
   /** Import the bundled demo papers on the first start of an empty database. */
   readonly seedDemo: boolean;
   readonly logLevel: 'silent' | 'info';
+  /** PAPERBOY_EMBEDDER: the model behind semantic search. */
+  readonly embedder: EmbedderSpec;
+  /** PAPERBOY_EMBEDDER_KEY: bearer token for an openai: embedder. */
+  readonly embedderKey: string | null;
   /** PAPERBOY_SECRET; when unset a key is generated in the data dir on first start (see security/secret.ts). */
   readonly secret: string | undefined;
   /** SMTP server for outgoing mail; when unset mail is written as .eml files under <dataDir>/mail. */
@@ -133,6 +138,12 @@ function parseMailFrom(env: Env, publicUrl: string): string {
   return raw;
 }
 
+function parseEmbedder(env: Env): EmbedderSpec {
+  const parsed = parseEmbedderSpec(nonEmpty(env, 'PAPERBOY_EMBEDDER') ?? 'builtin');
+  if (typeof parsed === 'string') throw new ConfigError('PAPERBOY_EMBEDDER', parsed);
+  return Object.freeze(parsed);
+}
+
 /** Reads and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(nonEmpty(env, 'PAPERBOY_DATA_DIR') ?? './data');
@@ -159,6 +170,8 @@ export function loadConfig(env: Env = process.env): Config {
     arxivMinIntervalMs: parseMilliseconds(env, 'PAPERBOY_ARXIV_MIN_INTERVAL_MS', 3000),
     seedDemo: parseBoolean(env, 'PAPERBOY_DEMO', true),
     logLevel: logLevelRaw,
+    embedder: parseEmbedder(env),
+    embedderKey: nonEmpty(env, 'PAPERBOY_EMBEDDER_KEY') ?? null,
     secret: parseSecret(env),
     smtpUrl: parseSmtpUrl(env),
     mailFrom: parseMailFrom(env, publicUrl),

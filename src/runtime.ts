@@ -8,6 +8,7 @@ import { createMailTransport, type MailTransport } from './mail/transport.js';
 import { Metrics } from './ops/metrics.js';
 import { RateLimitStore } from './security/rate-limit.js';
 import { loadOrCreateSecret } from './security/secret.js';
+import { createSearchService } from './search/search.service.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -36,5 +37,14 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   const mail = overrides.mail ?? createMailTransport(config);
   const accounts = new AccountService({ store, now, secret, mail, publicUrl: config.publicUrl, logger });
   const metrics = new Metrics(store.poolStats ? () => store.poolStats?.() : undefined);
-  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics };
+  const search = await createSearchService({
+    store,
+    logger,
+    now,
+    embedder: config.embedder,
+    embedderKey: config.embedderKey,
+    dataDir: config.dataDir,
+    startup: 'background',
+  });
+  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics, search };
 }

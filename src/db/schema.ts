@@ -4,6 +4,7 @@ import type { CommentsTable, VotesTable } from '../community/community.table.js'
 import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { CodeReposTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
+import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
 
 /** Every table the application knows, one entry per `*.table.ts`. Features add theirs here. */
 export interface DB {
@@ -12,6 +13,8 @@ export interface DB {
   repo_star_counts: RepoStarCountsTable;
   feed_entries: FeedEntriesTable;
   job_state: JobStateTable;
+  search_vectors: SearchVectorsTable;
+  search_models: SearchModelsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

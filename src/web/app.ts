@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from '../config.js';
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import type { SearchService } from '../search/search.service.js';
 import type { AccountService } from '../accounts/accounts.service.js';
 import type { User } from '../accounts/user.js';
 import type { MailTransport } from '../mail/transport.js';
@@ -33,6 +34,7 @@ export interface AppDeps {
   readonly accounts: AccountService;
   readonly rateLimits: RateLimitStore;
   readonly metrics: Metrics;
+  readonly search: SearchService;
 }
 
 export interface AppEnv {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { StoreCapabilities } from '../database.js';
 import * as foundation from './001-foundation.js';
+import * as search from './002-search.js';
 import * as accounts from './003-accounts.js';
 import * as community from './004-community.js';
 
@@ -15,6 +16,7 @@ export interface VersionedMigration {
  */
 export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '001-foundation', up: foundation.up },
+  { name: '002-search', up: search.up },
   { name: '003-accounts', up: accounts.up },
   { name: '004-community', up: community.up },
 ];

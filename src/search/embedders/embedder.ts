@@ -1,0 +1,36 @@
+/** The text of a paper an embedder sees. */
+export interface EmbeddableDocument {
+  readonly title: string;
+  readonly abstract: string;
+}
+
+/** Turns papers and queries into L2-normalised vectors comparable by cosine similarity. */
+export interface Embedder {
+  /** Names the model and its version; vectors of different ids are never mixed. */
+  readonly id: string;
+  readonly dimensions: number;
+  embedDocuments(documents: readonly EmbeddableDocument[]): Promise<Float32Array[]>;
+  embedQuery(text: string): Promise<Float32Array>;
+}
+
+export class EmbedderError extends Error {
+  override name = 'EmbedderError';
+}
+
+export function l2Normalize(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += vector[i]! * vector[i]!;
+  if (sum === 0) return vector;
+  const scale = 1 / Math.sqrt(sum);
+  for (let i = 0; i < vector.length; i++) vector[i]! *= scale;
+  return vector;
+}
+
+export function isZeroVector(vector: Float32Array): boolean {
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return false;
+  return true;
+}
+
+export function documentText(doc: EmbeddableDocument): string {
+  return `${doc.title}. ${doc.abstract}`;
+}

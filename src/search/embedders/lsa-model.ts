@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { contentTerms } from '../text.js';
+import { l2Normalize, type EmbeddableDocument } from './embedder.js';
+import {
+  gaussianSource,
+  orthonormalizeColumns,
+  sparseTimesDense,
+  sparseTransposeTimesDense,
+  symmetricEigen,
+  type SparseRows,
+} from './linear-algebra.js';
+
+/**
+ * Latent semantic analysis: a truncated SVD of the papers' TF-IDF matrix. Papers and queries are folded into
+ * the top singular directions, where words that occur in similar papers land close together.
+ */
+export interface LsaModel {
+  readonly terms: readonly string[];
+  readonly idf: Float32Array;
+  /** terms × dimensions, row-major: each term's coordinates in the latent space. */
+  readonly projection: Float32Array;
+  readonly dimensions: number;
+  readonly trainedOn: number;
+}
+
+export interface LsaTrainingOptions {
+  readonly dimensions?: number;
+  readonly maxVocabulary?: number;
+  readonly powerIterations?: number;
+}
+
+/** Title words count this many times: titles are short and say what the paper is about. */
+const TITLE_REPEAT = 2;
+
+function weightedTerms(doc: EmbeddableDocument): string[] {
+  const title = contentTerms(doc.title);
+  const out: string[] = [];
+  for (let i = 0; i < TITLE_REPEAT; i++) out.push(...title);
+  out.push(...contentTerms(doc.abstract));
+  return out;
+}
+
+/** Sublinear TF × IDF over the model's vocabulary, as sparse (index, weight) pairs. */
+function tfidf(terms: readonly string[], index: ReadonlyMap<string, number>, idf: Float32Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const term of terms) {
+    const i = index.get(term);
+    if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+  }
+  let norm = 0;
+  for (const [i, tf] of counts) {
+    const w = (1 + Math.log(tf)) * idf[i]!;
+    counts.set(i, w);
+    norm += w * w;
+  }
+  if (norm > 0) for (const [i, w] of counts) counts.set(i, w / Math.sqrt(norm));
+  return counts;
+}
+
+export function trainLsa(documents: readonly EmbeddableDocument[], options: LsaTrainingOptions = {}): LsaModel {
+  const maxVocabulary = options.maxVocabulary ?? 60_000;
+  const tokenized = documents.map(weightedTerms);
+  const df = new Map<string, number>();
+  for (const terms of tokenized) for (const term of new Set(terms)) df.set(term, (df.get(term) ?? 0) + 1);
+  const n = documents.length;
+  // Words seen once cannot relate two papers; words in most papers carry no topic.
+  const minDf = n >= 50 ? 2 : 1;
+  const vocabulary = [...df.entries()]
+    .filter(([, count]) => count >= minDf && (n < 20 || count <= n * 0.5))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxVocabulary)
+    .map(([term]) => term)
+    .sort();
+  const index = new Map(vocabulary.map((term, i) => [term, i]));
+  const idf = new Float32Array(vocabulary.length);
+  vocabulary.forEach((term, i) => (idf[i] = Math.log((n + 1) / (df.get(term)! + 0.5))));
+
+  const rowStart = new Uint32Array(n + 1);
+  const columns: number[] = [];
+  const values: number[] = [];
+  tokenized.forEach((terms, r) => {
+    for (const [i, w] of [...tfidf(terms, index, idf)].sort((a, b) => a[0] - b[0])) {
+      columns.push(i);
+      values.push(w);
+    }
+    rowStart[r + 1] = columns.length;
+  });
+  const a: SparseRows = { rowStart, columns: Uint32Array.from(columns), values: Float32Array.from(values), rows: n, cols: vocabulary.length };
+  const dimensions = Math.max(1, Math.min(options.dimensions ?? 256, n - 1, vocabulary.length - 1));
+  if (vocabulary.length < 2 || n < 2) {
+    return { terms: vocabulary, idf, projection: new Float32Array(vocabulary.length * dimensions), dimensions, trainedOn: n };
+  }
+  const width = Math.min(dimensions + 12, n, vocabulary.length);
+  const gaussian = gaussianSource(0x5eed);
+  const omega = new Float64Array(vocabulary.length * width).map(() => gaussian());
+  let y = orthonormalizeColumns(sparseTimesDense(a, omega, width), n, width);
+  for (let i = 0; i < (options.powerIterations ?? 2); i++) {
+    const z = orthonormalizeColumns(sparseTransposeTimesDense(a, y, width), vocabulary.length, width);
+    y = orthonormalizeColumns(sparseTimesDense(a, z, width), n, width);
+  }
+  // Z = Aᵀ Y = Bᵀ for B = Yᵀ A; the right singular vectors of A are Z's left singular vectors.
+  const z = sparseTransposeTimesDense(a, y, width);
+  const gram = new Float64Array(width * width);
+  for (let t = 0; t < vocabulary.length; t++) {
+    const base = t * width;
+    for (let i = 0; i < width; i++) {
+      const zi = z[base + i]!;
+      if (zi === 0) continue;
+      for (let j = i; j < width; j++) gram[i * width + j]! += zi * z[base + j]!;
+    }
+  }
+  for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) gram[i * width + j] = gram[j * width + i]!;
+  const { values: eigenvalues, vectors } = symmetricEigen(gram, width);
+  const projection = new Float32Array(vocabulary.length * dimensions);
+  for (let k = 0; k < dimensions; k++) {
+    const sigma = Math.sqrt(Math.max(eigenvalues[k]!, 1e-24));
+    for (let t = 0; t < vocabulary.length; t++) {
+      let sum = 0;
+      const base = t * width;
+      for (let i = 0; i < width; i++) sum += z[base + i]! * vectors[i * width + k]!;
+      // V_k = Z U / σ gives unit singular directions; folding in with Vₖ keeps each direction scaled by σ.
+      projection[t * dimensions + k] = sum / sigma;
+    }
+  }
+  return { terms: vocabulary, idf, projection, dimensions, trainedOn: n };
+}
+
+export function lsaVectorOfTerms(model: LsaModel, index: ReadonlyMap<string, number>, terms: readonly string[]): Float32Array {
+  const out = new Float32Array(model.dimensions);
+  for (const [i, w] of tfidf(terms, index, model.idf)) {
+    const base = i * model.dimensions;
+    for (let k = 0; k < model.dimensions; k++) out[k]! += w * model.projection[base + k]!;
+  }
+  return l2Normalize(out);
+}
+
+export function lsaDocumentTerms(doc: EmbeddableDocument): string[] {
+  return weightedTerms(doc);
+}
+
+export function lsaQueryTerms(text: string): string[] {
+  return contentTerms(text);
+}
+
+/** [u32 header length][JSON header][padding to 4][idf f32…][projection f32…] */
+export function serializeLsa(model: LsaModel): Uint8Array {
+  const header = Buffer.from(JSON.stringify({ format: 'lsa-1', dimensions: model.dimensions, trainedOn: model.trainedOn, terms: model.terms }));
+  const headerEnd = 4 + header.length;
+  const start = Math.ceil(headerEnd / 4) * 4;
+  const out = Buffer.alloc(start + (model.idf.length + model.projection.length) * 4);
+  out.writeUInt32LE(header.length, 0);
+  header.copy(out, 4);
+  Buffer.from(model.idf.buffer, model.idf.byteOffset, model.idf.byteLength).copy(out, start);
+  Buffer.from(model.projection.buffer, model.projection.byteOffset, model.projection.byteLength).copy(out, start + model.idf.byteLength);
+  return out;
+}
+
+export function deserializeLsa(data: Uint8Array): LsaModel {
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const headerLength = buffer.readUInt32LE(0);
+  const header = JSON.parse(buffer.subarray(4, 4 + headerLength).toString('utf8')) as {
+    format: string;
+    dimensions: number;
+    trainedOn: number;
+    terms: string[];
+  };
+  if (header.format !== 'lsa-1') throw new Error(`unknown builtin model format ${header.format}`);
+  const start = Math.ceil((4 + headerLength) / 4) * 4;
+  const copy = new Uint8Array(buffer.subarray(start)).slice();
+  const floats = new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+  const vocabulary = header.terms.length;
+  return {
+    terms: header.terms,
+    idf: floats.slice(0, vocabulary),
+    projection: floats.slice(vocabulary, vocabulary + vocabulary * header.dimensions),
+    dimensions: header.dimensions,
+    trainedOn: header.trainedOn,
+  };
+}
+
+export function lsaModelId(serialized: Uint8Array): string {
+  return `builtin:lsa-${createHash('sha256').update(serialized).digest('hex').slice(0, 12)}`;
+}

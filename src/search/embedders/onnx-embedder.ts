@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { EmbedderError, documentText, l2Normalize, type Embedder, type EmbeddableDocument } from './embedder.js';
+
+/** The parts of @huggingface/transformers this embedder uses. */
+interface TransformersModule {
+  env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
+  pipeline(
+    task: 'feature-extraction',
+    model: string,
+    options: Record<string, unknown>,
+  ): Promise<(texts: string[], options: { pooling: 'mean' | 'cls'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>>;
+}
+
+const PACKAGE = '@huggingface/transformers';
+
+async function loadTransformers(): Promise<TransformersModule> {
+  try {
+    // A variable specifier keeps the optional dependency out of the type-check and the default install.
+    const name = PACKAGE;
+    return (await import(name)) as TransformersModule;
+  } catch (error) {
+    throw new EmbedderError(
+      `PAPERBOY_EMBEDDER=onnx:… needs the optional package ${PACKAGE}, which is not installed (${String(error)}). ` +
+        `Install it with: ONNXRUNTIME_NODE_INSTALL=skip npm install ${PACKAGE} (the project's .npmrc sets onnxruntime-node-install-cuda=skip).`,
+    );
+  }
+}
+
+/** Mean pooling unless the model's sentence-transformers config says CLS (as bge models do). */
+function poolingOf(directory: string): 'mean' | 'cls' {
+  const file = path.join(directory, '1_Pooling', 'config.json');
+  if (!fs.existsSync(file)) return 'mean';
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return config.pooling_mode_cls_token === true ? 'cls' : 'mean';
+}
+
+/**
+ * A sentence-transformers model exported to ONNX, loaded from a local directory (config.json, tokenizer.json,
+ * tokenizer_config.json and onnx/model.onnx), never downloaded.
+ */
+export class OnnxEmbedder implements Embedder {
+  readonly id: string;
+  private constructor(
+    private readonly extract: Awaited<ReturnType<TransformersModule['pipeline']>>,
+    readonly dimensions: number,
+    private readonly pooling: 'mean' | 'cls',
+    directory: string,
+    private readonly batchSize: number,
+  ) {
+    this.id = `onnx:${path.basename(path.resolve(directory))}`;
+  }
+
+  static async load(directory: string, batchSize = 32): Promise<OnnxEmbedder> {
+    const absolute = path.resolve(directory);
+    for (const required of ['config.json', 'tokenizer.json']) {
+      if (!fs.existsSync(path.join(absolute, required))) {
+        throw new EmbedderError(`ONNX model directory ${absolute} has no ${required} (see README: getting an ONNX model)`);
+      }
+    }
+    if (!fs.existsSync(path.join(absolute, 'onnx', 'model.onnx'))) {
+      throw new EmbedderError(`ONNX model directory ${absolute} has no onnx/model.onnx (see README: getting an ONNX model)`);
+    }
+    const transformers = await loadTransformers();
+    transformers.env.allowRemoteModels = false;
+    transformers.env.allowLocalModels = true;
+    transformers.env.localModelPath = path.dirname(absolute);
+    const extract = await transformers.pipeline('feature-extraction', path.basename(absolute), { dtype: 'fp32', local_files_only: true });
+    const pooling = poolingOf(absolute);
+    const probe = await extract(['dimension probe'], { pooling, normalize: true });
+    const dimensions = probe.dims[probe.dims.length - 1]!;
+    return new OnnxEmbedder(extract, dimensions, pooling, absolute, batchSize);
+  }
+
+  async embedDocuments(documents: readonly EmbeddableDocument[]): Promise<Float32Array[]> {
+    return this.embedTexts(documents.map(documentText));
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    const [vector] = await this.embedTexts([text]);
+    return vector!;
+  }
+
+  private async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += this.batchSize) {
+      const batch = texts.slice(i, i + this.batchSize);
+      const tensor = await this.extract(batch, { pooling: this.pooling, normalize: true });
+      for (let row = 0; row < batch.length; row++) {
+        out.push(l2Normalize(tensor.data.slice(row * this.dimensions, (row + 1) * this.dimensions)));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,323 @@
+import { sql } from 'kysely';
+import type { Store } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { Paper } from '../papers/paper.js';
+import { selectPaperWithRepo, toPaper } from '../papers/papers.repository.js';
+import type { EmbedderSpec } from './embedders/embedder-spec.js';
+import { fuse, type FusedHit, type FusionMethod, type RankedHit } from './fusion.js';
+import { highlight, highlightStems, type HighlightSegment } from './highlight.js';
+import { createLexicalIndex, type LexicalIndex } from './lexical/lexical-index.js';
+import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
+import { upvotesByPaper } from './paper-upvotes.js';
+import { parseQuery, type ParsedQuery } from './query-parser.js';
+import { SemanticIndex, SemanticUnavailableError, type RebuildReport } from './semantic-index.js';
+import { words } from './text.js';
+
+export type { HighlightSegment } from './highlight.js';
+export type { ParsedQuery } from './query-parser.js';
+
+export type SearchMode = 'lexical' | 'semantic' | 'hybrid';
+export const SEARCH_MODES: readonly SearchMode[] = ['lexical', 'semantic', 'hybrid'];
+
+export interface SearchRequest {
+  q: string;
+  mode?: SearchMode;
+  limit?: number;
+  offset?: number;
+  /** ISO days; merged with the query language's cat:, after:, before:. */
+  filters?: { categories?: string[]; after?: string; before?: string };
+  sort?: 'relevance' | 'date' | 'votes';
+  explain?: boolean;
+}
+
+export interface SearchExplain {
+  lexicalRank: number | null;
+  lexicalScore: number | null;
+  semanticRank: number | null;
+  semanticScore: number | null;
+  fusedScore: number;
+}
+
+export interface SearchHit {
+  paper: Paper;
+  score: number;
+  highlights: { title: HighlightSegment[]; abstract: HighlightSegment[] };
+  explain?: SearchExplain;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  /** arXiv id to open directly when the query was an id or arxiv.org URL of a paper in the database. */
+  jumpTo?: string;
+  parsed: ParsedQuery;
+  /** The mode that actually ran (hybrid degrades to lexical when semantic search is unavailable). */
+  mode: SearchMode;
+  /** Things the user should know: malformed operators read as text, semantic search unavailable. */
+  notices: string[];
+}
+
+export interface SearchService {
+  search(req: SearchRequest): Promise<SearchResult>;
+  similar(paperId: string, limit?: number): Promise<Paper[]>;
+  /** Called after imports (runImport's onPapersWritten hook). */
+  indexPapers(ids: readonly string[]): Promise<void>;
+  /** Resolves once the start-up catch-up (training, embedding missing papers) has finished. */
+  whenReady(): Promise<void>;
+  rebuild(progress?: (line: string) => void): Promise<RebuildReport>;
+  /** Persists the nearest-neighbour index; call before exiting. */
+  flush(): Promise<void>;
+  /** Null when semantic search works, otherwise why not. */
+  semanticUnavailableReason(): string | null;
+}
+
+/**
+ * RRF with k = 60, semantic weight 0.4.
+ * Chosen on SciFact train (see README): convex score fusion and equal weights scored lower with the builtin model.
+ */
+export const DEFAULT_FUSION: FusionMethod = { kind: 'rrf', k: 60, semanticWeight: 0.4 };
+
+export interface SearchServiceOptions {
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly embedder: EmbedderSpec;
+  readonly embedderKey: string | null;
+  readonly dataDir: string | null;
+  readonly now?: () => Date;
+  readonly fusion?: FusionMethod;
+  /** 'await' finishes the catch-up before returning (CLI); 'background' lets the server start at once. */
+  readonly startup?: 'await' | 'background';
+  readonly maxTrainingPapers?: number;
+  readonly builtinDimensions?: number;
+}
+
+const MAX_LIMIT = 100;
+/** Candidates each ranking contributes before fusion; also the deepest page reachable. */
+const MIN_DEPTH = 100;
+const MAX_DEPTH = 1000;
+
+function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+function isIsoDay(value: string | undefined): value is string {
+  return value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value);
+}
+
+/** True when the paper text satisfies the phrases and exclusions (for candidates that did not come from full text). */
+function satisfiesTextConstraints(text: string, query: ParsedQuery): boolean {
+  if (query.phrases.length === 0 && query.excluded.length === 0) return true;
+  const normalised = ` ${words(text).join(' ')} `;
+  if (!query.phrases.every((p) => normalised.includes(` ${p} `))) return false;
+  return !query.excluded.some((e) => normalised.includes(` ${e} `));
+}
+
+class DefaultSearchService implements SearchService {
+  private readonly lexical: LexicalIndex;
+  private readonly semantic: SemanticIndex;
+  private readonly ready: Promise<void>;
+
+  constructor(private readonly options: SearchServiceOptions) {
+    this.lexical = createLexicalIndex(options.store);
+    this.semantic = new SemanticIndex(options.store, {
+      spec: options.embedder,
+      apiKey: options.embedderKey,
+      dataDir: options.dataDir,
+      logger: options.logger,
+      now: options.now,
+      maxTrainingPapers: options.maxTrainingPapers,
+      builtinDimensions: options.builtinDimensions,
+    });
+    this.ready = this.semantic.start().catch((error: unknown) => {
+      options.logger.error('semantic search could not start', { error: String(error) });
+    });
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  semanticUnavailableReason(): string | null {
+    return this.semantic.unavailableReason();
+  }
+
+  private get db() {
+    return this.options.store.db;
+  }
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    const parsed = parseQuery(req.q ?? '');
+    const limit = clampInt(req.limit, 20, 1, MAX_LIMIT);
+    const offset = clampInt(req.offset, 0, 0, MAX_DEPTH);
+    const requested: SearchMode = req.mode && SEARCH_MODES.includes(req.mode) ? req.mode : 'hybrid';
+    const notices = [...parsed.notes];
+    const filters = filtersFromQuery(parsed, {
+      categories: req.filters?.categories,
+      after: isIsoDay(req.filters?.after) ? req.filters.after : undefined,
+      before: isIsoDay(req.filters?.before) ? req.filters.before : undefined,
+    });
+
+    if (parsed.jumpTo) {
+      const paper = await this.visiblePaper(parsed.jumpTo);
+      if (paper) {
+        return { hits: [this.hit(paper, 1, parsed)], total: 1, jumpTo: paper.id, parsed, mode: requested, notices };
+      }
+      notices.push(`No paper ${parsed.jumpTo} in this collection.`);
+      return { hits: [], total: 0, parsed, mode: requested, notices };
+    }
+
+    const depth = Math.min(MAX_DEPTH, Math.max(MIN_DEPTH, offset + limit));
+    let mode = requested;
+    let ranked: FusedHit[];
+    if (parsed.terms.length === 0 && parsed.phrases.length === 0) {
+      ranked = hasFilters(filters) ? await this.filterOnly(filters, parsed, depth) : [];
+    } else {
+      let lexical: RankedHit[] = [];
+      let semantic: RankedHit[] = [];
+      if (mode !== 'lexical') {
+        try {
+          semantic = await this.semanticCandidates(parsed, filters, depth);
+        } catch (error) {
+          if (!(error instanceof SemanticUnavailableError)) throw error;
+          if (mode === 'semantic') throw error;
+          notices.push(error.message);
+          mode = 'lexical';
+        }
+      }
+      if (mode !== 'semantic') lexical = await this.lexical.search(parsed, filters, depth);
+      ranked =
+        mode === 'lexical'
+          ? lexical.map((h, i) => ({ paperId: h.paperId, fusedScore: h.score, lexicalRank: i + 1, lexicalScore: h.score, semanticRank: null, semanticScore: null }))
+          : mode === 'semantic'
+            ? semantic.map((h, i) => ({ paperId: h.paperId, fusedScore: h.score, lexicalRank: null, lexicalScore: null, semanticRank: i + 1, semanticScore: h.score }))
+            : fuse(lexical, semantic, this.options.fusion ?? DEFAULT_FUSION);
+    }
+
+    if (req.sort === 'date' || req.sort === 'votes') ranked = await this.reorder(ranked, req.sort);
+    const page = ranked.slice(offset, offset + limit);
+    const papers = await this.papersById(page.map((h) => h.paperId));
+    const hits: SearchHit[] = [];
+    for (const entry of page) {
+      const paper = papers.get(entry.paperId);
+      if (!paper) continue;
+      const hit = this.hit(paper, entry.fusedScore, parsed);
+      if (req.explain) {
+        hit.explain = {
+          lexicalRank: entry.lexicalRank,
+          lexicalScore: entry.lexicalScore,
+          semanticRank: entry.semanticRank,
+          semanticScore: entry.semanticScore,
+          fusedScore: entry.fusedScore,
+        };
+      }
+      hits.push(hit);
+    }
+    return { hits, total: ranked.length, parsed, mode, notices };
+  }
+
+  private async semanticCandidates(parsed: ParsedQuery, filters: PaperFilters, depth: number): Promise<RankedHit[]> {
+    const constrained = parsed.phrases.length > 0 || parsed.excluded.length > 0;
+    const hits = await this.semantic.search(parsed.text, constrained ? depth * 3 : depth, filters);
+    if (!constrained) return hits;
+    const texts = await this.texts(hits.map((h) => h.paperId));
+    return hits.filter((h) => satisfiesTextConstraints(texts.get(h.paperId) ?? '', parsed)).slice(0, depth);
+  }
+
+  private async texts(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('papers').select(['id', 'title', 'abstract']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, `${r.title} ${r.abstract}`]));
+  }
+
+  /** A query of only operators (cat:cs.CV after:2025-01-01): the matching papers, newest first. */
+  private async filterOnly(filters: PaperFilters, parsed: ParsedQuery, depth: number): Promise<FusedHit[]> {
+    const result = await sql<{ id: string; title: string; abstract: string }>`
+      SELECT papers.id AS id, papers.title AS title, papers.abstract AS abstract FROM papers
+      WHERE ${whereAll(paperFilterConditions(filters))}
+      ORDER BY papers.published_at DESC, papers.id LIMIT ${depth * 2}`.execute(this.db);
+    return result.rows
+      .filter((row) => satisfiesTextConstraints(`${row.title} ${row.abstract}`, parsed))
+      .slice(0, depth)
+      .map((row) => ({ paperId: row.id, fusedScore: 0, lexicalRank: null, lexicalScore: null, semanticRank: null, semanticScore: null }));
+  }
+
+  private async reorder(ranked: readonly FusedHit[], sort: 'date' | 'votes'): Promise<FusedHit[]> {
+    const ids = ranked.map((h) => h.paperId);
+    const position = new Map(ids.map((id, i) => [id, i]));
+    if (sort === 'votes') {
+      const votes = await upvotesByPaper(this.db, ids);
+      return [...ranked].sort((a, b) => (votes.get(b.paperId) ?? 0) - (votes.get(a.paperId) ?? 0) || position.get(a.paperId)! - position.get(b.paperId)!);
+    }
+    const dates = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('papers').select(['id', 'published_at']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const row of rows) dates.set(row.id, row.published_at ?? '');
+    }
+    return [...ranked].sort((a, b) => {
+      const da = dates.get(a.paperId) ?? '';
+      const dbb = dates.get(b.paperId) ?? '';
+      return da < dbb ? 1 : da > dbb ? -1 : position.get(a.paperId)! - position.get(b.paperId)!;
+    });
+  }
+
+  private hit(paper: Paper, score: number, parsed: ParsedQuery): SearchHit {
+    const stems = highlightStems(parsed);
+    return { paper, score, highlights: { title: highlight(paper.title, stems), abstract: highlight(paper.abstract, stems) } };
+  }
+
+  private async visiblePaper(id: string): Promise<Paper | null> {
+    const row = await selectPaperWithRepo(this.db).where('papers.id', '=', id).where('papers.hidden', '=', 0).executeTakeFirst();
+    return row ? toPaper(row) : null;
+  }
+
+  private async papersById(ids: readonly string[]): Promise<Map<string, Paper>> {
+    if (ids.length === 0) return new Map();
+    const rows = await selectPaperWithRepo(this.db).where('papers.id', 'in', ids).where('papers.hidden', '=', 0).execute();
+    return new Map(rows.map((row) => [row.id, toPaper(row)]));
+  }
+
+  async similar(paperId: string, limit = 10): Promise<Paper[]> {
+    const n = clampInt(limit, 10, 1, MAX_LIMIT);
+    let hits: RankedHit[];
+    try {
+      hits = await this.semantic.similar(paperId, n, filtersFromQuery(parseQuery('')));
+    } catch (error) {
+      if (error instanceof SemanticUnavailableError) return this.lexicallySimilar(paperId, n);
+      throw error;
+    }
+    if (hits.length === 0) return this.lexicallySimilar(paperId, n);
+    const papers = await this.papersById(hits.map((h) => h.paperId));
+    return hits.map((h) => papers.get(h.paperId)).filter((p): p is Paper => p !== undefined);
+  }
+
+  /** Without vectors, the papers sharing the most title words. */
+  private async lexicallySimilar(paperId: string, limit: number): Promise<Paper[]> {
+    const row = await this.db.selectFrom('papers').select('title').where('id', '=', paperId).executeTakeFirst();
+    if (!row) return [];
+    const parsed = parseQuery(words(row.title).join(' '));
+    const hits = await this.lexical.search(parsed, filtersFromQuery(parsed), limit + 1);
+    const papers = await this.papersById(hits.map((h) => h.paperId).filter((id) => id !== paperId));
+    return hits.map((h) => papers.get(h.paperId)).filter((p): p is Paper => p !== undefined).slice(0, limit);
+  }
+
+  async indexPapers(ids: readonly string[]): Promise<void> {
+    await this.ready;
+    await this.semantic.indexPapers(ids);
+  }
+
+  async rebuild(progress?: (line: string) => void): Promise<RebuildReport> {
+    await this.ready;
+    return this.semantic.rebuild(progress);
+  }
+
+  flush(): Promise<void> {
+    return this.semantic.flush();
+  }
+}
+
+export async function createSearchService(options: SearchServiceOptions): Promise<SearchService> {
+  const service = new DefaultSearchService(options);
+  if (options.startup === 'await') await service.whenReady();
+  return service;
+}

@@ -1,0 +1,338 @@
+import path from 'node:path';
+import type { Store } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { BuiltinEmbedder } from './embedders/builtin-embedder.js';
+import { isZeroVector, type Embedder } from './embedders/embedder.js';
+import { describeEmbedderSpec, type EmbedderSpec } from './embedders/embedder-spec.js';
+import { deserializeLsa, lsaModelId, serializeLsa, trainLsa } from './embedders/lsa-model.js';
+import { OnnxEmbedder } from './embedders/onnx-embedder.js';
+import { OpenAiEmbedder } from './embedders/openai-embedder.js';
+import type { RankedHit } from './fusion.js';
+import type { PaperFilters } from './paper-filters.js';
+import { activateModel, activeModel, activeModelId } from './search-models.repository.js';
+import { VectorIndex } from './vector-index.js';
+import {
+  countVectors,
+  deleteVectorsExcept,
+  otherEmbedders,
+  papersWithoutVector,
+  replaceVectors,
+  resolveKeys,
+  vectorOfPaper,
+} from './vectors.repository.js';
+
+export class SemanticUnavailableError extends Error {
+  override name = 'SemanticUnavailableError';
+}
+
+export interface SemanticIndexOptions {
+  readonly spec: EmbedderSpec;
+  readonly apiKey: string | null;
+  /** Where the index file lives; null keeps it in memory only. */
+  readonly dataDir: string | null;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  /** The builtin model trains on at most this many papers (a stride sample of larger corpora). */
+  readonly maxTrainingPapers?: number;
+  readonly builtinDimensions?: number;
+}
+
+export interface RebuildReport {
+  readonly embedder: string;
+  readonly papers: number;
+  readonly trainSeconds: number;
+  readonly embedSeconds: number;
+}
+
+const EMBED_BATCH = 256;
+const DEFAULT_MAX_TRAINING = 60_000;
+/** The builtin model is retrained once the corpus has grown to this multiple of what it was trained on. */
+const RETRAIN_GROWTH = 2;
+
+/**
+ * Semantic search: the configured embedder, the papers' vectors in the database and the nearest-neighbour index
+ * over them. Writes are serialised; the index catches up with vectors other processes stored.
+ */
+export class SemanticIndex {
+  private embedder: Embedder | null = null;
+  private vectors: VectorIndex | null = null;
+  private problem: string | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastSync = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: SemanticIndexOptions,
+  ) {}
+
+  private get indexDirectory(): string | null {
+    return this.options.dataDir ? path.join(this.options.dataDir, 'search') : null;
+  }
+
+  private stamp(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Why semantic search is unavailable, or null when it works. */
+  unavailableReason(): string | null {
+    return this.problem;
+  }
+
+  embedderId(): string | null {
+    return this.embedder?.id ?? null;
+  }
+
+  /** Loads the embedder, detects a change of embedder, and embeds every paper that has no vector yet. */
+  start(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.loadEmbedder();
+      await this.catchUp();
+    });
+  }
+
+  private async loadEmbedder(): Promise<void> {
+    const { spec } = this.options;
+    if (spec.kind === 'builtin') {
+      const stored = await activeModel(this.store.db, 'builtin');
+      this.embedder = stored ? new BuiltinEmbedder(stored.id, deserializeLsa(stored.data)) : null;
+    } else if (spec.kind === 'openai') {
+      const embedder = new OpenAiEmbedder({ baseUrl: spec.baseUrl, model: spec.model, apiKey: this.options.apiKey });
+      await embedder.probe();
+      this.embedder = embedder;
+    } else {
+      this.embedder = await OnnxEmbedder.load(spec.directory);
+    }
+    this.vectors = null;
+    this.problem = null;
+    if (!this.embedder) return;
+    const others = await otherEmbedders(this.store.db, this.embedder.id);
+    if (others.length > 0 && (await countVectors(this.store.db, this.embedder.id)) === 0) {
+      const previous = others.map((o) => `${o.embedder} (${o.vectors} vectors)`).join(', ');
+      this.problem =
+        `The search vectors in the database were made by ${previous}, but PAPERBOY_EMBEDDER selects ` +
+        `${describeEmbedderSpec(spec)} (${this.embedder.id}). Run \`paperboy index rebuild\` to re-index with it; ` +
+        'until then search is keyword-only.';
+      this.options.logger.error('search embedder changed', { message: this.problem });
+      return;
+    }
+    this.vectors = new VectorIndex(this.embedder.id, this.embedder.dimensions, this.indexDirectory);
+  }
+
+  private async countPapers(): Promise<number> {
+    const row = await this.store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  private builtinNeedsTraining(papers: number): boolean {
+    if (this.options.spec.kind !== 'builtin' || papers === 0) return false;
+    if (!(this.embedder instanceof BuiltinEmbedder)) return true;
+    const trainedOn = this.embedder.model.trainedOn;
+    const cap = this.options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING;
+    return trainedOn < cap && papers >= trainedOn * RETRAIN_GROWTH;
+  }
+
+  private async catchUp(): Promise<void> {
+    if (this.problem) return;
+    if (this.builtinNeedsTraining(await this.countPapers())) {
+      await this.retrainAndReembed();
+      return;
+    }
+    if (!this.embedder || !this.vectors) return;
+    await this.vectors.catchUp(this.store.db);
+    let embedded = 0;
+    for (;;) {
+      const missing = await papersWithoutVector(this.store.db, this.embedder.id, EMBED_BATCH * 8);
+      if (missing.length === 0) break;
+      for (let i = 0; i < missing.length; i += EMBED_BATCH) await this.embedAndStore(missing.slice(i, i + EMBED_BATCH));
+      embedded += missing.length;
+    }
+    if (embedded > 0) this.options.logger.info('embedded papers missing a search vector', { papers: embedded, embedder: this.embedder.id });
+    this.vectors.save();
+    this.lastSync = Date.now();
+  }
+
+  private async embedAndStore(papers: readonly { id: string; title: string; abstract: string }[]): Promise<void> {
+    if (!this.embedder || !this.vectors || papers.length === 0) return;
+    const vectors = await this.embedder.embedDocuments(papers);
+    const { stored, replacedKeys } = await replaceVectors(
+      this.store.db,
+      this.embedder.id,
+      papers.map((p, i) => ({ paperId: p.id, vector: vectors[i]! })),
+      this.stamp(),
+    );
+    this.vectors.add(stored, replacedKeys);
+  }
+
+  /** Embeds (or re-embeds) these papers; called after imports write them. */
+  indexPapers(ids: readonly string[]): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.problem || ids.length === 0) return;
+      if (this.builtinNeedsTraining(await this.countPapers())) {
+        await this.retrainAndReembed();
+        return;
+      }
+      if (!this.embedder || !this.vectors) return;
+      await this.vectors.catchUp(this.store.db);
+      for (let i = 0; i < ids.length; i += EMBED_BATCH) {
+        const papers = await this.store.db
+          .selectFrom('papers')
+          .select(['id', 'title', 'abstract'])
+          .where('id', 'in', ids.slice(i, i + EMBED_BATCH))
+          .execute();
+        await this.embedAndStore(papers);
+      }
+    });
+  }
+
+  /** Retrains the builtin model (when builtin) and re-embeds every paper; drops other embedders' vectors. */
+  rebuild(progress: (line: string) => void = () => undefined): Promise<RebuildReport> {
+    return this.exclusive(async () => {
+      if (this.options.spec.kind !== 'builtin') {
+        await this.loadEmbedder();
+        if (!this.embedder) throw new SemanticUnavailableError('no embedder available');
+      }
+      return this.retrainAndReembed(progress, true);
+    });
+  }
+
+  private async trainingSample(progress: (line: string) => void): Promise<{ title: string; abstract: string }[]> {
+    const total = await this.countPapers();
+    const cap = this.options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING;
+    const stride = Math.max(1, Math.ceil(total / cap));
+    const sample: { title: string; abstract: string }[] = [];
+    let after = '';
+    let seen = 0;
+    for (;;) {
+      const page = await this.store.db
+        .selectFrom('papers')
+        .select(['id', 'title', 'abstract'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(5_000)
+        .execute();
+      if (page.length === 0) break;
+      for (const row of page) if (seen++ % stride === 0) sample.push({ title: row.title, abstract: row.abstract });
+      after = page[page.length - 1]!.id;
+    }
+    progress(`training the builtin model on ${sample.length} of ${total} papers`);
+    return sample;
+  }
+
+  private async retrainAndReembed(progress: (line: string) => void = () => undefined, force = false): Promise<RebuildReport> {
+    const started = performance.now();
+    if (this.options.spec.kind === 'builtin') {
+      const sample = await this.trainingSample(progress);
+      if (sample.length === 0 && !force) return { embedder: '', papers: 0, trainSeconds: 0, embedSeconds: 0 };
+      const model = trainLsa(sample, { dimensions: this.options.builtinDimensions });
+      const data = serializeLsa(model);
+      const id = lsaModelId(data);
+      await activateModel(this.store.db, 'builtin', { id, trainedOn: model.trainedOn, data }, this.stamp());
+      this.embedder = new BuiltinEmbedder(id, model);
+    }
+    const trained = performance.now();
+    const embedder = this.embedder!;
+    await deleteVectorsExcept(this.store.db, null);
+    const directory = this.indexDirectory;
+    if (directory) VectorIndex.removeSaved(directory);
+    this.problem = null;
+    this.vectors = new VectorIndex(embedder.id, embedder.dimensions, directory);
+    let after = '';
+    let done = 0;
+    const total = await this.countPapers();
+    for (;;) {
+      const page = await this.store.db
+        .selectFrom('papers')
+        .select(['id', 'title', 'abstract'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(EMBED_BATCH * 8)
+        .execute();
+      if (page.length === 0) break;
+      for (let i = 0; i < page.length; i += EMBED_BATCH) await this.embedAndStore(page.slice(i, i + EMBED_BATCH));
+      after = page[page.length - 1]!.id;
+      done += page.length;
+      progress(`embedded ${done} / ${total} papers`);
+    }
+    this.vectors.save();
+    this.lastSync = Date.now();
+    return {
+      embedder: embedder.id,
+      papers: done,
+      trainSeconds: (trained - started) / 1000,
+      embedSeconds: (performance.now() - trained) / 1000,
+    };
+  }
+
+  /** Picks up vectors other processes (an import, another server) stored since the last look, at most once a second. */
+  private async sync(): Promise<void> {
+    if (!this.vectors || Date.now() - this.lastSync < 1000) return;
+    this.lastSync = Date.now();
+    await this.exclusive(async () => {
+      if (!this.vectors) return;
+      const storedId = this.options.spec.kind === 'builtin' ? await activeModelId(this.store.db, 'builtin') : null;
+      if (storedId !== null && storedId !== this.embedder?.id) {
+        // Another process retrained the builtin model: follow it.
+        await this.loadEmbedder();
+      }
+      await this.vectors?.catchUp(this.store.db);
+    });
+  }
+
+  private requireReady(): { embedder: Embedder; vectors: VectorIndex } {
+    if (this.problem) throw new SemanticUnavailableError(this.problem);
+    if (!this.embedder || !this.vectors) throw new SemanticUnavailableError('There are no papers to search by meaning yet.');
+    return { embedder: this.embedder, vectors: this.vectors };
+  }
+
+  /** Papers nearest to the query text, visible and passing the filters; best first. */
+  async search(text: string, limit: number, filters: PaperFilters): Promise<RankedHit[]> {
+    await this.sync();
+    if (this.problem) throw new SemanticUnavailableError(this.problem);
+    if (!this.embedder || !this.vectors || text.trim() === '') return [];
+    const { embedder } = this.requireReady();
+    const query = await embedder.embedQuery(text);
+    if (isZeroVector(query)) return [];
+    return this.nearest(query, limit, filters, null);
+  }
+
+  /** Nearest papers to a stored paper's vector, excluding the paper itself. */
+  async similar(paperId: string, limit: number, filters: PaperFilters): Promise<RankedHit[]> {
+    await this.sync();
+    if (this.problem) throw new SemanticUnavailableError(this.problem);
+    if (!this.embedder || !this.vectors) return [];
+    const vector = await vectorOfPaper(this.store.db, this.embedder.id, paperId);
+    if (!vector || isZeroVector(vector)) return [];
+    return this.nearest(vector, limit, filters, paperId);
+  }
+
+  private async nearest(query: Float32Array, limit: number, filters: PaperFilters, exclude: string | null): Promise<RankedHit[]> {
+    const { embedder, vectors } = this.requireReady();
+    let k = Math.max(limit * 2, limit + 10);
+    for (;;) {
+      const matches = vectors.search(query, k);
+      const papers = await resolveKeys(this.store.db, embedder.id, matches.map((m) => m.key), filters);
+      const hits: RankedHit[] = [];
+      const seen = new Set<string>();
+      for (const match of matches) {
+        const paperId = papers.get(match.key);
+        if (paperId === undefined || paperId === exclude || seen.has(paperId)) continue;
+        seen.add(paperId);
+        hits.push({ paperId, score: match.similarity });
+      }
+      // Filters and hidden papers thin the candidates out: widen the search until enough survive or all were seen.
+      if (hits.length >= limit || matches.length < k || k >= vectors.size()) return hits.slice(0, limit);
+      k *= 4;
+    }
+  }
+
+  /** Writes the index file if it has unsaved additions. */
+  flush(): Promise<void> {
+    return this.exclusive(async () => this.vectors?.save());
+  }
+}

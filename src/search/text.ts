@@ -1,0 +1,31 @@
+import { porterStem } from './porter-stemmer.js';
+
+/** English function words that carry no topic; dropped from queries and from the builtin model's vocabulary. */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both but by ' +
+    'can could did do does doing down during each few for from further had has have having he her here hers herself him ' +
+    'himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other ' +
+    'our ours ourselves out over own same she should so some such than that the their theirs them themselves then there ' +
+    'these they this those through to too under until up very was we were what when where which while who whom why will ' +
+    'with would you your yours yourself yourselves also via using use used based show shows shown paper propose proposed ' +
+    'approach method methods however thus may might must within without whether among across et al'
+  ).split(' '),
+);
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Lower-cased words with diacritics folded, in order. */
+export function words(text: string): string[] {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(WORD) ?? [];
+}
+
+/** Stemmed content terms of a text, in order (stop words and 1-character tokens removed). */
+export function contentTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const word of words(text)) {
+    if (word.length < 2 || STOPWORDS.has(word)) continue;
+    out.push(porterStem(word));
+  }
+  return out;
+}
