@@ -138,7 +138,12 @@ export async function fetchArxivPapers(apiUrl: string, ids: readonly string[], o
       if (error instanceof ArxivApiResponseError) throw new ArxivApiResponseError(`${url}: ${error.message}`);
       throw error;
     }
-    for (const entry of entries) if (entry.kind === 'paper') found.set(entry.paper.id, entry.paper);
+    for (const entry of entries) {
+      if (entry.kind !== 'paper') continue;
+      // The same paper asked for twice (bare and with an old version) keeps the newest version.
+      const previous = found.get(entry.paper.id);
+      if (!previous || (entry.paper.version ?? 0) >= (previous.version ?? 0)) found.set(entry.paper.id, entry.paper);
+    }
     return entries.some((entry) => entry.kind === 'error');
   };
 
