@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseEmbedderSpec, type EmbedderSpec } from './search/embedders/embedder-spec.js';
+import { parseDigestConfig, type DigestConfig } from './digests/digest-config.js';
 
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -24,6 +25,8 @@ export interface Config {
   readonly embedder: EmbedderSpec;
   /** PAPERBOY_EMBEDDER_KEY: bearer token for an openai: embedder. */
   readonly embedderKey: string | null;
+  /** Email digests: scheduler, send time and zone, rate, leases (see digests/digest-config.ts). */
+  readonly digests: DigestConfig;
   /** PAPERBOY_SECRET; when unset a key is generated in the data dir on first start (see security/secret.ts). */
   readonly secret: string | undefined;
   /** SMTP server for outgoing mail; when unset mail is written as .eml files under <dataDir>/mail. */
@@ -172,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelRaw,
     embedder: parseEmbedder(env),
     embedderKey: nonEmpty(env, 'PAPERBOY_EMBEDDER_KEY') ?? null,
+    digests: parseDigestConfig(env),
     secret: parseSecret(env),
     smtpUrl: parseSmtpUrl(env),
     mailFrom: parseMailFrom(env, publicUrl),

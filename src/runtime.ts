@@ -3,6 +3,9 @@ import { openStore, type Store } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Logger } from './logger.js';
 import type { AppDeps } from './web/app.js';
+import { DigestService } from './digests/digest.service.js';
+import { SubscriptionService } from './digests/subscriptions.service.js';
+import { searchTopicMatcher } from './digests/topic-search.js';
 import { AccountService } from './accounts/accounts.service.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import { Metrics } from './ops/metrics.js';
@@ -46,5 +49,7 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     dataDir: config.dataDir,
     startup: 'background',
   });
-  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics, search };
+  const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now);
+  const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
+  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics, search, subscriptions, digests };
 }

@@ -7,6 +7,7 @@ import { stderrProgress } from './ingest/progress.js';
 import { jsonLogger, silentLogger, type Logger } from './logger.js';
 import { buildDeps, openMigratedStore } from './runtime.js';
 import { createApp } from './web/app.js';
+import { DigestScheduler } from './digests/scheduler.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -31,11 +32,14 @@ export async function startServer(config: Config, logger: Logger = config.logLev
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   logger.info('listening', { url, publicUrl: config.publicUrl, database: store.description });
+  const scheduler = config.digests.scheduler ? new DigestScheduler(store, deps.digests, config.digests, logger, deps.now) : null;
+  scheduler?.start();
   return {
     url,
     store,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler?.stop();
       await store.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiTokensTable, PasswordResetsTable, SessionsTable, UsersTable } from '../accounts/accounts.table.js';
 import type { CommentsTable, VotesTable } from '../community/community.table.js';
+import type { DigestOutboxTable, DigestSentPapersTable, SubscriptionsTable } from '../digests/digests.table.js';
 import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { CodeReposTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
@@ -21,6 +22,9 @@ export interface DB {
   password_resets: PasswordResetsTable;
   votes: VotesTable;
   comments: CommentsTable;
+  subscriptions: SubscriptionsTable;
+  digest_outbox: DigestOutboxTable;
+  digest_sent_papers: DigestSentPapersTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from '../config.js';
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import type { DigestService } from '../digests/digest.service.js';
+import type { SubscriptionService } from '../digests/subscriptions.service.js';
 import type { SearchService } from '../search/search.service.js';
 import type { AccountService } from '../accounts/accounts.service.js';
 import type { User } from '../accounts/user.js';
@@ -34,6 +36,10 @@ export interface AppDeps {
   readonly accounts: AccountService;
   readonly rateLimits: RateLimitStore;
   readonly metrics: Metrics;
+  /** Email subscriptions (double opt-in, unsubscribe, settings). */
+  readonly subscriptions: SubscriptionService;
+  /** Digest planning, the outbox worker and its status. */
+  readonly digests: DigestService;
   readonly search: SearchService;
 }
 

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { addPapers } from './add.js';
 import { adminBan, adminGrant, adminRevoke, adminUnban } from './admin.js';
 import { harvestArxiv } from './harvest.js';
+import { digestSend, digestStatus } from './digest.js';
 import { importArxivSnapshot, importHfDaily } from './import.js';
 import { migrate } from './migrate.js';
 import { serveCommand } from './serve.js';
@@ -9,4 +10,4 @@ import { stats } from './stats.js';
 import { trendingRecompute } from './trending.js';
 
 /** Every CLI command. Features add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, trendingRecompute, adminGrant, adminRevoke, adminBan, adminUnban];
+export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, trendingRecompute, adminGrant, adminRevoke, adminBan, adminUnban, digestSend, digestStatus];

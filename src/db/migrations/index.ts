@@ -4,6 +4,7 @@ import * as foundation from './001-foundation.js';
 import * as search from './002-search.js';
 import * as accounts from './003-accounts.js';
 import * as community from './004-community.js';
+import * as digests from './005-digests.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '002-search', up: search.up },
   { name: '003-accounts', up: accounts.up },
   { name: '004-community', up: community.up },
+  { name: '005-digests', up: digests.up },
 ];

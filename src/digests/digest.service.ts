@@ -1,0 +1,67 @@
+import type { Config } from '../config.js';
+import type { Store } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { DigestDelivery } from './delivery/digest-delivery.js';
+import { FileDigestDelivery } from './delivery/file-delivery.js';
+import { SmtpDigestDelivery } from './delivery/smtp-delivery.js';
+import { newLeaseOwner, outboxStatus, recentFailures, type OutboxScope } from './outbox.repository.js';
+import type { Period } from './period.js';
+import { planPeriod, type PlanSummary, type TopicMatcher } from './planner.js';
+import { runOutbox, type WorkerSummary } from './worker.js';
+
+export interface DigestServiceOptions {
+  readonly store: Store;
+  readonly config: Config;
+  readonly secret: string;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly topicMatcher: TopicMatcher | null;
+  /** Where digests go; defaults to SMTP_URL, or .eml files under the data dir. */
+  readonly createDelivery?: () => DigestDelivery;
+}
+
+/** Planning and sending digests: used by the CLI, the scheduler and the benchmark. */
+export class DigestService {
+  readonly owner = newLeaseOwner();
+
+  constructor(private readonly options: DigestServiceOptions) {}
+
+  createDelivery(): DigestDelivery {
+    if (this.options.createDelivery) return this.options.createDelivery();
+    const { smtpUrl, dataDir } = this.options.config;
+    return smtpUrl ? new SmtpDigestDelivery(smtpUrl) : new FileDigestDelivery(dataDir);
+  }
+
+  plan(period: Period, options: { dryRun?: boolean; email?: string } = {}): Promise<PlanSummary> {
+    return planPeriod(this.options.store, period, {
+      now: this.options.now(),
+      messageIdHost: new URL(this.options.config.publicUrl).hostname,
+      topicMatcher: this.options.topicMatcher,
+      dryRun: options.dryRun,
+      email: options.email,
+    });
+  }
+
+  send(scope: OutboxScope = {}, limits: { maxDigests?: number } = {}): Promise<WorkerSummary> {
+    const { config } = this.options;
+    return runOutbox(this.options.store, () => this.createDelivery(), {
+      owner: this.owner,
+      from: config.mailFrom,
+      publicUrl: config.publicUrl,
+      secret: this.options.secret,
+      now: this.options.now,
+      lanes: config.digests.connections,
+      ratePerSecond: config.digests.ratePerSecond,
+      leaseSeconds: config.digests.leaseSeconds,
+      maxAttempts: config.digests.maxAttempts,
+      scope,
+      logger: this.options.logger,
+      maxDigests: limits.maxDigests,
+    });
+  }
+
+  async status() {
+    const [periods, failures] = await Promise.all([outboxStatus(this.options.store.db), recentFailures(this.options.store.db)]);
+    return { periods, failures };
+  }
+}

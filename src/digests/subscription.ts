@@ -1,0 +1,61 @@
+import type { Frequency, SubscriptionStatus } from './digests.table.js';
+
+export const FREQUENCIES: readonly Frequency[] = ['daily', 'weekly'];
+export const MIN_PAPERS = 5;
+export const MAX_PAPERS = 50;
+export const DEFAULT_PAPERS = 10;
+export const MAX_TOPICS_LENGTH = 500;
+
+export interface Subscription {
+  readonly id: number;
+  readonly email: string;
+  readonly userId: number | null;
+  readonly frequency: Frequency;
+  readonly topics: string | null;
+  readonly maxPapers: number;
+  readonly status: SubscriptionStatus;
+  readonly createdAt: string;
+  readonly confirmedAt: string | null;
+}
+
+export class SubscriptionInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SubscriptionInputError';
+  }
+}
+
+// Deliberately simple: one @, no spaces or angle brackets, a dot in the domain. The confirmation mail is the real test.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export function normaliseEmail(raw: unknown): string {
+  if (typeof raw !== 'string') throw new SubscriptionInputError('email', 'Enter an email address.');
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254 || !EMAIL.test(email)) throw new SubscriptionInputError('email', 'Enter a valid email address, like ada@example.org.');
+  return email;
+}
+
+export function parseFrequency(raw: unknown): Frequency {
+  if (raw === undefined || raw === null || raw === '') return 'daily';
+  if (raw === 'daily' || raw === 'weekly') return raw;
+  throw new SubscriptionInputError('frequency', 'Frequency must be "daily" or "weekly".');
+}
+
+export function parseTopics(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string') throw new SubscriptionInputError('topics', 'Topics must be a search query (text).');
+  const topics = raw.replace(/\s+/g, ' ').trim();
+  if (topics.length > MAX_TOPICS_LENGTH) throw new SubscriptionInputError('topics', `Topics must be at most ${MAX_TOPICS_LENGTH} characters.`);
+  return topics === '' ? null : topics;
+}
+
+export function parseMaxPapers(raw: unknown): number {
+  const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_PAPERS || value > MAX_PAPERS) {
+    throw new SubscriptionInputError('max_papers', `The number of papers must be between ${MIN_PAPERS} and ${MAX_PAPERS}.`);
+  }
+  return value;
+}

@@ -1,0 +1,194 @@
+import type { Store } from '../db/database.js';
+import type { MailTransport } from '../mail/transport.js';
+import { randomToken, tokenDigest } from '../security/tokens.js';
+import type { Frequency } from './digests.table.js';
+import { confirmationMail } from './render/confirmation-mail.js';
+import {
+  cancelPlannedDigests,
+  findSubscriptionByConfirmHash,
+  findSubscriptionById,
+  findSubscriptionByEmail,
+  findSubscriptionForUser,
+  toSubscription,
+} from './subscriptions.repository.js';
+import { DEFAULT_PAPERS, type Subscription } from './subscription.js';
+import { tokenSubscriptionId, unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js';
+
+/** A confirmation mail is not re-sent to the same address more often than this. */
+export const CONFIRMATION_RESEND_MS = 10 * 60_000;
+/** A confirmation link works for this long. */
+export const CONFIRMATION_TTL_MS = 7 * 86_400_000;
+
+export interface SubscribeRequest {
+  readonly email: string;
+  readonly frequency: Frequency;
+  readonly topics: string | null;
+  readonly userId?: number | null;
+}
+
+export interface SubscriptionSettings {
+  readonly frequency: Frequency;
+  readonly topics: string | null;
+  readonly maxPapers: number;
+  readonly paused: boolean;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === '23505' || (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) || /UNIQUE constraint/i.test(String(e?.message));
+}
+
+/**
+ * Subscribing, confirming (double opt-in), leaving and settings. Whatever state an address is in, `subscribe`
+ * answers the same way, so the form never reveals who is subscribed; only a pending address gets a mail, and
+ * only the confirmation mail.
+ */
+export class SubscriptionService {
+  constructor(
+    private readonly store: Store,
+    private readonly mail: MailTransport,
+    private readonly secret: string,
+    private readonly publicUrl: string,
+    private readonly now: () => Date,
+  ) {}
+
+  async subscribe(request: SubscribeRequest): Promise<void> {
+    const now = this.now();
+    const nowIso = now.toISOString();
+    const token = randomToken(32);
+    const hash = tokenDigest(token);
+    const db = this.store.db;
+    let shouldMail = false;
+    let existing = await findSubscriptionByEmail(db, request.email);
+    if (!existing) {
+      try {
+        await db
+          .insertInto('subscriptions')
+          .values({
+            email: request.email,
+            user_id: request.userId ?? null,
+            frequency: request.frequency,
+            topics: request.topics,
+            max_papers: DEFAULT_PAPERS,
+            status: 'pending',
+            confirm_token_hash: hash,
+            confirm_sent_at: nowIso,
+            created_at: nowIso,
+            confirmed_at: null,
+            updated_at: nowIso,
+          })
+          .execute();
+        shouldMail = true;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        existing = await findSubscriptionByEmail(db, request.email);
+      }
+    }
+    if (existing && (existing.status === 'pending' || existing.status === 'unsubscribed')) {
+      const lastSent = existing.confirm_sent_at ? Date.parse(existing.confirm_sent_at) : 0;
+      if (existing.status === 'unsubscribed' || now.getTime() - lastSent >= CONFIRMATION_RESEND_MS) {
+        // The guard on the previous value makes two simultaneous requests send one mail, not two.
+        let update = db
+          .updateTable('subscriptions')
+          .set({
+            status: 'pending',
+            frequency: request.frequency,
+            topics: request.topics,
+            user_id: existing.user_id ?? request.userId ?? null,
+            confirm_token_hash: hash,
+            confirm_sent_at: nowIso,
+            updated_at: nowIso,
+          })
+          .where('id', '=', existing.id)
+          .where('status', '=', existing.status);
+        update = existing.confirm_sent_at === null ? update.where('confirm_sent_at', 'is', null) : update.where('confirm_sent_at', '=', existing.confirm_sent_at);
+        const result = await update.executeTakeFirst();
+        shouldMail = Number(result.numUpdatedRows) === 1;
+      }
+    }
+    // Confirmed and paused addresses get nothing: the answer is the same, and nobody learns they are subscribed.
+    if (shouldMail) {
+      await this.mail.send(confirmationMail({ email: request.email, confirmUrl: `${this.publicUrl}/confirm/${token}`, frequency: request.frequency, topics: request.topics }));
+    }
+  }
+
+  /** The pending subscription a confirmation token belongs to, if the token is valid and not expired. */
+  async findPendingByToken(token: string): Promise<Subscription | null> {
+    if (!/^[\w-]{20,100}$/.test(token)) return null;
+    const row = await findSubscriptionByConfirmHash(this.store.db, tokenDigest(token));
+    if (!row || row.status !== 'pending' || !row.confirm_sent_at) return null;
+    if (this.now().getTime() - Date.parse(row.confirm_sent_at) > CONFIRMATION_TTL_MS) return null;
+    return toSubscription(row);
+  }
+
+  async confirm(token: string): Promise<Subscription | null> {
+    const pending = await this.findPendingByToken(token);
+    if (!pending) return null;
+    const nowIso = this.now().toISOString();
+    const result = await this.store.db
+      .updateTable('subscriptions')
+      .set({ status: 'confirmed', confirmed_at: nowIso, confirm_token_hash: null, updated_at: nowIso })
+      .where('id', '=', pending.id)
+      .where('confirm_token_hash', '=', tokenDigest(token))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return null;
+    return { ...pending, status: 'confirmed', confirmedAt: nowIso };
+  }
+
+  unsubscribeUrl(subscriptionId: number, email: string): string {
+    return `${this.publicUrl}/unsubscribe?token=${encodeURIComponent(unsubscribeToken(this.secret, subscriptionId, email))}`;
+  }
+
+  /** The subscription a signed unsubscribe token is valid for, or null for a forged, mangled or foreign token. */
+  async findByUnsubscribeToken(token: string): Promise<Subscription | null> {
+    const id = tokenSubscriptionId(token);
+    if (id === null) return null;
+    const row = await findSubscriptionById(this.store.db, id);
+    if (!row || !verifyUnsubscribeToken(this.secret, token, row.id, row.email)) return null;
+    return toSubscription(row);
+  }
+
+  async unsubscribeWithToken(token: string): Promise<Subscription | null> {
+    const subscription = await this.findByUnsubscribeToken(token);
+    if (!subscription) return null;
+    await this.setStatus(subscription.id, 'unsubscribed');
+    return { ...subscription, status: 'unsubscribed' };
+  }
+
+  async forUser(userId: number, email: string): Promise<Subscription | null> {
+    const row = await findSubscriptionForUser(this.store.db, userId, email);
+    return row ? toSubscription(row) : null;
+  }
+
+  /** Applies the settings form of a signed-in user to the subscription they manage. */
+  async updateForUser(userId: number, email: string, settings: SubscriptionSettings): Promise<Subscription | null> {
+    const row = await findSubscriptionForUser(this.store.db, userId, email);
+    if (!row || row.status === 'unsubscribed' || row.status === 'pending') return row ? toSubscription(row) : null;
+    const nowIso = this.now().toISOString();
+    const status = settings.paused ? 'paused' : 'confirmed';
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('subscriptions')
+        .set({ frequency: settings.frequency, topics: settings.topics, max_papers: settings.maxPapers, status, user_id: userId, updated_at: nowIso })
+        .where('id', '=', row.id)
+        .execute();
+      if (status === 'paused') await cancelPlannedDigests(trx, row.id, 'cancelled: subscription paused');
+    });
+    return toSubscription({ ...row, frequency: settings.frequency, topics: settings.topics, max_papers: settings.maxPapers, status, user_id: userId });
+  }
+
+  async unsubscribeForUser(userId: number, email: string): Promise<Subscription | null> {
+    const row = await findSubscriptionForUser(this.store.db, userId, email);
+    if (!row) return null;
+    await this.setStatus(row.id, 'unsubscribed');
+    return toSubscription({ ...row, status: 'unsubscribed' });
+  }
+
+  private async setStatus(id: number, status: 'unsubscribed'): Promise<void> {
+    const nowIso = this.now().toISOString();
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.updateTable('subscriptions').set({ status, confirm_token_hash: null, updated_at: nowIso }).where('id', '=', id).execute();
+      await cancelPlannedDigests(trx, id, 'cancelled: unsubscribed');
+    });
+  }
+}
