@@ -66,7 +66,7 @@ export class WebClient {
 
 export function csrfTokenIn(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match?.[1]) throw new Error('no CSRF field in the page');
+  if (!match?.[1]) throw new Error(`no CSRF field in the page: ${html.slice(0, 600)}`);
   return match[1];
 }
 
