@@ -19,8 +19,14 @@ import { accountApiRoutes } from './routes/account-api.routes.js';
 import { accountRoutes } from './routes/auth.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { settingsRoutes } from './routes/settings.routes.js';
+import { subscriptionRoutes } from './routes/subscriptions.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
 import { paperRoutes } from './routes/paper.routes.js';
+import { apiRoutes } from './routes/api.routes.js';
+import { communityRoutes } from './routes/community.routes.js';
+import { feedsRoutes } from './routes/feeds.routes.js';
+import { openApiRoutes } from './routes/openapi.routes.js';
+import { searchPageRoutes } from './routes/search-page.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { errorPage } from './views/error-page.js';
@@ -87,10 +93,16 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', metricsRoutes);
   app.route('/', accountRoutes);
   app.route('/', settingsRoutes);
+  app.route('/', subscriptionRoutes);
   app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);
   app.route('/', paperRoutes);
+  app.route('/', searchPageRoutes);
+  app.route('/', communityRoutes);
+  app.route('/', apiRoutes);
+  app.route('/', feedsRoutes);
+  app.route('/', openApiRoutes);
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) {
