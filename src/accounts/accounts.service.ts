@@ -111,6 +111,8 @@ export class AccountService {
     const token = randomToken();
     const now = this.nowIso();
     const session = { token, csrfSecret: randomToken(), expiresAt: this.nowIso(SESSION_LIFETIME_MS) };
+    // Log-ins are rare enough to carry the housekeeping: expired sessions go here (indexed on expires_at).
+    await sessions.deleteExpiredSessions(this.db, now);
     await sessions.insertSession(this.db, {
       id: tokenDigest(token),
       user_id: userId,
@@ -157,6 +159,7 @@ export class AccountService {
     if (emailProblem(email)) return;
     const row = await users.findUserByEmail(this.db, email);
     if (!row || row.banned === 1) return;
+    await resets.deleteExpiredResets(this.db, this.nowIso());
     const value = randomToken();
     const token = signToken(this.deps.secret, RESET_PURPOSE, value);
     await resets.insertPasswordReset(this.db, {

@@ -29,3 +29,7 @@ export async function consumePasswordReset(db: Queryable, tokenHash: string, now
 export async function invalidateUserResets(db: Queryable, userId: number, now: string): Promise<void> {
   await db.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
+
+export async function deleteExpiredResets(db: Queryable, now: string): Promise<void> {
+  await db.deleteFrom('password_resets').where('expires_at', '<=', now).execute();
+}
