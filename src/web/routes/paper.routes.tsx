@@ -12,7 +12,6 @@ import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
 import type { AppEnv } from '../app.js';
 import { pageCacheFor } from '../page-cache.js';
 import { PAPER_ID_PATHS, paperIdFromParams } from '../request-params.js';
-import { searchServiceOf } from '../search-access.js';
 import { actorOf, pageContext, safeNext } from '../viewer.js';
 import { html } from '../views/components.js';
 import { Layout } from '../views/layout.js';
@@ -28,10 +27,8 @@ export function asHttpError(error: unknown): never {
 }
 
 async function similarPapers(c: Context<AppEnv>, paperId: string): Promise<readonly Paper[]> {
-  const search = searchServiceOf(c.get('deps'));
-  if (!search) return [];
   try {
-    return (await search.similar(paperId, SIMILAR_COUNT)).filter((p) => !p.hidden);
+    return (await c.get('deps').search.similar(paperId, SIMILAR_COUNT)).filter((p) => !p.hidden);
   } catch (error) {
     c.get('deps').logger.error('similar papers failed', { paperId, error: String(error) });
     return [];

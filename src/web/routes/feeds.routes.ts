@@ -1,0 +1,90 @@
+import { Hono, type Context } from 'hono';
+import { latestFeedDay } from '../../feed/feed.repository.js';
+import { listPapers, type ListedPaper } from '../../feed/paper-listing.js';
+import type { Paper } from '../../papers/paper.js';
+import type { AppEnv } from '../app.js';
+import { renderAtom, renderRss, type SyndicationFeed, type SyndicationItem } from '../syndication.js';
+import { apiError } from './api.routes.js';
+
+export const FEED_ITEMS = 50;
+
+type Format = 'rss' | 'atom';
+
+function toItem(base: string, paper: Paper, day: string | null): SyndicationItem {
+  return {
+    title: paper.title,
+    link: `${base}/papers/${paper.id}`,
+    summary: paper.abstract,
+    authors: paper.authors,
+    categories: paper.categories,
+    published: day ? `${day}T00:00:00.000Z` : (paper.publishedAt ?? '1970-01-01T00:00:00.000Z'),
+  };
+}
+
+function latestOf(items: readonly SyndicationItem[], fallback: Date): string {
+  const times = items.map((i) => Date.parse(i.published)).filter((t) => Number.isFinite(t));
+  return new Date(times.length > 0 ? Math.max(...times) : fallback.getTime()).toISOString();
+}
+
+function respond(c: Context<AppEnv>, format: Format, feed: Omit<SyndicationFeed, 'updated'>) {
+  const full: SyndicationFeed = { ...feed, updated: latestOf(feed.items, c.get('deps').now()) };
+  const body = format === 'rss' ? renderRss(full) : renderAtom(full);
+  return c.body(body, 200, {
+    'content-type': format === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8',
+    'cache-control': 'public, max-age=300',
+  });
+}
+
+function listedItems(base: string, items: readonly ListedPaper[]): SyndicationItem[] {
+  return items.map((item) => toItem(base, item.paper, item.day));
+}
+
+/** Daily: the same listing (and single query) as the front page. */
+async function daily(c: Context<AppEnv>, format: Format) {
+  const base = c.get('config').publicUrl;
+  const day = await latestFeedDay(c.get('deps').store.db);
+  const listing = day ? await listPapers(c.get('deps').store.db, { range: { from: day, to: day }, sort: 'upvotes', limit: FEED_ITEMS, offset: 0 }) : { items: [] };
+  return respond(c, format, {
+    title: 'Paperboy — daily papers',
+    description: day ? `Papers featured on ${day}, most upvoted first.` : 'Papers featured each day.',
+    link: day ? `${base}/papers/date/${day}` : `${base}/`,
+    self: `${base}/feeds/daily.${format === 'rss' ? 'xml' : 'atom'}`,
+    items: listedItems(base, listing.items),
+  });
+}
+
+async function trending(c: Context<AppEnv>, format: Format) {
+  const base = c.get('config').publicUrl;
+  const listing = await listPapers(c.get('deps').store.db, { sort: 'trending', limit: FEED_ITEMS, offset: 0 });
+  return respond(c, format, {
+    title: 'Paperboy — trending papers',
+    description: 'Papers ranked by upvotes and recent GitHub stars, discounted by age.',
+    link: `${base}/trending`,
+    self: `${base}/feeds/trending.${format === 'rss' ? 'xml' : 'atom'}`,
+    items: listedItems(base, listing.items),
+  });
+}
+
+async function search(c: Context<AppEnv>, format: Format) {
+  const base = c.get('config').publicUrl;
+  const q = (c.req.query('q') ?? '').trim();
+  if (q === '') return apiError(c, 400, 'bad_request', 'q is required: the search query to follow.');
+  if (q.length > 500) return apiError(c, 400, 'bad_request', 'q must be at most 500 characters.');
+  const result = await c.get('deps').search.search({ q, limit: FEED_ITEMS, offset: 0, filters: { categories: [] }, sort: 'date' });
+  const query = new URLSearchParams({ q }).toString();
+  return respond(c, format, {
+    title: `Paperboy — search: ${q}`,
+    description: `Newest papers matching "${q}".`,
+    link: `${base}/search?${query}&sort=date`,
+    self: `${base}/feeds/search.${format === 'rss' ? 'xml' : 'atom'}?${query}`,
+    items: result.hits.filter((h) => !h.paper.hidden).map((hit) => toItem(base, hit.paper, null)),
+  });
+}
+
+export const feedsRoutes = new Hono<AppEnv>()
+  .get('/feeds/daily.xml', (c) => daily(c, 'rss'))
+  .get('/feeds/daily.atom', (c) => daily(c, 'atom'))
+  .get('/feeds/trending.xml', (c) => trending(c, 'rss'))
+  .get('/feeds/trending.atom', (c) => trending(c, 'atom'))
+  .get('/feeds/search.xml', (c) => search(c, 'rss'))
+  .get('/feeds/search.atom', (c) => search(c, 'atom'));

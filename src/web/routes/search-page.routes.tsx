@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { votedPaperIds } from '../../community/votes.repository.js';
+import { countsFor } from '../../feed/paper-listing.js';
+import { isIsoDay } from '../../ingest/text.js';
+import type { AppEnv } from '../app.js';
+import { pageParam } from '../request-params.js';
+import { pageContext } from '../viewer.js';
+import { searchPage, type SearchForm } from '../views/search-page.js';
+
+export const SEARCH_PAGE_SIZE = 20;
+/** The search service ranks at most this deep; pages past it would be empty. */
+const MAX_SEARCH_PAGE = 50;
+
+function readForm(query: Record<string, string>): SearchForm {
+  const q = (query.q ?? '').trim();
+  if (q.length > 500) throw new HTTPException(400, { message: 'The query can be at most 500 characters.' });
+  const category = (query.category ?? '').trim();
+  if (category !== '' && !/^[A-Za-z][A-Za-z.-]{1,19}$/.test(category)) {
+    throw new HTTPException(400, { message: `category must be an arXiv category such as cs.LG (got "${category.slice(0, 20)}")` });
+  }
+  const after = (query.after ?? '').trim();
+  const before = (query.before ?? '').trim();
+  for (const [name, value] of [['after', after], ['before', before]] as const) {
+    if (value !== '' && !isIsoDay(value)) throw new HTTPException(400, { message: `${name} must be a date as YYYY-MM-DD (got "${value.slice(0, 20)}")` });
+  }
+  const sort = query.sort ?? 'relevance';
+  if (sort !== 'relevance' && sort !== 'date' && sort !== 'votes') throw new HTTPException(400, { message: 'sort must be relevance, date or votes.' });
+  return { q, category, after, before, sort };
+}
+
+export const searchPageRoutes = new Hono<AppEnv>().get('/search', async (c) => {
+  const form = readForm(c.req.query());
+  const pageNumber = pageParam(c.req.query('p'), MAX_SEARCH_PAGE);
+  const page = pageContext(c);
+  const { store, search } = c.get('deps');
+  if (form.q === '' && form.category === '' && form.after === '' && form.before === '') {
+    return c.html(searchPage({ page, form, results: null, total: 0, pageNumber: 1, pageSize: SEARCH_PAGE_SIZE, notices: [], voted: new Set() }));
+  }
+  const result = await search.search({
+    q: form.q,
+    limit: SEARCH_PAGE_SIZE,
+    offset: (pageNumber - 1) * SEARCH_PAGE_SIZE,
+    filters: { categories: form.category ? [form.category] : [], after: form.after || undefined, before: form.before || undefined },
+    sort: form.sort,
+  });
+  if (result.jumpTo && pageNumber === 1) return c.redirect(`/papers/${result.jumpTo}`, 302);
+  const hits = result.hits.filter((h) => !h.paper.hidden);
+  const ids = hits.map((h) => h.paper.id);
+  const [counts, voted] = await Promise.all([countsFor(store.db, ids), page.viewer ? votedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>())]);
+  const results = hits.map((hit) => {
+    const n = counts.get(hit.paper.id);
+    return {
+      item: { paper: hit.paper, day: n?.day ?? null, upvotes: n?.upvotes ?? 0, comments: n?.comments ?? 0, trendingScore: 0, submittedBy: null },
+      title: hit.highlights.title.length > 0 ? hit.highlights.title : [{ text: hit.paper.title, match: false }],
+      abstract: hit.highlights.abstract.length > 0 ? hit.highlights.abstract : [{ text: hit.paper.abstract, match: false }],
+    };
+  });
+  return c.html(
+    searchPage({ page, form, results, total: Math.min(result.total, MAX_SEARCH_PAGE * SEARCH_PAGE_SIZE), pageNumber, pageSize: SEARCH_PAGE_SIZE, notices: result.notices, voted }),
+  );
+});

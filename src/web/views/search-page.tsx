@@ -1,0 +1,147 @@
+import type { ListedPaper } from '../../feed/paper-listing.js';
+import type { HighlightSegment } from '../../search/search.service.js';
+import type { PageContext } from '../viewer.js';
+import { excerpt, html, Pagination, PaperCard } from './components.js';
+import { Layout } from './layout.js';
+
+export interface SearchForm {
+  readonly q: string;
+  readonly category: string;
+  readonly after: string;
+  readonly before: string;
+  readonly sort: 'relevance' | 'date' | 'votes';
+}
+
+export interface SearchPageProps {
+  readonly page: PageContext;
+  readonly form: SearchForm;
+  readonly results: readonly { item: ListedPaper; title: readonly HighlightSegment[]; abstract: readonly HighlightSegment[] }[] | null;
+  readonly total: number;
+  readonly pageNumber: number;
+  readonly pageSize: number;
+  readonly notices: readonly string[];
+  readonly voted: ReadonlySet<string>;
+}
+
+/** Matched words in <mark>; every segment is text, escaped by JSX. */
+export function Highlighted({ segments }: { segments: readonly HighlightSegment[] }) {
+  return <>{segments.map((s) => (s.match ? <mark>{s.text}</mark> : s.text))}</>;
+}
+
+/** Keeps an abstract excerpt of about `length` characters around the first match. */
+export function excerptSegments(segments: readonly HighlightSegment[], length = 320): HighlightSegment[] {
+  const out: HighlightSegment[] = [];
+  let used = 0;
+  const firstMatch = segments.findIndex((s) => s.match);
+  let skip = 0;
+  if (firstMatch > 0) {
+    const before = segments.slice(0, firstMatch).reduce((n, s) => n + s.text.length, 0);
+    skip = Math.max(0, before - 80);
+  }
+  for (const segment of segments) {
+    let text = segment.text;
+    if (skip > 0) {
+      if (text.length <= skip) {
+        skip -= text.length;
+        continue;
+      }
+      text = `…${text.slice(skip)}`;
+      skip = 0;
+    }
+    if (used + text.length > length) {
+      out.push({ text: `${excerpt(text, Math.max(0, length - used))}${text.length > length - used ? '' : '…'}`, match: segment.match });
+      break;
+    }
+    out.push({ text, match: segment.match });
+    used += text.length;
+  }
+  return out;
+}
+
+const SORTS = [
+  ['relevance', 'Relevance'],
+  ['date', 'Newest'],
+  ['votes', 'Most upvoted'],
+] as const;
+
+export function searchPage({ page, form, results, total, pageNumber, pageSize, notices, voted }: SearchPageProps) {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(form)) if (value !== '' && !(key === 'sort' && value === 'relevance')) params[key] = value;
+  const title = form.q ? `Search: ${form.q}` : 'Search';
+  return html(
+    <Layout
+      title={title}
+      page={page}
+      query={form.q}
+      feeds={form.q ? [{ title: `Search "${form.q}" (RSS)`, href: `/feeds/search.xml?${new URLSearchParams({ q: form.q }).toString()}`, type: 'rss' }] : []}
+    >
+      <section class="search">
+        <h1>{form.q ? <>Results for “{form.q}”</> : 'Search papers'}</h1>
+        <form method="get" action="/search" class="search-form" role="search" aria-label="Search with filters">
+          <div class="field wide">
+            <label for="search-q">Query</label>
+            <input id="search-q" type="search" name="q" value={form.q} placeholder={'e.g. diffusion "video generation" cat:cs.CV'} />
+          </div>
+          <div class="field">
+            <label for="search-category">Category</label>
+            <input id="search-category" name="category" value={form.category} placeholder="cs.LG" pattern="[A-Za-z.\-]{2,20}" />
+          </div>
+          <div class="field">
+            <label for="search-after">From</label>
+            <input id="search-after" type="date" name="after" value={form.after} />
+          </div>
+          <div class="field">
+            <label for="search-before">To</label>
+            <input id="search-before" type="date" name="before" value={form.before} />
+          </div>
+          <div class="field">
+            <label for="search-sort">Sort by</label>
+            <select id="search-sort" name="sort">
+              {SORTS.map(([value, label]) => (
+                <option value={value} selected={form.sort === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit">Search</button>
+        </form>
+        {notices.map((notice) => (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        ))}
+        {results === null ? (
+          <p class="hint">
+            Search titles, abstracts and authors. Use quotes for phrases, <code>cat:cs.CL</code>, <code>author:"Ada Lovelace"</code>,{' '}
+            <code>after:2025-01-01</code>, or paste an arXiv id to jump to it.
+          </p>
+        ) : results.length === 0 ? (
+          <p class="empty">No papers match. Try fewer words or remove a filter.</p>
+        ) : (
+          <>
+            <p class="count-line" role="status">
+              {total.toLocaleString('en-US')} {total === 1 ? 'result' : 'results'}
+              {form.q ? (
+                <>
+                  {' '}
+                  · <a href={`/feeds/search.xml?${new URLSearchParams({ q: form.q }).toString()}`}>RSS for this search</a>
+                </>
+              ) : null}
+            </p>
+            {results.map((r) => (
+              <PaperCard
+                item={r.item}
+                page={page}
+                voted={voted.has(r.item.paper.id)}
+                title={<Highlighted segments={r.title} />}
+                abstract={<Highlighted segments={excerptSegments(r.abstract)} />}
+              />
+            ))}
+          </>
+        )}
+        <Pagination basePath="/search" params={params} page={pageNumber} total={total} pageSize={pageSize} />
+      </section>
+    </Layout>,
+  );
+}
