@@ -37,6 +37,16 @@ export function csrfTokenFor(secret: string, seed: string): string {
 
 const COOKIELESS_PATHS = /^\/(static\/|healthz$|readyz$|metrics$)/;
 
+/**
+ * The token of an `Authorization: Bearer` header ('' when malformed), or undefined without one. Other schemes
+ * (Basic auth added by a protecting proxy) are ambient credentials like cookies and change nothing here.
+ */
+function bearerToken(c: Context<AppEnv>): string | undefined {
+  const header = c.req.header('authorization');
+  if (header === undefined || !/^bearer\b/i.test(header)) return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '';
+}
+
 function isApiPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/');
 }
@@ -52,12 +62,11 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = createMiddleware<App
   const { accounts, secret } = c.get('deps');
   const config = c.get('config');
   const names = cookieNames(config);
-  const authorization = c.req.header('authorization');
+  const bearer = bearerToken(c);
 
-  if (authorization !== undefined) {
-    // Requests with credentials in a header never use cookies, so they cannot be forged cross-site.
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    const user = match?.[1] ? await accounts.resolveApiToken(match[1]) : null;
+  if (bearer !== undefined) {
+    // Requests with a Bearer token never use cookies, so they cannot be forged cross-site.
+    const user = bearer ? await accounts.resolveApiToken(bearer) : null;
     c.set('user', user);
     c.set('auth', user ? { method: 'token' } : { method: 'anonymous' });
     c.set('csrfToken', '');
@@ -123,7 +132,7 @@ export function csrfProtection(options: CsrfOptions = {}): MiddlewareHandler<App
   const exempt = new Set(options.exemptPaths ?? []);
   return createMiddleware<AppEnv>(async (c, next) => {
     if (SAFE_METHODS.has(c.req.method) || exempt.has(c.req.path)) return next();
-    if (c.req.header('authorization') !== undefined) return next();
+    if (bearerToken(c) !== undefined) return next();
     if (isApiPath(c.req.path) && c.get('auth').method !== 'session' && getCookie(c, cookieNames(c.get('config')).session) === undefined) {
       return next();
     }

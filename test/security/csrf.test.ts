@@ -94,6 +94,16 @@ describeEachStore('CSRF protection', (get) => {
     expect(await mixed.json()).toMatchObject({ error: { code: 'unauthorized' } });
   });
 
+  it('treats Basic auth from a protecting proxy as ambient: cookies still count and CSRF still applies', async () => {
+    const { app } = await testApp(get(), TEST_ENV);
+    const browser = new WebClient(app);
+    await browser.signUp('behind_proxy');
+    const { id } = await createToken(browser, 'proxy token');
+    const basic = { authorization: `Basic ${Buffer.from('team:door').toString('base64')}` };
+    expect(await (await browser.request('/api/me', { headers: basic })).json()).toMatchObject({ username: 'behind_proxy', authMethod: 'session' });
+    expect((await browser.request(`/api/me/tokens/${id}`, { method: 'DELETE', headers: basic })).status).toBe(403);
+  });
+
   it('lets anonymous API writes through CSRF (nothing to forge) but requireUser still refuses them', async () => {
     const { app } = await testApp(get(), TEST_ENV);
     const response = await app.request('/api/me/tokens/1', { method: 'DELETE' });
