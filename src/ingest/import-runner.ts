@@ -5,6 +5,7 @@ import type { FeedRecord, PaperRecord } from '../papers/paper.js';
 import { paperBatchSize, upsertPapers } from '../papers/papers.repository.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
 import type { SourceUnit } from './source.js';
+import { recomputeAllTrending } from '../trending/trending.repository.js';
 
 export interface SkippedRecord {
   readonly where: string;
@@ -124,6 +125,8 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
     bytesBefore += unit.totalBytes ?? 0;
     if (interrupted) break;
   }
+  // New upvotes, star counts and feed days change trending scores; one pass over all papers after the import.
+  if (!options.dryRun && summary.inserted + summary.updated > 0) await store.db.transaction().execute((trx) => recomputeAllTrending(trx));
   summary.seconds = meter.elapsedSeconds();
   return summary;
 }
