@@ -34,6 +34,9 @@ export function settingsPage(props: SettingsPageProps) {
           {user.isAdmin ? ' (administrator)' : ''}.
         </p>
         {notice ? <Notice>{notice}</Notice> : null}
+        <p>
+          <a href="/settings/subscription">Email digest subscription</a> · <a href={`/u/${encodeURIComponent(user.username)}`}>Your public profile</a>
+        </p>
 
         <section class="settings-section" aria-labelledby="email-title">
           <h2 id="email-title">Email address</h2>
