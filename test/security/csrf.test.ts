@@ -104,6 +104,20 @@ describeEachStore('CSRF protection', (get) => {
     expect((await browser.request(`/api/me/tokens/${id}`, { method: 'DELETE', headers: basic })).status).toBe(403);
   });
 
+  it('escapes what users type when showing it back (token names, rejected form values)', async () => {
+    const { app } = await testApp(get(), TEST_ENV);
+    const browser = new WebClient(app);
+    await browser.signUp('escaper');
+    const evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
+    const created = await (await browser.submit('/settings', '/settings/tokens', { name: evil.slice(0, 60) })).text();
+    expect(created).not.toContain('<script>alert(1)');
+    expect(created).not.toContain('<img src=x');
+    expect(created).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const rejected = await (await new WebClient(app).submit('/signup', '/signup', { username: evil, email: evil, password: 'x' })).text();
+    expect(rejected).not.toContain('<script>alert(1)');
+    expect(rejected).toContain('&lt;script&gt;');
+  });
+
   it('lets anonymous API writes through CSRF (nothing to forge) but requireUser still refuses them', async () => {
     const { app } = await testApp(get(), TEST_ENV);
     const response = await app.request('/api/me/tokens/1', { method: 'DELETE' });

@@ -2,15 +2,9 @@ import { Hono, type Context } from 'hono';
 import { endSession, startSession } from '../../security/auth.middleware.js';
 import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
 import type { AppEnv } from '../app.js';
+import { formFields } from './form-fields.js';
 import { forgotPage, loginPage, resetPage, signupPage } from '../views/account-pages.js';
 import { pageContext, safeNext } from '../viewer.js';
-
-async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const fields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') fields[key] = value;
-  return fields;
-}
 
 /** Account pages hold credentials in forms and links: never cache them. */
 function noStore(c: Context<AppEnv>): void {

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { User } from '../../accounts/user.js';
 import { requireUser } from '../../security/auth.middleware.js';
 import type { AppEnv } from '../app.js';
+import { formFields } from './form-fields.js';
 import { settingsPage, type SettingsPageProps } from '../views/settings-page.js';
 import { pageContext } from '../viewer.js';
 
@@ -11,13 +12,6 @@ const NOTICES: Record<string, string> = {
   'password-reset': 'Your password has been reset and you are logged in.',
   'token-revoked': 'The token has been revoked.',
 };
-
-async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const fields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') fields[key] = value;
-  return fields;
-}
 
 function signedInUser(c: Context<AppEnv>): User {
   const user = c.get('user');

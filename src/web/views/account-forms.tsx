@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { FieldErrors } from '../../accounts/accounts.service.js';
 
 export function CsrfField({ token }: { token: string }) {
@@ -61,10 +62,10 @@ export function FormError({ errors }: { errors?: FieldErrors }) {
   ) : null;
 }
 
-export function Notice({ children }: { children?: unknown }) {
+export function Notice({ children }: { children?: Child }) {
   return (
     <p class="notice" role="status">
-      {children as string}
+      {children}
     </p>
   );
 }
