@@ -8,6 +8,7 @@ import { SubscriptionService } from './digests/subscriptions.service.js';
 import { searchTopicMatcher } from './digests/topic-search.js';
 import { AccountService } from './accounts/accounts.service.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
+import { instrumentSearch } from './ops/instrument-search.js';
 import { Metrics } from './ops/metrics.js';
 import { RateLimitStore } from './security/rate-limit.js';
 import { loadOrCreateSecret } from './security/secret.js';
@@ -51,5 +52,5 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   });
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now);
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
-  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics, search, subscriptions, digests };
+  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics, search: instrumentSearch(search, metrics), subscriptions, digests };
 }

@@ -55,3 +55,13 @@ describeEachStore('GET /metrics', (get) => {
     else expect(text).not.toContain('paperboy_db_pool_connections');
   });
 });
+
+describeEachStore('search latency', (get) => {
+  it('is recorded for every search the app runs, labelled with the mode that ran', async () => {
+    const { app, deps } = await testApp(get(), TEST_ENV);
+    await deps.search.search({ q: 'diffusion', mode: 'lexical' });
+    await deps.search.search({ q: 'transformers', mode: 'lexical' });
+    const text = await (await app.request('/metrics')).text();
+    expect(text).toContain('paperboy_search_duration_seconds_count{mode="lexical"} 2');
+  });
+});
