@@ -33,6 +33,8 @@ export interface ActiveSession {
   readonly id: string;
   readonly csrfSecret: string;
   readonly user: User;
+  /** True when this lookup pushed the expiry forward, so the cookie's lifetime should be renewed too. */
+  readonly renewed: boolean;
 }
 
 export interface ApiTokenInfo {
@@ -130,10 +132,9 @@ export class AccountService {
     const now = this.deps.now();
     const found = await sessions.findLiveSession(this.db, id, now.toISOString());
     if (!found || found.user.banned === 1) return null;
-    if (now.getTime() - Date.parse(found.session.last_seen_at) > SESSION_TOUCH_INTERVAL_MS) {
-      await sessions.touchSession(this.db, id, now.toISOString(), this.nowIso(SESSION_LIFETIME_MS));
-    }
-    return { id, csrfSecret: found.session.csrf_secret, user: users.toUser(found.user) };
+    const renewed = now.getTime() - Date.parse(found.session.last_seen_at) > SESSION_TOUCH_INTERVAL_MS;
+    if (renewed) await sessions.touchSession(this.db, id, now.toISOString(), this.nowIso(SESSION_LIFETIME_MS));
+    return { id, csrfSecret: found.session.csrf_secret, user: users.toUser(found.user), renewed };
   }
 
   async endSession(token: string): Promise<void> {

@@ -14,6 +14,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { SESSION_LIFETIME_MS } from '../accounts/accounts.service.js';
 import type { AppEnv } from '../web/app.js';
 import { errorPage } from '../web/views/error-page.js';
 import { cookieNames, cookieOptions } from './cookies.js';
@@ -76,6 +77,9 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = createMiddleware<App
   const sessionToken = getCookie(c, names.session);
   const session = sessionToken ? await accounts.resolveSession(sessionToken) : null;
   if (session) {
+    if (session.renewed && sessionToken) {
+      setCookie(c, names.session, sessionToken, cookieOptions(config, Math.floor(SESSION_LIFETIME_MS / 1000)));
+    }
     c.set('user', session.user);
     c.set('auth', { method: 'session', sessionId: session.id });
     c.set('csrfToken', csrfTokenFor(secret, `session:${session.csrfSecret}`));

@@ -92,6 +92,21 @@ describeEachStore('sessions', (get) => {
     expect(stranger.cookies.has('paperboy_session')).toBe(false);
   });
 
+  it('keeps an active session alive: use renews both the server-side expiry and the cookie', async () => {
+    let clock = new Date('2026-01-01T00:00:00Z');
+    const { app } = await testApp(get(), TEST_ENV, { now: () => clock });
+    const browser = new WebClient(app);
+    await browser.signUp('regular');
+    clock = new Date('2026-01-25T00:00:00Z');
+    const renewed = await browser.get('/settings');
+    expect(renewed.status).toBe(200);
+    expect(renewed.headers.getSetCookie().find((l) => l.startsWith('paperboy_session='))).toMatch(/Max-Age=2592000/);
+    // Right after, nothing is written again.
+    expect((await browser.get('/settings')).headers.getSetCookie().some((l) => l.startsWith('paperboy_session='))).toBe(false);
+    clock = new Date('2026-02-20T00:00:00Z');
+    expect((await browser.get('/settings')).status).toBe(200);
+  });
+
   it('ends a session at its expiry', async () => {
     let clock = new Date('2026-01-01T00:00:00Z');
     const { app } = await testApp(get(), TEST_ENV, { now: () => clock });
