@@ -57,7 +57,6 @@
           action.value = result.upvoted ? 'remove' : 'add';
           button.classList.toggle('voted', result.upvoted);
           button.setAttribute('aria-pressed', result.upvoted ? 'true' : 'false');
-          button.setAttribute('aria-label', 'Upvote (' + result.upvotes + ' upvotes)');
         })
         .catch(function () {
           form.submit(); // fall back to the plain form post, which reports errors as a page

@@ -38,13 +38,16 @@ export function VoteButton({ paperId, upvotes, voted, page }: { paperId: string;
       {formatCount(upvotes)}
     </span>
   );
+  const unit = <span class="visually-hidden"> upvotes</span>;
   if (!page?.viewer) {
     return (
-      <a class="vote" href={`/login?next=${encodeURIComponent(paperPath(paperId))}`} aria-label={`Log in to upvote (${upvotes} upvotes)`}>
+      <a class="vote" href={`/login?next=${encodeURIComponent(paperPath(paperId))}`} title="Log in to upvote">
         <span class="arrow" aria-hidden="true">
           ▲
         </span>
+        <span class="visually-hidden">Log in to upvote: </span>
         {count}
+        {unit}
       </a>
     );
   }
@@ -52,11 +55,13 @@ export function VoteButton({ paperId, upvotes, voted, page }: { paperId: string;
     <form method="post" action={`${paperPath(paperId)}/upvote`} class="vote-form" data-vote-form data-paper-id={paperId}>
       <input type="hidden" name="_csrf" value={page.csrfToken} />
       <input type="hidden" name="action" value={voted ? 'remove' : 'add'} />
-      <button type="submit" class={voted ? 'vote voted' : 'vote'} aria-pressed={voted ? 'true' : 'false'} aria-label={`Upvote (${upvotes} upvotes)`}>
+      <button type="submit" class={voted ? 'vote voted' : 'vote'} aria-pressed={voted ? 'true' : 'false'} title="Upvote">
         <span class="arrow" aria-hidden="true">
           ▲
         </span>
+        <span class="visually-hidden">Upvote: </span>
         {count}
+        {unit}
       </button>
     </form>
   );
