@@ -9,7 +9,7 @@ export const XSS_TITLE = 'Attention <script>alert("title")</script> is all you n
 export const XSS_ABSTRACT = 'We show <img src=x onerror=alert(1)> that diffusion models & transformers scale.';
 
 /** Four featured papers over two weeks and two months, one with hostile markup in its imported text. */
-export const SEED_PAPERS: readonly (PaperRecord & { day: string; upvotes: number; comments: number })[] = [
+export const SEED_PAPERS: readonly (PaperRecord & { day: string; upvotes: number; numComments: number })[] = [
   {
     ...paperRecord({
       id: '2501.00001',
@@ -23,34 +23,38 @@ export const SEED_PAPERS: readonly (PaperRecord & { day: string; upvotes: number
     }),
     day: '2025-01-06',
     upvotes: 5,
-    comments: 2,
+    numComments: 2,
   },
   {
     ...paperRecord({ id: '2501.00002', title: XSS_TITLE, abstract: XSS_ABSTRACT, authors: ['Mallory <b>Evil</b>'], categories: ['cs.CL'], publishedAt: '2025-01-03T00:00:00.000Z' }),
     day: '2025-01-06',
     upvotes: 20,
-    comments: 0,
+    numComments: 0,
   },
   {
     ...paperRecord({ id: '2501.00003', title: 'Protein Folding with Language Models', abstract: 'Language models predict protein structure.', categories: ['q-bio.BM'], publishedAt: '2025-01-05T00:00:00.000Z' }),
     day: '2025-01-07',
     upvotes: 1,
-    comments: 0,
+    numComments: 0,
   },
   {
     ...paperRecord({ id: '2412.00004', title: 'Graph Networks for Weather', abstract: 'Graph neural networks forecast weather.', categories: ['cs.LG'], publishedAt: '2024-12-18T00:00:00.000Z' }),
     day: '2024-12-20',
     upvotes: 9,
-    comments: 1,
+    numComments: 1,
   },
 ];
 
 export async function seedCommunity(store: Store): Promise<void> {
   const stamp = '2025-01-07T00:00:00.000Z';
-  await upsertPapers(store.db, SEED_PAPERS, stamp);
+  await upsertPapers(
+    store.db,
+    SEED_PAPERS.map(({ day: _day, upvotes: _upvotes, numComments: _n, ...paper }) => paper),
+    stamp,
+  );
   await upsertFeedEntries(
     store.db,
-    SEED_PAPERS.map((p) => ({ day: p.day, paperId: p.id, upvotes: p.upvotes, comments: p.comments, source: 'test' })),
+    SEED_PAPERS.map((p) => ({ day: p.day, paperId: p.id, upvotes: p.upvotes, comments: p.numComments, source: 'test' })),
     stamp,
   );
   await recomputeAllTrending(store.db);

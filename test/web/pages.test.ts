@@ -195,7 +195,8 @@ describeEachStore('community pages', (get) => {
       expect(html).toContain('<a href="https://github.com/x/y" rel="nofollow ugc noopener">code</a>');
       expect(html).not.toContain('<script>x');
       expect(html).toMatch(new RegExp(`id="comment-${commentId}">.*<ol class="replies"><li class="comment" id="comment-\\d+"><article aria-label="Comment by bob">`, 's'));
-      expect(html).toContain('Comments <span class="muted">(4)</span>');
+      expect(html).toContain('Comments <span class="muted">(2)</span>');
+      expect(html).toContain('2 more comments on');
     });
 
     it('rejects empty comments and replies to another paper\'s comment', async () => {

@@ -15,6 +15,7 @@ import { PAPER_ID_PATHS, paperIdFromParams } from '../request-params.js';
 import { actorOf, pageContext, safeNext } from '../viewer.js';
 import { html } from '../views/components.js';
 import { Layout } from '../views/layout.js';
+import { visibleCount } from '../views/comments.js';
 import { PaperContent } from '../views/paper-page.js';
 
 export const SIMILAR_COUNT = 6;
@@ -70,7 +71,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
           similarPapers(c, id),
           viewer ? votedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
         ]);
-        const fragment = String(<PaperContent page={page} item={item} voters={voters} voted={voted.has(id)} thread={thread} similar={similar} now={now()} />);
+        const fragment = String(<PaperContent page={page} item={item} voters={voters} voted={voted.has(id)} thread={thread} similar={similar} now={now()} paperLocalComments={visibleCount(thread)} />);
         return { fragment, title: item.paper.title, description: item.paper.abstract.slice(0, 200) };
       };
       let result: { fragment: string; title: string; description: string } | null;

@@ -99,12 +99,26 @@ function Comment({ node, page, now, depth }: { node: CommentNode; page: PageCont
   );
 }
 
-export function CommentThread({ thread, page, now, paperId, count }: { thread: readonly CommentNode[]; page: PageContext; now: Date; paperId: string; count: number }) {
+/** Comments a reader sees: neither deleted nor hidden. */
+export function visibleCount(thread: readonly CommentNode[]): number {
+  return thread.reduce((n, node) => n + (node.comment.deleted || node.comment.hidden ? 0 : 1) + visibleCount(node.replies), 0);
+}
+
+export function CommentThread({ thread, page, now, paperId, imported }: { thread: readonly CommentNode[]; page: PageContext; now: Date; paperId: string; imported: number }) {
   return (
     <section class="comments" id="comments" aria-labelledby="comments-title">
       <h2 id="comments-title">
-        Comments <span class="muted">({count})</span>
+        Comments <span class="muted">({visibleCount(thread)})</span>
       </h2>
+      {imported > 0 ? (
+        <p class="hint">
+          {imported} more {imported === 1 ? 'comment' : 'comments'} on{' '}
+          <a href={`https://huggingface.co/papers/${paperId}`} rel="noopener">
+            Hugging Face Papers
+          </a>
+          .
+        </p>
+      ) : null}
       {page.viewer ? (
         page.viewer.banned ? (
           <p class="hint">Your account is banned from commenting.</p>

@@ -113,7 +113,7 @@ export function PaperCard({ item, page, voted = false, title, abstract, headingL
         <div class="meta">
           {item.day ? <time datetime={item.day}>{formatDay(item.day)}</time> : paper.publishedAt ? <time datetime={paper.publishedAt.slice(0, 10)}>{formatDay(paper.publishedAt)}</time> : null}
           <a href={`${paperPath(paper.id)}#comments`} class="comments-link">
-            💬 {formatCount(item.comments)} <span class="visually-hidden">comments</span>
+            {formatCount(item.comments)} {item.comments === 1 ? 'comment' : 'comments'}
           </a>
           <CodeLink repo={paper.codeRepo} />
           <a href={`https://arxiv.org/abs/${paper.id}`} rel="noopener">

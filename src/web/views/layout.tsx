@@ -91,7 +91,7 @@ export function Layout({ title, page = ANONYMOUS, feeds = [], description, query
         </a>
         <header class="site-header">
           <a class="brand" href="/">
-            <span aria-hidden="true">📰</span> Paperboy
+            Paperboy
           </a>
           <nav aria-label="Main" class="main-nav">
             <a href="/">Daily</a>

@@ -14,6 +14,8 @@ export interface PaperPageProps {
   readonly thread: readonly CommentNode[];
   readonly similar: readonly Paper[];
   readonly now: Date;
+  /** Visible comments made here (the rest of item.comments were imported). */
+  readonly paperLocalComments: number;
 }
 
 function safeExternal(url: string | null): string | null {
@@ -26,7 +28,7 @@ function safeExternal(url: string | null): string | null {
   }
 }
 
-export function PaperContent({ page, item, voters, voted, thread, similar, now }: PaperPageProps) {
+export function PaperContent({ page, item, voters, voted, thread, similar, now, paperLocalComments }: PaperPageProps) {
   const { paper } = item;
   const projectPage = safeExternal(paper.projectPage);
   return (
@@ -111,7 +113,7 @@ export function PaperContent({ page, item, voters, voted, thread, similar, now }
         ) : null}
       </article>
       <div class="paper-columns">
-        <CommentThread thread={thread} page={page} now={now} paperId={paper.id} count={item.comments} />
+        <CommentThread thread={thread} page={page} now={now} paperId={paper.id} imported={Math.max(0, item.comments - paperLocalComments)} />
         <aside class="similar" aria-labelledby="similar-title">
           <h2 id="similar-title">Similar papers</h2>
           {similar.length === 0 ? (
