@@ -1,7 +1,7 @@
 import os from 'node:os';
-import { sql, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { StoreCapabilities } from '../db/database.js';
-import type { Queryable } from '../db/schema.js';
+import type { DB, Queryable } from '../db/schema.js';
 import type { DigestOutboxTable, Frequency } from './digests.table.js';
 
 export type OutboxRow = Selectable<DigestOutboxTable>;
@@ -65,13 +65,14 @@ export async function recoverAbandoned(db: Queryable, now: Date): Promise<{ requ
 }
 
 /**
- * Reserves up to `limit` due digests for `owner` in one statement. PostgreSQL: the candidate rows are locked with
- * FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint sets. SQLite: an UPDATE takes the database's single
- * write lock before it reads, so two claims run one after the other. The outer `status = 'planned'` guard makes a
- * row claimable once either way.
+ * Reserves up to `limit` due digests for `owner`. PostgreSQL: the candidates are selected and locked with
+ * FOR UPDATE SKIP LOCKED in a transaction, then leased, so concurrent workers take disjoint sets. (Not as one
+ * `UPDATE … WHERE id IN (SELECT … SKIP LOCKED LIMIT n)`: PostgreSQL may re-run that sub-select and ignore the
+ * limit.) SQLite: one UPDATE statement, which takes the database's single write lock before it reads, so claims
+ * from several processes run one after the other. The `status = 'planned'` guard makes a row claimable once.
  */
 export async function claimDue(
-  db: Queryable,
+  db: Kysely<DB>,
   caps: StoreCapabilities,
   owner: string,
   now: Date,
@@ -80,31 +81,46 @@ export async function claimDue(
   scope: OutboxScope = {},
 ): Promise<OutboxRow[]> {
   const nowIso = now.toISOString();
-  let candidates = db
-    .selectFrom('digest_outbox')
-    .select('id')
-    .where('status', '=', 'planned')
-    .where('next_attempt_at', '<=', nowIso)
-    .orderBy('id')
-    .limit(limit);
-  if (scope.frequency) candidates = candidates.where('frequency', '=', scope.frequency);
-  if (scope.period) candidates = candidates.where('period', '=', scope.period);
-  if (scope.email) candidates = candidates.where('email', '=', scope.email);
-  if (caps.skipLocked) candidates = candidates.forUpdate().skipLocked();
-  const rows = await db
-    .updateTable('digest_outbox')
-    .set({
-      status: 'sending',
-      lease_owner: owner,
-      lease_expires_at: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-      attempts: sql`attempts + 1`,
-      handed_over_at: null,
-    })
-    .where('id', 'in', candidates)
-    .where('status', '=', 'planned')
-    .returningAll()
-    .execute();
+  const candidates = (q: Queryable) => {
+    let query = q
+      .selectFrom('digest_outbox')
+      .select('id')
+      .where('status', '=', 'planned')
+      .where('next_attempt_at', '<=', nowIso)
+      .orderBy('id')
+      .limit(limit);
+    if (scope.frequency) query = query.where('frequency', '=', scope.frequency);
+    if (scope.period) query = query.where('period', '=', scope.period);
+    if (scope.email) query = query.where('email', '=', scope.email);
+    return query;
+  };
+  const lease = {
+    status: 'sending' as const,
+    lease_owner: owner,
+    lease_expires_at: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+    attempts: sql<number>`attempts + 1`,
+    handed_over_at: null,
+  };
+  let rows: OutboxRow[];
+  if (caps.skipLocked) {
+    rows = await db.transaction().execute(async (trx) => {
+      const ids = (await candidates(trx).forUpdate().skipLocked().execute()).map((r) => r.id);
+      if (ids.length === 0) return [];
+      return trx.updateTable('digest_outbox').set(lease).where('id', 'in', ids).where('status', '=', 'planned').returningAll().execute();
+    });
+  } else {
+    rows = await db.updateTable('digest_outbox').set(lease).where('id', 'in', candidates(db)).where('status', '=', 'planned').returningAll().execute();
+  }
   return rows.sort((a, b) => a.id - b.id);
+}
+
+/** Whether any digest in scope is waiting to be claimed now (a claim can come back empty while others hold locks). */
+export async function hasDue(db: Queryable, now: Date, scope: OutboxScope = {}): Promise<boolean> {
+  let query = db.selectFrom('digest_outbox').select('id').where('status', '=', 'planned').where('next_attempt_at', '<=', now.toISOString()).limit(1);
+  if (scope.frequency) query = query.where('frequency', '=', scope.frequency);
+  if (scope.period) query = query.where('period', '=', scope.period);
+  if (scope.email) query = query.where('email', '=', scope.email);
+  return (await query.execute()).length > 0;
 }
 
 export class LeaseLostError extends Error {

@@ -5,6 +5,7 @@ import { DeliveryError, type DigestDelivery } from './delivery/digest-delivery.j
 import { loadDigestPapers } from './digest-papers.js';
 import {
   claimDue,
+  hasDue,
   LeaseLostError,
   markFailed,
   markHandedOver,
@@ -158,10 +159,19 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
 
   async function lane(): Promise<void> {
     const delivery = createDelivery();
+    let emptyClaims = 0;
     try {
       while (budget > 0) {
         const rows = await claimDue(store.db, store.capabilities, options.owner, options.now(), options.leaseSeconds, Math.min(claimBatch, budget), options.scope);
-        if (rows.length === 0) return;
+        if (rows.length === 0) {
+          // Under contention a claim may find every candidate just taken by someone else; stop only when the
+          // queue really has nothing due.
+          if (emptyClaims++ < 1000 && (await hasDue(store.db, options.now(), options.scope))) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            continue;
+          }
+          return;
+        }
         budget -= rows.length;
         const subs = await store.db
           .selectFrom('subscriptions')
