@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { DigestScheduler } from '../../src/digests/scheduler.js';
+import { testApp } from '../helpers/app.js';
+import { describeEachStore } from '../helpers/stores.js';
+import { confirmedSubscriber, manualClock, seedFeed } from './fixtures.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+describeEachStore('digest CLI and scheduler', (get) => {
+  let sink: SmtpSink;
+  const env = () => ({ DATABASE_URL: get().databaseUrl, PAPERBOY_DATA_DIR: get().dataDir, PUBLIC_URL: 'http://paperboy.test', PAPERBOY_LOG: 'silent', PAPERBOY_DEMO: 'off', PAPERBOY_SCHEDULER: 'off' });
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    await seedFeed(get().store, [
+      { id: '2502.00001', day: '2025-02-03', upvotes: 12 },
+      { id: '2502.00002', day: '2025-02-03', upvotes: 8 },
+      { id: '2502.00003', day: '2025-02-04', upvotes: 5 },
+    ]);
+    await confirmedSubscriber(get().store, 'cli@example.org');
+    await confirmedSubscriber(get().store, 'waiting@example.org', { status: 'pending' });
+  });
+  afterAll(async () => {
+    await sink?.close();
+  });
+
+  it('--dry-run prints who would get what and writes nothing', async () => {
+    const { io, out } = capture();
+    expect(await runCli(['digest', 'send', '--date', '2025-02-03', '--dry-run'], io, env())).toBe(0);
+    expect(out.join('\n')).toContain('cli@example.org: 2502.00001, 2502.00002');
+    expect(out.join('\n')).not.toContain('waiting@example.org');
+    const rows = await get().store.db.selectFrom('digest_outbox').select('id').execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it('rejects bad flags with a usage error', async () => {
+    const { io, err } = capture();
+    expect(await runCli(['digest', 'send', '--frequency', 'hourly'], io, env())).toBe(2);
+    expect(err.join('\n')).toContain('--frequency must be daily or weekly');
+    expect(await runCli(['digest', 'send', '--date', '2025-02-30'], io, env())).toBe(2);
+    expect(await runCli(['digest', 'send', '--to', 'waiting@example.org', '--date', '2025-02-03'], capture().io, env())).toBe(1);
+  });
+
+  it('without SMTP_URL writes one .eml file per digest under the data dir, and status reports it', async () => {
+    const { io, out } = capture();
+    expect(await runCli(['digest', 'send', '--date', '2025-02-03', '--json'], io, env())).toBe(0);
+    expect(JSON.parse(out[0]!)).toMatchObject({ planned: 1, sent: 1, failed: 0 });
+    const dir = path.join(get().dataDir, 'mail', 'digests');
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    const raw = fs.readFileSync(path.join(dir, files[0]!), 'utf8');
+    expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+    expect(raw).toMatch(/^To: cli@example\.org/m);
+
+    const status = capture();
+    expect(await runCli(['digest', 'status'], status.io, env())).toBe(0);
+    expect(status.out.join('\n')).toMatch(/daily\s+2025-02-03\s+planned 0\s+sending 0\s+sent 1/);
+    expect(status.out.join('\n')).toContain('subscribers: confirmed 1, pending 1');
+  });
+
+  it('the scheduler plans and sends the day that is due, once', async () => {
+    const clock = manualClock('2025-02-04T20:00:00.000Z');
+    const { deps, config } = await testApp(get(), { SMTP_URL: sink.url, PAPERBOY_DIGEST_TIME: '21:00' }, { now: clock.now });
+    const scheduler = new DigestScheduler(get().store, deps.digests, config.digests, deps.logger, clock.now);
+    await scheduler.tick();
+    expect(sink.received).toHaveLength(0);
+    clock.set('2025-02-04T21:05:00.000Z');
+    await scheduler.tick();
+    await scheduler.tick();
+    expect(sink.received).toHaveLength(1);
+    expect(sink.received[0]!.raw.toString()).toContain('2502.00003');
+    await scheduler.stop();
+  });
+});
