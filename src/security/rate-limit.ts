@@ -27,6 +27,10 @@ export const RATE_LIMITS = {
   submit: { limit: 10, windowMs: 60 * 60_000 },
   comment: { limit: 10, windowMs: 10 * 60_000 },
   api: { limit: 300, windowMs: 60_000 },
+  /** Per account name, whatever the address: slows password guessing spread over many machines. */
+  loginAccount: { limit: 20, windowMs: 60 * 60_000 },
+  /** Per email address: stops anyone from flooding a mailbox with reset mails. */
+  passwordResetAddress: { limit: 3, windowMs: 60 * 60_000 },
 } as const satisfies Record<string, RateLimitOptions>;
 
 interface Window {
@@ -72,23 +76,27 @@ function defaultKey(c: Context<AppEnv>): string {
   return user ? `user:${user.id}` : `addr:${clientAddress(c)}`;
 }
 
+/**
+ * Counts one request against a named budget for an explicit key (e.g. an account name read from the form) and
+ * sets the headers. Returns the 429 response to send when the budget is spent, otherwise null.
+ */
+export function enforceRateLimit(c: Context<AppEnv>, name: string, options: Omit<RateLimitOptions, 'key'>, key: string): Response | null {
+  const { rateLimits, now } = c.get('deps');
+  const decision = rateLimits.hit(`${name}\0${key}`, options.limit, options.windowMs, now().getTime());
+  const resetSeconds = Math.max(0, Math.ceil(decision.resetInMs / 1000));
+  c.header('RateLimit-Policy', `"${name}";q=${options.limit};w=${Math.ceil(options.windowMs / 1000)}`, { append: true });
+  c.header('RateLimit', `"${name}";r=${decision.remaining};t=${resetSeconds}`, { append: true });
+  if (decision.allowed) return null;
+  c.header('Retry-After', String(resetSeconds));
+  const message = `Too many requests; try again in ${resetSeconds} seconds.`;
+  if (c.req.path.startsWith('/api/') || (c.req.header('accept')?.includes('application/json') ?? false)) {
+    return c.json({ error: { code: 'rate_limited', message } }, 429);
+  }
+  return c.html(errorPage(429, 'Slow down', message), 429);
+}
+
 export function rateLimit(name: string, options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   if (!/^[a-z][a-z0-9_-]*$/i.test(name)) throw new Error(`Rate limit names are tokens (got "${name}")`);
-  const windowSeconds = Math.ceil(options.windowMs / 1000);
   const keyOf = options.key ?? defaultKey;
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const { rateLimits, now } = c.get('deps');
-    const decision = rateLimits.hit(`${name}\0${keyOf(c)}`, options.limit, options.windowMs, now().getTime());
-    const resetSeconds = Math.max(0, Math.ceil(decision.resetInMs / 1000));
-    c.header('RateLimit-Policy', `"${name}";q=${options.limit};w=${windowSeconds}`, { append: true });
-    c.header('RateLimit', `"${name}";r=${decision.remaining};t=${resetSeconds}`, { append: true });
-    if (decision.allowed) return next();
-    c.header('Retry-After', String(resetSeconds));
-    const message = `Too many requests; try again in ${resetSeconds} seconds.`;
-    const path = c.req.path;
-    if (path.startsWith('/api/') || (c.req.header('accept')?.includes('application/json') ?? false)) {
-      return c.json({ error: { code: 'rate_limited', message } }, 429);
-    }
-    return c.html(errorPage(429, 'Slow down', message), 429);
-  });
+  return createMiddleware<AppEnv>(async (c, next) => enforceRateLimit(c, name, options, keyOf(c)) ?? next());
 }

@@ -36,12 +36,14 @@ describeEachStore('rate limits', (get) => {
     for (let i = 0; i < limit; i++) {
       const response = await attacker.post('/login', { _csrf: token, login: 'someone', password: `guess-${i}` });
       expect(response.status).toBe(401);
-      expect(response.headers.get('ratelimit-policy')).toBe(`"login";q=${limit};w=${windowMs / 1000}`);
-      expect(response.headers.get('ratelimit')).toMatch(new RegExp(`^"login";r=${limit - i - 1};t=\\d+$`));
+      // One list item per policy that applies: the address budget first, then the per-account one.
+      expect(response.headers.get('ratelimit-policy')).toBe(`"login";q=${limit};w=${windowMs / 1000}, "login-account";q=20;w=3600`);
+      expect(response.headers.get('ratelimit')).toMatch(new RegExp(`^"login";r=${limit - i - 1};t=\\d+, "login-account";r=\\d+;t=\\d+$`));
     }
     const blocked = await attacker.post('/login', { _csrf: token, login: 'someone', password: 'one more' });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('ratelimit')).toMatch(/^"login";r=0;t=\d+$/);
+    expect(blocked.headers.get('ratelimit-policy')).toBe(`"login";q=${limit};w=${windowMs / 1000}`);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await blocked.text()).toContain('Too many requests');
 
@@ -66,6 +68,24 @@ describeEachStore('rate limits', (get) => {
       signups.push((await client.post('/signup', { _csrf: signupToken, username: 'x', email: 'bad', password: 'short' })).status);
     }
     expect(signups.at(-1)).toBe(429);
+  });
+
+  it('also limits per account name and per reset address, whatever the client address', async () => {
+    const { app, config } = await testApp(get(), TEST_ENV);
+    await new WebClient(app).signUp('target', 'the real password', 'target@example.org');
+    const statuses: number[] = [];
+    for (let i = 0; i <= RATE_LIMITS.loginAccount.limit; i++) statuses.push((await new WebClient(app).logIn('Target', `guess number ${i}`)).status);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+
+    const resets: number[] = [];
+    for (let i = 0; i <= RATE_LIMITS.passwordResetAddress.limit; i++) {
+      resets.push((await new WebClient(app).submit('/forgot', '/forgot', { email: 'TARGET@example.org' })).status);
+    }
+    expect(resets).toEqual([...Array(RATE_LIMITS.passwordResetAddress.limit).fill(200), 429]);
+    const fs = await import('node:fs');
+    const mails = fs.readdirSync(`${config.dataDir}/mail`).filter((f) => f.endsWith('.eml'));
+    expect(mails.length).toBeGreaterThanOrEqual(RATE_LIMITS.passwordResetAddress.limit);
   });
 
   it('applies the general API budget to /api/* and answers JSON when it runs out', async () => {

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { endSession, startSession } from '../../security/auth.middleware.js';
-import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
+import { enforceRateLimit, RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
+import { normalizeEmail } from '../../accounts/validation.js';
 import type { AppEnv } from '../app.js';
 import { formFields } from './form-fields.js';
 import { forgotPage, loginPage, resetPage, signupPage } from '../views/account-pages.js';
@@ -37,6 +38,8 @@ export const accountRoutes = new Hono<AppEnv>()
     const form = await formFields(c);
     const next = safeNext(form.next);
     const login = form.login ?? '';
+    const limited = enforceRateLimit(c, 'login-account', RATE_LIMITS.loginAccount, login.trim().toLowerCase());
+    if (limited) return limited;
     const result = await c.get('deps').accounts.authenticate(login, form.password ?? '');
     if (!result.ok) return c.html(loginPage(pageContext(c), { login, next }, result.errors), 401);
     await startSession(c, result.value.id);
@@ -55,6 +58,8 @@ export const accountRoutes = new Hono<AppEnv>()
     const form = await formFields(c);
     const email = (form.email ?? '').trim();
     if (email === '') return c.html(forgotPage(pageContext(c), false, email, { email: 'Please enter your email address.' }), 422);
+    const limited = enforceRateLimit(c, 'password-reset-address', RATE_LIMITS.passwordResetAddress, normalizeEmail(email));
+    if (limited) return limited;
     const { accounts, logger } = c.get('deps');
     try {
       await accounts.requestPasswordReset(email);
