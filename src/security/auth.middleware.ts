@@ -9,7 +9,7 @@
  *   Bearer-authenticated requests are exempt (browsers never attach that header on their own), and so are /api/
  *   writes that carry no session cookie (they act anonymously, so there is nothing to forge).
  * - `requireUser` / `requireAdmin`: 401 JSON under /api/, a redirect to /login (or 403 page) elsewhere.
- * - `startSession(c, user)` / `endSession(c)` (from ./session.js) for the log-in and log-out routes.
+ * - `startSession(c, userId)` / `endSession(c)` (from ./session.js) for the log-in and log-out routes.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -37,6 +37,7 @@ export function csrfTokenFor(secret: string, seed: string): string {
 }
 
 const COOKIELESS_PATHS = /^\/(static\/|healthz$|readyz$|metrics$)/;
+const FORMLESS_PATHS = /^\/(api|feeds)(\/|$)/;
 
 /**
  * The token of an `Authorization: Bearer` header ('' when malformed), or undefined without one. Other schemes
@@ -88,14 +89,15 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = createMiddleware<App
   if (sessionToken !== undefined) deleteCookie(c, names.session, cookieOptions(config));
 
   // Visitors without a session still post forms (sign-up, log-in): their token is tied to a random cookie.
+  // Machine-readable endpoints render no forms, so they do not hand out that cookie.
   let nonce = getCookie(c, names.csrf);
-  if (!nonce || nonce.length < 32) {
+  if ((!nonce || nonce.length < 32) && !FORMLESS_PATHS.test(c.req.path)) {
     nonce = randomToken();
     setCookie(c, names.csrf, nonce, cookieOptions(config));
   }
   c.set('user', null);
   c.set('auth', { method: 'anonymous' });
-  c.set('csrfToken', csrfTokenFor(secret, `visitor:${nonce}`));
+  c.set('csrfToken', nonce && nonce.length >= 32 ? csrfTokenFor(secret, `visitor:${nonce}`) : '');
   return next();
 });
 

@@ -118,6 +118,13 @@ describeEachStore('CSRF protection', (get) => {
     expect(rejected).toContain('&lt;script&gt;');
   });
 
+  it('hands the visitor CSRF cookie out with pages, not with API or feed responses', async () => {
+    const { app } = await testApp(get(), TEST_ENV);
+    expect((await app.request('/login')).headers.getSetCookie().some((l) => l.startsWith('paperboy_csrf='))).toBe(true);
+    expect((await app.request('/api/me')).headers.getSetCookie()).toEqual([]);
+    expect((await app.request('/static/app.css')).headers.getSetCookie()).toEqual([]);
+  });
+
   it('lets anonymous API writes through CSRF (nothing to forge) but requireUser still refuses them', async () => {
     const { app } = await testApp(get(), TEST_ENV);
     const response = await app.request('/api/me/tokens/1', { method: 'DELETE' });
