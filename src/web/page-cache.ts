@@ -1,7 +1,7 @@
 import type { Store } from '../db/database.js';
 
 /**
- * Rendered page fragments for anonymous visitors (signed-in users see their own vote state and are never served
+ * Rendered pages for anonymous visitors and public JSON listings (signed-in users see their own vote state and are never served
  * from here). Every write made through the app clears the whole cache; the short TTL bounds staleness after
  * writes made by another process (a CLI import, a second server).
  */
@@ -30,15 +30,6 @@ export class PageCache {
 
   clear(): void {
     this.entries.clear();
-  }
-
-  /** Returns the cached fragment or renders, stores and returns it. */
-  async through(key: string, render: () => Promise<string>): Promise<string> {
-    const hit = this.get(key);
-    if (hit !== null) return hit;
-    const html = await render();
-    this.set(key, html);
-    return html;
   }
 }
 

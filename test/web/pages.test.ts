@@ -57,6 +57,16 @@ describeEachStore('community pages', (get) => {
       expect(html).toMatch(/<form method="post" action="\/subscribe"[^>]*><input type="hidden" name="_csrf" value="[\w-]{20,}"/);
     });
 
+    it('serves cached pages to anonymous visitors with their own CSRF token', async () => {
+      const token = (html: string) => /name="_csrf" value="([^"]*)"/.exec(html)?.[1];
+      const first = token((await get_('/papers/date/2025-01-06')).html);
+      const second = token((await get_('/papers/date/2025-01-06')).html);
+      expect(first).toMatch(/^[\w-]{20,}$/);
+      expect(second).toMatch(/^[\w-]{20,}$/);
+      expect(first).not.toBe(second);
+      expect(first).not.toContain('slot');
+    });
+
     it('lists a day most upvoted first, with counts, code stars and categories', async () => {
       const { res, html } = await get_('/papers/date/2025-01-06');
       expect(res.status).toBe(200);

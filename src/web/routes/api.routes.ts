@@ -82,9 +82,18 @@ apiRoutes.get('/api/daily_papers', async (c) => {
   const page = integerParam(c.req.query('p'), 'p', 0, 0, 100_000);
   const sort = sortParam(c.req.query('sort'));
   if (!period) return c.json([]);
-  const listing = await listPapers(c.get('deps').store.db, { range: { from: period.from, to: period.to }, sort, limit, offset: page * limit });
-  c.header('X-Total-Count', String(listing.total));
-  return c.json(listing.items.map(apiDailyEntry));
+  // The answer is the same for every caller, so it is cached like anonymous pages (cleared on every write).
+  const cache = pageCacheFor(c.get('deps').store);
+  const key = `api:daily:${period.key}:${sort}:${limit}:${page}`;
+  let cached = cache.get(key);
+  if (cached === null) {
+    const listing = await listPapers(c.get('deps').store.db, { range: { from: period.from, to: period.to }, sort, limit, offset: page * limit });
+    cached = `${listing.total}\n${JSON.stringify(listing.items.map(apiDailyEntry))}`;
+    cache.set(key, cached);
+  }
+  const split = cached.indexOf('\n');
+  c.header('X-Total-Count', cached.slice(0, split));
+  return c.body(cached.slice(split + 1), 200, { 'content-type': 'application/json; charset=utf-8' });
 });
 
 for (const path of PAPER_ID_PATHS) {

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { raw as trusted } from 'hono/html';
 import { HTTPException } from 'hono/http-exception';
 import { CommunityError } from '../../community/community-error.js';
 import { deleteComment, editComment, hideComment, paperThread, postComment } from '../../community/comments.service.js';
@@ -12,7 +11,8 @@ import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
 import type { AppEnv } from '../app.js';
 import { pageCacheFor } from '../page-cache.js';
 import { PAPER_ID_PATHS, paperIdFromParams } from '../request-params.js';
-import { actorOf, pageContext, safeNext } from '../viewer.js';
+import { renderPage } from '../anonymous-page.js';
+import { actorOf, safeNext } from '../viewer.js';
 import { html } from '../views/components.js';
 import { Layout } from '../views/layout.js';
 import { visibleCount } from '../views/comments.js';
@@ -60,9 +60,8 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
       const id = paperIdParam(c);
       if (raw !== id) return c.redirect(`/papers/${id}`, 301);
       const { store, now } = c.get('deps');
-      const page = pageContext(c);
-      const viewer = page.viewer;
-      const render = async () => {
+      const body = await renderPage(c, async (page) => {
+        const viewer = page.viewer;
         const item = await getListedPaper(store.db, id);
         if (!item || (item.paper.hidden && !viewer?.isAdmin)) return null;
         const [voters, thread, similar, voted] = await Promise.all([
@@ -71,31 +70,13 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
           similarPapers(c, id),
           viewer ? votedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
         ]);
-        const fragment = String(<PaperContent page={page} item={item} voters={voters} voted={voted.has(id)} thread={thread} similar={similar} now={now()} paperLocalComments={visibleCount(thread)} />);
-        return { fragment, title: item.paper.title, description: item.paper.abstract.slice(0, 200) };
-      };
-      let result: { fragment: string; title: string; description: string } | null;
-      if (viewer) {
-        result = await render();
-      } else {
-        const cache = pageCacheFor(store);
-        const key = `paper:${id}`;
-        const hit = cache.get(key);
-        if (hit !== null) {
-          result = JSON.parse(hit) as { fragment: string; title: string; description: string } | null;
-        } else {
-          result = await render();
-          cache.set(key, JSON.stringify(result));
-        }
-      }
-      if (!result) return c.notFound();
-      return c.html(
-        html(
-          <Layout title={result.title} page={page} description={result.description}>
-            {trusted(result.fragment)}
+        return html(
+          <Layout title={item.paper.title} page={page} description={item.paper.abstract.slice(0, 200)}>
+            <PaperContent page={page} item={item} voters={voters} voted={voted.has(id)} thread={thread} similar={similar} now={now()} paperLocalComments={visibleCount(thread)} />
           </Layout>,
-        ),
-      );
+        );
+      });
+      return body === null ? c.notFound() : c.html(body);
     })
     .post(`${PAPER}/upvote`, requireUser, rateLimit('vote', RATE_LIMITS.vote), async (c) => {
       const id = paperIdParam(c);

@@ -1,0 +1,101 @@
+// npm run bench:http [-- --data ../shared/data] [--duration 15] [--connections 50]
+// Starts the server (in a child process, so the load generator does not share its event loop) on a fresh SQLite
+// database of the Hugging Face daily papers, then drives each route with autocannon. Prints one JSON object:
+// requests/s, p50/p99 latency and errors per route, and each route's throughput as a ratio of /healthz measured
+// in the same run.
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { projectRoot } from '../src/project-root.js';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: path.resolve(projectRoot(), '../shared/data') },
+    duration: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '50' },
+    query: { type: 'string', default: 'diffusion models' },
+  },
+});
+
+const dailyDir = path.join(values.data!, 'hf-daily-papers');
+if (!fs.existsSync(dailyDir)) {
+  console.error(`No HF daily papers at ${dailyDir}; pass --data <dir containing hf-daily-papers>.`);
+  process.exit(2);
+}
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(connections) || connections < 1) {
+  console.error('--duration and --connections must be positive integers');
+  process.exit(2);
+}
+
+interface Ready {
+  url: string;
+  paperId: string;
+  papers: number;
+  importSeconds: number;
+  readySeconds: number;
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-http-'));
+const child = fork(path.join(projectRoot(), 'bench/http-server.ts'), [dailyDir, dataDir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+
+try {
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as Ready));
+    child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)));
+  });
+
+  let client = 0;
+  async function measure(route: string, seconds: number) {
+    const result = await autocannon({
+      url: `${ready.url}${route}`,
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          // 2,000 distinct client addresses, so per-client rate limits apply as they would to public traffic.
+          setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'x-forwarded-for': `10.0.${(client = (client + 1) % 2000) >> 8}.${client & 255}` } }),
+        },
+      ],
+    });
+    return {
+      route,
+      requestsPerSecond: Math.round(result.requests.average),
+      latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+      requests: result.requests.total,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+    };
+  }
+
+  // Warm-up: fills caches and JIT, not reported.
+  for (const route of ['/', `/papers/${ready.paperId}`, `/search?q=${encodeURIComponent(values.query!)}`, '/api/daily_papers']) await measure(route, 2);
+  const baseline = await measure('/healthz', Math.min(duration, 5));
+  const routes = [];
+  for (const route of ['/', `/papers/${ready.paperId}`, `/search?q=${encodeURIComponent(values.query!)}`, '/api/daily_papers']) {
+    const r = await measure(route, duration);
+    routes.push({ ...r, ratioToHealthz: Math.round((r.requestsPerSecond / Math.max(1, baseline.requestsPerSecond)) * 1000) / 1000 });
+  }
+  console.log(
+    JSON.stringify(
+      {
+        machine: { cpus: os.cpus().length, node: process.version },
+        dataset: { papers: ready.papers, importSeconds: Math.round(ready.importSeconds * 10) / 10, readySeconds: Math.round(ready.readySeconds * 10) / 10 },
+        settings: { connections, durationSeconds: duration },
+        baseline,
+        routes,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
