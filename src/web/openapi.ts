@@ -84,18 +84,26 @@ export function openApiDocument(publicUrl: string) {
           summary: 'Hybrid (lexical + semantic) paper search',
           operationId: 'searchPapers',
           parameters: [
-            { name: 'q', in: 'query', required: true, description: 'Query; supports "phrases", -exclusions, cat:, author:, after:, before:, and arXiv ids.', schema: { type: 'string' } },
+            {
+              name: 'q',
+              in: 'query',
+              required: true,
+              description: 'At most 500 characters. Supports "phrases", -exclusions, cat:, author:, after:, before:, and arXiv ids or URLs.',
+              schema: { type: 'string', maxLength: 500 },
+            },
             { name: 'mode', in: 'query', schema: { type: 'string', enum: ['hybrid', 'lexical', 'semantic'], default: 'hybrid' } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
-            { name: 'category', in: 'query', description: 'arXiv category filter; repeatable.', schema: { type: 'string' } },
-            { name: 'after', in: 'query', schema: { type: 'string', format: 'date' } },
-            { name: 'before', in: 'query', schema: { type: 'string', format: 'date' } },
-            { name: 'sort', in: 'query', schema: { type: 'string', enum: ['relevance', 'date', 'votes'], default: 'relevance' } },
+            { name: 'explain', in: 'query', description: 'Add per-hit ranking details.', schema: { type: 'boolean', default: false } },
           ],
           responses: {
-            '200': json({ $ref: '#/components/schemas/SearchResult' }, 'Ranked hits with highlighted title and abstract segments.'),
+            '200': json({ type: 'array', items: { $ref: '#/components/schemas/SearchHit' } }, 'Ranked hits with highlighted title and abstract segments.', {
+              ...rateLimitHeaders,
+              'X-Total-Count': { description: 'Matching papers.', schema: { type: 'integer' } },
+              'X-Search-Mode': { description: 'The mode that ran (hybrid falls back to lexical when semantic search is unavailable).', schema: { type: 'string' } },
+              'X-Jump-To': { description: 'Set when the query named one paper by id or URL.', schema: { type: 'string' } },
+            }),
             '400': error('A malformed parameter.'),
+            '409': error('mode=semantic while semantic search is unavailable.'),
             '429': error('Rate limited.'),
           },
         },
@@ -108,6 +116,33 @@ export function openApiDocument(publicUrl: string) {
           responses: {
             '200': json({ type: 'array', items: { $ref: '#/components/schemas/Paper' } }, 'Nearest papers, most similar first.'),
             '404': error('No such paper.'),
+            '429': error('Rate limited.'),
+          },
+        },
+      },
+      '/api/subscriptions': {
+        post: {
+          summary: 'Subscribe an email address to the trending-papers digest (double opt-in)',
+          operationId: 'subscribe',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['email'],
+                  properties: {
+                    email: { type: 'string', format: 'email' },
+                    frequency: { type: 'string', enum: ['daily', 'weekly'], default: 'daily' },
+                    topics: { type: 'array', items: { type: 'string' }, description: 'arXiv categories to restrict the digest to.' },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '202': json({ type: 'object', properties: { status: { const: 'pending_confirmation' }, message: { type: 'string' } } }, 'A confirmation link was emailed.'),
+            '400': error('Invalid JSON, email, frequency or topics.'),
             '429': error('Rate limited.'),
           },
         },
@@ -196,29 +231,19 @@ export function openApiDocument(publicUrl: string) {
           },
         },
         HighlightSegment: { type: 'object', required: ['text', 'match'], properties: { text: { type: 'string' }, match: { type: 'boolean' } } },
-        SearchResult: {
+        SearchHit: {
           type: 'object',
-          required: ['hits', 'total'],
+          required: ['paper', 'title', 'summary', 'highlightedTitle', 'highlightedSummary', 'score'],
           properties: {
-            total: { type: 'integer' },
-            jumpTo: { type: 'string', description: 'Set when the query named one paper by id or URL.' },
-            hits: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  paper: { $ref: '#/components/schemas/Paper' },
-                  score: { type: 'number' },
-                  highlights: {
-                    type: 'object',
-                    properties: {
-                      title: { type: 'array', items: { $ref: '#/components/schemas/HighlightSegment' } },
-                      abstract: { type: 'array', items: { $ref: '#/components/schemas/HighlightSegment' } },
-                    },
-                  },
-                },
-              },
-            },
+            paper: { $ref: '#/components/schemas/Paper' },
+            title: { type: 'string' },
+            summary: { type: 'string' },
+            publishedAt: { type: ['string', 'null'], format: 'date-time' },
+            numComments: { type: 'integer' },
+            highlightedTitle: { type: 'array', items: { $ref: '#/components/schemas/HighlightSegment' } },
+            highlightedSummary: { type: 'array', items: { $ref: '#/components/schemas/HighlightSegment' } },
+            score: { type: 'number' },
+            explain: { type: 'object', description: 'Ranking details, with explain=true.' },
           },
         },
       },

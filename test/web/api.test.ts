@@ -154,10 +154,20 @@ describeEachStore('JSON API', (get) => {
       const doc = body as ReturnType<typeof openApiDocument>;
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.servers[0]!.url).toBe('http://paperboy.test');
-      for (const path of ['/api/daily_papers', '/api/papers/{id}', '/api/papers/{id}/upvote', '/api/papers/search', '/api/papers/{id}/similar', '/api/openapi.json']) {
+      for (const path of ['/api/daily_papers', '/api/papers/{id}', '/api/papers/{id}/upvote', '/api/papers/search', '/api/papers/{id}/similar', '/api/subscriptions', '/api/me', '/api/openapi.json']) {
         expect(Object.keys(doc.paths)).toContain(path);
       }
       expect(Object.keys(doc.paths['/api/papers/{id}/upvote'])).toEqual(['post', 'delete']);
+      // Every documented operation is routed.
+      for (const [path, operations] of Object.entries(doc.paths)) {
+        if (path.includes('{tokenId}')) continue;
+        for (const method of Object.keys(operations)) {
+          const url = path.replace('{id}', '2501.00001') + (path === '/api/papers/search' ? '?q=diffusion' : '');
+          const res = await t.app.request(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: method === 'get' ? undefined : '{}' });
+          expect(res.status, `${method} ${path}`).not.toBe(404);
+          expect(res.status, `${method} ${path}`).toBeLessThan(500);
+        }
+      }
       // Every $ref resolves.
       const refs = JSON.stringify(doc).match(/"#\/components\/schemas\/(\w+)"/g) ?? [];
       for (const ref of refs) expect(Object.keys(doc.components.schemas)).toContain(ref.slice('"#/components/schemas/'.length, -1));
