@@ -1,5 +1,5 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutgoingDigest } from './delivery/digest-delivery.js';
+import { buildMime } from './mime.js';
 import { digestHtml } from './render/digest-html.js';
 import { digestSubject, type DigestContent } from './render/digest-paper.js';
 import { digestText } from './render/digest-text.js';
@@ -14,20 +14,51 @@ export function envelopeAddress(from: string): string {
   return /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+// Placeholders for the two per-recipient values, so subscribers who get the same papers share one rendering.
+const EMAIL_MARK = '\u0001EMAIL\u0001';
+const UNSUBSCRIBE_MARK = 'https://unsubscribe.invalid/\u0001TOKEN\u0001';
+
+/**
+ * Renders digests, reusing the HTML and text of an identical paper list (all plain subscribers of a period get
+ * the same top papers, only the address and unsubscribe link differ). Keeps the last few renderings.
+ */
+export class DigestRenderer {
+  private readonly cache = new Map<string, { html: string; text: string; subject: string }>();
+
+  render(content: DigestContent): { html: string; text: string; subject: string } {
+    const key = JSON.stringify([content.frequency, content.periodLabel, content.topics, content.publicUrl, content.papers.map((p) => [p.id, p.upvotes, p.stars])]);
+    let template = this.cache.get(key);
+    if (!template) {
+      const generic = { ...content, email: EMAIL_MARK, unsubscribeUrl: UNSUBSCRIBE_MARK };
+      template = { html: digestHtml(generic), text: digestText(generic), subject: digestSubject(content) };
+      if (this.cache.size >= 256) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, template);
+    }
+    const html = template.html.split(EMAIL_MARK).join(escapeHtml(content.email)).split(escapeHtml(UNSUBSCRIBE_MARK)).join(escapeHtml(content.unsubscribeUrl));
+    const text = template.text.split(EMAIL_MARK).join(content.email).split(UNSUBSCRIBE_MARK).join(content.unsubscribeUrl);
+    return { html, text, subject: template.subject };
+  }
+}
+
 /**
  * The complete MIME message: multipart/alternative (plain text + HTML), the deterministic Message-ID, and the
  * RFC 8058 one-click unsubscribe headers.
  */
-export async function composeDigest(input: { from: string; messageId: string; date: Date; content: DigestContent }): Promise<OutgoingDigest> {
+export function composeDigest(input: { from: string; messageId: string; date: Date; content: DigestContent; renderer?: DigestRenderer }): OutgoingDigest {
   const { content } = input;
-  const composer = new MailComposer({
+  const rendered = (input.renderer ?? new DigestRenderer()).render(content);
+  const raw = buildMime({
     from: input.from,
     to: content.email,
-    subject: digestSubject(content),
-    text: digestText(content),
-    html: digestHtml(content),
+    subject: rendered.subject,
     messageId: input.messageId,
     date: input.date,
+    text: rendered.text,
+    html: rendered.html,
     headers: {
       'List-Unsubscribe': `<${content.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -36,6 +67,5 @@ export async function composeDigest(input: { from: string; messageId: string; da
       Precedence: 'bulk',
     },
   });
-  const raw = await new Promise<Buffer>((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
   return { from: envelopeAddress(input.from), to: content.email, messageId: input.messageId, raw };
 }

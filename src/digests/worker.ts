@@ -1,6 +1,6 @@
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { composeDigest, periodLabel } from './compose.js';
+import { composeDigest, DigestRenderer, periodLabel } from './compose.js';
 import { DeliveryError, type DigestDelivery } from './delivery/digest-delivery.js';
 import { loadDigestPapers } from './digest-papers.js';
 import {
@@ -83,7 +83,8 @@ class RateLimiter {
     const now = performance.now();
     const slot = Math.max(now, this.next);
     this.next = slot + this.intervalMs;
-    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+    // Timers cannot wait less than a millisecond: smaller debts are paid by the next wait, so the average holds.
+    if (slot - now >= 1) await new Promise((resolve) => setTimeout(resolve, slot - now));
   }
 }
 
@@ -100,6 +101,7 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
 
   const limiter = new RateLimiter(1000 / options.ratePerSecond);
   const paperCache = new Map<string, DigestPaper>();
+  const renderer = new DigestRenderer();
   const claimBatch = options.claimBatch ?? 20;
   let budget = options.maxDigests ?? Number.POSITIVE_INFINITY;
 
@@ -119,7 +121,8 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
       return;
     }
     const papers = await papersFor(JSON.parse(row.paper_ids) as string[]);
-    const message = await composeDigest({
+    const message = composeDigest({
+      renderer,
       from: options.from,
       messageId: row.message_id,
       date: options.now(),

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { DigestScheduler } from '../../src/digests/scheduler.js';
@@ -76,7 +77,7 @@ describeEachStore('digest CLI and scheduler', (get) => {
     await scheduler.tick();
     await scheduler.tick();
     expect(sink.received).toHaveLength(1);
-    expect(sink.received[0]!.raw.toString()).toContain('2502.00003');
+    expect((await simpleParser(sink.received[0]!.raw)).text).toContain('http://paperboy.test/papers/2502.00003');
     await scheduler.stop();
   });
 });

@@ -47,3 +47,14 @@ describe('digest periods', () => {
     expect(() => parseDigestConfig({ PAPERBOY_SCHEDULER: 'sometimes' })).toThrow(/PAPERBOY_SCHEDULER/);
   });
 });
+
+describe('digest MIME', () => {
+  it('encodes non-ASCII headers as RFC 2047 words and keeps ASCII as is', async () => {
+    const { encodeHeaderText, encodeAddress } = await import('../../src/digests/mime.js');
+    expect(encodeHeaderText('Daily papers')).toBe('Daily papers');
+    const encoded = encodeHeaderText('Papers on “robots” — Tue, Jan 7, 2025 (10 papers) with a long tail of words');
+    for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+    expect(encodeAddress('Paperboy <news@example.org>')).toBe('Paperboy <news@example.org>');
+    expect(encodeAddress('Zeitung für Papiere <news@example.org>')).toMatch(/^=\?UTF-8\?B\?.+\?= <news@example\.org>$/);
+  });
+});

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -55,6 +56,8 @@ export async function startSmtpSink(options: SinkOptions = {}, onMessage?: (mail
     },
   });
   server.on('error', () => undefined);
+  // Replies to pipelined commands are separate small writes: without TCP_NODELAY each waits for a delayed ACK.
+  server.server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
