@@ -8,8 +8,19 @@ export interface HighlightSegment {
   readonly match: boolean;
 }
 
-function fold(word: string): string {
-  return word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+const STEM_CACHE_LIMIT = 50_000;
+const stemCache = new Map<string, string>();
+
+/** The stem of a word as typed: lower-cased, diacritics folded, cached (highlighting stems every word shown). */
+function stemOf(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    const folded = /^[a-zA-Z0-9]*$/.test(word) ? word.toLowerCase() : (words(word)[0] ?? '');
+    stem = porterStem(folded);
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemCache.set(word, stem);
+  }
+  return stem;
 }
 
 /** Stems of the query's content words and phrase words. */
@@ -35,8 +46,7 @@ export function highlight(text: string, stems: ReadonlySet<string>): HighlightSe
   for (const found of text.matchAll(/[\p{L}\p{N}]+/gu)) {
     const start = found.index;
     push(text.slice(position, start), false);
-    const [word] = words(found[0]);
-    push(found[0], word !== undefined && stems.has(porterStem(fold(word))));
+    push(found[0], stems.has(stemOf(found[0])));
     position = start + found[0].length;
   }
   push(text.slice(position), false);

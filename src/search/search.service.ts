@@ -28,6 +28,8 @@ export interface SearchRequest {
   filters?: { categories?: string[]; after?: string; before?: string };
   sort?: 'relevance' | 'date' | 'votes';
   explain?: boolean;
+  /** Set to false to skip computing highlights (evaluation, benchmarks). */
+  highlight?: boolean;
 }
 
 export interface SearchExplain {
@@ -62,6 +64,8 @@ export interface SearchService {
   similar(paperId: string, limit?: number): Promise<Paper[]>;
   /** Called after imports (runImport's onPapersWritten hook). */
   indexPapers(ids: readonly string[]): Promise<void>;
+  /** Trains the builtin model when the corpus outgrew it and embeds papers that have no vector yet. */
+  refresh(): Promise<void>;
   /** Resolves once the start-up catch-up (training, embedding missing papers) has finished. */
   whenReady(): Promise<void>;
   rebuild(progress?: (line: string) => void): Promise<RebuildReport>;
@@ -186,6 +190,7 @@ class DefaultSearchService implements SearchService {
         }
       }
       if (mode !== 'semantic') lexical = await this.lexical.search(parsed, filters, depth);
+      if (mode === 'hybrid') semantic = await this.completeSemantic(parsed, lexical, semantic);
       ranked =
         mode === 'lexical'
           ? lexical.map((h, i) => ({ paperId: h.paperId, fusedScore: h.score, lexicalRank: i + 1, lexicalScore: h.score, semanticRank: null, semanticScore: null }))
@@ -201,7 +206,7 @@ class DefaultSearchService implements SearchService {
     for (const entry of page) {
       const paper = papers.get(entry.paperId);
       if (!paper) continue;
-      const hit = this.hit(paper, entry.fusedScore, parsed);
+      const hit = this.hit(paper, entry.fusedScore, parsed, req.highlight !== false);
       if (req.explain) {
         hit.explain = {
           lexicalRank: entry.lexicalRank,
@@ -222,6 +227,18 @@ class DefaultSearchService implements SearchService {
     if (!constrained) return hits;
     const texts = await this.texts(hits.map((h) => h.paperId));
     return hits.filter((h) => satisfiesTextConstraints(texts.get(h.paperId) ?? '', parsed)).slice(0, depth);
+  }
+
+  /**
+   * Adds the query's similarity to keyword hits the nearest-neighbour search did not return, so fusion compares
+   * every candidate on both signals instead of treating "not in the semantic top k" as zero.
+   */
+  private async completeSemantic(parsed: ParsedQuery, lexical: readonly RankedHit[], semantic: readonly RankedHit[]): Promise<RankedHit[]> {
+    if (semantic.length === 0) return [...semantic];
+    const present = new Set(semantic.map((h) => h.paperId));
+    const missing = lexical.map((h) => h.paperId).filter((id) => !present.has(id));
+    const scores = await this.semantic.similarities(parsed.text, missing);
+    return [...semantic, ...[...scores].map(([paperId, score]) => ({ paperId, score }))].sort((a, b) => b.score - a.score);
   }
 
   private async texts(ids: readonly string[]): Promise<Map<string, string>> {
@@ -261,7 +278,8 @@ class DefaultSearchService implements SearchService {
     });
   }
 
-  private hit(paper: Paper, score: number, parsed: ParsedQuery): SearchHit {
+  private hit(paper: Paper, score: number, parsed: ParsedQuery, withHighlights = true): SearchHit {
+    if (!withHighlights) return { paper, score, highlights: { title: [], abstract: [] } };
     const stems = highlightStems(parsed);
     return { paper, score, highlights: { title: highlight(paper.title, stems), abstract: highlight(paper.abstract, stems) } };
   }
@@ -304,6 +322,11 @@ class DefaultSearchService implements SearchService {
   async indexPapers(ids: readonly string[]): Promise<void> {
     await this.ready;
     await this.semantic.indexPapers(ids);
+  }
+
+  async refresh(): Promise<void> {
+    await this.ready;
+    await this.semantic.refresh();
   }
 
   async rebuild(progress?: (line: string) => void): Promise<RebuildReport> {

@@ -19,6 +19,7 @@ import {
   replaceVectors,
   resolveKeys,
   vectorOfPaper,
+  vectorsOfPapers,
 } from './vectors.repository.js';
 
 export class SemanticUnavailableError extends Error {
@@ -48,6 +49,8 @@ const EMBED_BATCH = 256;
 const DEFAULT_MAX_TRAINING = 60_000;
 /** The builtin model is retrained once the corpus has grown to this multiple of what it was trained on. */
 const RETRAIN_GROWTH = 2;
+/** How often searches trigger a background look for papers without vectors. */
+const REFRESH_INTERVAL_MS = 60_000;
 
 /**
  * Semantic search: the configured embedder, the papers' vectors in the database and the nearest-neighbour index
@@ -59,6 +62,8 @@ export class SemanticIndex {
   private problem: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private lastSync = 0;
+  private lastRefresh = 0;
+  private lastQuery: { embedder: string; text: string; vector: Float32Array } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -93,7 +98,17 @@ export class SemanticIndex {
     return this.exclusive(async () => {
       await this.loadEmbedder();
       await this.catchUp();
+      this.lastRefresh = Date.now();
     });
+  }
+
+  /**
+   * Retrains the builtin model once the corpus has outgrown it and embeds papers that have no vector (written by
+   * a process that did not index them, or before a crash).
+   */
+  refresh(): Promise<void> {
+    this.lastRefresh = Date.now();
+    return this.exclusive(() => this.catchUp());
   }
 
   private async loadEmbedder(): Promise<void> {
@@ -172,12 +187,8 @@ export class SemanticIndex {
   /** Embeds (or re-embeds) these papers; called after imports write them. */
   indexPapers(ids: readonly string[]): Promise<void> {
     return this.exclusive(async () => {
-      if (this.problem || ids.length === 0) return;
-      if (this.builtinNeedsTraining(await this.countPapers())) {
-        await this.retrainAndReembed();
-        return;
-      }
-      if (!this.embedder || !this.vectors) return;
+      // An untrained builtin model is trained by the next catch-up (refresh), which embeds these papers too.
+      if (this.problem || ids.length === 0 || !this.embedder || !this.vectors) return;
       await this.vectors.catchUp(this.store.db);
       for (let i = 0; i < ids.length; i += EMBED_BATCH) {
         const papers = await this.store.db
@@ -271,6 +282,9 @@ export class SemanticIndex {
 
   /** Picks up vectors other processes (an import, another server) stored since the last look, at most once a second. */
   private async sync(): Promise<void> {
+    if (Date.now() - this.lastRefresh > REFRESH_INTERVAL_MS) {
+      this.refresh().catch((error: unknown) => this.options.logger.error('search index refresh failed', { error: String(error) }));
+    }
     if (!this.vectors || Date.now() - this.lastSync < 1000) return;
     this.lastSync = Date.now();
     await this.exclusive(async () => {
@@ -295,10 +309,31 @@ export class SemanticIndex {
     await this.sync();
     if (this.problem) throw new SemanticUnavailableError(this.problem);
     if (!this.embedder || !this.vectors || text.trim() === '') return [];
-    const { embedder } = this.requireReady();
-    const query = await embedder.embedQuery(text);
+    const query = await this.queryVector(text);
     if (isZeroVector(query)) return [];
     return this.nearest(query, limit, filters, null);
+  }
+
+  private async queryVector(text: string): Promise<Float32Array> {
+    const { embedder } = this.requireReady();
+    if (this.lastQuery?.embedder === embedder.id && this.lastQuery.text === text) return this.lastQuery.vector;
+    const vector = await embedder.embedQuery(text);
+    this.lastQuery = { embedder: embedder.id, text, vector };
+    return vector;
+  }
+
+  /** Cosine similarity of the query to each of these papers (those with a vector), to complete a fusion. */
+  async similarities(text: string, paperIds: readonly string[]): Promise<Map<string, number>> {
+    if (!this.embedder || !this.vectors || this.problem || paperIds.length === 0) return new Map();
+    const query = await this.queryVector(text);
+    const vectors = await vectorsOfPapers(this.store.db, this.embedder.id, paperIds);
+    const out = new Map<string, number>();
+    for (const [id, vector] of vectors) {
+      let dot = 0;
+      for (let i = 0; i < vector.length; i++) dot += vector[i]! * query[i]!;
+      out.set(id, dot);
+    }
+    return out;
   }
 
   /** Nearest papers to a stored paper's vector, excluding the paper itself. */

@@ -145,3 +145,14 @@ export async function resolveKeys(
       AND ${whereAll(paperFilterConditions(filters))}`.execute(db);
   return new Map(result.rows.map((row) => [Number(row.key), row.paper_id]));
 }
+
+export async function vectorsOfPapers(db: Queryable, embedder: string, paperIds: readonly string[]): Promise<Map<string, Float32Array>> {
+  if (paperIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('search_vectors')
+    .select(['paper_id', 'vector'])
+    .where('embedder', '=', embedder)
+    .where('paper_id', 'in', paperIds)
+    .execute();
+  return new Map(rows.map((row) => [row.paper_id, bytesToVector(row.vector)]));
+}

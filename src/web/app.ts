@@ -27,6 +27,7 @@ import { communityRoutes } from './routes/community.routes.js';
 import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { searchPageRoutes } from './routes/search-page.routes.js';
+import { searchApiRoutes } from './routes/search-api.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { errorPage } from './views/error-page.js';
@@ -100,6 +101,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', paperRoutes);
   app.route('/', searchPageRoutes);
   app.route('/', communityRoutes);
+  app.route('/', searchApiRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
   app.route('/', openApiRoutes);

@@ -4,6 +4,8 @@ import { dailyFileUnit, listDailyFiles } from '../../ingest/hf-daily.js';
 import { formatSummary, runImport, type ImportSummary } from '../../ingest/import-runner.js';
 import type { SourceUnit } from '../../ingest/source.js';
 import { openMigratedStore } from '../../runtime.js';
+import { createSearchService } from '../../search/search.service.js';
+import { silentLogger } from '../../logger.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command, type CommandContext } from '../command.js';
 
 function exitCodeFor(summary: ImportSummary): number {
@@ -13,7 +15,14 @@ function exitCodeFor(summary: ImportSummary): number {
 async function importUnits(ctx: CommandContext, units: SourceUnit[], dryRun: boolean, json: boolean): Promise<number> {
   const store = await openMigratedStore(ctx.config);
   try {
-    const summary = await runImport(store, units, { dryRun, progress: { line: ctx.io.err } });
+    const search = dryRun
+      ? null
+      : await createSearchService({ store, logger: silentLogger, embedder: ctx.config.embedder, embedderKey: ctx.config.embedderKey, dataDir: ctx.config.dataDir, startup: 'await' });
+    // Indexing failures never fail the import: papers without vectors are embedded by the next catch-up.
+    const deferIndexing = (error: unknown) => ctx.io.err(`search indexing deferred: ${error instanceof Error ? error.message : String(error)}`);
+    const summary = await runImport(store, units, { dryRun, progress: { line: ctx.io.err }, onPapersWritten: search ? (ids) => search.indexPapers(ids).catch(deferIndexing) : undefined });
+    await search?.refresh().catch(deferIndexing);
+    await search?.flush();
     ctx.io.out(json ? JSON.stringify(summary) : formatSummary(summary, dryRun));
     return exitCodeFor(summary);
   } finally {

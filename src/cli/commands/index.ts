@@ -4,10 +4,12 @@ import { adminBan, adminGrant, adminRevoke, adminUnban } from './admin.js';
 import { harvestArxiv } from './harvest.js';
 import { digestSend, digestStatus } from './digest.js';
 import { importArxivSnapshot, importHfDaily } from './import.js';
+import { evalBeirCommand } from './eval-beir.js';
 import { migrate } from './migrate.js';
+import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
 import { trendingRecompute } from './trending.js';
 
 /** Every CLI command. Features add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, trendingRecompute, adminGrant, adminRevoke, adminBan, adminUnban, digestSend, digestStatus];
+export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, searchCommand, similarCommand, indexRebuildCommand, evalBeirCommand, trendingRecompute, adminGrant, adminRevoke, adminBan, adminUnban, digestSend, digestStatus];

@@ -16,10 +16,12 @@ export interface LexicalIndex {
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;
 }
 
-/** The words a keyword query should match on: content words, or every word when the query has nothing else. */
+/**
+ * The words a keyword query should match on: its content words. Stop words alone match nothing, on both engines
+ * (PostgreSQL's english configuration drops them anyway).
+ */
 export function matchTerms(query: ParsedQuery): string[] {
-  const content = query.terms.filter((t) => !STOPWORDS.has(t));
-  return [...new Set(content.length > 0 ? content : query.terms)];
+  return [...new Set(query.terms.filter((t) => !STOPWORDS.has(t)))];
 }
 
 export function createLexicalIndex(store: Store): LexicalIndex {

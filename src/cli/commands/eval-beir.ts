@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import { BeirFormatError, evaluate, openBeirSession, readBeirQueries } from '../../search/eval/beir.js';
+import type { FusionMethod } from '../../search/fusion.js';
+import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { parseMode } from './search-support.js';
+
+/** `rrf:<k>:<semantic weight>` or `convex:<semantic weight>`, for fusion experiments. */
+function parseFusion(value: string | undefined): FusionMethod | undefined {
+  if (value === undefined) return undefined;
+  const rrf = /^rrf:(\d+(?:\.\d+)?):(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
+  if (rrf) return { kind: 'rrf', k: Number(rrf[1]), semanticWeight: Number(rrf[2]) };
+  const convex = /^convex:(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
+  if (convex) return { kind: 'convex', semanticWeight: Number(convex[1]) };
+  throw new UsageError(`--fusion must look like rrf:60:0.4 or convex:0.3 (got "${value}")`);
+}
+
+export const evalBeirCommand: Command = {
+  name: 'eval beir',
+  summary: 'Index a BEIR dataset into a temporary database and report nDCG@10, MRR@10, Recall@100 and latency',
+  usage: 'paperboy eval beir <dir> [--split train|test|dev] [--mode lexical|semantic|hybrid] [--fusion rrf:60:0.4|convex:0.3] [--json]',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(ctx.argv, {
+      split: { type: 'string' },
+      mode: { type: 'string' },
+      fusion: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError('give one dataset directory');
+    const directory = positionals[0]!;
+    if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) throw new UsageError(`no such directory: ${directory}`);
+    const split = values.split ?? 'test';
+    if (!/^[\w-]+$/.test(split)) throw new UsageError(`--split must be a name like train or test (got "${split}")`);
+    const mode = parseMode(values.mode) ?? 'hybrid';
+    const fusion = parseFusion(values.fusion);
+    try {
+      const dataset = await readBeirQueries(directory, split);
+      if (dataset.queries.length === 0) {
+        ctx.io.err(`No queries of ${directory}/queries.jsonl have judgements in qrels/${split}.tsv.`);
+        return ExitCode.failure;
+      }
+      ctx.io.err(`indexing ${directory} …`);
+      const session = await openBeirSession(directory, { embedder: ctx.config.embedder, embedderKey: ctx.config.embedderKey, fusion });
+      try {
+        ctx.io.err(`indexed ${session.documents} documents in ${session.indexSeconds.toFixed(1)} s; running ${dataset.queries.length} queries (${mode})`);
+        const report = await evaluate(session.service, dataset, mode);
+        if (values.json) {
+          ctx.io.out(JSON.stringify(report));
+        } else {
+          ctx.io.out(
+            [
+              `mode:        ${mode}`,
+              `queries:     ${report.queries}`,
+              `nDCG@10:     ${report['ndcg@10'].toFixed(4)}`,
+              `MRR@10:      ${report['mrr@10'].toFixed(4)}`,
+              `Recall@100:  ${report['recall@100'].toFixed(4)}`,
+              `latency:     mean ${report.latency_ms.mean.toFixed(2)} ms, p95 ${report.latency_ms.p95.toFixed(2)} ms`,
+            ].join('\n'),
+          );
+        }
+        return ExitCode.ok;
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      if (error instanceof BeirFormatError) {
+        ctx.io.err(error.message);
+        return ExitCode.failure;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openSqlite, type Store } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { openLineFile } from '../../ingest/line-reader.js';
+import { silentLogger } from '../../logger.js';
+import type { PaperRecord } from '../../papers/paper.js';
+import { paperBatchSize, upsertPapers } from '../../papers/papers.repository.js';
+import type { EmbedderSpec } from '../embedders/embedder-spec.js';
+import type { FusionMethod } from '../fusion.js';
+import { createSearchService, type SearchMode, type SearchService } from '../search.service.js';
+import { mean, mrrAt, ndcgAt, percentile, recallAt, type Judgements } from './metrics.js';
+
+export interface BeirQuery {
+  readonly id: string;
+  readonly text: string;
+}
+
+export interface BeirDataset {
+  readonly queries: readonly BeirQuery[];
+  readonly qrels: ReadonlyMap<string, Judgements>;
+}
+
+export interface EvalReport {
+  'ndcg@10': number;
+  'mrr@10': number;
+  'recall@100': number;
+  queries: number;
+  latency_ms: { mean: number; p95: number };
+}
+
+export class BeirFormatError extends Error {
+  override name = 'BeirFormatError';
+}
+
+function parseJsonLine(line: string, file: string, lineNumber: number): Record<string, unknown> {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw new BeirFormatError(`${file}:${lineNumber}: not a JSON object`);
+  }
+}
+
+function requireFile(file: string): string {
+  if (!fs.existsSync(file)) throw new BeirFormatError(`missing ${file} (a BEIR dataset has corpus.jsonl, queries.jsonl and qrels/<split>.tsv)`);
+  return file;
+}
+
+/** Reads queries and the judgements of one split; only queries with judgements are kept. */
+export async function readBeirQueries(directory: string, split: string): Promise<BeirDataset> {
+  const qrelsFile = requireFile(path.join(directory, 'qrels', `${split}.tsv`));
+  const qrels = new Map<string, Map<string, number>>();
+  const lines = fs.readFileSync(qrelsFile, 'utf8').split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === '' || (i === 0 && /query-id/i.test(line))) return;
+    const [queryId, docId, score] = line.split('\t');
+    if (!queryId || !docId || score === undefined || !Number.isFinite(Number(score))) {
+      throw new BeirFormatError(`${qrelsFile}:${i + 1}: expected query-id<TAB>corpus-id<TAB>score`);
+    }
+    let judgements = qrels.get(queryId);
+    if (!judgements) qrels.set(queryId, (judgements = new Map()));
+    judgements.set(docId, Number(score));
+  });
+  const queries: BeirQuery[] = [];
+  const queriesFile = requireFile(path.join(directory, 'queries.jsonl'));
+  let n = 0;
+  for await (const line of openLineFile(queriesFile).lines()) {
+    n++;
+    if (line.trim() === '') continue;
+    const record = parseJsonLine(line, queriesFile, n);
+    const id = String(record._id ?? '');
+    if (qrels.has(id) && typeof record.text === 'string') queries.push({ id, text: record.text });
+  }
+  return { queries, qrels };
+}
+
+/** Loads corpus.jsonl into the store as papers (title, text as abstract); returns how many. */
+export async function loadBeirCorpus(store: Store, directory: string): Promise<number> {
+  const file = requireFile(path.join(directory, 'corpus.jsonl'));
+  const batchSize = paperBatchSize(store.capabilities.maxParameters);
+  const now = new Date().toISOString();
+  let batch: PaperRecord[] = [];
+  let total = 0;
+  let n = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await store.db.transaction().execute((trx) => upsertPapers(trx, batch, now));
+    total += batch.length;
+    batch = [];
+  };
+  for await (const line of openLineFile(file).lines()) {
+    n++;
+    if (line.trim() === '') continue;
+    const record = parseJsonLine(line, file, n);
+    const id = String(record._id ?? '');
+    if (id === '') throw new BeirFormatError(`${file}:${n}: document without _id`);
+    batch.push({
+      id,
+      version: null,
+      title: typeof record.title === 'string' ? record.title : '',
+      abstract: typeof record.text === 'string' ? record.text : '',
+      authors: [],
+      source: 'beir',
+    });
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return total;
+}
+
+export interface EvalVariant {
+  readonly mode: SearchMode;
+  readonly fusion?: FusionMethod;
+}
+
+export interface BeirSession {
+  readonly service: SearchService;
+  readonly documents: number;
+  readonly indexSeconds: number;
+  close(): Promise<void>;
+}
+
+/** Indexes a BEIR corpus into a temporary SQLite database with the given embedder. */
+export async function openBeirSession(
+  directory: string,
+  options: { embedder: EmbedderSpec; embedderKey: string | null; fusion?: FusionMethod; builtinDimensions?: number },
+): Promise<BeirSession> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-eval-'));
+  const store = openSqlite(path.join(dir, 'eval.db'));
+  try {
+    await migrateToLatest(store);
+    const started = performance.now();
+    const documents = await loadBeirCorpus(store, directory);
+    const service = await createSearchService({
+      store,
+      logger: silentLogger,
+      embedder: options.embedder,
+      embedderKey: options.embedderKey,
+      dataDir: dir,
+      fusion: options.fusion,
+      startup: 'await',
+      builtinDimensions: options.builtinDimensions,
+    });
+    const reason = service.semanticUnavailableReason();
+    if (reason) throw new Error(reason);
+    return {
+      service,
+      documents,
+      indexSeconds: (performance.now() - started) / 1000,
+      close: async () => {
+        await store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Runs every query through the service and scores the rankings against the judgements. */
+export async function evaluate(service: SearchService, dataset: BeirDataset, mode: SearchMode): Promise<EvalReport> {
+  const ndcg: number[] = [];
+  const mrr: number[] = [];
+  const recall: number[] = [];
+  const latencies: number[] = [];
+  for (const query of dataset.queries) {
+    const judgements = dataset.qrels.get(query.id)!;
+    const started = performance.now();
+    const result = await service.search({ q: query.text, mode, limit: 100, highlight: false });
+    latencies.push(performance.now() - started);
+    const ranked = result.hits.map((h) => h.paper.id);
+    ndcg.push(ndcgAt(ranked, judgements, 10));
+    mrr.push(mrrAt(ranked, judgements, 10));
+    recall.push(recallAt(ranked, judgements, 100));
+  }
+  const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+  return {
+    'ndcg@10': round(mean(ndcg)),
+    'mrr@10': round(mean(mrr)),
+    'recall@100': round(mean(recall)),
+    queries: dataset.queries.length,
+    latency_ms: { mean: round(mean(latencies), 2), p95: round(percentile(latencies, 95), 2) },
+  };
+}

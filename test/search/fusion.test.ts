@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { fuse, normalizeScores, type FusionMethod } from '../../src/search/fusion.js';
+
+const rrf: FusionMethod = { kind: 'rrf', k: 60, semanticWeight: 0.5 };
+const convex: FusionMethod = { kind: 'convex', semanticWeight: 0.5 };
+const hits = (...pairs: [string, number][]) => pairs.map(([paperId, score]) => ({ paperId, score }));
+
+describe('fuse', () => {
+  for (const method of [rrf, convex]) {
+    describe(method.kind, () => {
+      it('returns nothing for two empty lists', () => {
+        expect(fuse([], [], method)).toEqual([]);
+      });
+
+      it('keeps the order of a one-sided list', () => {
+        const lexicalOnly = fuse(hits(['a', 9], ['b', 5], ['c', 1]), [], method);
+        expect(lexicalOnly.map((h) => h.paperId)).toEqual(['a', 'b', 'c']);
+        expect(lexicalOnly[0]).toMatchObject({ lexicalRank: 1, lexicalScore: 9, semanticRank: null, semanticScore: null });
+        const semanticOnly = fuse([], hits(['x', 0.9], ['y', 0.8]), method);
+        expect(semanticOnly.map((h) => h.paperId)).toEqual(['x', 'y']);
+        expect(semanticOnly[1]).toMatchObject({ semanticRank: 2, lexicalRank: null });
+      });
+
+      it('puts papers both rankings agree on first', () => {
+        const fused = fuse(hits(['a', 9], ['b', 8], ['c', 1]), hits(['b', 0.9], ['d', 0.85], ['c', 0.1]), method);
+        expect(fused[0]!.paperId).toBe('b');
+        expect(fused.map((h) => h.paperId).sort()).toEqual(['a', 'b', 'c', 'd']);
+        expect(new Set(fused.map((h) => h.paperId)).size).toBe(4);
+      });
+
+      it('stays finite and ordered with all-zero and non-finite scores', () => {
+        const fused = fuse(hits(['a', 0], ['b', 0]), hits(['c', 0], ['a', 0]), method);
+        for (const h of fused) expect(Number.isFinite(h.fusedScore)).toBe(true);
+        const nan = fuse(hits(['a', Number.NaN], ['b', Infinity]), [], method);
+        for (const h of nan) expect(Number.isFinite(h.fusedScore)).toBe(true);
+        expect(nan.map((h) => h.paperId)).toEqual(['a', 'b']);
+      });
+
+      it('ignores duplicate ids inside one list', () => {
+        const fused = fuse(hits(['a', 3], ['a', 2], ['b', 1]), [], method);
+        expect(fused.map((h) => h.paperId)).toEqual(['a', 'b']);
+        expect(fused[0]!.lexicalRank).toBe(1);
+      });
+    });
+  }
+
+  it('weights: semantic weight 0 follows the lexical ranking, 1 the semantic one', () => {
+    const lexical = hits(['a', 3], ['b', 2]);
+    const semantic = hits(['b', 0.9], ['a', 0.1]);
+    expect(fuse(lexical, semantic, { kind: 'rrf', k: 60, semanticWeight: 0 })[0]!.paperId).toBe('a');
+    expect(fuse(lexical, semantic, { kind: 'rrf', k: 60, semanticWeight: 1 })[0]!.paperId).toBe('b');
+    expect(fuse(lexical, semantic, { kind: 'convex', semanticWeight: 0 })[0]!.paperId).toBe('a');
+    expect(fuse(lexical, semantic, { kind: 'convex', semanticWeight: 1 })[0]!.paperId).toBe('b');
+  });
+});
+
+describe('normalizeScores', () => {
+  it('rescales to [0, 1], keeps equal positive scores as 1 and drops lists without information', () => {
+    expect(normalizeScores(hits(['a', 10], ['b', 5], ['c', 0]))).toEqual([1, 0.5, 0]);
+    expect(normalizeScores(hits(['a', 2], ['b', 2]))).toEqual([1, 1]);
+    expect(normalizeScores(hits(['a', 0], ['b', 0]))).toBeNull();
+    expect(normalizeScores([])).toBeNull();
+  });
+});
