@@ -77,7 +77,6 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     const pending = await c.get('deps').subscriptions.findPendingByToken(token);
     if (!pending) return invalidLink(c, 'confirmation');
     c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'no-referrer');
     return c.html(confirmPage(pageContext(c), token, pending));
   })
   .post('/confirm/:token', async (c) => {
@@ -96,7 +95,6 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     const subscription = await c.get('deps').subscriptions.findByUnsubscribeToken(token);
     if (!subscription) return invalidLink(c, 'unsubscribe');
     c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'no-referrer');
     if (subscription.status === 'unsubscribed') return c.html(messagePage(pageContext(c), 'Unsubscribed', `${subscription.email} receives no more digests.`));
     return c.html(unsubscribePage(pageContext(c), token, subscription.email));
   })
