@@ -129,6 +129,16 @@ describeEachStore('subscription routes', (get) => {
     expect((await statusOf('grace@example.org'))?.status).toBe('unsubscribed');
   });
 
+  it('a signed-in user subscribing someone else\'s address does not get to manage it', async () => {
+    const { app: web, deps } = await app();
+    const user = await signedInUser(deps);
+    const response = await web.request('/subscribe', user.form({ email: 'someone-else@example.org', frequency: 'daily' }));
+    expect(response.status).toBe(202);
+    expect((await statusOf('someone-else@example.org'))?.user_id).toBeNull();
+    const settings = await web.request('/settings/subscription', { headers: { cookie: user.cookie } });
+    expect(await settings.text()).not.toContain('someone-else@example.org');
+  });
+
   it('signed-in users manage frequency, topics, size, pause and unsubscribe on /settings/subscription', async () => {
     const { app: web, deps } = await app();
     const anonymous = await web.request('/settings/subscription');

@@ -22,6 +22,12 @@ function invalidLink(c: Context<AppEnv>, what: string) {
   return c.html(messagePage(pageContext(c), 'Link not valid', `This ${what} link is not valid or has expired.`), 400);
 }
 
+/** A subscription is tied to the signed-in account only when it is for the account's own address. */
+function ownerId(c: Context<AppEnv>, email: string): number | null {
+  const user = c.get('user');
+  return user && user.email.toLowerCase() === email ? user.id : null;
+}
+
 function signedIn(c: Context<AppEnv>) {
   const user = c.get('user');
   if (!user) throw new Error('requireUser must run before the subscription settings');
@@ -40,7 +46,7 @@ export const subscriptionRoutes = new Hono<AppEnv>()
         email,
         frequency: parseFrequency(form.frequency),
         topics: parseTopics(form.topics),
-        userId: c.get('user')?.id ?? null,
+        userId: ownerId(c, email),
       });
       return c.html(checkInboxPage(page, email), 202);
     } catch (error) {
@@ -60,11 +66,12 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     }
     const input = body as Record<string, unknown>;
     try {
+      const email = normaliseEmail(input.email);
       await c.get('deps').subscriptions.subscribe({
-        email: normaliseEmail(input.email),
+        email,
         frequency: parseFrequency(input.frequency ?? 'daily'),
         topics: parseTopics(input.topics),
-        userId: c.get('user')?.id ?? null,
+        userId: ownerId(c, email),
       });
     } catch (error) {
       if (error instanceof SubscriptionInputError) return c.json({ error: { code: 'invalid_request', message: error.message, field: error.field } }, 400);
