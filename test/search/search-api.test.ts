@@ -1,0 +1,95 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachStore } from '../helpers/stores.js';
+import { testApp } from '../helpers/app.js';
+import { TOPIC_PAPERS, writePapers } from './corpus.js';
+
+describeEachStore('search API', (get) => {
+  let app: Awaited<ReturnType<typeof testApp>>['app'];
+
+  beforeAll(async () => {
+    const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
+    await t.store.db
+      .insertInto('feed_entries')
+      .values({ day: '2025-02-01', paper_id: '2501.10007', imported_upvotes: 31, imported_comments: 2, submitted_by: null, source: 'test', created_at: '2025-02-01' })
+      .execute();
+    await t.store.db.insertInto('code_repos').values({ paper_id: '2501.10007', url: 'https://github.com/example/mpnn', stars: 120, stars_counted_at: '2025-02-01' }).execute();
+    const built = await testApp(t);
+    await built.deps.search.whenReady();
+    app = built.app;
+  });
+
+  it('returns hits in the Hugging Face papers search shape with highlight segments', async () => {
+    const res = await app.request('/api/papers/search?q=graph%20neural%20networks%20molecules&limit=5');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as Record<string, unknown>[];
+    expect(Array.isArray(body)).toBe(true);
+    expect(body.length).toBeGreaterThan(0);
+    expect(body.length).toBeLessThanOrEqual(5);
+    const first = body[0] as {
+      paper: Record<string, unknown>;
+      title: string;
+      summary: string;
+      highlightedTitle: { text: string; match: boolean }[];
+      highlightedSummary: { text: string; match: boolean }[];
+    };
+    expect(first.paper).toMatchObject({
+      id: '2501.10007',
+      title: 'Graph neural networks for molecular property prediction',
+      summary: expect.stringContaining('message passing'),
+      authors: [{ name: 'Yann LeCun' }],
+      publishedAt: '2025-01-25T00:00:00.000Z',
+      upvotes: 31,
+      githubRepo: 'https://github.com/example/mpnn',
+      githubStars: 120,
+    });
+    expect(first.title).toBe(first.paper.title);
+    expect(first.highlightedTitle.map((s) => s.text).join('')).toBe(first.title);
+    expect(first.highlightedTitle.filter((s) => s.match).map((s) => s.text)).toEqual(['Graph', 'neural', 'networks']);
+    expect(first.highlightedSummary.some((s) => s.match)).toBe(true);
+    expect(first).not.toHaveProperty('explain');
+    expect(res.headers.get('x-search-mode')).toBe('hybrid');
+  });
+
+  it('explains scores with explain=1 and honours mode', async () => {
+    const res = await app.request('/api/papers/search?q=galaxy&mode=lexical&explain=1');
+    const body = (await res.json()) as { explain: Record<string, unknown> }[];
+    expect(body[0]!.explain).toMatchObject({ lexicalRank: 1, lexicalScore: expect.any(Number), semanticRank: null, semanticScore: null, fusedScore: expect.any(Number) });
+    const semantic = (await (await app.request('/api/papers/search?q=galaxy&mode=semantic&explain=1')).json()) as { explain: Record<string, unknown> }[];
+    expect(semantic[0]!.explain).toMatchObject({ lexicalRank: null, semanticRank: 1 });
+  });
+
+  it('rejects bad parameters with a JSON error and never leaks markup', async () => {
+    for (const url of ['/api/papers/search', '/api/papers/search?q=', '/api/papers/search?q=x&limit=0', '/api/papers/search?q=x&limit=abc', '/api/papers/search?q=x&mode=fuzzy', `/api/papers/search?q=${'a'.repeat(501)}`]) {
+      const res = await app.request(url);
+      expect(res.status, url).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+    }
+    const res = await app.request('/api/papers/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%20%22unclosed');
+    expect(res.status).toBe(200);
+    expect(await res.text()).not.toContain('<script>');
+  });
+
+  it('marks arXiv id queries with the paper to jump to', async () => {
+    const res = await app.request('/api/papers/search?q=https%3A%2F%2Farxiv.org%2Fabs%2F2501.10005v1');
+    expect(res.headers.get('x-jump-to')).toBe('2501.10005');
+    expect(((await res.json()) as { paper: { id: string } }[]).map((h) => h.paper.id)).toEqual(['2501.10005']);
+  });
+
+  it('lists similar papers, excluding the paper itself and hidden ones', async () => {
+    const res = await app.request('/api/papers/2501.10007/similar?limit=3');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { id: string; title: string; authors: { name: string }[] }[];
+    expect(body.length).toBe(3);
+    expect(body[0]!.id).toBe('2501.10008');
+    expect(body.map((p) => p.id)).not.toContain('2501.10007');
+    expect(body[0]!.authors).toEqual([{ name: 'Max Welling' }]);
+    await get().store.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2501.10008').execute();
+    const after = (await (await app.request('/api/papers/2501.10007/similar?limit=3')).json()) as { id: string }[];
+    expect(after.map((p) => p.id)).not.toContain('2501.10008');
+    expect((await app.request('/api/papers/2501.10008/similar')).status).toBe(404);
+    expect((await app.request('/api/papers/2599.99999/similar')).status).toBe(404);
+    await get().store.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2501.10008').execute();
+  });
+});

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { describeEachStore, type TestStore } from '../helpers/stores.js';
+import { TOPIC_PAPERS, writePapers } from './corpus.js';
+
+const BEIR_TINY = path.join(import.meta.dirname, '..', 'fixtures', 'beir-tiny');
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, { PAPERBOY_LOG: 'silent', ...env });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function envFor(t: TestStore): Record<string, string> {
+  return { DATABASE_URL: t.databaseUrl, PAPERBOY_DATA_DIR: t.dataDir, PAPERBOY_DEMO: 'false' };
+}
+
+describeEachStore('search CLI', (get) => {
+  beforeAll(async () => {
+    await writePapers(get().store, TOPIC_PAPERS);
+  });
+
+  it('searches with explain and JSON output', async () => {
+    const env = envFor(get());
+    const text = await cli(['search', 'robot language corrections', '--explain', '--limit', '3'], env);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^\s+1\. 2501\.10003 {2}Robots that learn from natural language corrections/m);
+    expect(text.out).toMatch(/lexical rank 1 score [\d.]+ · semantic rank \d+ score [\d.-]+ · fused [\d.]+/);
+    const json = await cli(['search', 'galaxy dark matter', '--json', '--mode', 'semantic'], env);
+    const result = JSON.parse(json.out) as { hits: { paper: { id: string } }[]; mode: string };
+    expect(result.mode).toBe('semantic');
+    expect(result.hits.slice(0, 2).map((h) => h.paper.id).sort()).toEqual(['2501.10011', '2501.10012']);
+  });
+
+  it('lists similar papers and rebuilds the index', async () => {
+    const env = envFor(get());
+    const similar = await cli(['similar', '2501.10009', '--limit', '2'], env);
+    expect(similar.code).toBe(0);
+    expect(similar.out.split('\n')[0]).toContain('2501.10010');
+    expect((await cli(['similar', '2599.00001'], env)).code).toBe(1);
+    const rebuilt = await cli(['index', 'rebuild', '--json'], env);
+    expect(rebuilt.code).toBe(0);
+    expect(JSON.parse(rebuilt.out)).toMatchObject({ embedder: expect.stringMatching(/^builtin:lsa-/), papers: TOPIC_PAPERS.length });
+  });
+
+  it('reports usage errors', async () => {
+    const env = envFor(get());
+    expect((await cli(['search'], env)).code).toBe(2);
+    expect((await cli(['search', 'x', '--mode', 'fuzzy'], env)).code).toBe(2);
+    expect((await cli(['search', 'x', '--limit', '0'], env)).code).toBe(2);
+    const badEmbedder = await cli(['search', 'x'], { ...env, PAPERBOY_EMBEDDER: 'word2vec' });
+    expect(badEmbedder.code).toBe(2);
+    expect(badEmbedder.err).toMatch(/PAPERBOY_EMBEDDER/);
+  });
+});
+
+describe('eval beir', () => {
+  it('indexes a BEIR dataset into a temporary database and prints the metrics as JSON on the last line', async () => {
+    for (const mode of ['lexical', 'semantic', 'hybrid']) {
+      const result = await cli(['eval', 'beir', BEIR_TINY, '--split', 'test', '--mode', mode, '--json']);
+      expect(result.code, result.err).toBe(0);
+      const lines = result.out.trim().split('\n');
+      const report = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+      expect(Object.keys(report).sort()).toEqual(['latency_ms', 'mrr@10', 'ndcg@10', 'queries', 'recall@100']);
+      expect(report.queries).toBe(5);
+      // "bees" does not match "honeybees": only meaning finds every relevant document.
+      if (mode === 'lexical') expect(report['recall@100']).toBeLessThan(1);
+      else expect(report['recall@100']).toBe(1);
+      expect(report['ndcg@10']).toBeGreaterThan(mode === 'semantic' ? 0.3 : 0.6);
+      expect(report.latency_ms).toEqual({ mean: expect.any(Number), p95: expect.any(Number) });
+    }
+  });
+
+  it('prints a readable table and checks its input', async () => {
+    const text = await cli(['eval', 'beir', BEIR_TINY, '--split', 'train', '--mode', 'lexical']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/queries:\s+2/);
+    expect(text.out).toMatch(/nDCG@10:\s+[\d.]+/);
+    expect((await cli(['eval', 'beir', BEIR_TINY, '--split', 'dev'])).code).toBe(1);
+    expect((await cli(['eval', 'beir', path.join(BEIR_TINY, 'nope')])).code).toBe(2);
+    expect((await cli(['eval', 'beir', BEIR_TINY, '--fusion', 'magic'])).code).toBe(2);
+  });
+});
