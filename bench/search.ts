@@ -1,0 +1,258 @@
+// npm run bench:search -- --papers N [--data ../shared/data] [--queries 200] [--keep]
+// Generates N synthetic papers whose vocabulary, title and abstract lengths, authors and categories are drawn from
+// the real arXiv snapshot papers, indexes them into a fresh SQLite file with the default search stack (FTS5 + the
+// builtin embedder + HNSW), and prints one JSON object: build times, sizes, peak RSS and latency percentiles for
+// lexical, semantic and hybrid queries of 2–4 and 15–25 words, next to two baselines measured in the same run:
+// a brute-force scan over every vector and a plain FTS5 bm25() query.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { openSqlite } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { openLineFile } from '../src/ingest/line-reader.js';
+import { silentLogger } from '../src/logger.js';
+import type { PaperRecord } from '../src/papers/paper.js';
+import { paperBatchSize, upsertPapers } from '../src/papers/papers.repository.js';
+import { percentile } from '../src/search/eval/metrics.js';
+import { createSearchService, type SearchMode } from '../src/search/search.service.js';
+import { STOPWORDS, words } from '../src/search/text.js';
+import { bytesToVector } from '../src/search/vectors.repository.js';
+
+const { values } = parseArgs({
+  options: {
+    papers: { type: 'string', default: '100000' },
+    data: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'shared', 'data') },
+    queries: { type: 'string', default: '200' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.papers);
+const QUERIES = Number(values.queries);
+if (!Number.isInteger(N) || N < 100) throw new Error('--papers must be an integer >= 100');
+
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** A seeded generator, so two runs with the same N index the same corpus. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+const random = rng(42);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+interface RealPaper {
+  titleWords: string[];
+  abstractWords: string[];
+  authors: string[];
+  categories: string[];
+}
+
+async function loadRealPapers(dir: string, max: number): Promise<RealPaper[]> {
+  const snapshot = path.join(dir, 'arxiv-snapshot');
+  const files = fs.readdirSync(snapshot).filter((n) => /\.jsonl?(\.gz)?$/.test(n)).sort();
+  const out: RealPaper[] = [];
+  for (const file of files) {
+    for await (const line of openLineFile(path.join(snapshot, file)).lines()) {
+      if (out.length >= max) return out;
+      let record: { title?: string; abstract?: string; authors?: string; categories?: string };
+      try {
+        record = JSON.parse(line) as typeof record;
+      } catch {
+        continue;
+      }
+      if (!record.title || !record.abstract) continue;
+      out.push({
+        titleWords: record.title.split(/\s+/).filter(Boolean),
+        abstractWords: record.abstract.split(/\s+/).filter(Boolean),
+        authors: (record.authors ?? '').split(/,\s*|\s+and\s+/).map((a) => a.trim()).filter(Boolean).slice(0, 8),
+        categories: (record.categories ?? 'cs.LG').split(/\s+/).filter(Boolean),
+      });
+    }
+  }
+  return out;
+}
+
+/** Words of a topic paper mixed with words from the whole corpus, at the length of another real paper. */
+function synthesize(real: readonly RealPaper[], globalWords: readonly string[], id: number): PaperRecord {
+  const topic = pick(real);
+  const shape = pick(real);
+  const draw = (source: readonly string[], n: number) =>
+    Array.from({ length: n }, () => (random() < 0.7 && source.length > 0 ? pick(source) : pick(globalWords)));
+  const topicWords = [...topic.titleWords, ...topic.abstractWords];
+  const yymm = `${25 + Math.floor(id / 9_000_000)}${String((Math.floor(id / 90_000) % 12) + 1).padStart(2, '0')}`;
+  return {
+    id: `${yymm}.${String(id % 100_000).padStart(5, '0')}`,
+    version: 1,
+    title: draw(topic.titleWords, Math.max(3, shape.titleWords.length)).join(' '),
+    abstract: draw(topicWords, Math.max(20, shape.abstractWords.length)).join(' '),
+    authors: topic.authors.length > 0 ? topic.authors : ['Anonymous'],
+    categories: topic.categories,
+    publishedAt: new Date(Date.UTC(2025, 0, 1) + (id % 365) * 86_400_000).toISOString(),
+    source: 'bench',
+  };
+}
+
+function contentWords(text: string): string[] {
+  return words(text).filter((w) => w.length > 2 && !STOPWORDS.has(w) && !/^\d+$/.test(w));
+}
+
+function queryFrom(paper: PaperRecord, min: number, max: number): string {
+  const pool = contentWords(`${paper.title} ${paper.abstract}`);
+  const n = min + Math.floor(random() * (max - min + 1));
+  return Array.from({ length: n }, () => pick(pool)).join(' ');
+}
+
+function stats(samples: number[]) {
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { p50: r(percentile(samples, 50)), p95: r(percentile(samples, 95)), p99: r(percentile(samples, 99)), mean: r(samples.reduce((a, b) => a + b, 0) / samples.length) };
+}
+
+async function main() {
+  const started = performance.now();
+  log(`reading real papers from ${values.data}`);
+  const real = await loadRealPapers(values.data, 80_000);
+  if (real.length === 0) throw new Error(`no papers found under ${values.data}/arxiv-snapshot`);
+  const globalWords = real.flatMap((p) => p.abstractWords.filter((_, i) => i % 7 === 0));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
+  const file = path.join(dir, 'bench.db');
+  const store = openSqlite(file);
+  await migrateToLatest(store);
+
+  log(`writing ${N} synthetic papers (full-text index maintained by triggers)`);
+  const insertStarted = performance.now();
+  const batchSize = paperBatchSize(store.capabilities.maxParameters);
+  const querySources: PaperRecord[] = [];
+  const now = new Date().toISOString();
+  for (let written = 0; written < N; ) {
+    const batch: PaperRecord[] = [];
+    for (let i = 0; i < Math.min(batchSize * 10, N - written); i++) {
+      const paper = synthesize(real, globalWords, written + i);
+      batch.push(paper);
+      if (random() < (QUERIES * 4) / N) querySources.push(paper);
+    }
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < batch.length; i += batchSize) await upsertPapers(trx, batch.slice(i, i + batchSize), now);
+    });
+    written += batch.length;
+    if (written % 100_000 < batch.length) log(`  ${written} papers`);
+  }
+  const insertSeconds = (performance.now() - insertStarted) / 1000;
+
+  log('training the builtin model and embedding every paper');
+  const embedStarted = performance.now();
+  const search = await createSearchService({ store, logger: silentLogger, embedder: { kind: 'builtin' }, embedderKey: null, dataDir: dir, startup: 'await' });
+  await search.flush();
+  const embedSeconds = (performance.now() - embedStarted) / 1000;
+  const rssAfterIndexing = peakRssMiB();
+
+  const shortQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 2, 4));
+  const longQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 15, 25));
+  const latency: Record<string, Record<string, ReturnType<typeof stats>>> = {};
+  for (const [name, queries] of [['short_2_4_words', shortQueries], ['long_15_25_words', longQueries]] as const) {
+    latency[name] = {};
+    for (const mode of ['lexical', 'semantic', 'hybrid'] as SearchMode[]) {
+      for (const q of queries.slice(0, 10)) await search.search({ q, mode, limit: 20 }); // warm-up
+      const samples: number[] = [];
+      for (const q of queries) {
+        const t = performance.now();
+        await search.search({ q, mode, limit: 20 });
+        samples.push(performance.now() - t);
+      }
+      latency[name][mode] = stats(samples);
+      log(`  ${name} ${mode}: ${JSON.stringify(latency[name][mode])}`);
+    }
+  }
+  const rssAfterQueries = peakRssMiB();
+
+  // Baseline 1: plain FTS5 bm25() with every query word OR-ed, no filters, no fusion, no paper loading.
+  const baselineFts: Record<string, ReturnType<typeof stats>> = {};
+  for (const [name, queries] of [['short_2_4_words', shortQueries], ['long_15_25_words', longQueries]] as const) {
+    const samples: number[] = [];
+    for (const q of queries) {
+      const expression = [...new Set(words(q))].map((w) => `"${w}"`).join(' OR ');
+      const t = performance.now();
+      await sql`SELECT rowid, bm25(papers_fts) AS rank FROM papers_fts WHERE papers_fts MATCH ${expression} ORDER BY rank LIMIT 20`.execute(store.db);
+      samples.push(performance.now() - t);
+    }
+    baselineFts[name] = stats(samples);
+  }
+
+  // Baseline 2: exact nearest neighbours by scanning every stored vector.
+  log('loading every vector for the brute-force baseline');
+  const embedder = (await store.db.selectFrom('search_models').select('id').where('active', '=', 1).executeTakeFirstOrThrow()).id;
+  const first = await store.db.selectFrom('search_vectors').select('vector').where('embedder', '=', embedder).limit(1).executeTakeFirstOrThrow();
+  const dims = bytesToVector(first.vector).length;
+  const matrix = new Float32Array(N * dims);
+  let rows = 0;
+  for (let after = 0; ; ) {
+    const page = await store.db.selectFrom('search_vectors').select(['key', 'vector']).where('embedder', '=', embedder).where('key', '>', after).orderBy('key').limit(20_000).execute();
+    if (page.length === 0) break;
+    for (const row of page) matrix.set(bytesToVector(row.vector), rows++ * dims);
+    after = Number(page[page.length - 1]!.key);
+  }
+  const { BuiltinEmbedder } = await import('../src/search/embedders/builtin-embedder.js');
+  const { deserializeLsa } = await import('../src/search/embedders/lsa-model.js');
+  const model = await store.db.selectFrom('search_models').select('data').where('id', '=', embedder).executeTakeFirstOrThrow();
+  const queryEmbedder = new BuiltinEmbedder(embedder, deserializeLsa(model.data));
+  const bruteForce: Record<string, ReturnType<typeof stats>> = {};
+  for (const [name, queries] of [['short_2_4_words', shortQueries], ['long_15_25_words', longQueries]] as const) {
+    const samples: number[] = [];
+    for (const q of queries.slice(0, 50)) {
+      const t = performance.now();
+      const v = await queryEmbedder.embedQuery(q);
+      const best = new Float32Array(20).fill(-Infinity);
+      for (let r = 0; r < rows; r++) {
+        let dot = 0;
+        const base = r * dims;
+        for (let k = 0; k < dims; k++) dot += matrix[base + k]! * v[k]!;
+        if (dot > best[19]!) {
+          let i = 19;
+          while (i > 0 && best[i - 1]! < dot) {
+            best[i] = best[i - 1]!;
+            i--;
+          }
+          best[i] = dot;
+        }
+      }
+      samples.push(performance.now() - t);
+    }
+    bruteForce[name] = stats(samples);
+  }
+
+  const indexFiles = fs.readdirSync(path.join(dir, 'search')).filter((n) => n.endsWith('.usearch'));
+  const indexBytes = indexFiles.reduce((sum, n) => sum + fs.statSync(path.join(dir, 'search', n)).size, 0);
+  const result = {
+    papers: N,
+    embedder,
+    dimensions: dims,
+    build: {
+      insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
+      train_and_embed_and_hnsw_seconds: Math.round(embedSeconds * 10) / 10,
+      total_seconds: Math.round((insertSeconds + embedSeconds) * 10) / 10,
+      papers_per_second_including_embeddings: Math.round(N / (insertSeconds + embedSeconds)),
+    },
+    size_mib: { database: Math.round((await store.sizeBytes()) / 1048576), hnsw_index: Math.round(indexBytes / 1048576) },
+    peak_rss_mib: { after_indexing: rssAfterIndexing, after_queries: rssAfterQueries, after_baselines: peakRssMiB() },
+    latency_ms: latency,
+    baselines_ms: { fts5_bm25_plain: baselineFts, brute_force_vector_scan: bruteForce },
+    ratios: {
+      semantic_p95_vs_brute_force_p95_short: Math.round((latency.short_2_4_words!.semantic!.p95 / bruteForce.short_2_4_words!.p95) * 1000) / 1000,
+      lexical_p95_vs_fts5_plain_p95_long: Math.round((latency.long_15_25_words!.lexical!.p95 / baselineFts.long_15_25_words!.p95) * 1000) / 1000,
+    },
+    queries_per_kind: QUERIES,
+    wall_seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+  await store.close();
+  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+  else log(`kept ${dir}`);
+  console.log(JSON.stringify(result));
+}
+
+await main();
