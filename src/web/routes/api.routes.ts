@@ -47,7 +47,13 @@ async function requestedPeriod(c: Context<AppEnv>): Promise<FeedPeriod | null> {
     if (!period) throw new BadParameter(`month must be YYYY-MM (got "${month.slice(0, 20)}")`);
     return period;
   }
-  const latest = await latestFeedDay(c.get('deps').store.db);
+  // The latest day changes only with writes, so it lives in the write-invalidated cache too.
+  const cache = pageCacheFor(c.get('deps').store);
+  let latest = cache.get('latest-day');
+  if (latest === null) {
+    latest = (await latestFeedDay(c.get('deps').store.db)) ?? '';
+    cache.set('latest-day', latest);
+  }
   return latest ? dayPeriod(latest) : null;
 }
 

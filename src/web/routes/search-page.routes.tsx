@@ -1,11 +1,13 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { countsFor } from '../../feed/paper-listing.js';
 import { isIsoDay } from '../../ingest/text.js';
 import type { AppEnv } from '../app.js';
 import { pageParam } from '../request-params.js';
-import { pageContext } from '../viewer.js';
+import { parseArxivId } from '../../papers/arxiv-id.js';
+import { renderPage } from '../anonymous-page.js';
+import { pageContext, type PageContext } from '../viewer.js';
 import { searchPage, type SearchForm } from '../views/search-page.js';
 
 export const SEARCH_PAGE_SIZE = 20;
@@ -29,14 +31,10 @@ function readForm(query: Record<string, string>): SearchForm {
   return { q, category, after, before, sort };
 }
 
-export const searchPageRoutes = new Hono<AppEnv>().get('/search', async (c) => {
-  const form = readForm(c.req.query());
-  const pageNumber = pageParam(c.req.query('p'), MAX_SEARCH_PAGE);
-  const page = pageContext(c);
+type Outcome = { kind: 'redirect'; to: string } | { kind: 'page'; html: string };
+
+async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: number, page: PageContext): Promise<Outcome> {
   const { store, search } = c.get('deps');
-  if (form.q === '' && form.category === '' && form.after === '' && form.before === '') {
-    return c.html(searchPage({ page, form, results: null, total: 0, pageNumber: 1, pageSize: SEARCH_PAGE_SIZE, notices: [], voted: new Set() }));
-  }
   const result = await search.search({
     q: form.q,
     limit: SEARCH_PAGE_SIZE,
@@ -44,7 +42,7 @@ export const searchPageRoutes = new Hono<AppEnv>().get('/search', async (c) => {
     filters: { categories: form.category ? [form.category] : [], after: form.after || undefined, before: form.before || undefined },
     sort: form.sort,
   });
-  if (result.jumpTo && pageNumber === 1) return c.redirect(`/papers/${result.jumpTo}`, 302);
+  if (result.jumpTo && pageNumber === 1) return { kind: 'redirect', to: `/papers/${result.jumpTo}` };
   const hits = result.hits.filter((h) => !h.paper.hidden);
   const ids = hits.map((h) => h.paper.id);
   const [counts, voted] = await Promise.all([countsFor(store.db, ids), page.viewer ? votedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>())]);
@@ -56,7 +54,24 @@ export const searchPageRoutes = new Hono<AppEnv>().get('/search', async (c) => {
       abstract: hit.highlights.abstract.length > 0 ? hit.highlights.abstract : [{ text: hit.paper.abstract, match: false }],
     };
   });
-  return c.html(
-    searchPage({ page, form, results, total: Math.min(result.total, MAX_SEARCH_PAGE * SEARCH_PAGE_SIZE), pageNumber, pageSize: SEARCH_PAGE_SIZE, notices: result.notices, voted }),
-  );
+  const total = Math.min(result.total, MAX_SEARCH_PAGE * SEARCH_PAGE_SIZE);
+  return { kind: 'page', html: searchPage({ page, form, results, total, pageNumber, pageSize: SEARCH_PAGE_SIZE, notices: result.notices, voted }) };
+}
+
+export const searchPageRoutes = new Hono<AppEnv>().get('/search', async (c) => {
+  const form = readForm(c.req.query());
+  const pageNumber = pageParam(c.req.query('p'), MAX_SEARCH_PAGE);
+  if (form.q === '' && form.category === '' && form.after === '' && form.before === '') {
+    return c.html(searchPage({ page: pageContext(c), form, results: null, total: 0, pageNumber: 1, pageSize: SEARCH_PAGE_SIZE, notices: [], voted: new Set() }));
+  }
+  // A query naming one paper (id or arXiv URL) may jump straight to it: answered fresh, never from the cache.
+  if (parseArxivId(form.q)) {
+    const outcome = await runSearch(c, form, pageNumber, pageContext(c));
+    return outcome.kind === 'redirect' ? c.redirect(outcome.to, 302) : c.html(outcome.html);
+  }
+  const body = await renderPage(c, async (page) => {
+    const outcome = await runSearch(c, form, pageNumber, page);
+    return outcome.kind === 'page' ? outcome.html : null;
+  });
+  return body === null ? c.notFound() : c.html(body);
 });
