@@ -324,6 +324,8 @@ describeEachStore('community pages', (get) => {
       expect(html).toContain('href="/u/alice"');
       expect(html).toContain('action="/logout"');
       expect(html).toContain(`value="${alice.csrf}"`);
+      // Without JavaScript a vote comes back to the page it was cast on.
+      expect((await get_('/papers/date/2025-01-06', alice)).html).toContain('<input type="hidden" name="next" value="/papers/date/2025-01-06"/>');
     });
   });
 

@@ -55,6 +55,7 @@ export function VoteButton({ paperId, upvotes, voted, page }: { paperId: string;
     <form method="post" action={`${paperPath(paperId)}/upvote`} class="vote-form" data-vote-form data-paper-id={paperId}>
       <input type="hidden" name="_csrf" value={page.csrfToken} />
       <input type="hidden" name="action" value={voted ? 'remove' : 'add'} />
+      <input type="hidden" name="next" value={page.path} />
       <button type="submit" class={voted ? 'vote voted' : 'vote'} aria-pressed={voted ? 'true' : 'false'} title="Upvote">
         <span class="arrow" aria-hidden="true">
           ▲
