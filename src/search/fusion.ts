@@ -16,7 +16,12 @@ export type FusionMethod =
   /** Reciprocal rank fusion: Σ weight / (k + rank). */
   | { readonly kind: 'rrf'; readonly k: number; readonly semanticWeight: number }
   /** Convex combination of min–max normalised scores: (1 − α)·lexical + α·semantic. */
-  | { readonly kind: 'convex'; readonly semanticWeight: number };
+  | { readonly kind: 'convex'; readonly semanticWeight: number }
+  /**
+   * Pseudo-relevance feedback in the embedding space: lexical score / best lexical score
+   * + feedbackWeight · similarity to the centroid of the top `seeds` lexical hits + semanticWeight · query similarity.
+   */
+  | { readonly kind: 'feedback'; readonly seeds: number; readonly feedbackWeight: number; readonly semanticWeight: number };
 
 /**
  * Scores rescaled to [0, 1]. A list whose scores are all equal and positive carries rank information only (all 1);
@@ -31,8 +36,50 @@ export function normalizeScores(hits: readonly RankedHit[]): number[] | null {
   return finite.map((s) => (s - min) / (max - min));
 }
 
+function byFusedScore(a: FusedHit, b: FusedHit): number {
+  return (
+    b.fusedScore - a.fusedScore ||
+    (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity) ||
+    (a.semanticRank ?? Infinity) - (b.semanticRank ?? Infinity) ||
+    (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0)
+  );
+}
+
+/**
+ * Feedback fusion over the union of both candidate lists. `semantic` holds the query similarity of every candidate
+ * that has a vector, best first; `feedback` each candidate's similarity to the centroid of the top lexical hits.
+ * Without lexical hits it is the semantic ranking; without vectors, the lexical one.
+ */
+export function fuseWithFeedback(
+  lexical: readonly RankedHit[],
+  semantic: readonly RankedHit[],
+  feedback: ReadonlyMap<string, number>,
+  method: Extract<FusionMethod, { kind: 'feedback' }>,
+): FusedHit[] {
+  const best = lexical.length > 0 ? Math.max(...lexical.map((h) => (Number.isFinite(h.score) ? h.score : 0))) : 0;
+  const lexicalWeight = lexical.length > 0 ? 1 : 0;
+  const semanticWeight = lexical.length > 0 ? method.semanticWeight : 1;
+  const entries = new Map<string, FusedHit>();
+  const at = (paperId: string): FusedHit =>
+    entries.get(paperId) ?? { paperId, fusedScore: 0, lexicalRank: null, lexicalScore: null, semanticRank: null, semanticScore: null };
+  lexical.forEach((hit, i) => {
+    const e = at(hit.paperId);
+    if (e.lexicalRank !== null) return;
+    const normalised = best > 0 && Number.isFinite(hit.score) ? Math.max(0, hit.score) / best : 0;
+    entries.set(hit.paperId, { ...e, lexicalRank: i + 1, lexicalScore: hit.score, fusedScore: e.fusedScore + lexicalWeight * normalised });
+  });
+  semantic.forEach((hit, i) => {
+    const e = at(hit.paperId);
+    if (e.semanticRank !== null) return;
+    const similarity = Number.isFinite(hit.score) ? hit.score : 0;
+    const fromFeedback = lexical.length > 0 ? method.feedbackWeight * (feedback.get(hit.paperId) ?? 0) : 0;
+    entries.set(hit.paperId, { ...e, semanticRank: i + 1, semanticScore: hit.score, fusedScore: e.fusedScore + semanticWeight * similarity + fromFeedback });
+  });
+  return [...entries.values()].sort(byFusedScore);
+}
+
 /** Merges two rankings; either may be empty. Ties keep the lexical order, then the paper id. */
-export function fuse(lexical: readonly RankedHit[], semantic: readonly RankedHit[], method: FusionMethod): FusedHit[] {
+export function fuse(lexical: readonly RankedHit[], semantic: readonly RankedHit[], method: Exclude<FusionMethod, { kind: 'feedback' }>): FusedHit[] {
   const entries = new Map<string, { lexicalRank: number | null; lexicalScore: number | null; semanticRank: number | null; semanticScore: number | null; fused: number }>();
   const entry = (id: string) => {
     let e = entries.get(id);
@@ -68,11 +115,5 @@ export function fuse(lexical: readonly RankedHit[], semantic: readonly RankedHit
       semanticRank: e.semanticRank,
       semanticScore: e.semanticScore,
     }))
-    .sort(
-      (a, b) =>
-        b.fusedScore - a.fusedScore ||
-        (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity) ||
-        (a.semanticRank ?? Infinity) - (b.semanticRank ?? Infinity) ||
-        (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0),
-    );
+    .sort(byFusedScore);
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Paper } from '../papers/paper.js';
 import { selectPaperWithRepo, toPaper } from '../papers/papers.repository.js';
 import type { EmbedderSpec } from './embedders/embedder-spec.js';
-import { fuse, type FusedHit, type FusionMethod, type RankedHit } from './fusion.js';
+import { fuse, fuseWithFeedback, type FusedHit, type FusionMethod, type RankedHit } from './fusion.js';
 import { highlight, highlightStems, type HighlightSegment } from './highlight.js';
 import { createLexicalIndex, type LexicalIndex } from './lexical/lexical-index.js';
 import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
@@ -76,10 +76,11 @@ export interface SearchService {
 }
 
 /**
- * RRF with k = 60, semantic weight 0.4.
- * Chosen on SciFact train (see README): convex score fusion and equal weights scored lower with the builtin model.
+ * Keyword ranking re-scored with pseudo-relevance feedback in the embedding space (similarity to the centroid of the
+ * top 2 keyword hits, weight 0.5). Measured on SciFact train (README): it beat BM25 alone, while reciprocal rank
+ * fusion and convex score fusion with the builtin model scored below it.
  */
-export const DEFAULT_FUSION: FusionMethod = { kind: 'rrf', k: 60, semanticWeight: 0.4 };
+export const DEFAULT_FUSION: FusionMethod = { kind: 'feedback', seeds: 2, feedbackWeight: 0.5, semanticWeight: 0 };
 
 export interface SearchServiceOptions {
   readonly store: Store;
@@ -190,13 +191,12 @@ class DefaultSearchService implements SearchService {
         }
       }
       if (mode !== 'semantic') lexical = await this.lexical.search(parsed, filters, depth);
-      if (mode === 'hybrid') semantic = await this.completeSemantic(parsed, lexical, semantic);
       ranked =
         mode === 'lexical'
           ? lexical.map((h, i) => ({ paperId: h.paperId, fusedScore: h.score, lexicalRank: i + 1, lexicalScore: h.score, semanticRank: null, semanticScore: null }))
           : mode === 'semantic'
             ? semantic.map((h, i) => ({ paperId: h.paperId, fusedScore: h.score, lexicalRank: null, lexicalScore: null, semanticRank: i + 1, semanticScore: h.score }))
-            : fuse(lexical, semantic, this.options.fusion ?? DEFAULT_FUSION);
+            : await this.hybrid(parsed, lexical, semantic);
     }
 
     if (req.sort === 'date' || req.sort === 'votes') ranked = await this.reorder(ranked, req.sort);
@@ -230,15 +230,17 @@ class DefaultSearchService implements SearchService {
   }
 
   /**
-   * Adds the query's similarity to keyword hits the nearest-neighbour search did not return, so fusion compares
-   * every candidate on both signals instead of treating "not in the semantic top k" as zero.
+   * Fuses both rankings. Every candidate gets its query similarity (also keyword hits the nearest-neighbour search
+   * did not return), so fusion compares all of them on both signals instead of treating "not in the top k" as zero.
    */
-  private async completeSemantic(parsed: ParsedQuery, lexical: readonly RankedHit[], semantic: readonly RankedHit[]): Promise<RankedHit[]> {
-    if (semantic.length === 0) return [...semantic];
-    const present = new Set(semantic.map((h) => h.paperId));
-    const missing = lexical.map((h) => h.paperId).filter((id) => !present.has(id));
-    const scores = await this.semantic.similarities(parsed.text, missing);
-    return [...semantic, ...[...scores].map(([paperId, score]) => ({ paperId, score }))].sort((a, b) => b.score - a.score);
+  private async hybrid(parsed: ParsedQuery, lexical: readonly RankedHit[], semantic: readonly RankedHit[]): Promise<FusedHit[]> {
+    const method = this.options.fusion ?? DEFAULT_FUSION;
+    if (semantic.length === 0) return fuse(lexical, [], method.kind === 'feedback' ? { kind: 'convex', semanticWeight: 0 } : method);
+    const candidates = [...new Set([...lexical.map((h) => h.paperId), ...semantic.map((h) => h.paperId)])];
+    const seeds = method.kind === 'feedback' ? lexical.slice(0, method.seeds).map((h) => h.paperId) : [];
+    const { similarity, feedback } = await this.semantic.candidateScores(parsed.text, candidates, seeds);
+    const complete = [...similarity].map(([paperId, score]) => ({ paperId, score })).sort((a, b) => b.score - a.score);
+    return method.kind === 'feedback' ? fuseWithFeedback(lexical, complete, feedback, method) : fuse(lexical, complete, method);
   }
 
   private async texts(ids: readonly string[]): Promise<Map<string, string>> {

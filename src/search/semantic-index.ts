@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { BuiltinEmbedder } from './embedders/builtin-embedder.js';
-import { isZeroVector, type Embedder } from './embedders/embedder.js';
+import { isZeroVector, l2Normalize, type Embedder } from './embedders/embedder.js';
 import { describeEmbedderSpec, type EmbedderSpec } from './embedders/embedder-spec.js';
 import { deserializeLsa, lsaModelId, serializeLsa, trainLsa } from './embedders/lsa-model.js';
 import { OnnxEmbedder } from './embedders/onnx-embedder.js';
@@ -322,18 +322,39 @@ export class SemanticIndex {
     return vector;
   }
 
-  /** Cosine similarity of the query to each of these papers (those with a vector), to complete a fusion. */
-  async similarities(text: string, paperIds: readonly string[]): Promise<Map<string, number>> {
-    if (!this.embedder || !this.vectors || this.problem || paperIds.length === 0) return new Map();
+  /**
+   * For candidate papers that have a vector: their similarity to the query, and to the centroid of the seed papers
+   * (the top keyword hits, for pseudo-relevance feedback).
+   */
+  async candidateScores(
+    text: string,
+    candidateIds: readonly string[],
+    seedIds: readonly string[],
+  ): Promise<{ similarity: Map<string, number>; feedback: Map<string, number> }> {
+    const similarity = new Map<string, number>();
+    const feedback = new Map<string, number>();
+    if (!this.embedder || !this.vectors || this.problem || candidateIds.length === 0) return { similarity, feedback };
     const query = await this.queryVector(text);
-    const vectors = await vectorsOfPapers(this.store.db, this.embedder.id, paperIds);
-    const out = new Map<string, number>();
-    for (const [id, vector] of vectors) {
-      let dot = 0;
-      for (let i = 0; i < vector.length; i++) dot += vector[i]! * query[i]!;
-      out.set(id, dot);
+    const vectors = await vectorsOfPapers(this.store.db, this.embedder.id, [...new Set([...candidateIds, ...seedIds])]);
+    const centroid = new Float32Array(query.length);
+    for (const id of seedIds) {
+      const v = vectors.get(id);
+      if (v) for (let i = 0; i < v.length; i++) centroid[i]! += v[i]!;
     }
-    return out;
+    l2Normalize(centroid);
+    for (const id of candidateIds) {
+      const v = vectors.get(id);
+      if (!v) continue;
+      let toQuery = 0;
+      let toCentroid = 0;
+      for (let i = 0; i < v.length; i++) {
+        toQuery += v[i]! * query[i]!;
+        toCentroid += v[i]! * centroid[i]!;
+      }
+      similarity.set(id, toQuery);
+      feedback.set(id, toCentroid);
+    }
+    return { similarity, feedback };
   }
 
   /** Nearest papers to a stored paper's vector, excluding the paper itself. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fuse, normalizeScores, type FusionMethod } from '../../src/search/fusion.js';
+import { fuse, fuseWithFeedback, normalizeScores, type FusionMethod } from '../../src/search/fusion.js';
 
-const rrf: FusionMethod = { kind: 'rrf', k: 60, semanticWeight: 0.5 };
-const convex: FusionMethod = { kind: 'convex', semanticWeight: 0.5 };
+const rrf = { kind: 'rrf', k: 60, semanticWeight: 0.5 } as const satisfies FusionMethod;
+const convex = { kind: 'convex', semanticWeight: 0.5 } as const satisfies FusionMethod;
+const feedback = { kind: 'feedback', seeds: 2, feedbackWeight: 0.5, semanticWeight: 0 } as const satisfies FusionMethod;
 const hits = (...pairs: [string, number][]) => pairs.map(([paperId, score]) => ({ paperId, score }));
 
 describe('fuse', () => {
@@ -60,5 +61,31 @@ describe('normalizeScores', () => {
     expect(normalizeScores(hits(['a', 2], ['b', 2]))).toEqual([1, 1]);
     expect(normalizeScores(hits(['a', 0], ['b', 0]))).toBeNull();
     expect(normalizeScores([])).toBeNull();
+  });
+});
+
+describe('fuseWithFeedback', () => {
+  it('handles empty and one-sided inputs', () => {
+    expect(fuseWithFeedback([], [], new Map(), feedback)).toEqual([]);
+    expect(fuseWithFeedback(hits(['a', 5], ['b', 1]), [], new Map(), feedback).map((h) => h.paperId)).toEqual(['a', 'b']);
+    // Without keyword hits the query similarity decides.
+    const semanticOnly = fuseWithFeedback([], hits(['x', 0.9], ['y', 0.2]), new Map([['y', 1]]), feedback);
+    expect(semanticOnly.map((h) => h.paperId)).toEqual(['x', 'y']);
+    expect(semanticOnly[0]!.fusedScore).toBeCloseTo(0.9);
+  });
+
+  it('lets feedback reorder close keyword scores and bring in papers like the top hits', () => {
+    const lexical = hits(['a', 10], ['b', 9], ['c', 8.9]);
+    const semantic = hits(['a', 0.5], ['c', 0.4], ['b', 0.1], ['d', 0.3]);
+    const fb = new Map([['a', 0.9], ['b', 0.1], ['c', 0.8], ['d', 0.7]]);
+    const fused = fuseWithFeedback(lexical, semantic, fb, feedback);
+    expect(fused.map((h) => h.paperId)).toEqual(['a', 'c', 'b', 'd']);
+    expect(fused.find((h) => h.paperId === 'd')).toMatchObject({ lexicalRank: null, semanticRank: 4, semanticScore: 0.3 });
+  });
+
+  it('stays finite with all-zero and non-finite scores', () => {
+    const fused = fuseWithFeedback(hits(['a', 0], ['b', Number.NaN]), hits(['a', 0], ['c', Infinity]), new Map(), feedback);
+    expect(fused.map((h) => h.paperId).sort()).toEqual(['a', 'b', 'c']);
+    for (const h of fused) expect(Number.isFinite(h.fusedScore)).toBe(true);
   });
 });

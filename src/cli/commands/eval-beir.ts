@@ -4,20 +4,22 @@ import type { FusionMethod } from '../../search/fusion.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { parseMode } from './search-support.js';
 
-/** `rrf:<k>:<semantic weight>` or `convex:<semantic weight>`, for fusion experiments. */
+/** `rrf:<k>:<semantic weight>`, `convex:<semantic weight>` or `feedback:<seeds>:<feedback weight>:<semantic weight>`, for fusion experiments. */
 function parseFusion(value: string | undefined): FusionMethod | undefined {
   if (value === undefined) return undefined;
   const rrf = /^rrf:(\d+(?:\.\d+)?):(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
   if (rrf) return { kind: 'rrf', k: Number(rrf[1]), semanticWeight: Number(rrf[2]) };
   const convex = /^convex:(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
   if (convex) return { kind: 'convex', semanticWeight: Number(convex[1]) };
-  throw new UsageError(`--fusion must look like rrf:60:0.4 or convex:0.3 (got "${value}")`);
+  const feedback = /^feedback:(\d{1,2}):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(value);
+  if (feedback) return { kind: 'feedback', seeds: Number(feedback[1]), feedbackWeight: Number(feedback[2]), semanticWeight: Number(feedback[3]) };
+  throw new UsageError(`--fusion must look like feedback:2:0.5:0, rrf:60:0.4 or convex:0.3 (got "${value}")`);
 }
 
 export const evalBeirCommand: Command = {
   name: 'eval beir',
   summary: 'Index a BEIR dataset into a temporary database and report nDCG@10, MRR@10, Recall@100 and latency',
-  usage: 'paperboy eval beir <dir> [--split train|test|dev] [--mode lexical|semantic|hybrid] [--fusion rrf:60:0.4|convex:0.3] [--json]',
+  usage: 'paperboy eval beir <dir> [--split train|test|dev] [--mode lexical|semantic|hybrid] [--fusion feedback:2:0.5:0|rrf:60:0.4|convex:0.3] [--json]',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       split: { type: 'string' },
