@@ -10,7 +10,7 @@ export class PageCache {
 
   constructor(
     private readonly ttlMs = 10_000,
-    private readonly maxEntries = 2_000,
+    private readonly maxEntries = 500,
   ) {}
 
   get(key: string, now = Date.now()): string | null {
