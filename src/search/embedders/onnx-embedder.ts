@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EmbedderError, documentText, l2Normalize, type Embedder, type EmbeddableDocument } from './embedder.js';
@@ -48,7 +49,14 @@ export class OnnxEmbedder implements Embedder {
     directory: string,
     private readonly batchSize: number,
   ) {
-    this.id = `onnx:${path.basename(path.resolve(directory))}`;
+    // The id changes when the model files change, so vectors of a replaced model are never mixed with new ones.
+    const fingerprint = createHash('sha256')
+      .update(fs.readFileSync(path.join(directory, 'config.json')))
+      .update(String(fs.statSync(path.join(directory, 'onnx', 'model.onnx')).size))
+      .update(pooling)
+      .digest('hex')
+      .slice(0, 10);
+    this.id = `onnx:${path.basename(directory)}-${fingerprint}`;
   }
 
   static async load(directory: string, batchSize = 32): Promise<OnnxEmbedder> {
