@@ -1,5 +1,5 @@
 import type { ListedPaper } from '../../feed/paper-listing.js';
-import type { FeedPeriod } from '../../feed/period.js';
+import { weekKeyOf, type FeedPeriod } from '../../feed/period.js';
 import type { PageContext } from '../viewer.js';
 import { html, Pagination, PaperCard } from './components.js';
 import { Layout } from './layout.js';
@@ -20,6 +20,28 @@ export interface FeedPageProps {
 
 const KIND_TITLE = { day: 'Daily papers', week: 'Weekly papers', month: 'Monthly papers' } as const;
 
+/** Day / week / month views of the same moment: the period's first day, its ISO week, its month. */
+function PeriodSwitch({ period }: { period: FeedPeriod }) {
+  const views = [
+    ['day', 'Day', `/papers/date/${period.from}`],
+    ['week', 'Week', `/papers/week/${weekKeyOf(period.from)}`],
+    ['month', 'Month', `/papers/month/${period.from.slice(0, 7)}`],
+  ] as const;
+  return (
+    <nav class="period-switch" aria-label="Period">
+      {views.map(([kind, label, href]) =>
+        kind === period.kind ? (
+          <a href={href} aria-current="page">
+            {label}
+          </a>
+        ) : (
+          <a href={href}>{label}</a>
+        ),
+      )}
+    </nav>
+  );
+}
+
 /** The listing part of a feed page, without the layout (cached for anonymous visitors). */
 export function FeedContent({ page, period, items, total, pageNumber, pageSize, previous, next, voted }: FeedPageProps) {
   const heading = period ? `${KIND_TITLE[period.kind]} — ${period.label}` : 'Daily papers';
@@ -28,6 +50,7 @@ export function FeedContent({ page, period, items, total, pageNumber, pageSize, 
     <section class="feed">
       <div class="feed-header">
         <h1>{heading}</h1>
+        {period ? <PeriodSwitch period={period} /> : null}
         <nav class="day-nav" aria-label={`Feed ${unit}s`}>
           {previous ? (
             <a rel="prev" href={previous}>
