@@ -44,8 +44,20 @@ export function parseFrequency(raw: unknown): Frequency {
   throw new SubscriptionInputError('frequency', 'Frequency must be "daily" or "weekly".');
 }
 
+const CATEGORY = /^[a-z][a-z-]*(\.[a-z-]+)?$/i;
+
+/**
+ * A saved search in the query language. A JSON array of arXiv categories is accepted too and becomes
+ * `cat:a cat:b` (papers in any of them).
+ */
 export function parseTopics(raw: unknown): string | null {
   if (raw === undefined || raw === null) return null;
+  if (Array.isArray(raw)) {
+    if (!raw.every((c): c is string => typeof c === 'string' && CATEGORY.test(c))) {
+      throw new SubscriptionInputError('topics', 'Topics must be a search query, or a list of arXiv categories such as "cs.RO".');
+    }
+    return parseTopics(raw.map((c) => `cat:${c}`).join(' '));
+  }
   if (typeof raw !== 'string') throw new SubscriptionInputError('topics', 'Topics must be a search query (text).');
   const topics = raw.replace(/\s+/g, ' ').trim();
   if (topics.length > MAX_TOPICS_LENGTH) throw new SubscriptionInputError('topics', `Topics must be at most ${MAX_TOPICS_LENGTH} characters.`);

@@ -108,7 +108,13 @@ export class SubscriptionService {
     }
     // Confirmed and paused addresses get nothing: the answer is the same, and nobody learns they are subscribed.
     if (shouldMail) {
-      await this.mail.send(confirmationMail({ email: request.email, confirmUrl: `${this.publicUrl}/confirm/${token}`, frequency: request.frequency, topics: request.topics }));
+      try {
+        await this.mail.send(confirmationMail({ email: request.email, confirmUrl: `${this.publicUrl}/confirm/${token}`, frequency: request.frequency, topics: request.topics }));
+      } catch (error) {
+        // Let the next attempt send it instead of waiting out the re-send interval.
+        await db.updateTable('subscriptions').set({ confirm_sent_at: null }).where('email', '=', request.email).where('confirm_token_hash', '=', hash).execute();
+        throw error;
+      }
     }
   }
 

@@ -76,6 +76,16 @@ describeEachStore('subscription routes', (get) => {
     expect(await mailsTo('newcomer@example.org')).toHaveLength(1);
   });
 
+  it('when the confirmation mail cannot be sent, the next attempt sends it', async () => {
+    const { app: down } = await testApp(get(), { ...TEST_ENV, SMTP_URL: 'smtp://127.0.0.1:1', PAPERBOY_SCHEDULER: 'off' });
+    const failed = await new WebClient(down).submit('/', '/subscribe', { email: 'retry@example.org', frequency: 'daily' });
+    expect(failed.status).toBe(500);
+    expect((await statusOf('retry@example.org'))?.confirm_sent_at).toBeNull();
+    const { app: up } = await app();
+    expect((await new WebClient(up).submit('/', '/subscribe', { email: 'retry@example.org', frequency: 'daily' })).status).toBe(202);
+    expect(await mailsTo('retry@example.org')).toHaveLength(1);
+  });
+
   it('POST /api/subscriptions takes JSON and validates it', async () => {
     const { app: web } = await app();
     const ok = await web.request('/api/subscriptions', {
@@ -86,6 +96,14 @@ describeEachStore('subscription routes', (get) => {
     expect(ok.status).toBe(202);
     expect(await ok.json()).toMatchObject({ status: 'pending_confirmation' });
     expect((await statusOf('api@example.org'))?.topics).toBe('cat:cs.RO "vision-language-action"');
+
+    const categories = await web.request('/api/subscriptions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      body: JSON.stringify({ email: 'cats@example.org', frequency: 'weekly', topics: ['cs.RO', 'cs.CV'] }),
+    });
+    expect(categories.status).toBe(202);
+    expect((await statusOf('cats@example.org'))?.topics).toBe('cat:cs.RO cat:cs.CV');
 
     const bad = await web.request('/api/subscriptions', {
       method: 'POST',
