@@ -160,13 +160,15 @@ export async function markRetry(db: Queryable, id: number, owner: string, nextAt
     .execute();
 }
 
+/** A digest that will never arrive: its papers are released so a later digest may carry them. */
 export async function markFailed(db: Queryable, id: number, owner: string, error: string): Promise<void> {
-  await db
+  const result = await db
     .updateTable('digest_outbox')
     .set({ status: 'failed', lease_owner: null, lease_expires_at: null, handed_over_at: null, last_error: error })
     .where('id', '=', id)
     .where('lease_owner', '=', owner)
-    .execute();
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 1) await db.deleteFrom('digest_sent_papers').where('outbox_id', '=', id).execute();
 }
 
 export interface OutboxPeriodStatus {

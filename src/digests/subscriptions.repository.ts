@@ -40,6 +40,10 @@ export async function findSubscriptionForUser(db: Queryable, userId: number, ema
 /** Planned digests that have not been handed to the mail server yet are dropped when a subscriber leaves or pauses. */
 export async function cancelPlannedDigests(db: Queryable, subscriptionId: number, reason: string): Promise<void> {
   await db
+    .deleteFrom('digest_sent_papers')
+    .where('outbox_id', 'in', (eb) => eb.selectFrom('digest_outbox').select('id').where('subscription_id', '=', subscriptionId).where('status', '=', 'planned'))
+    .execute();
+  await db
     .updateTable('digest_outbox')
     .set({ status: 'failed', last_error: reason, lease_owner: null, lease_expires_at: null })
     .where('subscription_id', '=', subscriptionId)

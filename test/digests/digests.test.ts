@@ -165,6 +165,9 @@ describeEachStore('digests: planning and sending', (get) => {
     const status = await deps.digests.status();
     expect(status.failures.map((f) => f.email)).toEqual(['bounce@example.org']);
     expect(status.failures[0]!.last_error).toMatch(/^permanent: .*550/);
+    // The bounced digest's papers were never delivered: they are not counted as sent.
+    const bounced = await store.db.selectFrom('subscriptions').select('id').where('email', '=', 'bounce@example.org').executeTakeFirstOrThrow();
+    expect(await store.db.selectFrom('digest_sent_papers').select('paper_id').where('subscription_id', '=', bounced.id).execute()).toEqual([]);
   });
 });
 
