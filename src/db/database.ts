@@ -22,6 +22,11 @@ export interface StoreCapabilities {
   readonly autoIncrementType: 'integer' | 'serial';
   /** Column type for raw bytes (vectors). */
   readonly blobType: 'blob' | 'bytea';
+  /**
+   * A transaction may commit without waiting for its WAL flush (`SET LOCAL synchronous_commit = off`): a server
+   * crash can then lose a suffix of recent transactions, each one whole, never part of one.
+   */
+  readonly asyncCommit: boolean;
 }
 
 export interface Store {
@@ -43,6 +48,7 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   maxParameters: 32_000,
   autoIncrementType: 'integer',
   blobType: 'blob',
+  asyncCommit: false,
 });
 
 const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -52,6 +58,7 @@ const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   maxParameters: 65_000,
   autoIncrementType: 'serial',
   blobType: 'bytea',
+  asyncCommit: true,
 });
 
 export function openSqlite(file: string): Store {
@@ -91,6 +98,12 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
 export function openPostgres(url: string, poolSize = 10): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle pooled connection can be closed by the server (restart, failover, admin termination). pg reports
+  // that on the pool; without a listener it would crash the process. The pool drops the dead client itself and
+  // the next query opens a fresh connection.
+  pool.on('error', (error) => {
+    process.stderr.write(`PostgreSQL connection lost (${error.message}); it will be reopened on demand.\n`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const safe = new URL(url);
   safe.password = safe.password ? '***' : '';
