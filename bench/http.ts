@@ -50,7 +50,9 @@ try {
   });
 
   let client = 0;
-  async function measure(route: string, seconds: number) {
+  let unique = 0;
+  /** With `uncached`, every request gets a distinct URL (an ignored parameter), so no cached page can answer it. */
+  async function measure(route: string, seconds: number, uncached = false) {
     const result = await autocannon({
       url: `${ready.url}${route}`,
       connections,
@@ -58,12 +60,17 @@ try {
       requests: [
         {
           // 2,000 distinct client addresses, so per-client rate limits apply as they would to public traffic.
-          setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'x-forwarded-for': `10.0.${(client = (client + 1) % 2000) >> 8}.${client & 255}` } }),
+          setupRequest: (request) => ({
+            ...request,
+            path: uncached ? `${route}&uncached=${(unique += 1)}` : request.path,
+            headers: { ...request.headers, 'x-forwarded-for': `10.0.${(client = (client + 1) % 2000) >> 8}.${client & 255}` },
+          }),
         },
       ],
     });
     return {
-      route,
+      route: uncached ? `${route} (uncached)` : route,
+      bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
       requestsPerSecond: Math.round(result.requests.average),
       latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
       requests: result.requests.total,
@@ -77,8 +84,15 @@ try {
   for (const route of ['/', `/papers/${ready.paperId}`, `/search?q=${encodeURIComponent(values.query!)}`, '/api/daily_papers']) await measure(route, 2);
   const baseline = await measure('/healthz', Math.min(duration, 5));
   const routes = [];
-  for (const route of ['/', `/papers/${ready.paperId}`, `/search?q=${encodeURIComponent(values.query!)}`, '/api/daily_papers']) {
-    const r = await measure(route, duration);
+  const search = `/search?q=${encodeURIComponent(values.query!)}`;
+  for (const [route, uncached] of [
+    ['/', false],
+    [`/papers/${ready.paperId}`, false],
+    [search, false],
+    [search, true],
+    ['/api/daily_papers', false],
+  ] as const) {
+    const r = await measure(route, duration, uncached);
     routes.push({ ...r, ratioToHealthz: Math.round((r.requestsPerSecond / Math.max(1, baseline.requestsPerSecond)) * 1000) / 1000 });
   }
   console.log(
