@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { openLineFile } from './line-reader.js';
+import { itemsFromParseWorker } from './parse-in-worker.js';
 import { MalformedRecord, type SourceItem, type SourceUnit } from './source.js';
 import { cleanText, optionalText, splitAuthorList, toIsoTimestamp } from './text.js';
 
@@ -66,25 +67,48 @@ export function parseSnapshotRecord(line: string): PaperRecord {
   };
 }
 
+/** The item for the non-blank line at `position` of a snapshot file: its paper, or why it was skipped. */
+export function snapshotItem(line: string, position: number, label: string): SourceItem {
+  try {
+    return { kind: 'paper', paper: parseSnapshotRecord(line), position };
+  } catch (error) {
+    if (!(error instanceof MalformedRecord)) throw error;
+    return { kind: 'skip', reason: error.message, where: `${label}:${position}`, position };
+  }
+}
+
+/** Below this size starting a worker thread costs more than parsing on the calling thread. */
+const WORKER_MIN_BYTES = 1 << 20;
+
+export interface SnapshotUnitOptions {
+  /** Parse on a worker thread (default: for files of 1 MiB and more). */
+  readonly parseInWorker?: boolean;
+}
+
 export function snapshotFileUnit(file: string): SourceUnit {
+  return snapshotFileUnitWith(file, {});
+}
+
+export function snapshotFileUnitWith(file: string, options: SnapshotUnitOptions): SourceUnit {
   const reader = openLineFile(file);
   const label = path.basename(file);
+  const parseInWorker = options.parseInWorker ?? reader.totalBytes >= WORKER_MIN_BYTES;
+  let workerBytesRead = 0;
   return {
     key: `arxiv-snapshot:${path.resolve(file)}:${reader.totalBytes}`,
     label,
     totalBytes: reader.totalBytes,
-    bytesRead: reader.bytesRead,
+    bytesRead: parseInWorker ? () => workerBytesRead : reader.bytesRead,
     async *items(): AsyncIterable<SourceItem> {
+      if (parseInWorker) {
+        yield* itemsFromParseWorker({ file, label, batchSize: 250, window: 4 }, (bytes) => (workerBytesRead = bytes));
+        return;
+      }
       let position = 0;
       for await (const line of reader.lines()) {
         if (line.trim() === '') continue;
         position += 1;
-        try {
-          yield { kind: 'paper', paper: parseSnapshotRecord(line), position };
-        } catch (error) {
-          if (!(error instanceof MalformedRecord)) throw error;
-          yield { kind: 'skip', reason: error.message, where: `${label}:${position}`, position };
-        }
+        yield snapshotItem(line, position, label);
       }
     },
   };
