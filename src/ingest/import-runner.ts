@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Store } from '../db/database.js';
 import { deleteJobState, getJobState, setJobState } from '../db/job-state.repository.js';
 import { upsertFeedEntries } from '../feed/feed.repository.js';
@@ -51,6 +52,10 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
   const now = options.now ?? (() => new Date());
   const meter = new ProgressMeter(progress);
   const batchSize = paperBatchSize(store.capabilities.maxParameters);
+  // Batches commit without waiting for their WAL flush where the engine allows it: the checkpoint commits in the
+  // same transaction, so a crash can only lose whole batches together with their checkpoints (re-imported on the
+  // next run), and the completed import's last commit (deleting the checkpoint) waits for the flush of all of them.
+  const asyncCommit = store.capabilities.asyncCommit;
   const summary: ImportSummary = {
     read: 0,
     inserted: 0,
@@ -85,6 +90,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
       if (options.dryRun) return;
       const stamp = now().toISOString();
       const counts = await store.db.transaction().execute(async (trx) => {
+        if (asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
         const result = await upsertPapers(trx, batchPapers, stamp);
         await upsertFeedEntries(trx, batchFeed, stamp);
         await setJobState(trx, checkpointKey, String(lastPosition), stamp);
