@@ -92,6 +92,11 @@ export interface SearchServiceOptions {
   readonly fusion?: FusionMethod;
   /** 'await' finishes the catch-up before returning (CLI); 'background' lets the server start at once. */
   readonly startup?: 'await' | 'background';
+  /**
+   * false: only load the embedder at start; training and embedding papers without vectors wait for refresh() or a
+   * later start (imports use this, so an import never waits for a model to be trained).
+   */
+  readonly catchUp?: boolean;
   readonly maxTrainingPapers?: number;
   readonly builtinDimensions?: number;
 }
@@ -134,7 +139,7 @@ class DefaultSearchService implements SearchService {
       maxTrainingPapers: options.maxTrainingPapers,
       builtinDimensions: options.builtinDimensions,
     });
-    this.ready = this.semantic.start().catch((error: unknown) => {
+    this.ready = (options.catchUp === false ? this.semantic.load() : this.semantic.start()).catch((error: unknown) => {
       options.logger.error('semantic search could not start', { error: String(error) });
     });
   }

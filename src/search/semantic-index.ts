@@ -102,6 +102,11 @@ export class SemanticIndex {
     });
   }
 
+  /** Loads the embedder and checks for an embedder change, without embedding anything yet. */
+  load(): Promise<void> {
+    return this.exclusive(() => this.loadEmbedder());
+  }
+
   /**
    * Retrains the builtin model once the corpus has outgrown it and embeds papers that have no vector (written by
    * a process that did not index them, or before a crash).
@@ -240,7 +245,7 @@ export class SemanticIndex {
     if (this.options.spec.kind === 'builtin') {
       const sample = await this.trainingSample(progress);
       if (sample.length === 0 && !force) return { embedder: '', papers: 0, trainSeconds: 0, embedSeconds: 0 };
-      const model = trainLsa(sample, { dimensions: this.options.builtinDimensions });
+      const model = await trainLsa(sample, { dimensions: this.options.builtinDimensions });
       const data = serializeLsa(model);
       const id = lsaModelId(data);
       await activateModel(this.store.db, 'builtin', { id, trainedOn: model.trainedOn, data }, this.stamp());

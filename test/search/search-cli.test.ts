@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { describeEachStore, type TestStore } from '../helpers/stores.js';
+import { snapshotLine } from '../helpers/fixtures.js';
+import { describeEachStore, tempDir, type TestStore } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
 const BEIR_TINY = path.join(import.meta.dirname, '..', 'fixtures', 'beir-tiny');
@@ -43,6 +45,27 @@ describeEachStore('search CLI', (get) => {
     const rebuilt = await cli(['index', 'rebuild', '--json'], env);
     expect(rebuilt.code).toBe(0);
     expect(JSON.parse(rebuilt.out)).toMatchObject({ embedder: expect.stringMatching(/^builtin:lsa-/), papers: TOPIC_PAPERS.length });
+  });
+
+  it('indexes papers written by an import for keyword and semantic search at once', async () => {
+    const env = envFor(get());
+    const file = path.join(tempDir(), 'new.jsonl');
+    fs.writeFileSync(
+      file,
+      `${snapshotLine({
+        id: '2504.40001',
+        title: 'Galaxy mergers in dark matter halos',
+        abstract: 'Simulations follow galaxies and gas in dark matter halos as galaxy mergers drive growth.',
+        categories: 'astro-ph.GA',
+      })}\n`,
+    );
+    expect((await cli(['import', 'arxiv-snapshot', file], env)).code).toBe(0);
+    const vectors = await get().store.db.selectFrom('search_vectors').select('paper_id').where('paper_id', '=', '2504.40001').execute();
+    expect(vectors).toHaveLength(1);
+    const semantic = JSON.parse((await cli(['search', 'dark matter halos galaxies', '--mode', 'semantic', '--limit', '3', '--json'], env)).out) as {
+      hits: { paper: { id: string } }[];
+    };
+    expect(semantic.hits.map((h) => h.paper.id)).toContain('2504.40001');
   });
 
   it('reports usage errors', async () => {

@@ -12,10 +12,30 @@ export interface SparseRows {
   readonly cols: number;
 }
 
+/**
+ * Lets other work run during a long computation: resolves on the next turn of the event loop once `budgetMs` of
+ * uninterrupted work has passed, immediately otherwise. Training runs in the server process and must not stall it.
+ */
+export function cooperativeYield(budgetMs = 20): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < budgetMs) return undefined;
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        last = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
+
+export type Pause = () => Promise<void> | undefined;
+
 /** A (rows × cols, sparse) · X (cols × width) → rows × width. */
-export function sparseTimesDense(a: SparseRows, x: Float64Array, width: number): Float64Array {
+export async function sparseTimesDense(a: SparseRows, x: Float64Array, width: number, pause: Pause): Promise<Float64Array> {
   const out = new Float64Array(a.rows * width);
   for (let r = 0; r < a.rows; r++) {
+    if (r % 256 === 0) await pause();
     const base = r * width;
     for (let e = a.rowStart[r]!; e < a.rowStart[r + 1]!; e++) {
       const value = a.values[e]!;
@@ -27,9 +47,10 @@ export function sparseTimesDense(a: SparseRows, x: Float64Array, width: number):
 }
 
 /** Aᵀ (cols × rows) · Y (rows × width) → cols × width. */
-export function sparseTransposeTimesDense(a: SparseRows, y: Float64Array, width: number): Float64Array {
+export async function sparseTransposeTimesDense(a: SparseRows, y: Float64Array, width: number, pause: Pause): Promise<Float64Array> {
   const out = new Float64Array(a.cols * width);
   for (let r = 0; r < a.rows; r++) {
+    if (r % 256 === 0) await pause();
     const yBase = r * width;
     for (let e = a.rowStart[r]!; e < a.rowStart[r + 1]!; e++) {
       const value = a.values[e]!;
@@ -41,7 +62,7 @@ export function sparseTransposeTimesDense(a: SparseRows, y: Float64Array, width:
 }
 
 /** Orthonormalises the columns of a (rows × width) matrix in place (modified Gram–Schmidt, column-major copy). */
-export function orthonormalizeColumns(m: Float64Array, rows: number, width: number): Float64Array {
+export async function orthonormalizeColumns(m: Float64Array, rows: number, width: number, pause: Pause): Promise<Float64Array> {
   const cols: Float64Array[] = [];
   for (let j = 0; j < width; j++) {
     const col = new Float64Array(rows);
@@ -50,6 +71,7 @@ export function orthonormalizeColumns(m: Float64Array, rows: number, width: numb
   }
   for (let j = 0; j < width; j++) {
     const cj = cols[j]!;
+    await pause();
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < j; p++) {
         const cp = cols[p]!;
@@ -72,7 +94,7 @@ export function orthonormalizeColumns(m: Float64Array, rows: number, width: numb
 }
 
 /** Eigen-decomposition of a symmetric n × n matrix by cyclic Jacobi rotations; eigenvalues sorted descending. */
-export function symmetricEigen(input: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+export async function symmetricEigen(input: Float64Array, n: number, pause: Pause): Promise<{ values: Float64Array; vectors: Float64Array }> {
   const a = Float64Array.from(input);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
@@ -81,6 +103,7 @@ export function symmetricEigen(input: Float64Array, n: number): { values: Float6
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! * a[p * n + q]!;
     if (off < 1e-22) break;
     for (let p = 0; p < n; p++) {
+      await pause();
       for (let q = p + 1; q < n; q++) {
         const apq = a[p * n + q]!;
         if (Math.abs(apq) < 1e-300) continue;

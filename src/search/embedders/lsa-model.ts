@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { contentTerms } from '../text.js';
 import { l2Normalize, type EmbeddableDocument } from './embedder.js';
 import {
+  cooperativeYield,
   gaussianSource,
   orthonormalizeColumns,
   sparseTimesDense,
@@ -57,9 +58,14 @@ function tfidf(terms: readonly string[], index: ReadonlyMap<string, number>, idf
   return counts;
 }
 
-export function trainLsa(documents: readonly EmbeddableDocument[], options: LsaTrainingOptions = {}): LsaModel {
+export async function trainLsa(documents: readonly EmbeddableDocument[], options: LsaTrainingOptions = {}): Promise<LsaModel> {
+  const pause = cooperativeYield();
   const maxVocabulary = options.maxVocabulary ?? 60_000;
-  const tokenized = documents.map(weightedTerms);
+  const tokenized: string[][] = [];
+  for (const doc of documents) {
+    tokenized.push(weightedTerms(doc));
+    if (tokenized.length % 500 === 0) await pause();
+  }
   const df = new Map<string, number>();
   for (const terms of tokenized) for (const term of new Set(terms)) df.set(term, (df.get(term) ?? 0) + 1);
   const n = documents.length;
@@ -93,15 +99,16 @@ export function trainLsa(documents: readonly EmbeddableDocument[], options: LsaT
   const width = Math.min(dimensions + 12, n, vocabulary.length);
   const gaussian = gaussianSource(0x5eed);
   const omega = new Float64Array(vocabulary.length * width).map(() => gaussian());
-  let y = orthonormalizeColumns(sparseTimesDense(a, omega, width), n, width);
+  let y = await orthonormalizeColumns(await sparseTimesDense(a, omega, width, pause), n, width, pause);
   for (let i = 0; i < (options.powerIterations ?? 2); i++) {
-    const z = orthonormalizeColumns(sparseTransposeTimesDense(a, y, width), vocabulary.length, width);
-    y = orthonormalizeColumns(sparseTimesDense(a, z, width), n, width);
+    const z = await orthonormalizeColumns(await sparseTransposeTimesDense(a, y, width, pause), vocabulary.length, width, pause);
+    y = await orthonormalizeColumns(await sparseTimesDense(a, z, width, pause), n, width, pause);
   }
   // Z = Aᵀ Y = Bᵀ for B = Yᵀ A; the right singular vectors of A are Z's left singular vectors.
-  const z = sparseTransposeTimesDense(a, y, width);
+  const z = await sparseTransposeTimesDense(a, y, width, pause);
   const gram = new Float64Array(width * width);
   for (let t = 0; t < vocabulary.length; t++) {
+    if (t % 256 === 0) await pause();
     const base = t * width;
     for (let i = 0; i < width; i++) {
       const zi = z[base + i]!;
@@ -110,9 +117,10 @@ export function trainLsa(documents: readonly EmbeddableDocument[], options: LsaT
     }
   }
   for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) gram[i * width + j] = gram[j * width + i]!;
-  const { values: eigenvalues, vectors } = symmetricEigen(gram, width);
+  const { values: eigenvalues, vectors } = await symmetricEigen(gram, width, pause);
   const projection = new Float32Array(vocabulary.length * dimensions);
   for (let k = 0; k < dimensions; k++) {
+    await pause();
     const sigma = Math.sqrt(Math.max(eigenvalues[k]!, 1e-24));
     for (let t = 0; t < vocabulary.length; t++) {
       let sum = 0;
