@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
+import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 
@@ -29,13 +29,40 @@ export class Fts5Index implements LexicalIndex {
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     const expression = fts5Expression(query);
     if (expression === null || limit <= 0) return [];
+    return hasFilters(filters) ? this.searchJoined(expression, filters, limit) : this.searchVisible(expression, limit);
+  }
+
+  /**
+   * Without filters, rank in the full-text index alone (joining papers for every match doubles the cost of queries
+   * with common words) and drop hidden papers afterwards, asking for more when too many were hidden.
+   */
+  private async searchVisible(expression: string, limit: number): Promise<LexicalHit[]> {
+    const { title, abstract, authors } = FTS5_WEIGHTS;
+    for (let fetch = limit + 16; ; fetch *= 4) {
+      const ranked = await sql<{ rowid: number; rank: number }>`
+        SELECT rowid, bm25(papers_fts, ${sql.lit(title)}, ${sql.lit(abstract)}, ${sql.lit(authors)}) AS rank
+        FROM papers_fts WHERE papers_fts MATCH ${expression} ORDER BY rank LIMIT ${fetch}`.execute(this.db);
+      if (ranked.rows.length === 0) return [];
+      const visible = await sql<{ rowid: number; id: string }>`
+        SELECT rowid, id FROM papers WHERE hidden = 0 AND rowid IN (${sql.join(ranked.rows.map((r) => sql`${r.rowid}`))})`.execute(this.db);
+      const ids = new Map(visible.rows.map((row) => [Number(row.rowid), row.id]));
+      const hits: LexicalHit[] = [];
+      for (const row of ranked.rows) {
+        const id = ids.get(Number(row.rowid));
+        // bm25() is negative, smaller is better.
+        if (id !== undefined) hits.push({ paperId: id, score: -row.rank });
+      }
+      if (hits.length >= limit || ranked.rows.length < fetch) return hits.slice(0, limit);
+    }
+  }
+
+  private async searchJoined(expression: string, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     const { title, abstract, authors } = FTS5_WEIGHTS;
     const result = await sql<{ id: string; rank: number }>`
       SELECT papers.id AS id, bm25(papers_fts, ${sql.lit(title)}, ${sql.lit(abstract)}, ${sql.lit(authors)}) AS rank
       FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
       WHERE papers_fts MATCH ${expression} AND ${whereAll(paperFilterConditions(filters))}
       ORDER BY rank LIMIT ${limit}`.execute(this.db);
-    // bm25() is negative, smaller is better.
     return result.rows.map((row) => ({ paperId: row.id, score: -row.rank }));
   }
 }
