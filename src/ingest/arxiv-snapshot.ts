@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { openLineFile } from './line-reader.js';
-import { itemsFromParseWorker } from './parse-in-worker.js';
+import { itemsFromParseWorker, prewarmParseWorker } from './parse-in-worker.js';
 import { MalformedRecord, type SourceItem, type SourceUnit } from './source.js';
 import { cleanText, optionalText, splitAuthorList, toIsoTimestamp } from './text.js';
 
@@ -94,6 +94,7 @@ export function snapshotFileUnitWith(file: string, options: SnapshotUnitOptions)
   const label = path.basename(file);
   const parseInWorker = options.parseInWorker ?? reader.totalBytes >= WORKER_MIN_BYTES;
   let workerBytesRead = 0;
+  if (parseInWorker) prewarmParseWorker();
   return {
     key: `arxiv-snapshot:${path.resolve(file)}:${reader.totalBytes}`,
     label,

@@ -29,6 +29,10 @@ function acquireWorker(): Worker {
 
 function releaseWorker(worker: Worker, reusable: boolean): Promise<number> | void {
   if (!reusable || idle) return worker.terminate();
+  keepIdle(worker);
+}
+
+function keepIdle(worker: Worker): void {
   // A thread that fails or exits while idle is simply not reused.
   const forget = () => {
     if (idle?.worker === worker) idle = null;
@@ -36,6 +40,11 @@ function releaseWorker(worker: Worker, reusable: boolean): Promise<number> | voi
   worker.on('exit', forget).on('error', forget);
   worker.unref();
   idle = { worker, forget };
+}
+
+/** Starts a worker ahead of the first file, so its start-up overlaps whatever the caller does before reading. */
+export function prewarmParseWorker(): void {
+  if (!idle) keepIdle(startParseWorker());
 }
 
 /**
