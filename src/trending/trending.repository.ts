@@ -62,9 +62,9 @@ async function scoresFor(db: Queryable, ids: readonly string[] | null): Promise<
 async function writeScores(db: Queryable, scores: Map<string, number>): Promise<void> {
   for (const batch of chunks([...scores.entries()], ID_CHUNK)) {
     const values = sql.join(batch.map(([id, score]) => sql`(${id}, CAST(${score} AS double precision))`));
+    // A join, not a correlated subquery: SQLite would scan the VALUES list once per updated row.
     await sql`WITH v(id, score) AS (VALUES ${values})
-      UPDATE papers SET trending_score = (SELECT v.score FROM v WHERE v.id = papers.id)
-      WHERE papers.id IN (SELECT v.id FROM v)`.execute(db);
+      UPDATE papers SET trending_score = v.score FROM v WHERE v.id = papers.id`.execute(db);
   }
 }
 
