@@ -5,8 +5,13 @@ import { openMigratedStore } from '../../runtime.js';
 import { createSearchService, SEARCH_MODES, type SearchMode, type SearchService } from '../../search/search.service.js';
 import { UsageError, type CommandIo } from '../command.js';
 
-/** Opens the database and the search service, brought up to date with every paper, then runs `work`. */
-export async function withSearch<T>(config: Config, io: CommandIo, work: (search: SearchService, store: Store) => Promise<T>): Promise<T> {
+/** Opens the database and the search service, brought up to date with every paper (unless catchUp is false), then runs `work`. */
+export async function withSearch<T>(
+  config: Config,
+  io: CommandIo,
+  work: (search: SearchService, store: Store) => Promise<T>,
+  options: { catchUp?: boolean } = {},
+): Promise<T> {
   const store = await openMigratedStore(config);
   const logger: Logger = { info: silentLogger.info, error: (message, fields) => io.err(`${message}${fields?.message ? `: ${String(fields.message)}` : fields?.error ? `: ${String(fields.error)}` : ''}`) };
   try {
@@ -17,6 +22,7 @@ export async function withSearch<T>(config: Config, io: CommandIo, work: (search
       embedderKey: config.embedderKey,
       dataDir: config.dataDir,
       startup: 'await',
+      catchUp: options.catchUp,
     });
     try {
       return await work(search, store);

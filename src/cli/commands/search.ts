@@ -1,4 +1,4 @@
-import type { SearchHit } from '../../search/search.service.js';
+import type { SearchHit, SearchService } from '../../search/search.service.js';
 import { SemanticUnavailableError } from '../../search/semantic-index.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { parseMode, parsePositiveInt, withSearch } from './search-support.js';
@@ -103,7 +103,7 @@ export const indexRebuildCommand: Command = {
   usage: 'paperboy index rebuild [--json]',
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.argv, { json: { type: 'boolean' } });
-    return withSearch(ctx.config, ctx.io, async (search) => {
+    const rebuild = async (search: SearchService) => {
       const report = await search.rebuild((line) => ctx.io.err(line));
       if (values.json) ctx.io.out(JSON.stringify(report));
       else {
@@ -113,6 +113,8 @@ export const indexRebuildCommand: Command = {
         );
       }
       return ExitCode.ok;
-    });
+    };
+    // No catch-up first: the rebuild retrains and re-embeds everything anyway.
+    return withSearch(ctx.config, ctx.io, rebuild, { catchUp: false });
   },
 };
