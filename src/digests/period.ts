@@ -1,3 +1,4 @@
+import { weekKeyOf, weekPeriod } from '../feed/period.js';
 import type { Frequency } from './digests.table.js';
 
 /** A digest period: one feed day (daily) or one ISO week, Monday to Sunday (weekly). */
@@ -29,24 +30,12 @@ export function isoWeekday(day: string): number {
   return ((dayToDate(day).getUTCDay() + 6) % 7) + 1;
 }
 
-/** The ISO-8601 week containing `day`, e.g. `2025-W01` (weeks belong to the year of their Thursday). */
-export function isoWeekKey(day: string): string {
-  const thursday = addDays(day, 4 - isoWeekday(day));
-  const year = Number(thursday.slice(0, 4));
-  const firstThursday = addDays(`${year}-01-04`, 4 - isoWeekday(`${year}-01-04`));
-  const week = Math.round((dayToDate(thursday).getTime() - dayToDate(firstThursday).getTime()) / (7 * DAY_MS)) + 1;
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
+/** The ISO-8601 week containing `day`, e.g. `2025-W01` (the feed's own week keys). */
+export const isoWeekKey = weekKeyOf;
 
 /** Monday of an ISO week key, or null when the key is malformed. */
 export function isoWeekMonday(key: string): string | null {
-  const match = /^(\d{4})-W(\d{2})$/.exec(key);
-  if (!match) return null;
-  const year = Number(match[1]);
-  const week = Number(match[2]);
-  const jan4 = `${year}-01-04`;
-  const monday = addDays(addDays(jan4, 1 - isoWeekday(jan4)), (week - 1) * 7);
-  return week >= 1 && isoWeekKey(monday) === key ? monday : null;
+  return weekPeriod(key)?.from ?? null;
 }
 
 /** The period of the given frequency containing `day`. */
