@@ -6,7 +6,7 @@ import type { FeedRecord, PaperRecord } from '../papers/paper.js';
 import { paperBatchSize, upsertPapers } from '../papers/papers.repository.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
 import type { SourceUnit } from './source.js';
-import { recomputeAllTrending } from '../trending/trending.repository.js';
+import { recomputeTrending } from '../trending/trending.repository.js';
 
 export interface SkippedRecord {
   readonly where: string;
@@ -93,6 +93,9 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
         if (asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
         const result = await upsertPapers(trx, batchPapers, stamp);
         await upsertFeedEntries(trx, batchFeed, stamp);
+        // Upvotes, star counts and feed days feed the trending score: recompute it in the same transaction, so a
+        // score never disagrees with its inputs, even when the import is killed.
+        await recomputeTrending(trx, batchPapers.map((p) => p.id));
         await setJobState(trx, checkpointKey, String(lastPosition), stamp);
         return result;
       });
@@ -131,8 +134,6 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
     bytesBefore += unit.totalBytes ?? 0;
     if (interrupted) break;
   }
-  // New upvotes, star counts and feed days change trending scores; one pass over all papers after the import.
-  if (!options.dryRun && summary.inserted + summary.updated > 0) await store.db.transaction().execute((trx) => recomputeAllTrending(trx));
   summary.seconds = meter.elapsedSeconds();
   return summary;
 }
