@@ -217,7 +217,7 @@ export class SemanticIndex {
     });
   }
 
-  private async trainingSample(progress: (line: string) => void): Promise<{ title: string; abstract: string }[]> {
+  private async trainingSample(progress: (line: string) => void): Promise<{ sample: { title: string; abstract: string }[]; corpus: number }> {
     const total = await this.countPapers();
     const cap = this.options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING;
     const stride = Math.max(1, Math.ceil(total / cap));
@@ -237,15 +237,16 @@ export class SemanticIndex {
       after = page[page.length - 1]!.id;
     }
     progress(`training the builtin model on ${sample.length} of ${total} papers`);
-    return sample;
+    return { sample, corpus: total };
   }
 
   private async retrainAndReembed(progress: (line: string) => void = () => undefined, force = false): Promise<RebuildReport> {
     const started = performance.now();
     if (this.options.spec.kind === 'builtin') {
-      const sample = await this.trainingSample(progress);
+      const { sample, corpus } = await this.trainingSample(progress);
       if (sample.length === 0 && !force) return { embedder: '', papers: 0, trainSeconds: 0, embedSeconds: 0 };
-      const model = await trainLsa(sample, { dimensions: this.options.builtinDimensions });
+      // trainedOn records the corpus size, not the sample size, so a capped sample does not look like a small corpus.
+      const model = { ...(await trainLsa(sample, { dimensions: this.options.builtinDimensions })), trainedOn: corpus };
       const data = serializeLsa(model);
       const id = lsaModelId(data);
       await activateModel(this.store.db, 'builtin', { id, trainedOn: model.trainedOn, data }, this.stamp());

@@ -160,4 +160,14 @@ describeEachStore('search service', (get) => {
     expect(builtin.semanticUnavailableReason()).toBeNull();
     expect(ids(await builtin.search({ q: 'galaxies dark matter halos', mode: 'semantic', limit: 3 }))).toContain('2501.10012');
   });
+
+  it('does not retrain a builtin model whose training sample was capped', async () => {
+    const t = get();
+    const search = await createSearchService({ store: t.store, logger: silentLogger, embedder: { kind: 'builtin' }, embedderKey: null, dataDir: t.dataDir, startup: 'await', maxTrainingPapers: 6 });
+    await search.rebuild();
+    const maxKey = async () => Number((await t.store.db.selectFrom('search_vectors').select((eb) => eb.fn.max('key').as('k')).executeTakeFirstOrThrow()).k);
+    const before = await maxKey();
+    await search.refresh();
+    expect(await maxKey()).toBe(before);
+  });
 });

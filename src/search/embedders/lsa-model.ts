@@ -21,6 +21,7 @@ export interface LsaModel {
   /** terms × dimensions, row-major: each term's coordinates in the latent space. */
   readonly projection: Float32Array;
   readonly dimensions: number;
+  /** Papers in the corpus when the model was trained (the training sample may be smaller). */
   readonly trainedOn: number;
 }
 
