@@ -3,7 +3,7 @@ import { getJobState, setJobState } from '../db/job-state.repository.js';
 import type { Queryable } from '../db/schema.js';
 import type { PaperRecord } from '../papers/paper.js';
 import { paperBatchSize, upsertPapers, type UpsertCounts } from '../papers/papers.repository.js';
-import type { ImportSummary } from './import-runner.js';
+import { emptyImportSummary, recordSkip, type ImportSummary } from './import-runner.js';
 import { fetchListRecordsPage, OaiProtocolError, type ListRecordsPage, type ListRecordsQuery } from './oai-pmh.js';
 import type { PoliteHttpClient } from './polite-http.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
@@ -46,7 +46,6 @@ export interface HarvestSummary extends ImportSummary {
   nextFrom: string | null;
 }
 
-const MAX_SKIP_EXAMPLES = 20;
 /** A server that keeps rejecting fresh tokens is broken; don't restart forever. */
 const MAX_LIST_RESTARTS = 3;
 
@@ -99,15 +98,7 @@ export async function runHarvest(store: Store, client: PoliteHttpClient, options
   const query: ListRecordsQuery = { set: options.set, from, until };
 
   const summary: HarvestSummary = {
-    read: 0,
-    inserted: 0,
-    updated: 0,
-    skipped: 0,
-    resumed: 0,
-    feedEntries: 0,
-    skippedExamples: [],
-    skipReasons: {},
-    seconds: 0,
+    ...emptyImportSummary(),
     set: options.set,
     from,
     until,
@@ -158,10 +149,7 @@ export async function runHarvest(store: Store, client: PoliteHttpClient, options
         papers.push(item.paper);
         continue;
       }
-      summary.skipped += 1;
-      const reason = item.reason.replace(/^[^:]*: /, '').replace(/"[^"]*"/g, '"…"');
-      summary.skipReasons[reason] = (summary.skipReasons[reason] ?? 0) + 1;
-      if (summary.skippedExamples.length < MAX_SKIP_EXAMPLES) summary.skippedExamples.push({ where: item.identifier, reason: item.reason });
+      recordSkip(summary, item.identifier, item.reason);
     }
 
     const nextToken = page.resumptionToken;

@@ -43,6 +43,28 @@ function reasonKind(reason: string): string {
   return reason.replace(/^[^:]*: /, '').replace(/"[^"]*"/g, '"…"');
 }
 
+export function emptyImportSummary(): ImportSummary {
+  return {
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    skipped: 0,
+    resumed: 0,
+    feedEntries: 0,
+    skippedExamples: [],
+    skipReasons: {},
+    seconds: 0,
+  };
+}
+
+/** Counts a skipped record under its kind of reason, keeping the first few as examples. */
+export function recordSkip(summary: ImportSummary, where: string, reason: string): void {
+  summary.skipped += 1;
+  const kind = reasonKind(reason);
+  summary.skipReasons[kind] = (summary.skipReasons[kind] ?? 0) + 1;
+  if (summary.skippedExamples.length < MAX_SKIP_EXAMPLES) summary.skippedExamples.push({ where, reason });
+}
+
 /**
  * Imports units one batch at a time. Each batch is written in one transaction together with the unit's
  * checkpoint, so an interrupted import resumes after the last committed record and never duplicates one.
@@ -56,17 +78,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
   // same transaction, so a crash can only lose whole batches together with their checkpoints (re-imported on the
   // next run), and the completed import's last commit (deleting the checkpoint) waits for the flush of all of them.
   const asyncCommit = store.capabilities.asyncCommit;
-  const summary: ImportSummary = {
-    read: 0,
-    inserted: 0,
-    updated: 0,
-    skipped: 0,
-    resumed: 0,
-    feedEntries: 0,
-    skippedExamples: [],
-    skipReasons: {},
-    seconds: 0,
-  };
+  const summary = emptyImportSummary();
   const totalBytes = units.every((u) => u.totalBytes !== null) ? units.reduce((sum, u) => sum + (u.totalBytes ?? 0), 0) : null;
   let bytesBefore = 0;
   let processed = 0;
@@ -115,12 +127,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
       processed += 1;
       summary.read += 1;
       if (item.kind === 'skip') {
-        summary.skipped += 1;
-        const kind = reasonKind(item.reason);
-        summary.skipReasons[kind] = (summary.skipReasons[kind] ?? 0) + 1;
-        if (summary.skippedExamples.length < MAX_SKIP_EXAMPLES) {
-          summary.skippedExamples.push({ where: item.where, reason: item.reason });
-        }
+        recordSkip(summary, item.where, item.reason);
       } else {
         papers.push(item.paper);
         if (item.feed) feed.push(item.feed);
