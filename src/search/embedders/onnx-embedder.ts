@@ -23,7 +23,8 @@ async function loadTransformers(): Promise<TransformersModule> {
   } catch (error) {
     throw new EmbedderError(
       `PAPERBOY_EMBEDDER=onnx:… needs the optional package ${PACKAGE}, which is not installed (${String(error)}). ` +
-        `Install it with: ONNXRUNTIME_NODE_INSTALL=skip npm install ${PACKAGE} (the project's .npmrc sets onnxruntime-node-install-cuda=skip).`,
+        `Install it with: ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install ${PACKAGE}@3 ` +
+        `(the CPU runtime is bundled; the variables stop onnxruntime-node's install script from downloading GPU binaries).`,
     );
   }
 }
@@ -37,6 +38,18 @@ function poolingOf(directory: string): 'mean' | 'cls' {
 }
 
 /**
+ * Changes whenever the weights, tokenizer, config or pooling change (a fine-tuned model keeps its size and config),
+ * so vectors of a replaced model are never mixed with new ones.
+ */
+async function fingerprintOf(directory: string, pooling: 'mean' | 'cls'): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of ['config.json', 'tokenizer.json', path.join('onnx', 'model.onnx')]) {
+    for await (const chunk of fs.createReadStream(path.join(directory, file))) hash.update(chunk as Buffer);
+  }
+  return hash.update(pooling).digest('hex').slice(0, 10);
+}
+
+/**
  * A sentence-transformers model exported to ONNX, loaded from a local directory (config.json, tokenizer.json,
  * tokenizer_config.json and onnx/model.onnx), never downloaded.
  */
@@ -47,15 +60,9 @@ export class OnnxEmbedder implements Embedder {
     readonly dimensions: number,
     private readonly pooling: 'mean' | 'cls',
     directory: string,
+    fingerprint: string,
     private readonly batchSize: number,
   ) {
-    // The id changes when the model files change, so vectors of a replaced model are never mixed with new ones.
-    const fingerprint = createHash('sha256')
-      .update(fs.readFileSync(path.join(directory, 'config.json')))
-      .update(String(fs.statSync(path.join(directory, 'onnx', 'model.onnx')).size))
-      .update(pooling)
-      .digest('hex')
-      .slice(0, 10);
     this.id = `onnx:${path.basename(directory)}-${fingerprint}`;
   }
 
@@ -77,7 +84,7 @@ export class OnnxEmbedder implements Embedder {
     const pooling = poolingOf(absolute);
     const probe = await extract(['dimension probe'], { pooling, normalize: true });
     const dimensions = probe.dims[probe.dims.length - 1]!;
-    return new OnnxEmbedder(extract, dimensions, pooling, absolute, batchSize);
+    return new OnnxEmbedder(extract, dimensions, pooling, absolute, await fingerprintOf(absolute, pooling), batchSize);
   }
 
   async embedDocuments(documents: readonly EmbeddableDocument[]): Promise<Float32Array[]> {
