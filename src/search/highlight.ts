@@ -1,4 +1,4 @@
-import { porterStem } from './porter-stemmer.js';
+import { stemmer } from 'stemmer';
 import type { ParsedQuery } from './query-parser.js';
 import { STOPWORDS, words } from './text.js';
 
@@ -16,7 +16,7 @@ function stemOf(word: string): string {
   let stem = stemCache.get(word);
   if (stem === undefined) {
     const folded = /^[a-zA-Z0-9]*$/.test(word) ? word.toLowerCase() : (words(word)[0] ?? '');
-    stem = porterStem(folded);
+    stem = stemmer(folded);
     if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
     stemCache.set(word, stem);
   }
@@ -27,7 +27,7 @@ function stemOf(word: string): string {
 export function highlightStems(query: ParsedQuery): Set<string> {
   const stems = new Set<string>();
   for (const word of [...query.terms, ...query.phrases.flatMap((p) => p.split(' '))]) {
-    if (word.length > 1 && !STOPWORDS.has(word)) stems.add(porterStem(word));
+    if (word.length > 1 && !STOPWORDS.has(word)) stems.add(stemmer(word));
   }
   return stems;
 }

@@ -1,4 +1,4 @@
-import { porterStem } from './porter-stemmer.js';
+import { stemmer } from 'stemmer';
 
 /** English function words that carry no topic; dropped from queries and from the builtin model's vocabulary. */
 export const STOPWORDS: ReadonlySet<string> = new Set(
@@ -25,7 +25,7 @@ export function contentTerms(text: string): string[] {
   const out: string[] = [];
   for (const word of words(text)) {
     if (word.length < 2 || STOPWORDS.has(word)) continue;
-    out.push(porterStem(word));
+    out.push(stemmer(word));
   }
   return out;
 }
