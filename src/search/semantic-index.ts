@@ -217,24 +217,31 @@ export class SemanticIndex {
     });
   }
 
-  private async trainingSample(progress: (line: string) => void): Promise<{ sample: { title: string; abstract: string }[]; corpus: number }> {
-    const total = await this.countPapers();
-    const cap = this.options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING;
-    const stride = Math.max(1, Math.ceil(total / cap));
-    const sample: { title: string; abstract: string }[] = [];
+  /** Every paper's text, in id order, one page at a time (keyset pagination, so memory stays flat). */
+  private async *paperPages(size: number): AsyncIterable<{ id: string; title: string; abstract: string }[]> {
     let after = '';
-    let seen = 0;
     for (;;) {
       const page = await this.store.db
         .selectFrom('papers')
         .select(['id', 'title', 'abstract'])
         .where('id', '>', after)
         .orderBy('id')
-        .limit(5_000)
+        .limit(size)
         .execute();
-      if (page.length === 0) break;
-      for (const row of page) if (seen++ % stride === 0) sample.push({ title: row.title, abstract: row.abstract });
+      if (page.length === 0) return;
+      yield page;
       after = page[page.length - 1]!.id;
+    }
+  }
+
+  private async trainingSample(progress: (line: string) => void): Promise<{ sample: { title: string; abstract: string }[]; corpus: number }> {
+    const total = await this.countPapers();
+    const cap = this.options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING;
+    const stride = Math.max(1, Math.ceil(total / cap));
+    const sample: { title: string; abstract: string }[] = [];
+    let seen = 0;
+    for await (const page of this.paperPages(5_000)) {
+      for (const row of page) if (seen++ % stride === 0) sample.push({ title: row.title, abstract: row.abstract });
     }
     progress(`training the builtin model on ${sample.length} of ${total} papers`);
     return { sample, corpus: total };
@@ -259,20 +266,10 @@ export class SemanticIndex {
     if (directory) VectorIndex.removeSaved(directory);
     this.problem = null;
     this.vectors = new VectorIndex(embedder.id, embedder.dimensions, directory);
-    let after = '';
     let done = 0;
     const total = await this.countPapers();
-    for (;;) {
-      const page = await this.store.db
-        .selectFrom('papers')
-        .select(['id', 'title', 'abstract'])
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(EMBED_BATCH * 8)
-        .execute();
-      if (page.length === 0) break;
+    for await (const page of this.paperPages(EMBED_BATCH * 8)) {
       for (let i = 0; i < page.length; i += EMBED_BATCH) await this.embedAndStore(page.slice(i, i + EMBED_BATCH));
-      after = page[page.length - 1]!.id;
       done += page.length;
       progress(`embedded ${done} / ${total} papers`);
     }
