@@ -40,6 +40,10 @@ export async function startServer(config: Config, logger: Logger = config.logLev
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler?.stop();
+      // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
+      // instead of rebuilding it from the stored vectors.
+      await deps.search.flush();
+      await deps.mail.close();
       await store.close();
     },
   };

@@ -45,9 +45,11 @@ describe('first start on an empty data directory', () => {
     expect(html).toMatch(/2026-08-21|Aug 21, 2026/);
   });
 
-  it('does not import the demo again on the next start', async () => {
+  it('saves the nearest-neighbour index on close and does not import the demo again on the next start', async () => {
     const before = await countPapers(server.store.db);
     await server.close();
+    const saved = fs.readdirSync(`${dataDir}/search`).filter((name) => name.endsWith('.usearch'));
+    expect(saved).toHaveLength(1);
     server = await startServer(loadConfig({ PAPERBOY_DATA_DIR: dataDir, PORT: '0', PAPERBOY_LOG: 'silent' }), silentLogger);
     expect(await countPapers(server.store.db)).toBe(before);
   }, 120_000);
