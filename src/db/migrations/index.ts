@@ -5,6 +5,7 @@ import * as search from './002-search.js';
 import * as accounts from './003-accounts.js';
 import * as community from './004-community.js';
 import * as digests from './005-digests.js';
+import * as searchVocab from './006-search-vocab.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '003-accounts', up: accounts.up },
   { name: '004-community', up: community.up },
   { name: '005-digests', up: digests.up },
+  { name: '006-search-vocab', up: searchVocab.up },
 ];

@@ -2,18 +2,21 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
+import { addDroppedTermScores, pruneTerms } from './fts5-term-pruning.js';
 import { matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
 export const FTS5_WEIGHTS = { title: 2, abstract: 1, authors: 1 } as const;
+
+/** How many more candidates than asked for a pruned query ranks before the dropped terms are scored back in. */
+const CANDIDATE_POOL_FACTOR = 2;
 
 function quote(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
 /** Builds an FTS5 MATCH expression: any of the words (BM25 ranks), all phrases, none of the exclusions. */
-export function fts5Expression(query: ParsedQuery): string | null {
-  const terms = matchTerms(query);
+export function fts5Expression(query: ParsedQuery, terms: readonly string[] = matchTerms(query)): string | null {
   const required: string[] = [];
   if (terms.length > 0) required.push(`(${terms.map(quote).join(' OR ')})`);
   for (const phrase of query.phrases) required.push(quote(phrase));
@@ -27,9 +30,16 @@ export class Fts5Index implements LexicalIndex {
   constructor(private readonly db: Kysely<DB>) {}
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
-    const expression = fts5Expression(query);
-    if (expression === null || limit <= 0) return [];
-    return hasFilters(filters) ? this.searchJoined(expression, filters, limit) : this.searchVisible(expression, limit);
+    if (limit <= 0) return [];
+    const { kept, dropped } = await pruneTerms(this.db, matchTerms(query));
+    const expression = fts5Expression(query, kept);
+    if (expression === null) return [];
+    // Matching on the rarest terms only: take a deeper pool, then rank it with the dropped terms scored back in.
+    const depth = dropped.length > 0 ? limit * CANDIDATE_POOL_FACTOR : limit;
+    const hits = hasFilters(filters) ? await this.searchJoined(expression, filters, depth) : await this.searchVisible(expression, depth);
+    if (dropped.length === 0) return hits;
+    const { title, abstract, authors } = FTS5_WEIGHTS;
+    return (await addDroppedTermScores(this.db, hits, dropped, [title, abstract, authors])).slice(0, limit);
   }
 
   /**

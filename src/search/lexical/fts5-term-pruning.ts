@@ -1,0 +1,116 @@
+import { sql, type Kysely } from 'kysely';
+import { stemmer } from 'stemmer';
+import type { DB } from '../../db/schema.js';
+import { words } from '../text.js';
+import type { LexicalHit } from './lexical-index.js';
+
+/**
+ * Queries with more free-text terms than this match on their rarest terms only. An OR over every word makes bm25()
+ * visit every paper containing any common word (and count each word's papers just to compute its idf), which grows
+ * with the corpus; the rare words find the relevant papers, and the common ones are scored for those papers alone.
+ */
+export const MAX_MATCH_TERMS = 8;
+
+/** Column weights in FTS5 column order (title, abstract, authors). */
+export type ColumnWeights = readonly [number, number, number];
+
+export interface PrunedTerms {
+  /** The terms the MATCH expression keeps, in query order. */
+  readonly kept: readonly string[];
+  /** Porter stems of the dropped terms with their document counts; scored on the candidates afterwards. */
+  readonly dropped: readonly { readonly stem: string; readonly documents: number }[];
+}
+
+const STEM_CACHE_LIMIT = 100_000;
+const stemCache = new Map<string, string>();
+
+function stem(word: string): string {
+  let stemmed = stemCache.get(word);
+  if (stemmed === undefined) {
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemmed = stemmer(word);
+    stemCache.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+/** Splits a long term list into its MAX_MATCH_TERMS rarest terms and the rest; short lists are kept whole. */
+export async function pruneTerms(db: Kysely<DB>, terms: readonly string[]): Promise<PrunedTerms> {
+  if (terms.length <= MAX_MATCH_TERMS) return { kept: terms, dropped: [] };
+  const stems = terms.map(stem);
+  const counts = await sql<{ term: string; doc: number }>`
+    SELECT term, doc FROM papers_fts_vocab WHERE term IN (${sql.join([...new Set(stems)].map((s) => sql`${s}`))})`.execute(db);
+  const documents = new Map(counts.rows.map((row) => [row.term, Number(row.doc)]));
+  // A stem missing from the vocabulary counts as rare: better to keep a word than to drop one the index knows.
+  const byRarity = terms.map((term, i) => ({ term, i, stem: stems[i]!, documents: documents.get(stems[i]!) ?? 0 }));
+  byRarity.sort((a, b) => a.documents - b.documents || a.i - b.i);
+  const kept = byRarity.slice(0, MAX_MATCH_TERMS).sort((a, b) => a.i - b.i).map((entry) => entry.term);
+  const dropped = new Map<string, number>();
+  for (const entry of byRarity.slice(MAX_MATCH_TERMS)) if (entry.documents > 0) dropped.set(entry.stem, entry.documents);
+  return { kept, dropped: [...dropped].map(([s, documents]) => ({ stem: s, documents })) };
+}
+
+/** SQLite's variable-length integer, as FTS5 stores row counts and column sizes. */
+function readVarints(bytes: Uint8Array): number[] {
+  const out: number[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    let value = 0;
+    for (let n = 0; i < bytes.length; n++) {
+      const byte = bytes[i++]!;
+      if (n === 8) {
+        value = value * 256 + byte;
+        break;
+      }
+      value = value * 128 + (byte & 0x7f);
+      if ((byte & 0x80) === 0) break;
+    }
+    out.push(value);
+  }
+  return out;
+}
+
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * Adds the dropped terms' share of the bm25 score to each candidate, with FTS5's own formula and statistics (row
+ * count and total size from the index's averages record, document sizes from its docsize table), so the candidates
+ * are ranked as a MATCH over the whole query would rank them.
+ */
+export async function addDroppedTermScores(
+  db: Kysely<DB>,
+  hits: readonly LexicalHit[],
+  dropped: PrunedTerms['dropped'],
+  weights: ColumnWeights,
+): Promise<LexicalHit[]> {
+  if (dropped.length === 0 || hits.length === 0) return [...hits];
+  const averages = await sql<{ block: Uint8Array }>`SELECT block FROM papers_fts_data WHERE id = 1`.execute(db);
+  const totals = readVarints(averages.rows[0]?.block ?? new Uint8Array());
+  const rows = totals[0] ?? 0;
+  if (rows === 0) return [...hits];
+  const averageLength = totals.slice(1).reduce((sum, size) => sum + size, 0) / rows;
+  const idf = new Map(dropped.map(({ stem: s, documents }) => [s, Math.max(1e-6, Math.log((rows - documents + 0.5) / (documents + 0.5)))]));
+
+  const papers = await sql<{ id: string; title: string; abstract: string; authors: string; sz: Uint8Array | null }>`
+    SELECT papers.id AS id, papers.title AS title, papers.abstract AS abstract, papers.authors AS authors, papers_fts_docsize.sz AS sz
+    FROM papers LEFT JOIN papers_fts_docsize ON papers_fts_docsize.id = papers.rowid
+    WHERE papers.id IN (${sql.join(hits.map((h) => sql`${h.paperId}`))})`.execute(db);
+  const extra = new Map<string, number>();
+  for (const paper of papers.rows) {
+    const frequency = new Map<string, number>();
+    [paper.title, paper.abstract, paper.authors].forEach((text, column) => {
+      for (const word of words(text)) {
+        const s = stem(word);
+        if (idf.has(s)) frequency.set(s, (frequency.get(s) ?? 0) + weights[column]!);
+      }
+    });
+    if (frequency.size === 0) continue;
+    const length = paper.sz ? readVarints(paper.sz).reduce((sum, size) => sum + size, 0) : averageLength;
+    const norm = K1 * (1 - B + (B * length) / averageLength);
+    let score = 0;
+    for (const [s, f] of frequency) score += (idf.get(s)! * f * (K1 + 1)) / (f + norm);
+    extra.set(paper.id, score);
+  }
+  return hits.map((h) => ({ paperId: h.paperId, score: h.score + (extra.get(h.paperId) ?? 0) })).sort((a, b) => b.score - a.score);
+}
