@@ -34,3 +34,20 @@ export function isZeroVector(vector: Float32Array): boolean {
 export function documentText(doc: EmbeddableDocument): string {
   return `${doc.title}. ${doc.abstract}`;
 }
+
+/** An embedder over a text model: papers are embedded as "title. abstract", queries as they are. */
+export abstract class TextEmbedder implements Embedder {
+  abstract readonly id: string;
+  abstract readonly dimensions: number;
+
+  protected abstract embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
+
+  embedDocuments(documents: readonly EmbeddableDocument[]): Promise<Float32Array[]> {
+    return this.embedTexts(documents.map(documentText));
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    const [vector] = await this.embedTexts([text]);
+    return vector!;
+  }
+}

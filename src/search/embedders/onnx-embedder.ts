@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EmbedderError, documentText, l2Normalize, type Embedder, type EmbeddableDocument } from './embedder.js';
+import { EmbedderError, l2Normalize, TextEmbedder } from './embedder.js';
 
 /** The parts of @huggingface/transformers this embedder uses. */
 interface TransformersModule {
@@ -53,7 +53,7 @@ async function fingerprintOf(directory: string, pooling: 'mean' | 'cls'): Promis
  * A sentence-transformers model exported to ONNX, loaded from a local directory (config.json, tokenizer.json,
  * tokenizer_config.json and onnx/model.onnx), never downloaded.
  */
-export class OnnxEmbedder implements Embedder {
+export class OnnxEmbedder extends TextEmbedder {
   readonly id: string;
   private constructor(
     private readonly extract: Awaited<ReturnType<TransformersModule['pipeline']>>,
@@ -63,6 +63,7 @@ export class OnnxEmbedder implements Embedder {
     fingerprint: string,
     private readonly batchSize: number,
   ) {
+    super();
     this.id = `onnx:${path.basename(directory)}-${fingerprint}`;
   }
 
@@ -87,16 +88,7 @@ export class OnnxEmbedder implements Embedder {
     return new OnnxEmbedder(extract, dimensions, pooling, absolute, await fingerprintOf(absolute, pooling), batchSize);
   }
 
-  async embedDocuments(documents: readonly EmbeddableDocument[]): Promise<Float32Array[]> {
-    return this.embedTexts(documents.map(documentText));
-  }
-
-  async embedQuery(text: string): Promise<Float32Array> {
-    const [vector] = await this.embedTexts([text]);
-    return vector!;
-  }
-
-  private async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+  protected async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += this.batchSize) {
       const batch = texts.slice(i, i + this.batchSize);

@@ -1,4 +1,4 @@
-import { EmbedderError, l2Normalize, documentText, type Embedder, type EmbeddableDocument } from './embedder.js';
+import { EmbedderError, l2Normalize, TextEmbedder } from './embedder.js';
 
 export interface OpenAiEmbedderOptions {
   /** Base URL up to and including `/v1` (the `/embeddings` path is appended). */
@@ -19,11 +19,12 @@ interface EmbeddingsResponse {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Any OpenAI-compatible `/embeddings` endpoint (OpenAI, Ollama, TEI, vLLM), with batching and retries. */
-export class OpenAiEmbedder implements Embedder {
+export class OpenAiEmbedder extends TextEmbedder {
   readonly id: string;
   private dims: number | null = null;
 
   constructor(private readonly options: OpenAiEmbedderOptions) {
+    super();
     this.id = `openai:${options.baseUrl}#${options.model}`;
   }
 
@@ -38,16 +39,7 @@ export class OpenAiEmbedder implements Embedder {
     return this.dims!;
   }
 
-  async embedDocuments(documents: readonly EmbeddableDocument[]): Promise<Float32Array[]> {
-    return this.embedTexts(documents.map(documentText));
-  }
-
-  async embedQuery(text: string): Promise<Float32Array> {
-    const [vector] = await this.embedTexts([text]);
-    return vector!;
-  }
-
-  private async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+  protected async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
     const batchSize = this.options.batchSize ?? 64;
     const out: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += batchSize) out.push(...(await this.request(texts.slice(i, i + batchSize))));
