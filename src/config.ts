@@ -62,17 +62,24 @@ function parsePort(env: Env): number {
   return port;
 }
 
-function parseHttpUrl(name: string, raw: string): string {
+/** An absolute http(s) URL without trailing slashes; throws an Error whose message completes "X ...". */
+export function normaliseHttpUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, `must be an absolute http(s) URL (got "${raw}")`);
+    throw new Error(`must be an absolute http(s) URL (got "${raw}")`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(name, `must use http or https (got "${url.protocol}")`);
-  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`must use http or https (got "${url.protocol}")`);
   return url.toString().replace(/\/+$/, '');
+}
+
+function parseHttpUrl(name: string, raw: string): string {
+  try {
+    return normaliseHttpUrl(raw);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
 }
 
 function parseDatabase(env: Env, dataDir: string): DatabaseTarget {

@@ -1,3 +1,4 @@
+import { normaliseHttpUrl } from '../../config.js';
 import { formatHarvestNotes, runHarvest, type HarvestSummary } from '../../ingest/harvest-runner.js';
 import { formatSummary } from '../../ingest/import-runner.js';
 import { minIntervalFor, paperboyUserAgent, PoliteHttpClient } from '../../ingest/polite-http.js';
@@ -16,14 +17,11 @@ function dayOption(name: string, value: string | undefined): string | null {
 
 function endpointOption(value: string | undefined, fallback: string): string {
   if (value === undefined) return fallback;
-  let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--endpoint must be an absolute http(s) URL (got "${value}")`);
+    return normaliseHttpUrl(value);
+  } catch (error) {
+    throw new UsageError(`--endpoint ${(error as Error).message}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint must use http or https (got "${url.protocol}")`);
-  return url.toString().replace(/\/+$/, '');
 }
 
 export const harvestArxiv: Command = {
