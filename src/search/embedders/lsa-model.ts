@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { contentTerms } from '../text.js';
+import { stemmer } from 'stemmer';
+import { contentTerms, STOPWORDS, words } from '../text.js';
 import { l2Normalize, type EmbeddableDocument } from './embedder.js';
 import {
   cooperativeYield,
@@ -31,15 +32,36 @@ export interface LsaTrainingOptions {
   readonly powerIterations?: number;
 }
 
+/** Distinct words remembered before a stemming cache starts over (bounds memory on endless vocabularies). */
+const WORD_CACHE_LIMIT = 500_000;
+
 /** Title words count this many times: titles are short and say what the paper is about. */
 const TITLE_REPEAT = 2;
 
-function weightedTerms(doc: EmbeddableDocument): string[] {
-  const title = contentTerms(doc.title);
+function weightedTerms(doc: EmbeddableDocument, terms: (text: string) => string[] = contentTerms): string[] {
+  const title = terms(doc.title);
   const out: string[] = [];
   for (let i = 0; i < TITLE_REPEAT; i++) out.push(...title);
-  out.push(...contentTerms(doc.abstract));
+  out.push(...terms(doc.abstract));
   return out;
+}
+
+/** contentTerms() with each distinct word stemmed once (training reads millions of words of a far smaller vocabulary). */
+function memoizedContentTerms(): (text: string) => string[] {
+  const stems = new Map<string, string | null>();
+  return (text) => {
+    const out: string[] = [];
+    for (const word of words(text)) {
+      let stem = stems.get(word);
+      if (stem === undefined) {
+        stem = word.length < 2 || STOPWORDS.has(word) ? null : stemmer(word);
+        if (stems.size >= WORD_CACHE_LIMIT) stems.clear();
+        stems.set(word, stem);
+      }
+      if (stem !== null) out.push(stem);
+    }
+    return out;
+  };
 }
 
 /** Sublinear TF × IDF over the model's vocabulary, as sparse (index, weight) pairs. */
@@ -63,8 +85,9 @@ export async function trainLsa(documents: readonly EmbeddableDocument[], options
   const pause = cooperativeYield();
   const maxVocabulary = options.maxVocabulary ?? 60_000;
   const tokenized: string[][] = [];
+  const terms = memoizedContentTerms();
   for (const doc of documents) {
-    tokenized.push(weightedTerms(doc));
+    tokenized.push(weightedTerms(doc, terms));
     if (tokenized.length % 500 === 0) await pause();
   }
   const df = new Map<string, number>();
@@ -134,6 +157,79 @@ export async function trainLsa(documents: readonly EmbeddableDocument[], options
   return { terms: vocabulary, idf, projection, dimensions, trainedOn: n };
 }
 
+/**
+ * Folds papers and queries into a trained model's latent space: the sublinear TF-IDF vector times the projection,
+ * L2-normalised. Each distinct word is stemmed and looked up once, then served from a cache, and term counts come
+ * from sorting the term indices; together several times faster than stemming every token.
+ */
+export class LsaFolder {
+  private readonly termIndex: Map<string, number>;
+  /** Word as `words()` yields it → vocabulary index, or -1 for stop words, short words and unknown terms. */
+  private readonly wordTerms = new Map<string, number>();
+  private readonly accumulator: Float64Array;
+
+  constructor(readonly model: LsaModel) {
+    this.termIndex = new Map(model.terms.map((term, i) => [term, i]));
+    this.accumulator = new Float64Array(model.dimensions);
+  }
+
+  /** Title words count TITLE_REPEAT times, as in training. */
+  document(doc: EmbeddableDocument): Float32Array {
+    const terms: number[] = [];
+    this.collect(doc.title, TITLE_REPEAT, terms);
+    this.collect(doc.abstract, 1, terms);
+    return this.fold(terms);
+  }
+
+  query(text: string): Float32Array {
+    const terms: number[] = [];
+    this.collect(text, 1, terms);
+    return this.fold(terms);
+  }
+
+  private termOfWord(word: string): number {
+    let term = this.wordTerms.get(word);
+    if (term === undefined) {
+      // The same filter as contentTerms(): no 1-character words, no stop words, then the stem.
+      term = word.length < 2 || STOPWORDS.has(word) ? -1 : (this.termIndex.get(stemmer(word)) ?? -1);
+      if (this.wordTerms.size >= WORD_CACHE_LIMIT) this.wordTerms.clear();
+      this.wordTerms.set(word, term);
+    }
+    return term;
+  }
+
+  private collect(text: string, repeat: number, into: number[]): void {
+    for (const word of words(text)) {
+      const term = this.termOfWord(word);
+      if (term >= 0) for (let r = 0; r < repeat; r++) into.push(term);
+    }
+  }
+
+  private fold(terms: number[]): Float32Array {
+    const { dimensions, idf, projection } = this.model;
+    const sorted = Int32Array.from(terms).sort();
+    const acc = this.accumulator.fill(0);
+    for (let start = 0; start < sorted.length; ) {
+      const term = sorted[start]!;
+      let end = start + 1;
+      while (end < sorted.length && sorted[end] === term) end++;
+      // The TF-IDF vector's own normalisation is skipped: the result is normalised anyway.
+      const weight = (1 + Math.log(end - start)) * idf[term]!;
+      const base = term * dimensions;
+      for (let k = 0; k < dimensions; k++) acc[k]! += weight * projection[base + k]!;
+      start = end;
+    }
+    let norm = 0;
+    for (let k = 0; k < dimensions; k++) norm += acc[k]! * acc[k]!;
+    const out = new Float32Array(dimensions);
+    if (norm === 0) return out;
+    const scale = 1 / Math.sqrt(norm);
+    for (let k = 0; k < dimensions; k++) out[k] = acc[k]! * scale;
+    return out;
+  }
+}
+
+/** Reference implementation of folding (plain TF-IDF over stemmed terms); LsaFolder must agree with it. */
 export function lsaVectorOfTerms(model: LsaModel, index: ReadonlyMap<string, number>, terms: readonly string[]): Float32Array {
   const out = new Float32Array(model.dimensions);
   for (const [i, w] of tfidf(terms, index, model.idf)) {
