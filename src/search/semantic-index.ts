@@ -17,10 +17,17 @@ import {
   otherEmbedders,
   papersWithoutVector,
   replaceVectors,
-  resolveKeys,
+  resolveCandidates,
+  type StoredVector,
   vectorOfPaper,
   vectorsOfPapers,
 } from './vectors.repository.js';
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
 
 export class SemanticUnavailableError extends Error {
   override name = 'SemanticUnavailableError';
@@ -42,10 +49,26 @@ export interface RebuildReport {
   readonly embedder: string;
   readonly papers: number;
   readonly trainSeconds: number;
+  /** Everything after training: embedding, storing and indexing every paper. */
   readonly embedSeconds: number;
+  /** Where embedSeconds went. */
+  readonly phases: { readonly embed: number; readonly store: number; readonly hnsw: number };
 }
 
+interface PhaseClock {
+  embed: number;
+  store: number;
+  hnsw: number;
+}
+
+function newClock(): PhaseClock {
+  return { embed: 0, store: 0, hnsw: 0 };
+}
+
+/** Papers per embedder call (an HTTP request for remote embedders). */
 const EMBED_BATCH = 256;
+/** Papers stored per transaction and added to the index per (multi-threaded) batch. */
+const STORE_BATCH = EMBED_BATCH * 8;
 const DEFAULT_MAX_TRAINING = 60_000;
 /** The builtin model is retrained once the corpus has grown to this multiple of what it was trained on. */
 const RETRAIN_GROWTH = 2;
@@ -64,6 +87,7 @@ export class SemanticIndex {
   private lastSync = 0;
   private lastRefresh = 0;
   private lastQuery: { embedder: string; text: string; vector: Float32Array } | null = null;
+  private clock: PhaseClock = newClock();
 
   constructor(
     private readonly store: Store,
@@ -167,9 +191,9 @@ export class SemanticIndex {
     await this.vectors.catchUp(this.store.db);
     let embedded = 0;
     for (;;) {
-      const missing = await papersWithoutVector(this.store.db, this.embedder.id, EMBED_BATCH * 8);
+      const missing = await papersWithoutVector(this.store.db, this.embedder.id, STORE_BATCH);
       if (missing.length === 0) break;
-      for (let i = 0; i < missing.length; i += EMBED_BATCH) await this.embedAndStore(missing.slice(i, i + EMBED_BATCH));
+      await this.embedAndStore(missing);
       embedded += missing.length;
     }
     if (embedded > 0) this.options.logger.info('embedded papers missing a search vector', { papers: embedded, embedder: this.embedder.id });
@@ -179,14 +203,32 @@ export class SemanticIndex {
 
   private async embedAndStore(papers: readonly { id: string; title: string; abstract: string }[]): Promise<void> {
     if (!this.embedder || !this.vectors || papers.length === 0) return;
-    const vectors = await this.embedder.embedDocuments(papers);
-    const { stored, replacedKeys } = await replaceVectors(
-      this.store.db,
-      this.embedder.id,
-      papers.map((p, i) => ({ paperId: p.id, vector: vectors[i]! })),
-      this.stamp(),
-    );
-    this.vectors.add(stored, replacedKeys);
+    let started = performance.now();
+    const rows: { paperId: string; vector: Float32Array }[] = [];
+    for (let i = 0; i < papers.length; i += EMBED_BATCH) {
+      const batch = papers.slice(i, i + EMBED_BATCH);
+      const vectors = await this.embedder.embedDocuments(batch);
+      batch.forEach((p, j) => rows.push({ paperId: p.id, vector: vectors[j]! }));
+    }
+    const embedder = this.embedder.id;
+    const perInsert = Math.max(1, Math.floor(this.store.capabilities.maxParameters / 4));
+    const stored: StoredVector[] = [];
+    const replaced: number[] = [];
+    const now = this.stamp();
+    this.clock.embed += performance.now() - started;
+    started = performance.now();
+    // One transaction per batch: one commit instead of one per statement.
+    await this.store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += perInsert) {
+        const written = await replaceVectors(trx, embedder, rows.slice(i, i + perInsert), now);
+        stored.push(...written.stored);
+        replaced.push(...written.replacedKeys);
+      }
+    });
+    this.clock.store += performance.now() - started;
+    started = performance.now();
+    this.vectors.add(stored, replaced);
+    this.clock.hnsw += performance.now() - started;
   }
 
   /** Embeds (or re-embeds) these papers; called after imports write them. */
@@ -195,11 +237,11 @@ export class SemanticIndex {
       // An untrained builtin model is trained by the next catch-up (refresh), which embeds these papers too.
       if (this.problem || ids.length === 0 || !this.embedder || !this.vectors) return;
       await this.vectors.catchUp(this.store.db);
-      for (let i = 0; i < ids.length; i += EMBED_BATCH) {
+      for (let i = 0; i < ids.length; i += STORE_BATCH) {
         const papers = await this.store.db
           .selectFrom('papers')
           .select(['id', 'title', 'abstract'])
-          .where('id', 'in', ids.slice(i, i + EMBED_BATCH))
+          .where('id', 'in', ids.slice(i, i + STORE_BATCH))
           .execute();
         await this.embedAndStore(papers);
       }
@@ -251,7 +293,7 @@ export class SemanticIndex {
     const started = performance.now();
     if (this.options.spec.kind === 'builtin') {
       const { sample, corpus } = await this.trainingSample(progress);
-      if (sample.length === 0 && !force) return { embedder: '', papers: 0, trainSeconds: 0, embedSeconds: 0 };
+      if (sample.length === 0 && !force) return { embedder: '', papers: 0, trainSeconds: 0, embedSeconds: 0, phases: newClock() };
       // trainedOn records the corpus size, not the sample size, so a capped sample does not look like a small corpus.
       const model = { ...(await trainLsa(sample, { dimensions: this.options.builtinDimensions })), trainedOn: corpus };
       const data = serializeLsa(model);
@@ -267,20 +309,27 @@ export class SemanticIndex {
     this.problem = null;
     this.vectors = new VectorIndex(embedder.id, embedder.dimensions, directory);
     let done = 0;
+    this.clock = newClock();
     const total = await this.countPapers();
-    for await (const page of this.paperPages(EMBED_BATCH * 8)) {
-      for (let i = 0; i < page.length; i += EMBED_BATCH) await this.embedAndStore(page.slice(i, i + EMBED_BATCH));
+    for await (const page of this.paperPages(STORE_BATCH)) {
+      await this.embedAndStore(page);
       done += page.length;
       progress(`embedded ${done} / ${total} papers`);
     }
+    const saving = performance.now();
     this.vectors.save();
+    this.clock.hnsw += performance.now() - saving;
     this.lastSync = Date.now();
-    return {
+    const seconds = (ms: number) => Math.round(ms) / 1000;
+    const report: RebuildReport = {
       embedder: embedder.id,
       papers: done,
-      trainSeconds: (trained - started) / 1000,
-      embedSeconds: (performance.now() - trained) / 1000,
+      trainSeconds: seconds(trained - started),
+      embedSeconds: seconds(performance.now() - trained),
+      phases: { embed: seconds(this.clock.embed), store: seconds(this.clock.store), hnsw: seconds(this.clock.hnsw) },
     };
+    this.options.logger.info('search vectors rebuilt', { ...report });
+    return report;
   }
 
   /** Picks up vectors other processes (an import, another server) stored since the last look, at most once a second. */
@@ -375,15 +424,17 @@ export class SemanticIndex {
     let k = Math.max(limit * 2, limit + 10);
     for (;;) {
       const matches = vectors.search(query, k);
-      const papers = await resolveKeys(this.store.db, embedder.id, matches.map((m) => m.key), filters);
+      const candidates = await resolveCandidates(this.store.db, embedder.id, matches.map((m) => m.key), filters);
       const hits: RankedHit[] = [];
       const seen = new Set<string>();
       for (const match of matches) {
-        const paperId = papers.get(match.key);
-        if (paperId === undefined || paperId === exclude || seen.has(paperId)) continue;
-        seen.add(paperId);
-        hits.push({ paperId, score: match.similarity });
+        const candidate = candidates.get(match.key);
+        if (candidate === undefined || candidate.paperId === exclude || seen.has(candidate.paperId)) continue;
+        seen.add(candidate.paperId);
+        // The index compares quantized vectors: score and order the candidates by the exact stored ones.
+        hits.push({ paperId: candidate.paperId, score: dot(query, candidate.vector) });
       }
+      hits.sort((a, b) => b.score - a.score || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
       // Filters and hidden papers thin the candidates out: widen the search until enough survive or all were seen.
       if (hits.length >= limit || matches.length < k || k >= vectors.size()) return hits.slice(0, limit);
       k *= 4;

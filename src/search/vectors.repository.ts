@@ -129,21 +129,26 @@ export async function papersWithoutVector(
     .execute();
 }
 
-/** Maps index keys back to papers that are visible and pass the filters. */
-export async function resolveKeys(
+export interface Candidate {
+  readonly paperId: string;
+  readonly vector: Float32Array;
+}
+
+/** Maps index keys back to papers that are visible and pass the filters, with their exact stored vectors. */
+export async function resolveCandidates(
   db: Queryable,
   embedder: string,
   keys: readonly number[],
   filters: PaperFilters,
-): Promise<Map<number, string>> {
+): Promise<Map<number, Candidate>> {
   if (keys.length === 0) return new Map();
-  const result = await sql<{ key: number; paper_id: string }>`
-    SELECT search_vectors.key AS key, search_vectors.paper_id AS paper_id
+  const result = await sql<{ key: number; paper_id: string; vector: Uint8Array }>`
+    SELECT search_vectors.key AS key, search_vectors.paper_id AS paper_id, search_vectors.vector AS vector
     FROM search_vectors JOIN papers ON papers.id = search_vectors.paper_id
     WHERE search_vectors.embedder = ${embedder}
       AND search_vectors.key IN (${sql.join(keys.map((k) => sql`${k}`))})
       AND ${whereAll(paperFilterConditions(filters))}`.execute(db);
-  return new Map(result.rows.map((row) => [Number(row.key), row.paper_id]));
+  return new Map(result.rows.map((row) => [Number(row.key), { paperId: row.paper_id, vector: bytesToVector(row.vector) }]));
 }
 
 export async function vectorsOfPapers(db: Queryable, embedder: string, paperIds: readonly string[]): Promise<Map<string, Float32Array>> {

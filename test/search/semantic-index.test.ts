@@ -1,0 +1,45 @@
+import { expect, it } from 'vitest';
+import { silentLogger } from '../../src/logger.js';
+import { BuiltinEmbedder } from '../../src/search/embedders/builtin-embedder.js';
+import { NO_FILTERS } from '../../src/search/paper-filters.js';
+import { SemanticIndex } from '../../src/search/semantic-index.js';
+import { vectorsOfPapers } from '../../src/search/vectors.repository.js';
+import { describeEachStore } from '../helpers/stores.js';
+import { TOPIC_PAPERS, writePapers } from './corpus.js';
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+describeEachStore('semantic index', (get) => {
+  it('scores and orders nearest neighbours by the exact stored vectors, not the quantized index', async () => {
+    const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
+    const index = new SemanticIndex(t.store, { spec: { kind: 'builtin' }, apiKey: null, dataDir: t.dataDir, logger: silentLogger });
+    const report = await index.rebuild();
+    expect(report.papers).toBe(TOPIC_PAPERS.length);
+    expect(report.phases.embed + report.phases.store + report.phases.hnsw).toBeLessThanOrEqual(report.embedSeconds + 0.01);
+
+    const embedderId = index.embedderId()!;
+    const stored = await vectorsOfPapers(t.store.db, embedderId, TOPIC_PAPERS.map((p) => p.id));
+    const model = await t.store.db.selectFrom('search_models').select('data').where('id', '=', embedderId).executeTakeFirstOrThrow();
+    const { deserializeLsa } = await import('../../src/search/embedders/lsa-model.js');
+    const embedder = new BuiltinEmbedder(embedderId, deserializeLsa(model.data));
+
+    for (const text of ['protein folding amino acids', 'robot language corrections', 'galaxies dark matter']) {
+      const query = await embedder.embedQuery(text);
+      const hits = await index.search(text, TOPIC_PAPERS.length, NO_FILTERS);
+      const exact = [...stored]
+        .map(([paperId, vector]) => ({ paperId, score: dot(query, vector) }))
+        .sort((a, b) => b.score - a.score || (a.paperId < b.paperId ? -1 : 1));
+      expect(hits.map((h) => h.paperId)).toEqual(exact.map((e) => e.paperId));
+      hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 6));
+    }
+
+    const similar = await index.similar('2501.10001', 3, NO_FILTERS);
+    expect(similar.map((h) => h.paperId)).not.toContain('2501.10001');
+    expect(similar[0]!.paperId).toBe('2501.10002');
+  });
+});
