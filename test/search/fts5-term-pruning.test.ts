@@ -26,9 +26,18 @@ const PAPERS = Array.from({ length: 40 }, (_, i) => {
 const LONG_QUERY = `${RARE.join(' ')} ${COMMON.join(' ')}`;
 
 describeEachStore('long keyword queries', (get) => {
-  const search = async (q: string, limit = 20) => {
+  // The test collection is tiny: prune from the first paper on.
+  const search = async (q: string, limit = 20, pruneFromPapers = 0) => {
     const parsed = parseQuery(q);
-    return createLexicalIndex(get().store).search(parsed, filtersFromQuery(parsed), limit);
+    return createLexicalIndex(get().store, { pruneFromPapers }).search(parsed, filtersFromQuery(parsed), limit);
+  };
+  const fullBm25 = async (q: string) => {
+    const { title, abstract, authors } = FTS5_WEIGHTS;
+    const full = await sql<{ id: string; rank: number }>`
+      SELECT papers.id AS id, bm25(papers_fts, ${sql.lit(title)}, ${sql.lit(abstract)}, ${sql.lit(authors)}) AS rank
+      FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
+      WHERE papers_fts MATCH ${fts5Expression(parseQuery(q))} ORDER BY rank, papers.id LIMIT 100`.execute(get().store.db);
+    return full.rows.map((row) => ({ paperId: row.id, score: -row.rank }));
   };
 
   beforeAll(async () => {
@@ -48,12 +57,7 @@ describeEachStore('long keyword queries', (get) => {
 
   it('scores the candidates exactly as bm25() over the whole query does', async () => {
     if (get().kind !== 'sqlite') return;
-    const { title, abstract, authors } = FTS5_WEIGHTS;
-    const full = await sql<{ id: string; rank: number }>`
-      SELECT papers.id AS id, bm25(papers_fts, ${sql.lit(title)}, ${sql.lit(abstract)}, ${sql.lit(authors)}) AS rank
-      FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
-      WHERE papers_fts MATCH ${fts5Expression(parseQuery(LONG_QUERY))} ORDER BY rank LIMIT 40`.execute(get().store.db);
-    const expected = new Map(full.rows.map((row) => [row.id, -row.rank]));
+    const expected = new Map((await fullBm25(LONG_QUERY)).map((hit) => [hit.paperId, hit.score]));
     const hits = await search(LONG_QUERY);
     expect(hits.length).toBeGreaterThan(0);
     for (const hit of hits) expect(hit.score).toBeCloseTo(expected.get(hit.paperId)!, 6);
@@ -67,5 +71,28 @@ describeEachStore('long keyword queries', (get) => {
     const phrase = await search(`${LONG_QUERY} "zebrafish regeneration"`);
     expect(phrase.length).toBeGreaterThan(0);
     for (const hit of phrase) expect(abstractOf(hit.paperId)).toContain('zebrafish regeneration');
+  });
+
+  it('does not match on a word in half the papers or more (bm25 gives it no weight), but scores it', async () => {
+    if (get().kind !== 'sqlite') return;
+    const query = 'zebrafish learning';
+    const withZebrafish = PAPERS.filter((p) => /zebrafish/.test(`${p.title} ${p.abstract}`)).map((p) => p.id);
+    const hits = await search(query);
+    expect(hits.map((h) => h.paperId).sort()).toEqual([...withZebrafish].sort());
+    const expected = new Map((await fullBm25(query)).map((hit) => [hit.paperId, hit.score]));
+    for (const hit of hits) expect(hit.score).toBeCloseTo(expected.get(hit.paperId)!, 6);
+  });
+
+  it('matches on such words when nothing else is left', async () => {
+    const hits = await search('learning model', 100);
+    expect(hits.length).toBe(PAPERS.length);
+  });
+
+  it('leaves small collections to FTS5 alone: the same hits in the same order', async () => {
+    if (get().kind !== 'sqlite') return;
+    for (const query of [LONG_QUERY, 'zebrafish learning']) {
+      const unpruned = await search(query, 100, 1_000);
+      expect(unpruned.map((h) => h.paperId)).toEqual((await fullBm25(query)).map((h) => h.paperId));
+    }
   });
 });

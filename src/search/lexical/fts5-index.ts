@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
-import { addDroppedTermScores, pruneTerms } from './fts5-term-pruning.js';
+import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, pruneTerms } from './fts5-term-pruning.js';
 import { matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
@@ -27,11 +27,14 @@ export function fts5Expression(query: ParsedQuery, terms: readonly string[] = ma
 }
 
 export class Fts5Index implements LexicalIndex {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly pruneFromPapers = DEFAULT_PRUNE_FROM_PAPERS,
+  ) {}
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     if (limit <= 0) return [];
-    const { kept, dropped } = await pruneTerms(this.db, matchTerms(query));
+    const { kept, dropped } = await pruneTerms(this.db, matchTerms(query), this.pruneFromPapers);
     const expression = fts5Expression(query, kept);
     if (expression === null) return [];
     // Matching on the rarest terms only: take a deeper pool, then rank it with the dropped terms scored back in.

@@ -24,6 +24,7 @@ export function matchTerms(query: ParsedQuery): string[] {
   return [...new Set(query.terms.filter((t) => !STOPWORDS.has(t)))];
 }
 
-export function createLexicalIndex(store: Store): LexicalIndex {
-  return store.capabilities.fullText === 'fts5' ? new Fts5Index(store.db) : new TsvectorIndex(store.db);
+/** `pruneFromPapers`: the collection size from which SQLite queries match on their informative terms only. */
+export function createLexicalIndex(store: Store, options: { pruneFromPapers?: number } = {}): LexicalIndex {
+  return store.capabilities.fullText === 'fts5' ? new Fts5Index(store.db, options.pruneFromPapers) : new TsvectorIndex(store.db);
 }
