@@ -280,10 +280,24 @@ export class SemanticIndex {
     const total = await this.countPapers();
     const cap = this.options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING;
     const stride = Math.max(1, Math.ceil(total / cap));
-    const sample: { title: string; abstract: string }[] = [];
+    // Every stride-th id from a walk over the ids alone, then only those papers' text: a large corpus is not read whole.
+    const chosen: string[] = [];
     let seen = 0;
-    for await (const page of this.paperPages(5_000)) {
-      for (const row of page) if (seen++ % stride === 0) sample.push({ title: row.title, abstract: row.abstract });
+    for (let after = ''; ; ) {
+      const ids = await this.store.db.selectFrom('papers').select('id').where('id', '>', after).orderBy('id').limit(50_000).execute();
+      if (ids.length === 0) break;
+      for (const row of ids) if (seen++ % stride === 0) chosen.push(row.id);
+      after = ids[ids.length - 1]!.id;
+    }
+    const sample: { title: string; abstract: string }[] = [];
+    for (let i = 0; i < chosen.length; i += 1_000) {
+      const rows = await this.store.db
+        .selectFrom('papers')
+        .select(['title', 'abstract'])
+        .where('id', 'in', chosen.slice(i, i + 1_000))
+        .orderBy('id')
+        .execute();
+      sample.push(...rows);
     }
     progress(`training the builtin model on ${sample.length} of ${total} papers`);
     return { sample, corpus: total };
