@@ -125,7 +125,9 @@ export async function trainLsa(documents: readonly EmbeddableDocument[], options
   const omega = new Float64Array(vocabulary.length * width).map(() => gaussian());
   let y = await orthonormalizeColumns(await sparseTimesDense(a, omega, width, pause), n, width, pause);
   for (let i = 0; i < (options.powerIterations ?? 2); i++) {
-    const z = await orthonormalizeColumns(await sparseTransposeTimesDense(a, y, width, pause), vocabulary.length, width, pause);
+    // Aᵀ Y spans the same space orthonormalised or not; orthonormalising only A Aᵀ Y halves that work and is
+    // stable enough in float64 (a breakdown falls back to Gram–Schmidt).
+    const z = await sparseTransposeTimesDense(a, y, width, pause);
     y = await orthonormalizeColumns(await sparseTimesDense(a, z, width, pause), n, width, pause);
   }
   // Z = Aᵀ Y = Bᵀ for B = Yᵀ A; the right singular vectors of A are Z's left singular vectors.
@@ -142,17 +144,25 @@ export async function trainLsa(documents: readonly EmbeddableDocument[], options
   }
   for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) gram[i * width + j] = gram[j * width + i]!;
   const { values: eigenvalues, vectors } = await symmetricEigen(gram, width, pause);
+  // V_k = Z U_k / σ_k gives unit singular directions; folding in with V_k keeps each direction scaled by σ.
+  // U's first `dimensions` columns, pre-divided by σ, row-major so the inner loop runs over contiguous memory.
+  const scaled = new Float64Array(width * dimensions);
+  for (let i = 0; i < width; i++) {
+    for (let k = 0; k < dimensions; k++) scaled[i * dimensions + k] = vectors[i * width + k]! / Math.sqrt(Math.max(eigenvalues[k]!, 1e-24));
+  }
   const projection = new Float32Array(vocabulary.length * dimensions);
-  for (let k = 0; k < dimensions; k++) {
-    await pause();
-    const sigma = Math.sqrt(Math.max(eigenvalues[k]!, 1e-24));
-    for (let t = 0; t < vocabulary.length; t++) {
-      let sum = 0;
-      const base = t * width;
-      for (let i = 0; i < width; i++) sum += z[base + i]! * vectors[i * width + k]!;
-      // V_k = Z U / σ gives unit singular directions; folding in with Vₖ keeps each direction scaled by σ.
-      projection[t * dimensions + k] = sum / sigma;
+  const row = new Float64Array(dimensions);
+  for (let t = 0; t < vocabulary.length; t++) {
+    if (t % 256 === 0) await pause();
+    row.fill(0);
+    const base = t * width;
+    for (let i = 0; i < width; i++) {
+      const zi = z[base + i]!;
+      if (zi === 0) continue;
+      const u = i * dimensions;
+      for (let k = 0; k < dimensions; k++) row[k]! += zi * scaled[u + k]!;
     }
+    projection.set(row, t * dimensions);
   }
   return { terms: vocabulary, idf, projection, dimensions, trainedOn: n };
 }
