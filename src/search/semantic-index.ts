@@ -88,6 +88,8 @@ export class SemanticIndex {
   private lastRefresh = 0;
   private lastQuery: { embedder: string; text: string; vector: Float32Array } | null = null;
   private clock: PhaseClock = newClock();
+  /** The exact vectors the last nearest-neighbour search loaded, reused when hybrid search scores the candidates. */
+  private lastCandidates: { embedder: string; vectors: Map<string, Float32Array> } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -203,6 +205,7 @@ export class SemanticIndex {
 
   private async embedAndStore(papers: readonly { id: string; title: string; abstract: string }[]): Promise<void> {
     if (!this.embedder || !this.vectors || papers.length === 0) return;
+    this.lastCandidates = null;
     let started = performance.now();
     const rows: { paperId: string; vector: Float32Array }[] = [];
     for (let i = 0; i < papers.length; i += EMBED_BATCH) {
@@ -401,7 +404,13 @@ export class SemanticIndex {
     const feedback = new Map<string, number>();
     if (!this.embedder || !this.vectors || this.problem || candidateIds.length === 0) return { similarity, feedback };
     const query = await this.queryVector(text);
-    const vectors = await vectorsOfPapers(this.store.db, this.embedder.id, [...new Set([...candidateIds, ...seedIds])]);
+    const wanted = [...new Set([...candidateIds, ...seedIds])];
+    const known = this.lastCandidates?.embedder === this.embedder.id ? this.lastCandidates.vectors : new Map<string, Float32Array>();
+    const vectors = await vectorsOfPapers(this.store.db, this.embedder.id, wanted.filter((id) => !known.has(id)));
+    for (const id of wanted) {
+      const v = known.get(id);
+      if (v) vectors.set(id, v);
+    }
     const centroid = new Float32Array(query.length);
     for (const id of seedIds) {
       const v = vectors.get(id);
@@ -440,15 +449,16 @@ export class SemanticIndex {
       const matches = vectors.search(query, k);
       const candidates = await resolveCandidates(this.store.db, embedder.id, matches.map((m) => m.key), filters);
       const hits: RankedHit[] = [];
-      const seen = new Set<string>();
+      const seen = new Map<string, Float32Array>();
       for (const match of matches) {
         const candidate = candidates.get(match.key);
         if (candidate === undefined || candidate.paperId === exclude || seen.has(candidate.paperId)) continue;
-        seen.add(candidate.paperId);
+        seen.set(candidate.paperId, candidate.vector);
         // The index compares quantized vectors: score and order the candidates by the exact stored ones.
         hits.push({ paperId: candidate.paperId, score: dot(query, candidate.vector) });
       }
       hits.sort((a, b) => b.score - a.score || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
+      this.lastCandidates = { embedder: embedder.id, vectors: seen };
       // Filters and hidden papers thin the candidates out: widen the search until enough survive or all were seen.
       if (hits.length >= limit || matches.length < k || k >= vectors.size()) return hits.slice(0, limit);
       k *= 4;

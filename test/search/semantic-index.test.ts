@@ -36,6 +36,9 @@ describeEachStore('semantic index', (get) => {
         .sort((a, b) => b.score - a.score || (a.paperId < b.paperId ? -1 : 1));
       expect(hits.map((h) => h.paperId)).toEqual(exact.map((e) => e.paperId));
       hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 6));
+      // Hybrid scoring right after reuses the vectors the search loaded; the scores are the same exact ones.
+      const { similarity } = await index.candidateScores(text, TOPIC_PAPERS.map((p) => p.id), []);
+      for (const e of exact) expect(similarity.get(e.paperId)).toBeCloseTo(e.score, 6);
     }
 
     const similar = await index.similar('2501.10001', 3, NO_FILTERS);
