@@ -193,11 +193,15 @@ async function main() {
   const first = await store.db.selectFrom('search_vectors').select('vector').where('embedder', '=', embedder).limit(1).executeTakeFirstOrThrow();
   const dims = bytesToVector(first.vector).length;
   const matrix = new Float32Array(N * dims);
+  const rowKeys = new Float64Array(N);
   let rows = 0;
   for (let after = 0; ; ) {
     const page = await store.db.selectFrom('search_vectors').select(['key', 'vector']).where('embedder', '=', embedder).where('key', '>', after).orderBy('key').limit(20_000).execute();
     if (page.length === 0) break;
-    for (const row of page) matrix.set(bytesToVector(row.vector), rows++ * dims);
+    for (const row of page) {
+      rowKeys[rows] = Number(row.key);
+      matrix.set(bytesToVector(row.vector), rows++ * dims);
+    }
     after = Number(page[page.length - 1]!.key);
   }
   const { BuiltinEmbedder } = await import('../src/search/embedders/builtin-embedder.js');
@@ -205,12 +209,17 @@ async function main() {
   const model = await store.db.selectFrom('search_models').select('data').where('id', '=', embedder).executeTakeFirstOrThrow();
   const queryEmbedder = new BuiltinEmbedder(embedder, deserializeLsa(model.data));
   const bruteForce: Record<string, ReturnType<typeof stats>> = {};
+  // Recall@10 of semantic search (HNSW + exact re-ranking) against this exact scan, over the same queries.
+  const recallAt10: Record<string, number> = {};
   for (const [name, queries] of [['short_2_4_words', shortQueries], ['long_15_25_words', longQueries]] as const) {
     const samples: number[] = [];
+    let found = 0;
+    let expected = 0;
     for (const q of queries.slice(0, 50)) {
       const t = performance.now();
       const v = await queryEmbedder.embedQuery(q);
       const best = new Float32Array(20).fill(-Infinity);
+      const bestRow = new Int32Array(20).fill(-1);
       for (let r = 0; r < rows; r++) {
         let dot = 0;
         const base = r * dims;
@@ -219,14 +228,23 @@ async function main() {
           let i = 19;
           while (i > 0 && best[i - 1]! < dot) {
             best[i] = best[i - 1]!;
+            bestRow[i] = bestRow[i - 1]!;
             i--;
           }
           best[i] = dot;
+          bestRow[i] = r;
         }
       }
       samples.push(performance.now() - t);
+      const exactKeys = [...bestRow.slice(0, 10)].filter((r) => r >= 0).map((r) => rowKeys[r]!);
+      if (exactKeys.length === 0) continue;
+      const exactIds = await store.db.selectFrom('search_vectors').select('paper_id').where('key', 'in', exactKeys).execute();
+      const semantic = new Set((await search.search({ q, mode: 'semantic', limit: 10 })).hits.map((h) => h.paper.id));
+      found += exactIds.filter((row) => semantic.has(row.paper_id)).length;
+      expected += exactIds.length;
     }
     bruteForce[name] = stats(samples);
+    recallAt10[name] = expected === 0 ? 1 : Math.round((found / expected) * 1000) / 1000;
   }
 
   const indexFiles = fs.readdirSync(path.join(dir, 'search')).filter((n) => n.endsWith('.usearch'));
@@ -246,6 +264,7 @@ async function main() {
     peak_rss_mib: { after_indexing: rssAfterIndexing, after_queries: rssAfterQueries, after_baselines: peakRssMiB() },
     latency_ms: latency,
     baselines_ms: { fts5_bm25_plain: baselineFts, brute_force_vector_scan: bruteForce },
+    semantic_recall_at_10_vs_brute_force: recallAt10,
     ratios: {
       semantic_p95_vs_brute_force_p95_short: Math.round((latency.short_2_4_words!.semantic!.p95 / bruteForce.short_2_4_words!.p95) * 1000) / 1000,
       lexical_p95_vs_fts5_plain_p95_long: Math.round((latency.long_15_25_words!.lexical!.p95 / baselineFts.long_15_25_words!.p95) * 1000) / 1000,
