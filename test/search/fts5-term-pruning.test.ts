@@ -60,7 +60,8 @@ describeEachStore('long keyword queries', (get) => {
     const expected = new Map((await fullBm25(LONG_QUERY)).map((hit) => [hit.paperId, hit.score]));
     const hits = await search(LONG_QUERY);
     expect(hits.length).toBeGreaterThan(0);
-    for (const hit of hits) expect(hit.score).toBeCloseTo(expected.get(hit.paperId)!, 6);
+    // The common words are in half the papers or more: bm25 gives them a few millionths, which are left out.
+    for (const hit of hits) expect(hit.score).toBeCloseTo(expected.get(hit.paperId)!, 4);
   });
 
   it('keeps phrases and exclusions on long queries', async () => {
@@ -73,14 +74,15 @@ describeEachStore('long keyword queries', (get) => {
     for (const hit of phrase) expect(abstractOf(hit.paperId)).toContain('zebrafish regeneration');
   });
 
-  it('does not match on a word in half the papers or more (bm25 gives it no weight), but scores it', async () => {
+  it('does not match on a word in half the papers or more (bm25 gives it no weight)', async () => {
     if (get().kind !== 'sqlite') return;
     const query = 'zebrafish learning';
     const withZebrafish = PAPERS.filter((p) => /zebrafish/.test(`${p.title} ${p.abstract}`)).map((p) => p.id);
     const hits = await search(query);
     expect(hits.map((h) => h.paperId).sort()).toEqual([...withZebrafish].sort());
+    // FTS5 gives the word an idf of 1e-6: its share of a score is a few millionths.
     const expected = new Map((await fullBm25(query)).map((hit) => [hit.paperId, hit.score]));
-    for (const hit of hits) expect(hit.score).toBeCloseTo(expected.get(hit.paperId)!, 6);
+    for (const hit of hits) expect(hit.score).toBeCloseTo(expected.get(hit.paperId)!, 4);
   });
 
   it('matches on such words when nothing else is left', async () => {
@@ -88,9 +90,10 @@ describeEachStore('long keyword queries', (get) => {
     expect(hits.length).toBe(PAPERS.length);
   });
 
-  it('leaves small collections to FTS5 alone: the same hits in the same order', async () => {
+  it('matches small collections on every informative word: the same hits in the same order as FTS5', async () => {
     if (get().kind !== 'sqlite') return;
-    for (const query of [LONG_QUERY, 'zebrafish learning']) {
+    // Ten informative words (five the collection lacks), more than a large collection would match on.
+    for (const query of [`${RARE.join(' ')} study alpha beta gamma delta epsilon`, RARE.join(' ')]) {
       const unpruned = await search(query, 100, 1_000);
       expect(unpruned.map((h) => h.paperId)).toEqual((await fullBm25(query)).map((h) => h.paperId));
     }

@@ -41,17 +41,17 @@ function stem(word: string): string {
 }
 
 /**
- * Chooses the terms a keyword query matches on, in a collection of at least `pruneFromPapers` papers:
+ * Chooses the terms a keyword query matches on:
  * - a term in at least half the papers weighs nothing in bm25 (FTS5 floors its idf, ln((N − n + 0.5) / (n + 0.5)),
- *   at 1e-6), yet matching on it makes FTS5 score every one of those papers: it is dropped, unless nothing else is left;
- * - of the rest, the MAX_MATCH_TERMS rarest are kept.
- * Dropped terms are scored back in for the candidates (addDroppedTermScores), so the ranking stays bm25's.
+ *   at 1e-6, so it adds at most a few millionths to a score), yet matching on it makes FTS5 score every one of those
+ *   papers: it is left out, unless nothing else is left;
+ * - in a collection of at least `pruneFromPapers` papers, of the rest only the MAX_MATCH_TERMS rarest are matched on,
+ *   and the others are scored back in for the candidates (addDroppedTermScores), so the ranking stays bm25's.
  */
 export async function pruneTerms(db: Kysely<DB>, terms: readonly string[], pruneFromPapers = DEFAULT_PRUNE_FROM_PAPERS): Promise<PrunedTerms> {
   const whole = { kept: terms, dropped: [] };
   if (terms.length === 0) return whole;
   const { rows } = await indexTotals(db);
-  if (rows < pruneFromPapers) return whole;
   const stems = terms.map(stem);
   const counts = await sql<{ term: string; doc: number }>`
     SELECT term, doc FROM papers_fts_vocab WHERE term IN (${sql.join([...new Set(stems)].map((s) => sql`${s}`))})`.execute(db);
@@ -61,12 +61,11 @@ export async function pruneTerms(db: Kysely<DB>, terms: readonly string[], prune
   byRarity.sort((a, b) => a.documents - b.documents || a.i - b.i);
   const weighted = byRarity.filter((entry) => entry.documents * 2 < rows);
   if (weighted.length === 0) return whole;
-  const keptEntries = weighted.slice(0, MAX_MATCH_TERMS);
-  if (keptEntries.length === terms.length) return whole;
-  const keptSet = new Set(keptEntries);
-  const kept = keptEntries.sort((a, b) => a.i - b.i).map((entry) => entry.term);
+  const matched = rows >= pruneFromPapers ? weighted.slice(0, MAX_MATCH_TERMS) : weighted;
+  const kept = [...matched].sort((a, b) => a.i - b.i).map((entry) => entry.term);
+  const keptStems = new Set(matched.map((entry) => entry.stem));
   const dropped = new Map<string, number>();
-  for (const entry of byRarity) if (!keptSet.has(entry) && entry.documents > 0 && !kept.some((t) => stem(t) === entry.stem)) dropped.set(entry.stem, entry.documents);
+  for (const entry of weighted.slice(matched.length)) if (entry.documents > 0 && !keptStems.has(entry.stem)) dropped.set(entry.stem, entry.documents);
   return { kept, dropped: [...dropped].map(([s, n]) => ({ stem: s, documents: n })) };
 }
 
