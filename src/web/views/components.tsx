@@ -15,12 +15,16 @@ export function shortAuthors(authors: readonly string[], max = 4): string {
   return `${authors.slice(0, max).join(', ')} et al. (+${authors.length - max})`;
 }
 
+// One formatter each: toLocaleDateString / toLocaleString build a new one per call, a visible cost on long lists.
+const DAY_FORMAT = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 export function formatDay(day: string): string {
-  return new Date(`${day.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return DAY_FORMAT.format(new Date(`${day.slice(0, 10)}T00:00:00Z`));
 }
 
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT_FORMAT.format(n);
 }
 
 export function paperPath(id: string): string {
