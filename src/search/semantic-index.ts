@@ -23,6 +23,17 @@ import {
   vectorsOfPapers,
 } from './vectors.repository.js';
 
+interface PaperText {
+  readonly id: string;
+  readonly title: string;
+  readonly abstract: string;
+}
+
+interface EmbeddedRow {
+  readonly paperId: string;
+  readonly vector: Float32Array;
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
@@ -51,7 +62,7 @@ export interface RebuildReport {
   readonly trainSeconds: number;
   /** Everything after training: embedding, storing and indexing every paper. */
   readonly embedSeconds: number;
-  /** Where embedSeconds went. */
+  /** Where embedSeconds went: waiting for embeddings (those overlap the previous batch's writes), storing, indexing. */
   readonly phases: { readonly embed: number; readonly store: number; readonly hnsw: number };
 }
 
@@ -142,17 +153,23 @@ export class SemanticIndex {
     return this.exclusive(() => this.catchUp());
   }
 
+  private replaceEmbedder(next: Embedder | null): void {
+    // A replaced builtin model's worker thread is not needed any more.
+    if (this.embedder instanceof BuiltinEmbedder && this.embedder !== next) void this.embedder.close();
+    this.embedder = next;
+  }
+
   private async loadEmbedder(): Promise<void> {
     const { spec } = this.options;
     if (spec.kind === 'builtin') {
       const stored = await activeModel(this.store.db, 'builtin');
-      this.embedder = stored ? new BuiltinEmbedder(stored.id, deserializeLsa(stored.data)) : null;
+      this.replaceEmbedder(stored ? new BuiltinEmbedder(stored.id, deserializeLsa(stored.data)) : null);
     } else if (spec.kind === 'openai') {
       const embedder = new OpenAiEmbedder({ baseUrl: spec.baseUrl, model: spec.model, apiKey: this.options.apiKey });
       await embedder.probe();
-      this.embedder = embedder;
+      this.replaceEmbedder(embedder);
     } else {
-      this.embedder = await OnnxEmbedder.load(spec.directory);
+      this.replaceEmbedder(await OnnxEmbedder.load(spec.directory));
     }
     this.vectors = null;
     this.problem = null;
@@ -203,23 +220,32 @@ export class SemanticIndex {
     this.lastSync = Date.now();
   }
 
-  private async embedAndStore(papers: readonly { id: string; title: string; abstract: string }[]): Promise<void> {
+  private async embedAndStore(papers: readonly PaperText[]): Promise<void> {
     if (!this.embedder || !this.vectors || papers.length === 0) return;
-    this.lastCandidates = null;
-    let started = performance.now();
-    const rows: { paperId: string; vector: Float32Array }[] = [];
-    for (let i = 0; i < papers.length; i += EMBED_BATCH) {
-      const batch = papers.slice(i, i + EMBED_BATCH);
-      const vectors = await this.embedder.embedDocuments(batch);
+    await this.storeRows(await this.embedRows(this.embedder, papers));
+  }
+
+  /** The papers' vectors; the builtin embedder takes a whole batch at once (on its worker thread). */
+  private async embedRows(embedder: Embedder, papers: readonly PaperText[]): Promise<EmbeddedRow[]> {
+    const rows: EmbeddedRow[] = [];
+    const size = embedder instanceof BuiltinEmbedder ? papers.length : EMBED_BATCH;
+    for (let i = 0; i < papers.length; i += size) {
+      const batch = papers.slice(i, i + size);
+      const vectors = await embedder.embedDocuments(batch);
       batch.forEach((p, j) => rows.push({ paperId: p.id, vector: vectors[j]! }));
     }
+    return rows;
+  }
+
+  private async storeRows(rows: readonly EmbeddedRow[]): Promise<void> {
+    if (!this.embedder || !this.vectors || rows.length === 0) return;
+    this.lastCandidates = null;
     const embedder = this.embedder.id;
     const perInsert = Math.max(1, Math.floor(this.store.capabilities.maxParameters / 4));
     const stored: StoredVector[] = [];
     const replaced: number[] = [];
     const now = this.stamp();
-    this.clock.embed += performance.now() - started;
-    started = performance.now();
+    let started = performance.now();
     // One transaction per batch: one commit instead of one per statement.
     await this.store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += perInsert) {
@@ -316,7 +342,7 @@ export class SemanticIndex {
       const data = serializeLsa(model);
       const id = lsaModelId(data);
       await activateModel(this.store.db, 'builtin', { id, trainedOn: model.trainedOn, data }, this.stamp());
-      this.embedder = new BuiltinEmbedder(id, model);
+      this.replaceEmbedder(new BuiltinEmbedder(id, model));
     }
     const trained = performance.now();
     const embedder = this.embedder!;
@@ -328,11 +354,24 @@ export class SemanticIndex {
     let done = 0;
     this.clock = newClock();
     const total = await this.countPapers();
-    for await (const page of this.paperPages(STORE_BATCH)) {
-      await this.embedAndStore(page);
-      done += page.length;
+    // A pipeline: the next page is embedded (on the builtin embedder's worker thread) while this one is stored
+    // and added to the index.
+    let embedding: { rows: Promise<EmbeddedRow[]>; papers: number } | null = null;
+    const storeEmbedded = async (pending: { rows: Promise<EmbeddedRow[]>; papers: number }) => {
+      const waiting = performance.now();
+      const rows = await pending.rows;
+      this.clock.embed += performance.now() - waiting;
+      await this.storeRows(rows);
+      done += pending.papers;
       progress(`embedded ${done} / ${total} papers`);
+    };
+    for await (const page of this.paperPages(STORE_BATCH)) {
+      const next = { rows: this.embedRows(embedder, page), papers: page.length };
+      next.rows.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled
+      if (embedding) await storeEmbedded(embedding);
+      embedding = next;
     }
+    if (embedding) await storeEmbedded(embedding);
     const saving = performance.now();
     this.vectors.save();
     this.clock.hnsw += performance.now() - saving;

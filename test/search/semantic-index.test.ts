@@ -46,3 +46,29 @@ describeEachStore('semantic index', (get) => {
     expect(similar[0]!.paperId).toBe('2501.10002');
   });
 });
+
+describeEachStore('semantic index on a worker thread', (get) => {
+  it('embeds large batches on the worker exactly as in-process folding does', async () => {
+    const t = get();
+    const papers = Array.from({ length: 1_300 }, (_, i) => {
+      const topic = TOPIC_PAPERS[i % TOPIC_PAPERS.length]!;
+      return { ...topic, id: `2502.${String(20_000 + i)}`, title: `${topic.title} ${i % 7 === 0 ? 'revisited' : ''}`.trim() };
+    });
+    await writePapers(t.store, papers);
+    const index = new SemanticIndex(t.store, { spec: { kind: 'builtin' }, apiKey: null, dataDir: t.dataDir, logger: silentLogger });
+    const report = await index.rebuild();
+    expect(report.papers).toBe(papers.length);
+    const embedderId = index.embedderId()!;
+    const model = await t.store.db.selectFrom('search_models').select('data').where('id', '=', embedderId).executeTakeFirstOrThrow();
+    const { deserializeLsa, LsaFolder } = await import('../../src/search/embedders/lsa-model.js');
+    const folder = new LsaFolder(deserializeLsa(model.data));
+    const sample = papers.filter((_, i) => i % 97 === 0);
+    const stored = await vectorsOfPapers(t.store.db, embedderId, sample.map((p) => p.id));
+    expect(stored.size).toBe(sample.length);
+    for (const paper of sample) {
+      const expected = folder.document(paper);
+      const actual = stored.get(paper.id)!;
+      expected.forEach((x, k) => expect(actual[k]!).toBeCloseTo(x, 6));
+    }
+  });
+});
