@@ -124,7 +124,7 @@ export async function trainLsa(documents: readonly EmbeddableDocument[], options
   const gaussian = gaussianSource(0x5eed);
   const omega = new Float64Array(vocabulary.length * width).map(() => gaussian());
   let y = await orthonormalizeColumns(await sparseTimesDense(a, omega, width, pause), n, width, pause);
-  for (let i = 0; i < (options.powerIterations ?? 2); i++) {
+  for (let i = 0; i < (options.powerIterations ?? 1); i++) {
     // Aᵀ Y spans the same space orthonormalised or not; orthonormalising only A Aᵀ Y halves that work and is
     // stable enough in float64 (a breakdown falls back to Gram–Schmidt).
     const z = await sparseTransposeTimesDense(a, y, width, pause);
