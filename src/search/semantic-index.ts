@@ -483,7 +483,8 @@ export class SemanticIndex {
 
   private async nearest(query: Float32Array, limit: number, filters: PaperFilters, exclude: string | null): Promise<RankedHit[]> {
     const { embedder, vectors } = this.requireReady();
-    let k = Math.max(limit * 2, limit + 10);
+    // Re-ranking by exact vectors needs only a modest over-fetch; each candidate costs a row lookup.
+    let k = limit + Math.max(10, Math.ceil(limit / 4));
     for (;;) {
       const matches = vectors.search(query, k);
       const candidates = await resolveCandidates(this.store.db, embedder.id, matches.map((m) => m.key), filters);
