@@ -34,7 +34,11 @@ const SAVE_AFTER_FRACTION = 0.25;
 const QUANTIZATION = ScalarKind.I8;
 const CONNECTIVITY = 16;
 const EXPANSION_ADD = 64;
-const EXPANSION_SEARCH = 256;
+/**
+ * Measured at 1M bench papers, candidates re-ranked exactly: recall@10 against a full scan 0.69 → 0.75 (2–4 word
+ * queries) and 0.89 → 0.94 (15–25 words) going from 256 to 512, for about 1 ms more per query.
+ */
+const EXPANSION_SEARCH = 512;
 
 function fileStem(embedder: string): string {
   return embedder.replace(/[^a-zA-Z0-9._-]+/g, '_').slice(0, 120);
