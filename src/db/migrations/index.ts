@@ -6,6 +6,7 @@ import * as accounts from './003-accounts.js';
 import * as community from './004-community.js';
 import * as digests from './005-digests.js';
 import * as searchVocab from './006-search-vocab.js';
+import * as papersVisibleIds from './007-papers-visible-ids.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '004-community', up: community.up },
   { name: '005-digests', up: digests.up },
   { name: '006-search-vocab', up: searchVocab.up },
+  { name: '007-papers-visible-ids', up: papersVisibleIds.up },
 ];
