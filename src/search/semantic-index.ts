@@ -459,14 +459,8 @@ export class SemanticIndex {
     for (const id of candidateIds) {
       const v = vectors.get(id);
       if (!v) continue;
-      let toQuery = 0;
-      let toCentroid = 0;
-      for (let i = 0; i < v.length; i++) {
-        toQuery += v[i]! * query[i]!;
-        toCentroid += v[i]! * centroid[i]!;
-      }
-      similarity.set(id, toQuery);
-      feedback.set(id, toCentroid);
+      similarity.set(id, dot(v, query));
+      feedback.set(id, dot(v, centroid));
     }
     return { similarity, feedback };
   }
