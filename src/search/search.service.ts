@@ -99,6 +99,8 @@ export interface SearchServiceOptions {
   readonly catchUp?: boolean;
   readonly maxTrainingPapers?: number;
   readonly builtinDimensions?: number;
+  /** Keep the SQLite keyword index in memory too (default true; one-shot commands turn it off). */
+  readonly lexicalInMemory?: boolean;
 }
 
 const MAX_LIMIT = 100;
@@ -129,7 +131,7 @@ class DefaultSearchService implements SearchService {
   private readonly ready: Promise<void>;
 
   constructor(private readonly options: SearchServiceOptions) {
-    this.lexical = createLexicalIndex(options.store);
+    this.lexical = createLexicalIndex(options.store, { inMemory: options.lexicalInMemory ?? true });
     this.semantic = new SemanticIndex(options.store, {
       spec: options.embedder,
       apiKey: options.embedderKey,
@@ -139,9 +141,13 @@ class DefaultSearchService implements SearchService {
       maxTrainingPapers: options.maxTrainingPapers,
       builtinDimensions: options.builtinDimensions,
     });
-    this.ready = (options.catchUp === false ? this.semantic.load() : this.semantic.start()).catch((error: unknown) => {
+    const semanticReady = (options.catchUp === false ? this.semantic.load() : this.semantic.start()).catch((error: unknown) => {
       options.logger.error('semantic search could not start', { error: String(error) });
     });
+    const lexicalReady = this.lexical.start().catch((error: unknown) => {
+      options.logger.error('the in-memory keyword index could not be built; keyword search uses the database', { error: String(error) });
+    });
+    this.ready = Promise.all([semanticReady, lexicalReady]).then(() => undefined);
   }
 
   whenReady(): Promise<void> {

@@ -1,19 +1,29 @@
-import { beforeAll, expect, it } from 'vitest';
-import { createLexicalIndex } from '../../src/search/lexical/lexical-index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createLexicalIndex, type LexicalIndex } from '../../src/search/lexical/lexical-index.js';
 import { filtersFromQuery } from '../../src/search/paper-filters.js';
 import { parseQuery } from '../../src/search/query-parser.js';
 import { paperRecord } from '../helpers/fixtures.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
+// On SQLite the suite runs twice: ranked by FTS5, and ranked by the in-memory copy of the index (PostgreSQL has
+// only its own full-text search).
 describeEachStore('lexical index', (get) => {
+  for (const inMemory of [false, true]) describe(inMemory ? 'with the in-memory index where the engine keeps one' : 'in the database', () => lexicalSuite(get, inMemory));
+});
+
+function lexicalSuite(get: Parameters<Parameters<typeof describeEachStore>[1]>[0], inMemory: boolean): void {
+  let index: LexicalIndex;
   const search = async (q: string, limit = 10) => {
     const parsed = parseQuery(q);
-    const hits = await createLexicalIndex(get().store).search(parsed, filtersFromQuery(parsed), limit);
+    const hits = await index.search(parsed, filtersFromQuery(parsed), limit);
     return hits.map((h) => h.paperId);
   };
 
   beforeAll(async () => {
+    // The second run of a store finds the papers already written: upserts leave them as they are.
+    index = createLexicalIndex(get().store, { inMemory });
+    await index.start();
     await writePapers(get().store, [
       ...TOPIC_PAPERS,
       paperRecord({ id: '2502.20001', title: 'Zebrafish regeneration', abstract: 'Fins grow back after injury in this animal model of tissue repair.' }),
@@ -66,4 +76,4 @@ describeEachStore('lexical index', (get) => {
     await store.db.deleteFrom('papers').where('id', '=', '2502.20003').execute();
     expect(await search('penrose aperiodic')).toEqual([]);
   });
-});
+}

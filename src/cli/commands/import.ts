@@ -17,7 +17,7 @@ async function importUnits(ctx: CommandContext, units: SourceUnit[], dryRun: boo
   try {
     const search = dryRun
       ? null
-      : await createSearchService({ store, logger: silentLogger, embedder: ctx.config.embedder, embedderKey: ctx.config.embedderKey, dataDir: ctx.config.dataDir, startup: 'await', catchUp: false });
+      : await createSearchService({ store, logger: silentLogger, embedder: ctx.config.embedder, embedderKey: ctx.config.embedderKey, dataDir: ctx.config.dataDir, startup: 'await', catchUp: false, lexicalInMemory: false });
     // Indexing failures never fail the import: papers without vectors (and a first or outgrown builtin model) are
     // handled by the next catch-up, when the server starts or `paperboy index rebuild` / `search` runs.
     const deferIndexing = (error: unknown) => ctx.io.err(`search indexing deferred: ${error instanceof Error ? error.message : String(error)}`);

@@ -23,6 +23,8 @@ export async function withSearch<T>(
       dataDir: config.dataDir,
       startup: 'await',
       catchUp: options.catchUp,
+      // One command runs a query or two: FTS5 ranks them the same without building the in-memory copy first.
+      lexicalInMemory: false,
     });
     try {
       return await work(search, store);

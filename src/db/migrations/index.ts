@@ -7,6 +7,7 @@ import * as community from './004-community.js';
 import * as digests from './005-digests.js';
 import * as searchVocab from './006-search-vocab.js';
 import * as papersVisibleIds from './007-papers-visible-ids.js';
+import * as papersTextChanges from './008-papers-text-changes.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '005-digests', up: digests.up },
   { name: '006-search-vocab', up: searchVocab.up },
   { name: '007-papers-visible-ids', up: papersVisibleIds.up },
+  { name: '008-papers-text-changes', up: papersTextChanges.up },
 ];

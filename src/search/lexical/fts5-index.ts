@@ -4,6 +4,7 @@ import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '
 import type { ParsedQuery } from '../query-parser.js';
 import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, pruneTerms } from './fts5-term-pruning.js';
 import { matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
+import type { PostingsMirror } from './postings-mirror.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
 export const FTS5_WEIGHTS = { title: 2, abstract: 1, authors: 1 } as const;
@@ -26,14 +27,29 @@ export function fts5Expression(query: ParsedQuery, terms: readonly string[] = ma
   return expression;
 }
 
+/** Queries the in-memory postings can answer alone: free words, and exclusions of single words. */
+function answerableInMemory(query: ParsedQuery, filters: PaperFilters): boolean {
+  return !hasFilters(filters) && query.phrases.length === 0 && query.excluded.every((e) => !e.includes(' '));
+}
+
 export class Fts5Index implements LexicalIndex {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly pruneFromPapers = DEFAULT_PRUNE_FROM_PAPERS,
+    /** When given and built, plain queries are ranked in memory (the same bm25) instead of by FTS5. */
+    private readonly mirror: PostingsMirror | null = null,
   ) {}
+
+  start(): Promise<void> {
+    return this.mirror?.build() ?? Promise.resolve();
+  }
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     if (limit <= 0) return [];
+    if (this.mirror && answerableInMemory(query, filters)) {
+      const ranked = await this.mirror.search({ terms: matchTerms(query), excluded: query.excluded, limit });
+      if (ranked) return this.withPaperIds(ranked);
+    }
     const { kept, dropped } = await pruneTerms(this.db, matchTerms(query), this.pruneFromPapers);
     const expression = fts5Expression(query, kept);
     if (expression === null) return [];
@@ -43,6 +59,17 @@ export class Fts5Index implements LexicalIndex {
     if (dropped.length === 0) return hits;
     const { title, abstract, authors } = FTS5_WEIGHTS;
     return (await addDroppedTermScores(this.db, hits, dropped, [title, abstract, authors])).slice(0, limit);
+  }
+
+  private async withPaperIds(ranked: readonly { key: number; score: number }[]): Promise<LexicalHit[]> {
+    if (ranked.length === 0) return [];
+    const { rows } = await sql<{ rowid: number; id: string }>`
+      SELECT rowid, id FROM papers WHERE hidden = 0 AND rowid IN (${sql.join(ranked.map((r) => sql`${r.key}`))})`.execute(this.db);
+    const ids = new Map(rows.map((row) => [Number(row.rowid), row.id]));
+    return ranked.flatMap((r) => {
+      const id = ids.get(r.key);
+      return id === undefined ? [] : [{ paperId: id, score: r.score }];
+    });
   }
 
   /**

@@ -2,7 +2,8 @@ import type { Store } from '../../db/database.js';
 import type { PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { STOPWORDS } from '../text.js';
-import { Fts5Index } from './fts5-index.js';
+import { Fts5Index, FTS5_WEIGHTS } from './fts5-index.js';
+import { PostingsMirror } from './postings-mirror.js';
 import { TsvectorIndex } from './tsvector-index.js';
 
 export interface LexicalHit {
@@ -13,6 +14,8 @@ export interface LexicalHit {
 
 /** Keyword search over title (weighted higher), abstract and authors, with stemming. */
 export interface LexicalIndex {
+  /** Brings up whatever the index keeps outside the database; searches work (perhaps slower) before it is done. */
+  start(): Promise<void>;
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;
 }
 
@@ -24,7 +27,20 @@ export function matchTerms(query: ParsedQuery): string[] {
   return [...new Set(query.terms.filter((t) => !STOPWORDS.has(t)))];
 }
 
-/** `pruneFromPapers`: the collection size from which SQLite queries match on their informative terms only. */
-export function createLexicalIndex(store: Store, options: { pruneFromPapers?: number } = {}): LexicalIndex {
-  return store.capabilities.fullText === 'fts5' ? new Fts5Index(store.db, options.pruneFromPapers) : new TsvectorIndex(store.db);
+export interface LexicalIndexOptions {
+  /** The collection size from which SQLite queries match on their informative terms only. */
+  readonly pruneFromPapers?: number;
+  /**
+   * SQLite: keep a copy of the keyword index in memory and rank plain queries there (the same bm25, far faster on
+   * large collections). Long-running processes want it; a one-shot command would spend longer building it than
+   * its single query takes.
+   */
+  readonly inMemory?: boolean;
+}
+
+export function createLexicalIndex(store: Store, options: LexicalIndexOptions = {}): LexicalIndex {
+  if (store.capabilities.fullText !== 'fts5') return new TsvectorIndex(store.db);
+  const { title, abstract, authors } = FTS5_WEIGHTS;
+  const mirror = options.inMemory ? new PostingsMirror(store.db, [title, abstract, authors]) : null;
+  return new Fts5Index(store.db, options.pruneFromPapers, mirror);
 }

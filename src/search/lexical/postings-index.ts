@@ -9,9 +9,9 @@ import { words } from '../text.js';
  * fast at a million papers.
  *
  * Documents are added in batches; each batch becomes an immutable segment (terms → postings in document order) and
- * small segments are merged as they accumulate, as in Lucene. Removing a document marks it dead; its postings stay
- * until its segment is merged (so, as in Lucene, a dead document still counts in its terms' document frequencies
- * until then, or until the index is rebuilt for a large segment).
+ * small segments are merged as they accumulate, as in Lucene. Removing (or replacing) a document rewrites the
+ * segments that held it without its postings, so document frequencies, the document count and the average length
+ * stay exactly what FTS5 has.
  */
 
 export interface IndexedText {
@@ -74,6 +74,8 @@ interface Segment {
   readonly offsets: Uint32Array;
   readonly docs: Uint32Array;
   readonly frequencies: Uint8Array;
+  /** The segment holds documents firstDoc .. firstDoc + docCount - 1 (some of them removed since). */
+  readonly firstDoc: number;
   readonly docCount: number;
 }
 
@@ -147,7 +149,7 @@ function grow<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(ar
 }
 
 /** Builds a segment from (term, doc, frequency) triples already in document order. */
-function buildSegment(termIds: Int32Array, docs: Uint32Array, frequencies: Uint8Array, count: number, docCount: number): Segment {
+function buildSegment(termIds: Int32Array, docs: Uint32Array, frequencies: Uint8Array, count: number, firstDoc: number, docCount: number): Segment {
   const perTerm = new Map<number, number>();
   for (let i = 0; i < count; i++) perTerm.set(termIds[i]!, (perTerm.get(termIds[i]!) ?? 0) + 1);
   const terms = Int32Array.from(perTerm.keys()).sort();
@@ -165,7 +167,7 @@ function buildSegment(termIds: Int32Array, docs: Uint32Array, frequencies: Uint8
     outFrequencies[at] = frequencies[i]!;
     slot.set(termIds[i]!, at + 1);
   }
-  return { terms, offsets, docs: outDocs, frequencies: outFrequencies, docCount };
+  return { terms, offsets, docs: outDocs, frequencies: outFrequencies, firstDoc, docCount };
 }
 
 export class PostingsIndex {
@@ -205,9 +207,11 @@ export class PostingsIndex {
   }
 
   /** Adds (or replaces, by key) a batch of documents as one segment. */
-  add(texts: readonly IndexedText[]): void {
-    if (texts.length === 0) return;
-    for (const text of texts) this.remove(text.key);
+  add(batch: readonly IndexedText[]): void {
+    if (batch.length === 0) return;
+    // A key given twice in one batch is added once, as its last text.
+    const texts = [...new Map(batch.map((text) => [text.key, text])).values()];
+    this.purge(texts.map((text) => this.markDead(text.key)).filter((doc) => doc !== null));
     let termIds = new Int32Array(texts.length * 128);
     let docs = new Uint32Array(termIds.length);
     let frequencies = new Uint8Array(termIds.length);
@@ -247,18 +251,66 @@ export class PostingsIndex {
       this.liveDocs++;
       this.liveTokens += length;
     }
-    this.segments.push(buildSegment(termIds, docs, frequencies, count, texts.length));
+    this.segments.push(buildSegment(termIds, docs, frequencies, count, this.docCount - texts.length, texts.length));
     this.mergeSmallSegments();
   }
 
-  /** Leaves a document out of every later search. */
-  remove(key: number): void {
+  /** Leaves documents out of every later search and out of the statistics. */
+  remove(keys: Iterable<number>): void {
+    const docs: number[] = [];
+    for (const key of keys) {
+      const doc = this.markDead(key);
+      if (doc !== null) docs.push(doc);
+    }
+    this.purge(docs);
+  }
+
+  private markDead(key: number): number | null {
     const doc = this.docByKey.get(key);
-    if (doc === undefined) return;
+    if (doc === undefined) return null;
     this.docByKey.delete(key);
     this.unavailable[doc] = DEAD;
     this.liveDocs--;
     this.liveTokens -= this.docLengths[doc]!;
+    return doc;
+  }
+
+  /** Rewrites the segments holding these (dead) documents without their postings. */
+  private purge(docs: readonly number[]): void {
+    const holding = new Set(docs.map((doc) => this.segments.findIndex((s) => doc >= s.firstDoc && doc < s.firstDoc + s.docCount)));
+    for (const index of holding) if (index >= 0) this.segments[index] = this.withoutDead(this.segments[index]!);
+  }
+
+  private withoutDead(segment: Segment): Segment {
+    const terms: number[] = [];
+    const offsets = [0];
+    const docs = new Uint32Array(segment.docs.length);
+    const frequencies = new Uint8Array(segment.docs.length);
+    let count = 0;
+    for (let t = 0; t < segment.terms.length; t++) {
+      const termId = segment.terms[t]!;
+      for (let i = segment.offsets[t]!; i < segment.offsets[t + 1]!; i++) {
+        const doc = segment.docs[i]!;
+        if (this.unavailable[doc] === DEAD) {
+          this.documentFrequency[termId]!--;
+          continue;
+        }
+        docs[count] = doc;
+        frequencies[count++] = segment.frequencies[i]!;
+      }
+      if (count > offsets[offsets.length - 1]!) {
+        terms.push(termId);
+        offsets.push(count);
+      }
+    }
+    return {
+      terms: Int32Array.from(terms),
+      offsets: Uint32Array.from(offsets),
+      docs: docs.slice(0, count),
+      frequencies: frequencies.slice(0, count),
+      firstDoc: segment.firstDoc,
+      docCount: segment.docCount,
+    };
   }
 
   has(key: number): boolean {
@@ -400,7 +452,7 @@ export class PostingsIndex {
     this.unavailable = grow(this.unavailable, needed);
   }
 
-  /** Merges the trailing small segments into one once there are too many, dropping dead documents' postings. */
+  /** Merges the trailing small segments into one once there are too many. */
   private mergeSmallSegments(): void {
     let first = this.segments.length;
     while (first > 0 && this.segments[first - 1]!.docCount < SMALL_SEGMENT_DOCS) first--;
@@ -420,18 +472,13 @@ export class PostingsIndex {
       for (let i = 0; i < order.length; i++) order[i] = i;
       order.sort((a, b) => segment.docs[a]! - segment.docs[b]!);
       for (const i of order) {
-        const doc = segment.docs[i]!;
-        if (this.unavailable[doc] === DEAD) {
-          this.documentFrequency[termOf[i]!]!--;
-          continue;
-        }
         termIds[count] = termOf[i]!;
-        docs[count] = doc;
+        docs[count] = segment.docs[i]!;
         frequencies[count] = segment.frequencies[i]!;
         count++;
       }
     }
     const docCount = merging.reduce((sum, s) => sum + s.docCount, 0);
-    this.segments = [...this.segments.slice(0, first), buildSegment(termIds, docs, frequencies, count, docCount)];
+    this.segments = [...this.segments.slice(0, first), buildSegment(termIds, docs, frequencies, count, merging[0]!.firstDoc, docCount)];
   }
 }

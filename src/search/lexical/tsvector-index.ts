@@ -20,6 +20,10 @@ export function tsqueryExpression(query: ParsedQuery): RawBuilder<unknown> | nul
 export class TsvectorIndex implements LexicalIndex {
   constructor(private readonly db: Kysely<DB>) {}
 
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     const expression = tsqueryExpression(query);
     if (expression === null || limit <= 0) return [];

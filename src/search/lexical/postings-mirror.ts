@@ -1,0 +1,115 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { PostingsIndex, type ColumnWeights, type IndexedText, type PostingsQuery, type ScoredKey } from './postings-index.js';
+
+/** Papers read per page while building, and changes applied per page while catching up. */
+const PAGE = 16_384;
+/** Each build segment holds this many papers: large enough that segments stay few, small enough to build fast. */
+const BUILD_SEGMENT = 65_536;
+
+interface TextRow {
+  key: number;
+  title: string | null;
+  abstract: string | null;
+  authors: string | null;
+  hidden: number | null;
+}
+
+/**
+ * Keeps a PostingsIndex in step with the papers table of a SQLite database: built once from every paper, then
+ * brought up to date before each search from papers_text_changes (migration 008), which triggers fill whichever
+ * process writes. Searches wait for nothing: until the build is done, `search` returns null and the caller uses
+ * the full-text engine instead.
+ */
+export class PostingsMirror {
+  private readonly index: PostingsIndex;
+  private built = false;
+  private appliedSeq = 0;
+  /** Catch-ups run one at a time, so two searches never apply the same change twice. */
+  private catchingUp: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    weights: ColumnWeights,
+  ) {
+    this.index = new PostingsIndex(weights);
+  }
+
+  get ready(): boolean {
+    return this.built;
+  }
+
+  /** Reads every paper into the index, yielding to the event loop between pages. */
+  async build(): Promise<void> {
+    if (this.built) return;
+    const startSeq = await this.lastSeq();
+    let pending: IndexedText[] = [];
+    for (let after = 0; ; ) {
+      const { rows } = await sql<TextRow>`
+        SELECT rowid AS key, title, abstract, authors, hidden FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`.execute(this.db);
+      if (rows.length === 0) break;
+      for (const row of rows) pending.push(toText(row));
+      after = Number(rows[rows.length - 1]!.key);
+      if (pending.length >= BUILD_SEGMENT) {
+        this.index.add(pending);
+        pending = [];
+      }
+      await nextTurn();
+    }
+    this.index.add(pending);
+    // Changes made while reading are in the log after startSeq; applying them again is harmless.
+    this.appliedSeq = startSeq;
+    this.built = true;
+    await this.catchUp();
+  }
+
+  /** The best documents by bm25, or null while the index is still being built. */
+  async search(query: PostingsQuery): Promise<ScoredKey[] | null> {
+    if (!this.built) return null;
+    await this.catchUp();
+    return this.index.search(query);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  catchUp(): Promise<void> {
+    const run = this.catchingUp.catch(() => undefined).then(() => this.applyChanges());
+    this.catchingUp = run;
+    return run;
+  }
+
+  private async applyChanges(): Promise<void> {
+    if ((await this.lastSeq()) <= this.appliedSeq) return;
+    for (;;) {
+      const { rows } = await sql<TextRow & { seq: number }>`
+        SELECT c.seq AS seq, c.paper_rowid AS key, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden
+        FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid
+        WHERE c.seq > ${this.appliedSeq} ORDER BY c.seq LIMIT ${PAGE}`.execute(this.db);
+      if (rows.length === 0) return;
+      // A paper changed twice in one page is applied once, as it is now.
+      const latest = new Map<number, TextRow>();
+      for (const row of rows) latest.set(Number(row.key), row);
+      const present: IndexedText[] = [];
+      const gone: number[] = [];
+      for (const [key, row] of latest) {
+        if (row.title === null) gone.push(key);
+        else present.push(toText(row));
+      }
+      this.index.remove(gone);
+      this.index.add(present);
+      this.appliedSeq = Number(rows[rows.length - 1]!.seq);
+    }
+  }
+
+  private async lastSeq(): Promise<number> {
+    const { rows } = await sql<{ seq: number | null }>`SELECT max(seq) AS seq FROM papers_text_changes`.execute(this.db);
+    return Number(rows[0]?.seq ?? 0);
+  }
+}
+
+function toText(row: TextRow): IndexedText {
+  return { key: Number(row.key), title: row.title ?? '', abstract: row.abstract ?? '', authors: row.authors ?? '', hidden: row.hidden === 1 };
+}

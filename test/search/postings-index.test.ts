@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite, type Store } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { seedDemoIfEmpty } from '../../src/demo/seed.js';
+import { FTS5_WEIGHTS } from '../../src/search/lexical/fts5-index.js';
+import { matchTerms } from '../../src/search/lexical/lexical-index.js';
+import { PostingsIndex, type IndexedText } from '../../src/search/lexical/postings-index.js';
+import { PostingsMirror } from '../../src/search/lexical/postings-mirror.js';
+import { parseQuery } from '../../src/search/query-parser.js';
+import { STOPWORDS, words } from '../../src/search/text.js';
+import { paperRecord } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/stores.js';
+import { writePapers } from './corpus.js';
+
+const WEIGHTS = [FTS5_WEIGHTS.title, FTS5_WEIGHTS.abstract, FTS5_WEIGHTS.authors] as const;
+
+/** bm25() over an OR of the query's words, exactly as FTS5 ranks it (every word matched, nothing pruned). */
+async function fts5Ranking(store: Store, q: string, limit: number): Promise<{ key: number; score: number }[]> {
+  const terms = matchTerms(parseQuery(q));
+  if (terms.length === 0) return [];
+  const expression = terms.map((t) => `"${t}"`).join(' OR ');
+  const { rows } = await sql<{ key: number; rank: number }>`
+    SELECT papers_fts.rowid AS key, bm25(papers_fts, ${sql.lit(WEIGHTS[0])}, ${sql.lit(WEIGHTS[1])}, ${sql.lit(WEIGHTS[2])}) AS rank
+    FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
+    WHERE papers_fts MATCH ${expression} AND papers.hidden = 0 ORDER BY rank, papers_fts.rowid LIMIT ${limit}`.execute(store.db);
+  return rows.map((row) => ({ key: Number(row.key), score: -row.rank }));
+}
+
+describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
+  let dir: string;
+  let store: Store;
+  let mirror: PostingsMirror;
+  const search = (q: string, limit: number) => mirror.search({ terms: matchTerms(parseQuery(q)), excluded: parseQuery(q).excluded, limit });
+
+  beforeAll(async () => {
+    dir = tempDir();
+    store = openSqlite(path.join(dir, 'paperboy.db'));
+    await migrateToLatest(store);
+    await seedDemoIfEmpty(store);
+    mirror = new PostingsMirror(store.db, WEIGHTS);
+    await mirror.build();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Queries of `n` content words from every 97th paper, so they resemble what people type about real papers. */
+  async function queriesOf(n: number): Promise<string[]> {
+    const { rows } = await sql<{ title: string; abstract: string }>`SELECT title, abstract FROM papers WHERE rowid % 97 = 0 ORDER BY rowid`.execute(store.db);
+    return rows.map((row, i) => {
+      const pool = words(`${row.title} ${row.abstract}`).filter((w) => w.length > 2 && !STOPWORDS.has(w));
+      return Array.from({ length: n }, (_, k) => pool[(i * 7 + k * 13) % pool.length]).join(' ');
+    });
+  }
+
+  it('answers nothing until it is built, so callers rank with FTS5 meanwhile', async () => {
+    expect(await new PostingsMirror(store.db, WEIGHTS).search({ terms: ['diffusion'], limit: 5 })).toBeNull();
+  });
+
+  it('builds from every paper', async () => {
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM papers`.execute(store.db);
+    expect(rows[0]!.n).toBeGreaterThan(3000);
+    expect(mirror.ready).toBe(true);
+    expect(mirror.size).toBe(Number(rows[0]!.n));
+  });
+
+  it.each([
+    ['short', 3],
+    ['long', 18],
+  ])('ranks %s queries with the scores bm25() gives, rank by rank', async (_kind, n) => {
+    let same = 0;
+    let compared = 0;
+    for (const q of await queriesOf(n)) {
+      const expected = await fts5Ranking(store, q, 30);
+      const actual = (await search(q, 30))!;
+      expect(actual.length).toBe(expected.length);
+      // Words in half the papers or more weigh 1e-6 in FTS5 and are not summed here: a few millionths apart at most.
+      actual.forEach((hit, rank) => expect(Math.abs(hit.score - expected[rank]!.score)).toBeLessThan(1e-5 * n));
+      const keys = new Set(actual.map((h) => h.key));
+      same += expected.filter((h) => keys.has(h.key)).length;
+      compared += expected.length;
+    }
+    expect(compared).toBeGreaterThan(500);
+    // Only near-ties may swap across the page boundary.
+    expect(same / compared).toBeGreaterThan(0.98);
+  });
+
+  it('scores a stem once per distinct query word, as FTS5 scores each word as its own phrase', async () => {
+    for (const q of ['models model', 'learning learned learn', 'graph graphs networks']) {
+      const expected = await fts5Ranking(store, q, 10);
+      const actual = (await search(q, 10))!;
+      actual.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
+    }
+  });
+
+  it('leaves out papers with an excluded word', async () => {
+    const all = (await search('diffusion', 50))!;
+    const without = (await search('diffusion -image', 50))!;
+    const withImage = await sql<{ key: number }>`SELECT rowid AS key FROM papers_fts WHERE papers_fts MATCH 'image'`.execute(store.db);
+    const excluded = new Set(withImage.rows.map((r) => Number(r.key)));
+    expect(all.some((h) => excluded.has(h.key))).toBe(true);
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.some((h) => excluded.has(h.key))).toBe(false);
+  });
+
+  it('follows papers written by another connection: new text, changed text, hiding and deletion', async () => {
+    const other = openSqlite(path.join(dir, 'paperboy.db'));
+    try {
+      const keyOf = async (id: string) => Number((await sql<{ key: number }>`SELECT rowid AS key FROM papers WHERE id = ${id}`.execute(store.db)).rows[0]!.key);
+      await writePapers(other, [paperRecord({ id: '2512.99001', title: 'Xylophone acoustics', abstract: 'Marimba bars and their overtones.' })]);
+      const key = await keyOf('2512.99001');
+      expect((await search('xylophone', 5))!.map((h) => h.key)).toEqual([key]);
+
+      await writePapers(other, [paperRecord({ id: '2512.99001', title: 'Glockenspiel acoustics', abstract: 'Marimba bars and their overtones.' })]);
+      expect(await search('xylophone', 5)).toEqual([]);
+      expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
+
+      await other.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2512.99001').execute();
+      expect(await search('glockenspiel marimba', 5)).toEqual([]);
+      await other.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2512.99001').execute();
+      expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
+
+      await other.db.deleteFrom('papers').where('id', '=', '2512.99001').execute();
+      expect(await search('glockenspiel marimba', 5)).toEqual([]);
+      // The statistics follow too: the same bm25 as FTS5 after all of it.
+      const q = 'acoustics overtones bars';
+      const expected = await fts5Ranking(store, q, 10);
+      (await search(q, 10))!.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('logs no change when a paper is written again as it was', async () => {
+    const count = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM papers_text_changes`.execute(store.db)).rows[0]!.n);
+    const paper = paperRecord({ id: '2512.99002', title: 'Unchanged paper', abstract: 'Written twice.' });
+    await writePapers(store, [paper]);
+    const before = await count();
+    await writePapers(store, [paper]);
+    expect(await count()).toBe(before);
+  });
+});
+
+describe('PostingsIndex', () => {
+  const texts: IndexedText[] = Array.from({ length: 600 }, (_, i) => ({
+    key: i + 1,
+    title: `paper ${i % 7 === 0 ? 'quantum' : 'classical'} ${i % 11 === 0 ? 'lattice' : 'graph'} study`,
+    abstract: `we measure ${i % 3 === 0 ? 'entanglement' : 'noise'} in ${i % 5 === 0 ? 'superconducting qubits' : 'trapped ions'} over ${i % 13} runs ${'noise '.repeat(i % 4)}`,
+    authors: JSON.stringify([`Author ${i % 17}`]),
+    hidden: false,
+  }));
+  const queries = ['quantum lattice', 'entanglement superconducting qubits', 'noise', 'trapped ions classical graph runs', 'author 3'];
+
+  it('answers the same from many small batches (merged as they accumulate) as from one', () => {
+    const whole = new PostingsIndex(WEIGHTS);
+    whole.add(texts);
+    const pieces = new PostingsIndex(WEIGHTS);
+    for (let i = 0; i < texts.length; i += 10) pieces.add(texts.slice(i, i + 10));
+    expect(whole.segmentCount).toBe(1);
+    expect(pieces.segmentCount).toBeLessThanOrEqual(9);
+    for (const q of queries) {
+      const terms = words(q);
+      const expected = whole.search({ terms, limit: 40 });
+      expect(expected.length).toBeGreaterThan(0);
+      const actual = pieces.search({ terms, limit: 40 });
+      expect(actual.map((h) => h.key)).toEqual(expected.map((h) => h.key));
+      actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
+    }
+  });
+
+  it('replaces a document added again under its key, and forgets a removed one', () => {
+    const index = new PostingsIndex(WEIGHTS);
+    index.add(texts);
+    index.add([{ key: 5, title: 'zymurgy', abstract: 'brewing', authors: '[]', hidden: false }]);
+    expect(index.size).toBe(texts.length);
+    expect(index.search({ terms: ['zymurgy'], limit: 5 }).map((h) => h.key)).toEqual([5]);
+    // Paper 5's old words no longer find it.
+    expect(index.search({ terms: ['noise', 'trapped', 'ions'], limit: 600 }).some((h) => h.key === 5)).toBe(false);
+    index.remove([5]);
+    expect(index.search({ terms: ['zymurgy'], limit: 5 })).toEqual([]);
+    expect(index.size).toBe(texts.length - 1);
+    // Statistics leave the removed text behind: the same scores as an index that never had it.
+    const fresh = new PostingsIndex(WEIGHTS);
+    fresh.add(texts.filter((t) => t.key !== 5));
+    for (const q of queries) expect(index.search({ terms: words(q), limit: 50 })).toEqual(fresh.search({ terms: words(q), limit: 50 }));
+  });
+
+  it('never returns a hidden document, yet counts it in the statistics', () => {
+    const visible = new PostingsIndex(WEIGHTS);
+    visible.add(texts);
+    const hiding = new PostingsIndex(WEIGHTS);
+    hiding.add(texts.map((t) => (t.key % 2 === 0 ? { ...t, hidden: true } : t)));
+    const all = visible.search({ terms: ['quantum', 'lattice'], limit: 600 });
+    const shown = hiding.search({ terms: ['quantum', 'lattice'], limit: 600 });
+    expect(shown.every((h) => h.key % 2 === 1)).toBe(true);
+    expect(shown).toEqual(all.filter((h) => h.key % 2 === 1));
+  });
+
+  it('fills a page with words in half the documents or more only when the other words match too few', () => {
+    const index = new PostingsIndex(WEIGHTS);
+    index.add(texts);
+    // "noise" is in most abstracts: it weighs almost nothing next to the rare "lattice".
+    const rareFirst = index.search({ terms: ['lattice', 'noise'], limit: 5 });
+    expect(rareFirst.every((h) => texts[h.key - 1]!.title.includes('lattice'))).toBe(true);
+    const filled = index.search({ terms: ['lattice', 'noise'], limit: 200 });
+    expect(filled.length).toBe(200);
+    expect(filled.slice(0, 55).every((h) => texts[h.key - 1]!.title.includes('lattice'))).toBe(true);
+    expect(index.search({ terms: ['noise'], limit: 3 }).length).toBe(3);
+  });
+
+  it('returns nothing for unknown words, a zero limit or an empty index', () => {
+    const index = new PostingsIndex(WEIGHTS);
+    expect(index.search({ terms: ['quantum'], limit: 5 })).toEqual([]);
+    index.add(texts);
+    expect(index.search({ terms: ['nonexistentword'], limit: 5 })).toEqual([]);
+    expect(index.search({ terms: ['quantum'], limit: 0 })).toEqual([]);
+    expect(index.search({ terms: [], limit: 5 })).toEqual([]);
+  });
+});
