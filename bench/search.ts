@@ -35,6 +35,18 @@ if (!Number.isInteger(N) || N < 100) throw new Error('--papers must be an intege
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/** The largest resident set seen every 250 ms until stopped (the process high-water mark includes earlier phases). */
+function rssSampler(): { stop: () => number } {
+  let max = process.memoryUsage.rss();
+  const timer = setInterval(() => (max = Math.max(max, process.memoryUsage.rss())), 250);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.round(Math.max(max, process.memoryUsage.rss()) / 1048576);
+    },
+  };
+}
+
 /** A seeded generator, so two runs with the same N index the same corpus. */
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -113,17 +125,15 @@ function stats(samples: number[]) {
   return { p50: r(percentile(samples, 50)), p95: r(percentile(samples, 95)), p99: r(percentile(samples, 99)), mean: r(samples.reduce((a, b) => a + b, 0) / samples.length) };
 }
 
-async function main() {
-  const started = performance.now();
+/**
+ * Writes N synthetic papers and returns the ones queries are drawn from. The real papers the generator samples
+ * from go out of scope on return, so the memory measured while indexing is the product's, not the generator's.
+ */
+async function writeCorpus(store: ReturnType<typeof openSqlite>): Promise<{ querySources: PaperRecord[]; insertSeconds: number }> {
   log(`reading real papers from ${values.data}`);
   const real = await loadRealPapers(values.data, 80_000);
   if (real.length === 0) throw new Error(`no papers found under ${values.data}/arxiv-snapshot`);
   const globalWords = real.flatMap((p) => p.abstractWords.filter((_, i) => i % 7 === 0));
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
-  const file = path.join(dir, 'bench.db');
-  const store = openSqlite(file);
-  await migrateToLatest(store);
 
   log(`writing ${N} synthetic papers (full-text index maintained by triggers)`);
   const insertStarted = performance.now();
@@ -143,17 +153,36 @@ async function main() {
     written += batch.length;
     if (written % 100_000 < batch.length) log(`  ${written} papers`);
   }
-  const insertSeconds = (performance.now() - insertStarted) / 1000;
+  return { querySources, insertSeconds: (performance.now() - insertStarted) / 1000 };
+}
+
+async function main() {
+  const started = performance.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
+  const file = path.join(dir, 'bench.db');
+  const store = openSqlite(file);
+  await migrateToLatest(store);
+  const { querySources, insertSeconds } = await writeCorpus(store);
+  const rssAfterInsert = peakRssMiB();
 
   log('training the builtin model and embedding every paper');
   const embedStarted = performance.now();
   // The semantic index logs its rebuild report (train / embed / store / HNSW seconds); keep it for the JSON.
   let vectorPhases: Record<string, unknown> | null = null;
-  const logger = { ...silentLogger, info: (message: string, fields?: Record<string, unknown>) => void (message === 'search vectors rebuilt' && (vectorPhases = fields ?? null)) };
+  let keywordIndex: Record<string, unknown> | null = null;
+  const logger = {
+    ...silentLogger,
+    info: (message: string, fields?: Record<string, unknown>) => {
+      if (message === 'search vectors rebuilt') vectorPhases = fields ?? null;
+      if (message === 'keyword index loaded into memory') keywordIndex = fields ?? null;
+    },
+  };
+  const sampler = rssSampler();
   const search = await createSearchService({ store, logger, embedder: { kind: 'builtin' }, embedderKey: null, dataDir: dir, startup: 'await' });
   await search.flush();
   const embedSeconds = (performance.now() - embedStarted) / 1000;
   const rssAfterIndexing = peakRssMiB();
+  const rssWhileIndexing = sampler.stop();
 
   const shortQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 2, 4));
   const longQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 15, 25));
@@ -259,9 +288,10 @@ async function main() {
       total_seconds: Math.round((insertSeconds + embedSeconds) * 10) / 10,
       papers_per_second_including_embeddings: Math.round(N / (insertSeconds + embedSeconds)),
       vector_phases_seconds: vectorPhases,
+      keyword_index_in_memory: keywordIndex,
     },
     size_mib: { database: Math.round((await store.sizeBytes()) / 1048576), hnsw_index: Math.round(indexBytes / 1048576) },
-    peak_rss_mib: { after_indexing: rssAfterIndexing, after_queries: rssAfterQueries, after_baselines: peakRssMiB() },
+    peak_rss_mib: { after_insert: rssAfterInsert, sampled_while_indexing: rssWhileIndexing, after_indexing: rssAfterIndexing, after_queries: rssAfterQueries, after_baselines: peakRssMiB() },
     latency_ms: latency,
     baselines_ms: { fts5_bm25_plain: baselineFts, brute_force_vector_scan: bruteForce },
     semantic_recall_at_10_vs_brute_force: recallAt10,

@@ -144,7 +144,9 @@ class DefaultSearchService implements SearchService {
     const semanticReady = (options.catchUp === false ? this.semantic.load() : this.semantic.start()).catch((error: unknown) => {
       options.logger.error('semantic search could not start', { error: String(error) });
     });
-    const lexicalReady = this.lexical.start().catch((error: unknown) => {
+    const lexicalReady = this.lexical.start().then(
+      (report) => report && options.logger.info('keyword index loaded into memory', { ...report }),
+    ).catch((error: unknown) => {
       options.logger.error('the in-memory keyword index could not be built; keyword search uses the database', { error: String(error) });
     });
     this.ready = Promise.all([semanticReady, lexicalReady]).then(() => undefined);

@@ -4,7 +4,7 @@ import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '
 import type { ParsedQuery } from '../query-parser.js';
 import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, pruneTerms } from './fts5-term-pruning.js';
 import { matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
-import type { PostingsMirror } from './postings-mirror.js';
+import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
 export const FTS5_WEIGHTS = { title: 2, abstract: 1, authors: 1 } as const;
@@ -40,8 +40,8 @@ export class Fts5Index implements LexicalIndex {
     private readonly mirror: PostingsMirror | null = null,
   ) {}
 
-  start(): Promise<void> {
-    return this.mirror?.build() ?? Promise.resolve();
+  start(): Promise<MirrorBuildReport | null> {
+    return this.mirror?.build() ?? Promise.resolve(null);
   }
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {

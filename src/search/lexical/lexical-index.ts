@@ -3,7 +3,7 @@ import type { PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { STOPWORDS } from '../text.js';
 import { Fts5Index, FTS5_WEIGHTS } from './fts5-index.js';
-import { PostingsMirror } from './postings-mirror.js';
+import { PostingsMirror, type MirrorBuildReport } from './postings-mirror.js';
 import { TsvectorIndex } from './tsvector-index.js';
 
 export interface LexicalHit {
@@ -14,8 +14,11 @@ export interface LexicalHit {
 
 /** Keyword search over title (weighted higher), abstract and authors, with stemming. */
 export interface LexicalIndex {
-  /** Brings up whatever the index keeps outside the database; searches work (perhaps slower) before it is done. */
-  start(): Promise<void>;
+  /**
+   * Brings up whatever the index keeps outside the database (reporting what it built, or null when nothing);
+   * searches work, perhaps slower, before it is done.
+   */
+  start(): Promise<MirrorBuildReport | null>;
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;
 }
 

@@ -148,26 +148,39 @@ function grow<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(ar
   return next;
 }
 
-/** Builds a segment from (term, doc, frequency) triples already in document order. */
-function buildSegment(termIds: Int32Array, docs: Uint32Array, frequencies: Uint8Array, count: number, firstDoc: number, docCount: number): Segment {
-  const perTerm = new Map<number, number>();
-  for (let i = 0; i < count; i++) perTerm.set(termIds[i]!, (perTerm.get(termIds[i]!) ?? 0) + 1);
-  const terms = Int32Array.from(perTerm.keys()).sort();
-  const offsets = new Uint32Array(terms.length + 1);
-  const slot = new Map<number, number>();
-  for (let i = 0; i < terms.length; i++) {
-    offsets[i + 1] = offsets[i]! + perTerm.get(terms[i]!)!;
-    slot.set(terms[i]!, offsets[i]!);
+/** Builds a segment from (term, doc, frequency) triples already in document order; term ids are below termCount. */
+function buildSegment(triples: Triples, termCount: number, firstDoc: number, docCount: number): Segment {
+  const { termIds, docs, frequencies, count } = triples;
+  const perTerm = new Uint32Array(termCount);
+  for (let i = 0; i < count; i++) perTerm[termIds[i]!]!++;
+  let distinct = 0;
+  for (let t = 0; t < termCount; t++) if (perTerm[t]! > 0) distinct++;
+  const terms = new Int32Array(distinct);
+  const offsets = new Uint32Array(distinct + 1);
+  // perTerm becomes each term's next free slot.
+  for (let t = 0, at = 0; t < termCount; t++) {
+    const n = perTerm[t]!;
+    if (n === 0) continue;
+    terms[at] = t;
+    offsets[at + 1] = offsets[at]! + n;
+    perTerm[t] = offsets[at]!;
+    at++;
   }
   const outDocs = new Uint32Array(count);
   const outFrequencies = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
-    const at = slot.get(termIds[i]!)!;
-    outDocs[at] = docs[i]!;
-    outFrequencies[at] = frequencies[i]!;
-    slot.set(termIds[i]!, at + 1);
+    const slot = perTerm[termIds[i]!]!++;
+    outDocs[slot] = docs[i]!;
+    outFrequencies[slot] = frequencies[i]!;
   }
   return { terms, offsets, docs: outDocs, frequencies: outFrequencies, firstDoc, docCount };
+}
+
+interface Triples {
+  termIds: Int32Array;
+  docs: Uint32Array;
+  frequencies: Uint8Array;
+  count: number;
 }
 
 export class PostingsIndex {
@@ -177,6 +190,8 @@ export class PostingsIndex {
   private segments: Segment[] = [];
   /** Postings per term id, dead documents included until their segment is merged. */
   private documentFrequency = new Int32Array(1024);
+  /** A term's weighted frequency in the document being added (zero between documents). */
+  private docFrequencyScratch = new Int32Array(1024);
 
   private docKeys = new Float64Array(1024);
   private docLengths = new Uint32Array(1024);
@@ -212,15 +227,11 @@ export class PostingsIndex {
     // A key given twice in one batch is added once, as its last text.
     const texts = [...new Map(batch.map((text) => [text.key, text])).values()];
     this.purge(texts.map((text) => this.markDead(text.key)).filter((doc) => doc !== null));
-    let termIds = new Int32Array(texts.length * 128);
-    let docs = new Uint32Array(termIds.length);
-    let frequencies = new Uint8Array(termIds.length);
-    let count = 0;
-    const perDoc = new Map<number, number>();
+    const triples: Triples = { termIds: new Int32Array(texts.length * 128), docs: new Uint32Array(texts.length * 128), frequencies: new Uint8Array(texts.length * 128), count: 0 };
+    const seen: number[] = [];
     this.reserveDocs(this.docCount + texts.length);
     for (const text of texts) {
       const doc = this.docCount++;
-      perDoc.clear();
       let length = 0;
       const fields = [text.title, text.abstract, text.authors];
       for (let column = 0; column < 3; column++) {
@@ -228,22 +239,25 @@ export class PostingsIndex {
         for (const word of words(fields[column]!)) {
           length++;
           const termId = this.termOfWord(word);
-          perDoc.set(termId, (perDoc.get(termId) ?? 0) + weight);
+          if (this.docFrequencyScratch[termId] === 0) seen.push(termId);
+          this.docFrequencyScratch[termId]! += weight;
         }
       }
-      if (count + perDoc.size > termIds.length) {
-        const needed = Math.max(termIds.length * 2, count + perDoc.size);
-        termIds = grow(termIds, needed);
-        docs = grow(docs, needed);
-        frequencies = grow(frequencies, needed);
+      if (triples.count + seen.length > triples.termIds.length) {
+        const needed = Math.max(triples.termIds.length * 2, triples.count + seen.length);
+        triples.termIds = grow(triples.termIds, needed);
+        triples.docs = grow(triples.docs, needed);
+        triples.frequencies = grow(triples.frequencies, needed);
       }
-      for (const [termId, frequency] of perDoc) {
-        termIds[count] = termId;
-        docs[count] = doc;
-        frequencies[count] = Math.min(MAX_STORED_FREQUENCY, frequency);
-        count++;
+      for (const termId of seen) {
+        triples.termIds[triples.count] = termId;
+        triples.docs[triples.count] = doc;
+        triples.frequencies[triples.count] = Math.min(MAX_STORED_FREQUENCY, this.docFrequencyScratch[termId]!);
+        triples.count++;
+        this.docFrequencyScratch[termId] = 0;
         this.documentFrequency[termId]!++;
       }
+      seen.length = 0;
       this.docKeys[doc] = text.key;
       this.docLengths[doc] = length;
       this.unavailable[doc] = text.hidden ? HIDDEN : 0;
@@ -251,7 +265,7 @@ export class PostingsIndex {
       this.liveDocs++;
       this.liveTokens += length;
     }
-    this.segments.push(buildSegment(termIds, docs, frequencies, count, this.docCount - texts.length, texts.length));
+    this.segments.push(buildSegment(triples, this.termIds.size, this.docCount - texts.length, texts.length));
     this.mergeSmallSegments();
   }
 
@@ -440,6 +454,7 @@ export class PostingsIndex {
         termId = this.termIds.size;
         this.termIds.set(stem, termId);
         this.documentFrequency = grow(this.documentFrequency, termId + 1);
+        this.docFrequencyScratch = grow(this.docFrequencyScratch, termId + 1);
       }
       this.wordTerms.set(word, termId);
     }
@@ -460,10 +475,7 @@ export class PostingsIndex {
     const merging = this.segments.slice(first);
     let total = 0;
     for (const segment of merging) total += segment.docs.length;
-    const termIds = new Int32Array(total);
-    const docs = new Uint32Array(total);
-    const frequencies = new Uint8Array(total);
-    let count = 0;
+    const triples: Triples = { termIds: new Int32Array(total), docs: new Uint32Array(total), frequencies: new Uint8Array(total), count: 0 };
     // Re-emit postings in document order: segments are in document order, so walk each segment's docs in turn.
     for (const segment of merging) {
       const order = new Uint32Array(segment.docs.length);
@@ -472,13 +484,12 @@ export class PostingsIndex {
       for (let i = 0; i < order.length; i++) order[i] = i;
       order.sort((a, b) => segment.docs[a]! - segment.docs[b]!);
       for (const i of order) {
-        termIds[count] = termOf[i]!;
-        docs[count] = segment.docs[i]!;
-        frequencies[count] = segment.frequencies[i]!;
-        count++;
+        triples.termIds[triples.count] = termOf[i]!;
+        triples.docs[triples.count] = segment.docs[i]!;
+        triples.frequencies[triples.count++] = segment.frequencies[i]!;
       }
     }
     const docCount = merging.reduce((sum, s) => sum + s.docCount, 0);
-    this.segments = [...this.segments.slice(0, first), buildSegment(termIds, docs, frequencies, count, merging[0]!.firstDoc, docCount)];
+    this.segments = [...this.segments.slice(0, first), buildSegment(triples, this.termIds.size, merging[0]!.firstDoc, docCount)];
   }
 }

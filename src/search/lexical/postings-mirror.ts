@@ -8,6 +8,13 @@ const PAGE = 16_384;
 /** Each build segment holds this many papers: large enough that segments stay few, small enough to build fast. */
 const BUILD_SEGMENT = 65_536;
 
+export interface MirrorBuildReport {
+  readonly papers: number;
+  readonly postings: number;
+  readonly segments: number;
+  readonly seconds: number;
+}
+
 interface TextRow {
   key: number;
   title: string | null;
@@ -41,8 +48,9 @@ export class PostingsMirror {
   }
 
   /** Reads every paper into the index, yielding to the event loop between pages. */
-  async build(): Promise<void> {
-    if (this.built) return;
+  async build(): Promise<MirrorBuildReport | null> {
+    if (this.built) return null;
+    const started = performance.now();
     const startSeq = await this.lastSeq();
     let pending: IndexedText[] = [];
     for (let after = 0; ; ) {
@@ -62,6 +70,7 @@ export class PostingsMirror {
     this.appliedSeq = startSeq;
     this.built = true;
     await this.catchUp();
+    return { papers: this.index.size, postings: this.index.postingCount, segments: this.index.segmentCount, seconds: Math.round((performance.now() - started) / 100) / 10 };
   }
 
   /** The best documents by bm25, or null while the index is still being built. */

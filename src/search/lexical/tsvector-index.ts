@@ -20,8 +20,8 @@ export function tsqueryExpression(query: ParsedQuery): RawBuilder<unknown> | nul
 export class TsvectorIndex implements LexicalIndex {
   constructor(private readonly db: Kysely<DB>) {}
 
-  start(): Promise<void> {
-    return Promise.resolve();
+  start(): Promise<null> {
+    return Promise.resolve(null);
   }
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
