@@ -117,27 +117,68 @@ function quickselectDescending(values: Float64Array, count: number, index: numbe
   return values[lo]!;
 }
 
-type Worse = (a: number, b: number) => boolean;
+/** The best `capacity` (score, key) pairs seen, higher score first, then lower key: a binary min-heap of the kept. */
+class TopK {
+  private readonly scores: number[] = [];
+  private readonly keys: number[] = [];
 
-function siftUp(heap: number[], at: number, worse: Worse): void {
-  while (at > 0) {
-    const parent = (at - 1) >> 1;
-    if (!worse(heap[at]!, heap[parent]!)) return;
-    [heap[at], heap[parent]] = [heap[parent]!, heap[at]!];
-    at = parent;
+  constructor(private readonly capacity: number) {}
+
+  /** The score a candidate must reach to be kept (−∞ until full). */
+  get floor(): number {
+    return this.scores.length < this.capacity ? -Infinity : this.scores[0]!;
   }
-}
 
-function siftDown(heap: number[], at: number, worse: Worse): void {
-  for (;;) {
-    const left = 2 * at + 1;
-    const right = left + 1;
-    let smallest = at;
-    if (left < heap.length && worse(heap[left]!, heap[smallest]!)) smallest = left;
-    if (right < heap.length && worse(heap[right]!, heap[smallest]!)) smallest = right;
-    if (smallest === at) return;
-    [heap[at], heap[smallest]] = [heap[smallest]!, heap[at]!];
-    at = smallest;
+  get size(): number {
+    return this.scores.length;
+  }
+
+  offer(score: number, key: number): void {
+    if (this.scores.length < this.capacity) {
+      this.scores.push(score);
+      this.keys.push(key);
+      this.siftUp(this.scores.length - 1);
+    } else if (this.worse(0, score, key)) {
+      this.scores[0] = score;
+      this.keys[0] = key;
+      this.siftDown(0);
+    }
+  }
+
+  sorted(): ScoredKey[] {
+    return this.scores.map((score, i) => ({ key: this.keys[i]!, score })).sort((a, b) => b.score - a.score || a.key - b.key);
+  }
+
+  /** Whether the kept entry at `i` ranks below (score, key). */
+  private worse(i: number, score: number, key: number): boolean {
+    return this.scores[i]! < score || (this.scores[i] === score && this.keys[i]! > key);
+  }
+
+  private swap(i: number, j: number): void {
+    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
+    [this.keys[i], this.keys[j]] = [this.keys[j]!, this.keys[i]!];
+  }
+
+  private siftUp(at: number): void {
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.worse(at, this.scores[parent]!, this.keys[parent]!)) return;
+      this.swap(at, parent);
+      at = parent;
+    }
+  }
+
+  private siftDown(at: number): void {
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let lowest = at;
+      if (left < this.scores.length && this.worse(left, this.scores[lowest]!, this.keys[lowest]!)) lowest = left;
+      if (right < this.scores.length && this.worse(right, this.scores[lowest]!, this.keys[lowest]!)) lowest = right;
+      if (lowest === at) return;
+      this.swap(at, lowest);
+      at = lowest;
+    }
   }
 }
 
@@ -201,6 +242,8 @@ export class PostingsIndex {
 
   private readonly docByKey = new Map<number, number>();
   private liveDocs = 0;
+  /** Documents counted in the statistics but never returned. */
+  private hiddenDocs = 0;
   private liveTokens = 0;
 
   private scores = new Float64Array(0);
@@ -261,6 +304,7 @@ export class PostingsIndex {
       this.docKeys[doc] = text.key;
       this.docLengths[doc] = length;
       this.unavailable[doc] = text.hidden ? HIDDEN : 0;
+      if (text.hidden) this.hiddenDocs++;
       this.docByKey.set(text.key, doc);
       this.liveDocs++;
       this.liveTokens += length;
@@ -283,6 +327,7 @@ export class PostingsIndex {
     const doc = this.docByKey.get(key);
     if (doc === undefined) return null;
     this.docByKey.delete(key);
+    if (this.unavailable[doc] === HIDDEN) this.hiddenDocs--;
     this.unavailable[doc] = DEAD;
     this.liveDocs--;
     this.liveTokens -= this.docLengths[doc]!;
@@ -367,14 +412,21 @@ export class PostingsIndex {
       const termId = this.termIds.get(stemmer(word));
       if (termId !== undefined) this.forEachPosting(termId, (doc) => void (this.scores[doc] = -Infinity));
     }
-    let best = this.topByScore(query.limit, this.thresholdFromRarest(informative, query.limit));
-    if (best.length < query.limit && informative.length < terms.length) {
-      for (const term of terms.filter((t) => t.weightless)) this.accumulate(term, scoring);
-      best = this.topByScore(query.limit);
+    const weightless = terms.filter((t) => t.weightless);
+    const floor = this.thresholdFromRarest(informative, query.limit);
+    // Usually the page is sure to fill without the weightless terms: then the selection pass also clears the scores.
+    const excludedPostings = (query.excluded ?? []).reduce((sum, word) => sum + (this.documentFrequency[this.termIds.get(stemmer(word)) ?? -1] ?? 0), 0);
+    const surelyFull = informative.some((t) => t.postings - this.hiddenDocs - excludedPostings >= query.limit);
+    let best = this.topByScore(query.limit, floor, surelyFull || weightless.length === 0);
+    if (!surelyFull && weightless.length > 0) {
+      if (best.length < query.limit) {
+        for (const term of weightless) this.accumulate(term, scoring);
+        best = this.topByScore(query.limit, 0, true);
+      } else {
+        this.scores.fill(0, 0, this.docCount);
+      }
     }
-    const hits = best.map((doc) => ({ key: this.docKeys[doc]!, score: this.scores[doc]! }));
-    this.scores.fill(0, 0, this.docCount);
-    return hits;
+    return best;
   }
 
   private accumulate(term: QueryTerm, scoring: Scoring): void {
@@ -423,26 +475,22 @@ export class PostingsIndex {
     return count < limit ? 0 : quickselectDescending(this.selection, count, limit - 1);
   }
 
-  /** Up to `count` visible documents scoring above zero and at least `floor`, best first, ties by key. */
-  private topByScore(count: number, floor = 0): number[] {
-    // A binary min-heap of the best so far, keyed by (score, -key): its root is the worst kept document.
-    const heap: number[] = [];
+  /**
+   * Up to `count` visible documents scoring above zero and at least `floor`, best first, ties by key; with `clear`,
+   * the same pass zeroes every score for the next query (one sweep over the accumulator instead of two).
+   */
+  private topByScore(count: number, floor: number, clear: boolean): ScoredKey[] {
+    const best = new TopK(count);
     const scores = this.scores;
-    const keys = this.docKeys;
-    const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && keys[a]! > keys[b]!);
+    let least = Math.max(floor, Number.MIN_VALUE);
     for (let doc = 0; doc < this.docCount; doc++) {
       const score = scores[doc]!;
-      if (score < floor || !(score > 0) || (heap.length === count && score < scores[heap[0]!]!) || !this.visible(doc)) continue;
-      if (heap.length === count) {
-        if (!worse(heap[0]!, doc)) continue;
-        heap[0] = doc;
-        siftDown(heap, 0, worse);
-      } else {
-        heap.push(doc);
-        siftUp(heap, heap.length - 1, worse);
-      }
+      if (clear) scores[doc] = 0;
+      if (score < least || !this.visible(doc)) continue;
+      best.offer(score, this.docKeys[doc]!);
+      if (best.size === count) least = Math.max(least, best.floor);
     }
-    return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+    return best.sorted();
   }
 
   private termOfWord(word: string): number {

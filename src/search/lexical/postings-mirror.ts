@@ -73,10 +73,17 @@ export class PostingsMirror {
     return { papers: this.index.size, postings: this.index.postingCount, segments: this.index.segmentCount, seconds: Math.round((performance.now() - started) / 100) / 10 };
   }
 
-  /** The best documents by bm25, or null while the index is still being built. */
+  /**
+   * The best documents by bm25, or null while the index is still being built or could not catch up with the
+   * database (a locked or failing read): the caller then asks FTS5, and the next search tries again.
+   */
   async search(query: PostingsQuery): Promise<ScoredKey[] | null> {
     if (!this.built) return null;
-    await this.catchUp();
+    try {
+      await this.catchUp();
+    } catch {
+      return null;
+    }
     return this.index.search(query);
   }
 
