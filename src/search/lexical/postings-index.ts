@@ -93,30 +93,6 @@ function findTerm(segment: Segment, termId: number): number {
 }
 
 
-/** The value that would sit at `index` if values[0 .. count) were sorted in descending order (Hoare's selection). */
-function quickselectDescending(values: Float64Array, count: number, index: number): number {
-  let lo = 0;
-  let hi = count - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i]! > pivot) i++;
-      while (values[j]! < pivot) j--;
-      if (i <= j) {
-        const swap = values[i]!;
-        values[i++] = values[j]!;
-        values[j--] = swap;
-      }
-    }
-    if (index <= j) hi = j;
-    else if (index >= i) lo = i;
-    else return values[index]!;
-  }
-  return values[lo]!;
-}
-
 /** The best `capacity` (score, key) pairs seen, higher score first, then lower key: a binary min-heap of the kept. */
 class TopK {
   private readonly scores: number[] = [];
@@ -242,12 +218,9 @@ export class PostingsIndex {
 
   private readonly docByKey = new Map<number, number>();
   private liveDocs = 0;
-  /** Documents counted in the statistics but never returned. */
-  private hiddenDocs = 0;
   private liveTokens = 0;
 
   private scores = new Float64Array(0);
-  private selection = new Float64Array(0);
 
   constructor(private readonly weights: ColumnWeights) {}
 
@@ -304,7 +277,6 @@ export class PostingsIndex {
       this.docKeys[doc] = text.key;
       this.docLengths[doc] = length;
       this.unavailable[doc] = text.hidden ? HIDDEN : 0;
-      if (text.hidden) this.hiddenDocs++;
       this.docByKey.set(text.key, doc);
       this.liveDocs++;
       this.liveTokens += length;
@@ -327,7 +299,6 @@ export class PostingsIndex {
     const doc = this.docByKey.get(key);
     if (doc === undefined) return null;
     this.docByKey.delete(key);
-    if (this.unavailable[doc] === HIDDEN) this.hiddenDocs--;
     this.unavailable[doc] = DEAD;
     this.liveDocs--;
     this.liveTokens -= this.docLengths[doc]!;
@@ -380,8 +351,8 @@ export class PostingsIndex {
    * The best `limit` visible documents for an OR over the terms, by bm25 (higher is better; FTS5 reports the same
    * value negated), ties broken by key.
    *
-   * Each term's postings are summed into a score per document (no branch in the loop: at a million papers a
-   * branch per posting cost more than the arithmetic), then one pass picks the best. Terms in half the documents or
+   * The terms' postings are summed into a score per document (no branch in the loop: at a million papers a branch
+   * per posting cost more than the arithmetic), then one pass picks the best. Terms in half the documents or
    * more weigh IDF_FLOOR, as in FTS5; they are scored only when the other terms match fewer than `limit` documents,
    * so a few millionths may be missing from a score, never a document from a page it would have made.
    */
@@ -406,89 +377,53 @@ export class PostingsIndex {
     }
 
     if (this.scores.length < this.docCount) this.scores = new Float64Array(Math.max(this.docCount, this.scores.length * 2));
-    const informative = terms.filter((t) => !t.weightless);
-    for (const term of informative) this.accumulate(term, scoring);
+    const excluded: number[] = [];
     for (const word of query.excluded ?? []) {
       const termId = this.termIds.get(stemmer(word));
-      if (termId !== undefined) this.forEachPosting(termId, (doc) => void (this.scores[doc] = -Infinity));
+      if (termId !== undefined) excluded.push(termId);
     }
-    const weightless = terms.filter((t) => t.weightless);
-    const floor = this.thresholdFromRarest(informative, query.limit);
-    // Usually the page is sure to fill without the weightless terms: then the selection pass also clears the scores.
-    const excludedPostings = (query.excluded ?? []).reduce((sum, word) => sum + (this.documentFrequency[this.termIds.get(stemmer(word)) ?? -1] ?? 0), 0);
-    const surelyFull = informative.some((t) => t.postings - this.hiddenDocs - excludedPostings >= query.limit);
-    let best = this.topByScore(query.limit, floor, surelyFull || weightless.length === 0);
-    if (!surelyFull && weightless.length > 0) {
-      if (best.length < query.limit) {
-        for (const term of weightless) this.accumulate(term, scoring);
-        best = this.topByScore(query.limit, 0, true);
-      } else {
-        this.scores.fill(0, 0, this.docCount);
-      }
-    }
-    return best;
+    const informative = terms.filter((t) => !t.weightless);
+    const best = this.rank(informative, excluded, scoring, query.limit);
+    if (best.length === query.limit || informative.length === terms.length) return best;
+    return this.rank(terms, excluded, scoring, query.limit);
   }
 
-  private accumulate(term: QueryTerm, scoring: Scoring): void {
+  /**
+   * Segment by segment, adds the terms' bm25 shares to the accumulator, then takes the segment's best documents and
+   * clears their scores. A segment's slice of the scores and lengths stays in the CPU cache while every term is
+   * added and the slice is read back (term by term over the whole collection, each term would sweep all of it
+   * through memory again). Segments hold disjoint document ranges, so a segment's scores are final once its own
+   * postings are added.
+   */
+  private rank(terms: readonly QueryTerm[], excluded: readonly number[], scoring: Scoring, limit: number): ScoredKey[] {
     const scores = this.scores;
     const lengths = this.docLengths;
     const { base, perToken } = scoring;
-    const numerator = term.weight * (K1 + 1);
+    const best = new TopK(limit);
     for (const segment of this.segments) {
-      const at = findTerm(segment, term.termId);
-      if (at < 0) continue;
-      const { docs, frequencies } = segment;
-      for (let i = segment.offsets[at]!, end = segment.offsets[at + 1]!; i < end; i++) {
-        const doc = docs[i]!;
-        const f = frequencies[i]!;
-        scores[doc]! += (numerator * f) / (f + base + perToken * lengths[doc]!);
+      const { docs, frequencies, offsets } = segment;
+      for (const term of terms) {
+        const at = findTerm(segment, term.termId);
+        if (at < 0) continue;
+        const numerator = term.weight * (K1 + 1);
+        for (let i = offsets[at]!, end = offsets[at + 1]!; i < end; i++) {
+          const doc = docs[i]!;
+          const f = frequencies[i]!;
+          scores[doc]! += (numerator * f) / (f + base + perToken * lengths[doc]!);
+        }
       }
-    }
-  }
-
-  private visible(doc: number): boolean {
-    return this.unavailable[doc] === 0;
-  }
-
-  private forEachPosting(termId: number, visit: (doc: number) => void): void {
-    for (const segment of this.segments) {
-      const at = findTerm(segment, termId);
-      if (at < 0) continue;
-      for (let i = segment.offsets[at]!, end = segment.offsets[at + 1]!; i < end; i++) visit(segment.docs[i]!);
-    }
-  }
-
-  /**
-   * A lower bound of the page's last score, found cheaply: the `limit`-th best score among the documents of the
-   * query's rarest term (0 when it has too few, or too many to be cheap). It lets the final pass over every
-   * document skip almost all of them with one comparison.
-   */
-  private thresholdFromRarest(terms: readonly QueryTerm[], limit: number): number {
-    if (terms.length === 0) return 0;
-    const rarest = terms.reduce((a, b) => (b.postings < a.postings ? b : a));
-    if (rarest.postings < limit || rarest.postings > this.docCount / 4) return 0;
-    if (this.selection.length < rarest.postings) this.selection = new Float64Array(rarest.postings);
-    let count = 0;
-    this.forEachPosting(rarest.termId, (doc) => {
-      if (this.visible(doc) && this.scores[doc]! > 0) this.selection[count++] = this.scores[doc]!;
-    });
-    return count < limit ? 0 : quickselectDescending(this.selection, count, limit - 1);
-  }
-
-  /**
-   * Up to `count` visible documents scoring above zero and at least `floor`, best first, ties by key; with `clear`,
-   * the same pass zeroes every score for the next query (one sweep over the accumulator instead of two).
-   */
-  private topByScore(count: number, floor: number, clear: boolean): ScoredKey[] {
-    const best = new TopK(count);
-    const scores = this.scores;
-    let least = Math.max(floor, Number.MIN_VALUE);
-    for (let doc = 0; doc < this.docCount; doc++) {
-      const score = scores[doc]!;
-      if (clear) scores[doc] = 0;
-      if (score < least || !this.visible(doc)) continue;
-      best.offer(score, this.docKeys[doc]!);
-      if (best.size === count) least = Math.max(least, best.floor);
+      for (const termId of excluded) {
+        const at = findTerm(segment, termId);
+        if (at >= 0) for (let i = offsets[at]!, end = offsets[at + 1]!; i < end; i++) scores[docs[i]!] = -Infinity;
+      }
+      let least = Math.max(best.floor, Number.MIN_VALUE);
+      for (let doc = segment.firstDoc, end = segment.firstDoc + segment.docCount; doc < end; doc++) {
+        const score = scores[doc]!;
+        scores[doc] = 0;
+        if (score < least || this.unavailable[doc] !== 0) continue;
+        best.offer(score, this.docKeys[doc]!);
+        if (best.size === limit) least = Math.max(least, best.floor);
+      }
     }
     return best.sorted();
   }
