@@ -161,12 +161,18 @@ describe('PostingsIndex', () => {
     whole.add(texts);
     const pieces = new PostingsIndex(WEIGHTS);
     for (let i = 0; i < texts.length; i += 10) pieces.add(texts.slice(i, i + 10));
+    // One segment written over several calls, as a long build does between yields.
+    const open = new PostingsIndex(WEIGHTS);
+    for (let i = 0; i < texts.length; i += 100) open.add(texts.slice(i, i + 100), { seal: false });
+    open.add([]);
     expect(whole.segmentCount).toBe(1);
+    expect(open.segmentCount).toBe(1);
     expect(pieces.segmentCount).toBeLessThanOrEqual(9);
     for (const q of queries) {
       const terms = words(q);
       const expected = whole.search({ terms, limit: 40 });
       expect(expected.length).toBeGreaterThan(0);
+      expect(open.search({ terms, limit: 40 })).toEqual(expected);
       const actual = pieces.search({ terms, limit: 40 });
       expect(actual.map((h) => h.key)).toEqual(expected.map((h) => h.key));
       actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));

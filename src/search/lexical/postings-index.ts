@@ -221,6 +221,8 @@ export class PostingsIndex {
   private liveTokens = 0;
 
   private scores = new Float64Array(0);
+  /** Postings of documents added but not yet sealed into a segment. */
+  private pending: (Triples & { readonly firstDoc: number }) | null = null;
 
   constructor(private readonly weights: ColumnWeights) {}
 
@@ -234,19 +236,28 @@ export class PostingsIndex {
   }
 
   get postingCount(): number {
+    this.seal();
     return this.segments.reduce((sum, s) => sum + s.docs.length, 0);
   }
 
-  /** Adds (or replaces, by key) a batch of documents as one segment. */
-  add(batch: readonly IndexedText[]): void {
-    if (batch.length === 0) return;
+  /**
+   * Adds (or replaces, by key) a batch of documents. They become searchable as one segment when the batch is sealed
+   * (by default at once); `seal: false` lets a large segment be built over several calls, so a long build can yield
+   * between them.
+   */
+  add(batch: readonly IndexedText[], options: { seal?: boolean } = {}): void {
     // A key given twice in one batch is added once, as its last text.
     const texts = [...new Map(batch.map((text) => [text.key, text])).values()];
     this.purge(texts.map((text) => this.markDead(text.key)).filter((doc) => doc !== null));
-    const triples: Triples = { termIds: new Int32Array(texts.length * 128), docs: new Uint32Array(texts.length * 128), frequencies: new Uint8Array(texts.length * 128), count: 0 };
+    if (this.pending === null && texts.length > 0) {
+      const capacity = texts.length * 128;
+      this.pending = { termIds: new Int32Array(capacity), docs: new Uint32Array(capacity), frequencies: new Uint8Array(capacity), count: 0, firstDoc: this.docCount };
+    }
+    const triples = this.pending;
     const seen: number[] = [];
     this.reserveDocs(this.docCount + texts.length);
     for (const text of texts) {
+      if (triples === null) break;
       const doc = this.docCount++;
       let length = 0;
       const fields = [text.title, text.abstract, text.authors];
@@ -281,7 +292,18 @@ export class PostingsIndex {
       this.liveDocs++;
       this.liveTokens += length;
     }
-    this.segments.push(buildSegment(triples, this.termIds.size, this.docCount - texts.length, texts.length));
+    if (options.seal !== false) this.seal();
+  }
+
+  /** Turns the documents added since the last seal into a searchable segment. */
+  private seal(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    let segment = buildSegment(pending, this.termIds.size, pending.firstDoc, this.docCount - pending.firstDoc);
+    // Documents replaced while the segment was open are dropped from it now.
+    if (this.unavailable.subarray(pending.firstDoc, this.docCount).includes(DEAD)) segment = this.withoutDead(segment);
+    this.segments.push(segment);
     this.mergeSmallSegments();
   }
 
@@ -357,6 +379,7 @@ export class PostingsIndex {
    * so a few millionths may be missing from a score, never a document from a page it would have made.
    */
   search(query: PostingsQuery): ScoredKey[] {
+    this.seal();
     if (query.limit <= 0 || this.liveDocs === 0) return [];
     const repeats = new Map<number, number>();
     for (const term of new Set(query.terms)) {

@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { PostingsIndex, type ColumnWeights, type IndexedText, type PostingsQuery, type ScoredKey } from './postings-index.js';
 
-/** Papers read per page while building, and changes applied per page while catching up. */
-const PAGE = 16_384;
+/** Papers read (and tokenized without yielding) per page while building, and changes applied per page while catching up. */
+const PAGE = 4_096;
 /** Each build segment holds this many papers: large enough that segments stay few, small enough to build fast. */
 const BUILD_SEGMENT = 65_536;
 
@@ -32,6 +32,7 @@ interface TextRow {
 export class PostingsMirror {
   private readonly index: PostingsIndex;
   private built = false;
+  private building: Promise<MirrorBuildReport> | null = null;
   private appliedSeq = 0;
   /** Catch-ups run one at a time, so two searches never apply the same change twice. */
   private catchingUp: Promise<void> = Promise.resolve();
@@ -47,25 +48,31 @@ export class PostingsMirror {
     return this.built;
   }
 
-  /** Reads every paper into the index, yielding to the event loop between pages. */
-  async build(): Promise<MirrorBuildReport | null> {
-    if (this.built) return null;
+  /** Reads every paper into the index, yielding to the event loop between pages; later calls share the first build. */
+  build(): Promise<MirrorBuildReport> {
+    this.building ??= this.buildOnce().catch((error: unknown) => {
+      this.building = null;
+      throw error;
+    });
+    return this.building;
+  }
+
+  private async buildOnce(): Promise<MirrorBuildReport> {
     const started = performance.now();
     const startSeq = await this.lastSeq();
-    let pending: IndexedText[] = [];
+    let open = 0;
     for (let after = 0; ; ) {
       const { rows } = await sql<TextRow>`
         SELECT rowid AS key, title, abstract, authors, hidden FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`.execute(this.db);
       if (rows.length === 0) break;
-      for (const row of rows) pending.push(toText(row));
+      open += rows.length;
+      this.index.add(rows.map(toText), { seal: open >= BUILD_SEGMENT });
+      if (open >= BUILD_SEGMENT) open = 0;
       after = Number(rows[rows.length - 1]!.key);
-      if (pending.length >= BUILD_SEGMENT) {
-        this.index.add(pending);
-        pending = [];
-      }
+      // A server keeps answering (with FTS5) while this runs.
       await nextTurn();
     }
-    this.index.add(pending);
+    this.index.add([]);
     // Changes made while reading are in the log after startSeq; applying them again is harmless.
     this.appliedSeq = startSeq;
     this.built = true;
