@@ -3,7 +3,7 @@ import { words } from '../text.js';
 
 /**
  * An in-memory inverted index that ranks with exactly the bm25() of SQLite FTS5 (same formula, same statistics,
- * same tokens: unicode61 words with diacritics removed, Porter stems), but scores a query term by term over typed
+ * same tokens: unicode61 words with diacritics removed, Porter stems), but sums a query's postings over typed
  * arrays. FTS5 calls its bm25() once per matching row through the auxiliary-function API, at about 0.4 µs a
  * posting; summing postings into an accumulator costs a few nanoseconds each, which is what keeps keyword search
  * fast at a million papers.
@@ -45,7 +45,6 @@ interface QueryTerm {
   readonly termId: number;
   /** idf times the number of query words with this stem (FTS5 scores each word as its own phrase). */
   readonly weight: number;
-  readonly postings: number;
   readonly weightless: boolean;
 }
 
@@ -91,7 +90,6 @@ function findTerm(segment: Segment, termId: number): number {
   }
   return -1;
 }
-
 
 /** The best `capacity` (score, key) pairs seen, higher score first, then lower key: a binary min-heap of the kept. */
 class TopK {
@@ -365,10 +363,6 @@ export class PostingsIndex {
     };
   }
 
-  has(key: number): boolean {
-    return this.docByKey.has(key);
-  }
-
   /**
    * The best `limit` visible documents for an OR over the terms, by bm25 (higher is better; FTS5 reports the same
    * value negated), ties broken by key.
@@ -396,7 +390,7 @@ export class PostingsIndex {
       const df = this.documentFrequency[termId]!;
       const idf = Math.log((n - df + 0.5) / (df + 0.5));
       const weight = (idf > 0 ? idf : IDF_FLOOR) * count;
-      terms.push({ termId, weight, postings: df, weightless: !(idf > 0) });
+      terms.push({ termId, weight, weightless: !(idf > 0) });
     }
 
     if (this.scores.length < this.docCount) this.scores = new Float64Array(Math.max(this.docCount, this.scores.length * 2));
