@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type Store } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDemoIfEmpty } from '../../src/demo/seed.js';
-import { FTS5_WEIGHTS } from '../../src/search/lexical/fts5-index.js';
+import { FTS5_COLUMN_WEIGHTS } from '../../src/search/lexical/fts5-index.js';
 import { matchTerms } from '../../src/search/lexical/lexical-index.js';
 import { PostingsIndex, type IndexedText } from '../../src/search/lexical/postings-index.js';
 import { PostingsMirror } from '../../src/search/lexical/postings-mirror.js';
@@ -15,7 +15,7 @@ import { paperRecord } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/stores.js';
 import { writePapers } from './corpus.js';
 
-const WEIGHTS = [FTS5_WEIGHTS.title, FTS5_WEIGHTS.abstract, FTS5_WEIGHTS.authors] as const;
+const WEIGHTS = FTS5_COLUMN_WEIGHTS;
 
 /** bm25() over an OR of the query's words, exactly as FTS5 ranks it (every word matched, nothing pruned). */
 async function fts5Ranking(store: Store, q: string, limit: number): Promise<{ key: number; score: number }[]> {

@@ -2,12 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
+import type { ColumnWeights } from './fts5-bm25.js';
 import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, pruneTerms } from './fts5-term-pruning.js';
 import { matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
 export const FTS5_WEIGHTS = { title: 2, abstract: 1, authors: 1 } as const;
+export const FTS5_COLUMN_WEIGHTS: ColumnWeights = [FTS5_WEIGHTS.title, FTS5_WEIGHTS.abstract, FTS5_WEIGHTS.authors];
 
 /** How many more candidates than asked for a pruned query ranks before the dropped terms are scored back in. */
 const CANDIDATE_POOL_FACTOR = 2;
@@ -57,8 +59,7 @@ export class Fts5Index implements LexicalIndex {
     const depth = dropped.length > 0 ? limit * CANDIDATE_POOL_FACTOR : limit;
     const hits = hasFilters(filters) ? await this.searchJoined(expression, filters, depth) : await this.searchVisible(expression, depth);
     if (dropped.length === 0) return hits;
-    const { title, abstract, authors } = FTS5_WEIGHTS;
-    return (await addDroppedTermScores(this.db, hits, dropped, [title, abstract, authors])).slice(0, limit);
+    return (await addDroppedTermScores(this.db, hits, dropped, FTS5_COLUMN_WEIGHTS)).slice(0, limit);
   }
 
   private async withPaperIds(ranked: readonly { key: number; score: number }[]): Promise<LexicalHit[]> {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { stemmer } from 'stemmer';
 import type { DB } from '../../db/schema.js';
 import { words } from '../text.js';
+import { B, fts5Idf, K1, type ColumnWeights } from './fts5-bm25.js';
 import type { LexicalHit } from './lexical-index.js';
 
 /**
@@ -17,8 +18,6 @@ export const MAX_MATCH_TERMS = 8;
  */
 export const DEFAULT_PRUNE_FROM_PAPERS = 50_000;
 
-/** Column weights in FTS5 column order (title, abstract, authors). */
-export type ColumnWeights = readonly [number, number, number];
 
 export interface PrunedTerms {
   /** The terms the MATCH expression keeps, in query order. */
@@ -89,8 +88,6 @@ function readVarints(bytes: Uint8Array): number[] {
   return out;
 }
 
-const K1 = 1.2;
-const B = 0.75;
 
 /**
  * Adds the dropped terms' share of the bm25 score to each candidate, with FTS5's own formula and statistics (row
@@ -114,7 +111,7 @@ export async function addDroppedTermScores(
   const { rows, tokens } = await indexTotals(db);
   if (rows === 0) return [...hits];
   const averageLength = tokens / rows;
-  const idf = new Map(dropped.map(({ stem: s, documents }) => [s, Math.max(1e-6, Math.log((rows - documents + 0.5) / (documents + 0.5)))]));
+  const idf = new Map(dropped.map(({ stem: s, documents }) => [s, fts5Idf(rows, documents)]));
 
   const papers = await sql<{ id: string; title: string; abstract: string; authors: string; sz: Uint8Array | null }>`
     SELECT papers.id AS id, papers.title AS title, papers.abstract AS abstract, papers.authors AS authors, papers_fts_docsize.sz AS sz

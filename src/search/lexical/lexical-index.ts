@@ -2,7 +2,7 @@ import type { Store } from '../../db/database.js';
 import type { PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { STOPWORDS } from '../text.js';
-import { Fts5Index, FTS5_WEIGHTS } from './fts5-index.js';
+import { Fts5Index, FTS5_COLUMN_WEIGHTS } from './fts5-index.js';
 import { PostingsMirror, type MirrorBuildReport } from './postings-mirror.js';
 import { TsvectorIndex } from './tsvector-index.js';
 
@@ -43,7 +43,6 @@ export interface LexicalIndexOptions {
 
 export function createLexicalIndex(store: Store, options: LexicalIndexOptions = {}): LexicalIndex {
   if (store.capabilities.fullText !== 'fts5') return new TsvectorIndex(store.db);
-  const { title, abstract, authors } = FTS5_WEIGHTS;
-  const mirror = options.inMemory ? new PostingsMirror(store.db, [title, abstract, authors]) : null;
+  const mirror = options.inMemory ? new PostingsMirror(store.db, FTS5_COLUMN_WEIGHTS) : null;
   return new Fts5Index(store.db, options.pruneFromPapers, mirror);
 }

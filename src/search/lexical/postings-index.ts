@@ -1,5 +1,6 @@
 import { stemmer } from 'stemmer';
 import { words } from '../text.js';
+import { B, fts5Idf, IDF_FLOOR, K1, type ColumnWeights } from './fts5-bm25.js';
 
 /**
  * An in-memory inverted index that ranks with exactly the bm25() of SQLite FTS5 (same formula, same statistics,
@@ -30,8 +31,6 @@ export interface ScoredKey {
   readonly score: number;
 }
 
-/** Column weights in FTS5 column order: title, abstract, authors. */
-export type ColumnWeights = readonly [number, number, number];
 
 export interface PostingsQuery {
   /** Free-text words as the query parser produced them; each distinct word is one bm25 phrase, as in FTS5. */
@@ -54,10 +53,6 @@ interface Scoring {
   readonly perToken: number;
 }
 
-const K1 = 1.2;
-const B = 0.75;
-/** FTS5 floors a term's idf here when the term is in half the documents or more. */
-const IDF_FLOOR = 1e-6;
 /** A weighted term frequency is stored in one byte; no real title, abstract and author list repeats a word more. */
 const MAX_STORED_FREQUENCY = 255;
 const DEAD = 1;
@@ -388,9 +383,8 @@ export class PostingsIndex {
     const terms: QueryTerm[] = [];
     for (const [termId, count] of repeats) {
       const df = this.documentFrequency[termId]!;
-      const idf = Math.log((n - df + 0.5) / (df + 0.5));
-      const weight = (idf > 0 ? idf : IDF_FLOOR) * count;
-      terms.push({ termId, weight, weightless: !(idf > 0) });
+      const idf = fts5Idf(n, df);
+      terms.push({ termId, weight: idf * count, weightless: idf === IDF_FLOOR });
     }
 
     if (this.scores.length < this.docCount) this.scores = new Float64Array(Math.max(this.docCount, this.scores.length * 2));

@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { PostingsIndex, type ColumnWeights, type IndexedText, type PostingsQuery, type ScoredKey } from './postings-index.js';
+import type { ColumnWeights } from './fts5-bm25.js';
+import { PostingsIndex, type IndexedText, type PostingsQuery, type ScoredKey } from './postings-index.js';
 
 /** Papers read (and tokenized without yielding) per page while building, and changes applied per page while catching up. */
 const PAGE = 4_096;
