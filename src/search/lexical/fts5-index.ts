@@ -62,6 +62,7 @@ export class Fts5Index implements LexicalIndex {
     return (await addDroppedTermScores(this.db, hits, dropped, FTS5_COLUMN_WEIGHTS)).slice(0, limit);
   }
 
+  /** The visible papers among ranked rowids, in the same order, with their ids. */
   private async withPaperIds(ranked: readonly { key: number; score: number }[]): Promise<LexicalHit[]> {
     if (ranked.length === 0) return [];
     const { rows } = await sql<{ rowid: number; id: string }>`
@@ -84,15 +85,8 @@ export class Fts5Index implements LexicalIndex {
         SELECT rowid, bm25(papers_fts, ${sql.lit(title)}, ${sql.lit(abstract)}, ${sql.lit(authors)}) AS rank
         FROM papers_fts WHERE papers_fts MATCH ${expression} ORDER BY rank LIMIT ${fetch}`.execute(this.db);
       if (ranked.rows.length === 0) return [];
-      const visible = await sql<{ rowid: number; id: string }>`
-        SELECT rowid, id FROM papers WHERE hidden = 0 AND rowid IN (${sql.join(ranked.rows.map((r) => sql`${r.rowid}`))})`.execute(this.db);
-      const ids = new Map(visible.rows.map((row) => [Number(row.rowid), row.id]));
-      const hits: LexicalHit[] = [];
-      for (const row of ranked.rows) {
-        const id = ids.get(Number(row.rowid));
-        // bm25() is negative, smaller is better.
-        if (id !== undefined) hits.push({ paperId: id, score: -row.rank });
-      }
+      // bm25() is negative, smaller is better.
+      const hits = await this.withPaperIds(ranked.rows.map((row) => ({ key: Number(row.rowid), score: -row.rank })));
       if (hits.length >= limit || ranked.rows.length < fetch) return hits.slice(0, limit);
     }
   }
