@@ -136,6 +136,24 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
     }
   });
 
+  it('answers from FTS5 while a large backlog from another process is applied, then from memory again', async () => {
+    const other = openSqlite(path.join(dir, 'paperboy.db'));
+    try {
+      const burst = Array.from({ length: 5_000 }, (_, i) =>
+        paperRecord({ id: `2512.${String(50000 + i)}`, title: `Backlog paper ${i}`, abstract: `Sesquipedalian prose, batch ${i}.` }),
+      );
+      for (let i = 0; i < burst.length; i += 250) await writePapers(other, burst.slice(i, i + 250));
+      expect(await search('sesquipedalian', 5)).toBeNull();
+      await mirror.catchUp();
+      const hits = (await search('sesquipedalian', 10))!;
+      expect(hits.length).toBe(10);
+      const expected = await fts5Ranking(store, 'sesquipedalian', 10);
+      hits.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
+    } finally {
+      await other.close();
+    }
+  });
+
   it('logs no change when a paper is written again as it was', async () => {
     const count = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM papers_text_changes`.execute(store.db)).rows[0]!.n);
     const paper = paperRecord({ id: '2512.99002', title: 'Unchanged paper', abstract: 'Written twice.' });

@@ -467,23 +467,38 @@ export class PostingsIndex {
     while (first > 0 && this.segments[first - 1]!.docCount < SMALL_SEGMENT_DOCS) first--;
     if (this.segments.length - first <= MAX_SMALL_SEGMENTS) return;
     const merging = this.segments.slice(first);
+    // Segments hold consecutive document ranges, so a term's merged postings are its postings in each segment in
+    // turn: count them, then copy each run into place.
+    const perTerm = new Uint32Array(this.termIds.size);
     let total = 0;
-    for (const segment of merging) total += segment.docs.length;
-    const triples: Triples = { termIds: new Int32Array(total), docs: new Uint32Array(total), frequencies: new Uint8Array(total), count: 0 };
-    // Re-emit postings in document order: segments are in document order, so walk each segment's docs in turn.
     for (const segment of merging) {
-      const order = new Uint32Array(segment.docs.length);
-      const termOf = new Int32Array(segment.docs.length);
-      for (let t = 0; t < segment.terms.length; t++) for (let i = segment.offsets[t]!; i < segment.offsets[t + 1]!; i++) termOf[i] = segment.terms[t]!;
-      for (let i = 0; i < order.length; i++) order[i] = i;
-      order.sort((a, b) => segment.docs[a]! - segment.docs[b]!);
-      for (const i of order) {
-        triples.termIds[triples.count] = termOf[i]!;
-        triples.docs[triples.count] = segment.docs[i]!;
-        triples.frequencies[triples.count++] = segment.frequencies[i]!;
+      for (let t = 0; t < segment.terms.length; t++) perTerm[segment.terms[t]!]! += segment.offsets[t + 1]! - segment.offsets[t]!;
+      total += segment.docs.length;
+    }
+    let distinct = 0;
+    for (let t = 0; t < perTerm.length; t++) if (perTerm[t]! > 0) distinct++;
+    const terms = new Int32Array(distinct);
+    const offsets = new Uint32Array(distinct + 1);
+    for (let t = 0, at = 0; t < perTerm.length; t++) {
+      if (perTerm[t] === 0) continue;
+      terms[at] = t;
+      offsets[at + 1] = offsets[at]! + perTerm[t]!;
+      perTerm[t] = offsets[at]!; // from here on: the term's next free slot
+      at++;
+    }
+    const docs = new Uint32Array(total);
+    const frequencies = new Uint8Array(total);
+    for (const segment of merging) {
+      for (let t = 0; t < segment.terms.length; t++) {
+        const start = segment.offsets[t]!;
+        const end = segment.offsets[t + 1]!;
+        const slot = perTerm[segment.terms[t]!]!;
+        docs.set(segment.docs.subarray(start, end), slot);
+        frequencies.set(segment.frequencies.subarray(start, end), slot);
+        perTerm[segment.terms[t]!] = slot + end - start;
       }
     }
     const docCount = merging.reduce((sum, s) => sum + s.docCount, 0);
-    this.segments = [...this.segments.slice(0, first), buildSegment(triples, this.termIds.size, merging[0]!.firstDoc, docCount)];
+    this.segments = [...this.segments.slice(0, first), { terms, offsets, docs, frequencies, firstDoc: merging[0]!.firstDoc, docCount }];
   }
 }

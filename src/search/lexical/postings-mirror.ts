@@ -37,6 +37,7 @@ export class PostingsMirror {
   private appliedSeq = 0;
   /** Catch-ups run one at a time, so two searches never apply the same change twice. */
   private catchingUp: Promise<void> = Promise.resolve();
+  private backlog: Promise<void> | null = null;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -82,12 +83,20 @@ export class PostingsMirror {
   }
 
   /**
-   * The best documents by bm25, or null while the index is still being built or could not catch up with the
-   * database (a locked or failing read): the caller then asks FTS5, and the next search tries again.
+   * The best documents by bm25, or null while the index is still being built, is applying a large backlog of
+   * changes, or could not catch up with the database (a locked or failing read): the caller then asks FTS5, and the
+   * next search tries again.
    */
   async search(query: PostingsQuery): Promise<ScoredKey[] | null> {
     if (!this.built) return null;
     try {
+      // A large backlog (an import by another process) is applied in the background while FTS5 answers, rather
+      // than holding this search and every one queued behind it.
+      if ((await this.lastSeq()) - this.appliedSeq > PAGE) {
+        this.backlog ??= this.catchUp().finally(() => (this.backlog = null));
+        this.backlog.catch(() => undefined);
+        return null;
+      }
       await this.catchUp();
     } catch {
       return null;
