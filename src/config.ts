@@ -25,6 +25,8 @@ export interface Config {
   readonly embedder: EmbedderSpec;
   /** PAPERBOY_EMBEDDER_KEY: bearer token for an openai: embedder. */
   readonly embedderKey: string | null;
+  /** PAPERBOY_KEYWORD_INDEX_IN_MEMORY: the server ranks plain keyword queries in memory (SQLite). */
+  readonly keywordIndexInMemory: boolean;
   /** Email digests: scheduler, send time and zone, rate, leases (see digests/digest-config.ts). */
   readonly digests: DigestConfig;
   /** PAPERBOY_SECRET; when unset a key is generated in the data dir on first start (see security/secret.ts). */
@@ -182,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelRaw,
     embedder: parseEmbedder(env),
     embedderKey: nonEmpty(env, 'PAPERBOY_EMBEDDER_KEY') ?? null,
+    keywordIndexInMemory: parseBoolean(env, 'PAPERBOY_KEYWORD_INDEX_IN_MEMORY', true),
     digests: parseDigestConfig(env),
     secret: parseSecret(env),
     smtpUrl: parseSmtpUrl(env),

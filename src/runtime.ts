@@ -49,6 +49,7 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     embedderKey: config.embedderKey,
     dataDir: config.dataDir,
     startup: 'background',
+    lexicalInMemory: config.keywordIndexInMemory,
   });
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now);
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });

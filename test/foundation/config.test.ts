@@ -12,6 +12,11 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('keeps the keyword index in memory unless told not to', () => {
+    expect(loadConfig({}).keywordIndexInMemory).toBe(true);
+    expect(loadConfig({ PAPERBOY_KEYWORD_INDEX_IN_MEMORY: 'false' }).keywordIndexInMemory).toBe(false);
+  });
+
   it('puts the default database inside PAPERBOY_DATA_DIR', () => {
     const config = loadConfig({ PAPERBOY_DATA_DIR: '/srv/paperboy' });
     expect(config.database).toEqual({ kind: 'sqlite', path: '/srv/paperboy/paperboy.db' });
@@ -36,6 +41,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'ftp://example.org' }, 'PUBLIC_URL'],
     [{ HOST: 'bad host!' }, 'HOST'],
     [{ PAPERBOY_DEMO: 'maybe' }, 'PAPERBOY_DEMO'],
+    [{ PAPERBOY_KEYWORD_INDEX_IN_MEMORY: 'sometimes' }, 'PAPERBOY_KEYWORD_INDEX_IN_MEMORY'],
   ])('rejects %o naming %s', (env, variable) => {
     let caught: unknown;
     try {
