@@ -131,7 +131,7 @@ class DefaultSearchService implements SearchService {
   private readonly ready: Promise<void>;
 
   constructor(private readonly options: SearchServiceOptions) {
-    this.lexical = createLexicalIndex(options.store, { inMemory: options.lexicalInMemory ?? true });
+    this.lexical = createLexicalIndex(options.store, { inMemory: options.lexicalInMemory ?? true, dataDir: options.dataDir });
     this.semantic = new SemanticIndex(options.store, {
       spec: options.embedder,
       apiKey: options.embedderKey,
@@ -349,8 +349,8 @@ class DefaultSearchService implements SearchService {
     return this.semantic.rebuild(progress);
   }
 
-  flush(): Promise<void> {
-    return this.semantic.flush();
+  async flush(): Promise<void> {
+    await Promise.all([this.semantic.flush(), this.lexical.flush()]);
   }
 }
 

@@ -154,6 +154,49 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
     }
   });
 
+  it('saves its file, and a later start loads it and catches up from the saved position', async () => {
+    const file = path.join(dir, 'search', 'keyword-index.bin');
+    const first = new PostingsMirror(store.db, WEIGHTS, file);
+    expect((await first.build()).source).toBe('database');
+    expect(fs.existsSync(file)).toBe(true);
+    await writePapers(store, [paperRecord({ id: '2512.99003', title: 'Ornithopter flight', abstract: 'Flapping wings.' })]);
+
+    const second = new PostingsMirror(store.db, WEIGHTS, file);
+    const report = await second.build();
+    expect(report.source).toBe('file');
+    await mirror.catchUp();
+    expect(report.papers).toBe(mirror.size);
+    for (const q of ['diffusion models', 'ornithopter', 'graph neural networks for molecules']) {
+      const terms = matchTerms(parseQuery(q));
+      expect(await second.search({ terms, limit: 20 })).toEqual(await mirror.search({ terms, limit: 20 }));
+    }
+    // Changes since the save are applied on top: flushing writes them out.
+    await second.flush();
+    expect((await new PostingsMirror(store.db, WEIGHTS, file).build()).source).toBe('file');
+  });
+
+  it("rebuilds from the database when the file is damaged or another database's", async () => {
+    const file = path.join(dir, 'search', 'keyword-index.bin');
+    const otherDir = tempDir();
+    const otherStore = openSqlite(path.join(otherDir, 'paperboy.db'));
+    try {
+      await migrateToLatest(otherStore);
+      await writePapers(otherStore, [paperRecord({ id: '2512.99004', title: 'A lone paper', abstract: 'Nothing else here.' })]);
+      const foreign = await new PostingsMirror(otherStore.db, WEIGHTS, file).build();
+      expect(foreign.source).toBe('database');
+      expect(foreign.fileRejected).toMatch(/change-log position/);
+      expect(foreign.papers).toBe(1);
+
+      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+      const damaged = new PostingsMirror(otherStore.db, WEIGHTS, file);
+      expect((await damaged.build()).source).toBe('database');
+      expect((await damaged.search({ terms: ['lone'], limit: 5 }))!.length).toBe(1);
+    } finally {
+      await otherStore.close();
+      fs.rmSync(otherDir, { recursive: true, force: true });
+    }
+  });
+
   it('logs no change when a paper is written again as it was', async () => {
     const count = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM papers_text_changes`.execute(store.db)).rows[0]!.n);
     const paper = paperRecord({ id: '2512.99002', title: 'Unchanged paper', abstract: 'Written twice.' });

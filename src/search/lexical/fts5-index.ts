@@ -46,6 +46,10 @@ export class Fts5Index implements LexicalIndex {
     return this.mirror?.build() ?? Promise.resolve(null);
   }
 
+  flush(): Promise<void> {
+    return this.mirror?.flush() ?? Promise.resolve();
+  }
+
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     if (limit <= 0) return [];
     if (this.mirror && answerableInMemory(query, filters)) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Store } from '../../db/database.js';
 import type { PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
@@ -19,6 +20,8 @@ export interface LexicalIndex {
    * searches work, perhaps slower, before it is done.
    */
   start(): Promise<MirrorBuildReport | null>;
+  /** Saves whatever the index keeps outside the database. */
+  flush(): Promise<void>;
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;
 }
 
@@ -39,10 +42,13 @@ export interface LexicalIndexOptions {
    * its single query takes.
    */
   readonly inMemory?: boolean;
+  /** Where the in-memory copy is saved between runs (`<data dir>/search/`); null keeps it in memory only. */
+  readonly dataDir?: string | null;
 }
 
 export function createLexicalIndex(store: Store, options: LexicalIndexOptions = {}): LexicalIndex {
   if (store.capabilities.fullText !== 'fts5') return new TsvectorIndex(store.db);
-  const mirror = options.inMemory ? new PostingsMirror(store.db, FTS5_COLUMN_WEIGHTS) : null;
+  const file = options.dataDir ? path.join(options.dataDir, 'search', 'keyword-index.bin') : null;
+  const mirror = options.inMemory ? new PostingsMirror(store.db, FTS5_COLUMN_WEIGHTS, file) : null;
   return new Fts5Index(store.db, options.pruneFromPapers, mirror);
 }

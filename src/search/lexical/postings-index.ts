@@ -61,7 +61,7 @@ const HIDDEN = 2;
 const SMALL_SEGMENT_DOCS = 65_536;
 const MAX_SMALL_SEGMENTS = 8;
 
-interface Segment {
+export interface Segment {
   /** Distinct term ids present, ascending. */
   readonly terms: Int32Array;
   /** Postings of terms[i] are docs/frequencies[offsets[i] .. offsets[i + 1]). */
@@ -193,6 +193,20 @@ interface Triples {
   count: number;
 }
 
+/** Everything an index holds but its caches: what a file needs to bring it back. */
+export interface PostingsState {
+  /** Stems by term id. */
+  readonly vocabulary: readonly string[];
+  readonly documentFrequency: Int32Array<ArrayBuffer>;
+  readonly docKeys: Float64Array<ArrayBuffer>;
+  readonly docLengths: Uint32Array<ArrayBuffer>;
+  readonly unavailable: Uint8Array<ArrayBuffer>;
+  readonly docCount: number;
+  readonly liveDocs: number;
+  readonly liveTokens: number;
+  readonly segments: readonly Segment[];
+}
+
 export class PostingsIndex {
   private readonly termIds = new Map<string, number>();
   /** Word → term id, so a word seen before is neither folded nor stemmed again. */
@@ -218,6 +232,43 @@ export class PostingsIndex {
   private pending: (Triples & { readonly firstDoc: number }) | null = null;
 
   constructor(private readonly weights: ColumnWeights) {}
+
+  /**
+   * The index's contents, sealed first. Arrays that later changes rewrite in place are copied; the rest (segments,
+   * and keys and lengths of documents already added) never change, so the state stays consistent while it is
+   * written out asynchronously.
+   */
+  state(): PostingsState {
+    this.seal();
+    return {
+      vocabulary: [...this.termIds.keys()],
+      documentFrequency: this.documentFrequency.slice(0, this.termIds.size),
+      docKeys: this.docKeys.subarray(0, this.docCount),
+      docLengths: this.docLengths.subarray(0, this.docCount),
+      unavailable: this.unavailable.slice(0, this.docCount),
+      docCount: this.docCount,
+      liveDocs: this.liveDocs,
+      liveTokens: this.liveTokens,
+      segments: [...this.segments],
+    };
+  }
+
+  /** An index holding what `state()` returned (its arrays are used as they are). */
+  static restore(weights: ColumnWeights, state: PostingsState): PostingsIndex {
+    const index = new PostingsIndex(weights);
+    state.vocabulary.forEach((stem, termId) => index.termIds.set(stem, termId));
+    index.documentFrequency = state.documentFrequency;
+    index.docFrequencyScratch = new Int32Array(state.vocabulary.length);
+    index.docKeys = state.docKeys;
+    index.docLengths = state.docLengths;
+    index.unavailable = state.unavailable;
+    index.docCount = state.docCount;
+    index.liveDocs = state.liveDocs;
+    index.liveTokens = state.liveTokens;
+    index.segments = [...state.segments];
+    for (let doc = 0; doc < state.docCount; doc++) if (state.unavailable[doc] !== DEAD) index.docByKey.set(state.docKeys[doc]!, doc);
+    return index;
+  }
 
   /** Documents that are searchable now. */
   get size(): number {

@@ -1,15 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { ColumnWeights } from './fts5-bm25.js';
+import { readPostingsFile, writePostingsFile, type PostingsFileMeta } from './postings-file.js';
 import { PostingsIndex, type IndexedText, type PostingsQuery, type ScoredKey } from './postings-index.js';
 
 /** Papers read (and tokenized without yielding) per page while building, and changes applied per page while catching up. */
 const PAGE = 4_096;
 /** Each build segment holds this many papers: large enough that segments stay few, small enough to build fast. */
 const BUILD_SEGMENT = 65_536;
+/** The file is rewritten once this many changes (or a quarter of the papers, if more) were applied since it was. */
+const MIN_UNSAVED_CHANGES = 20_000;
 
 export interface MirrorBuildReport {
+  /** Where the index came from: its file (then caught up with the log), or every paper in the database. */
+  readonly source: 'file' | 'database';
+  /** Why an existing file was not used, when it was not. */
+  readonly fileRejected?: string;
   readonly papers: number;
   readonly postings: number;
   readonly segments: number;
@@ -25,23 +34,30 @@ interface TextRow {
 }
 
 /**
- * Keeps a PostingsIndex in step with the papers table of a SQLite database: built once from every paper, then
- * brought up to date before each search from papers_text_changes (migration 008), which triggers fill whichever
- * process writes. Searches wait for nothing: until the build is done, `search` returns null and the caller uses
- * the full-text engine instead.
+ * Keeps a PostingsIndex in step with the papers table of a SQLite database: loaded from its file (or built from
+ * every paper), then brought up to date before each search from papers_text_changes (migration 008), which
+ * triggers fill whichever process writes. Searches wait for nothing: until the index is ready, `search` returns
+ * null and the caller uses the full-text engine instead. The file is only a cache: one that does not match the
+ * database (another database's log, an older backup restored) is rebuilt, and deleting it is always safe.
  */
 export class PostingsMirror {
-  private readonly index: PostingsIndex;
+  private index: PostingsIndex;
   private built = false;
   private building: Promise<MirrorBuildReport> | null = null;
   private appliedSeq = 0;
   /** Catch-ups run one at a time, so two searches never apply the same change twice. */
   private catchingUp: Promise<void> = Promise.resolve();
   private backlog: Promise<void> | null = null;
+  private unsavedChanges = 0;
+  /** Saves run one after another (two writers would race on the temporary file). */
+  private saveChain: Promise<void> = Promise.resolve();
+  private autoSaving = false;
 
   constructor(
     private readonly db: Kysely<DB>,
-    weights: ColumnWeights,
+    private readonly weights: ColumnWeights,
+    /** Where the index is saved between runs; null keeps it in memory only. */
+    private readonly file: string | null = null,
   ) {
     this.index = new PostingsIndex(weights);
   }
@@ -50,7 +66,11 @@ export class PostingsMirror {
     return this.built;
   }
 
-  /** Reads every paper into the index, yielding to the event loop between pages; later calls share the first build. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Loads or builds the index; later calls share the first one. */
   build(): Promise<MirrorBuildReport> {
     this.building ??= this.buildOnce().catch((error: unknown) => {
       this.building = null;
@@ -61,6 +81,36 @@ export class PostingsMirror {
 
   private async buildOnce(): Promise<MirrorBuildReport> {
     const started = performance.now();
+    const loaded = this.file ? await this.load(this.file) : null;
+    if (loaded === true) {
+      this.built = true;
+      await this.catchUp();
+      return this.report('file', undefined, started);
+    }
+    await this.readAllPapers();
+    this.built = true;
+    await this.catchUp();
+    if (this.file) await this.save();
+    return this.report('database', loaded ?? undefined, started);
+  }
+
+  /** True when the file was loaded; otherwise why it was not (null when there is none). */
+  private async load(file: string): Promise<true | string | null> {
+    const saved = await readPostingsFile(file);
+    if (saved === null) return null;
+    const { meta, state } = saved;
+    if (meta.weights.join() !== this.weights.join()) return 'it was built with other column weights';
+    const anchor = await this.anchorAt(meta.appliedSeq);
+    if ((await this.lastSeq()) < meta.appliedSeq || JSON.stringify(anchor) !== JSON.stringify(meta.anchor)) {
+      return "its change-log position does not match this database's";
+    }
+    this.index = PostingsIndex.restore(this.weights, state);
+    this.appliedSeq = meta.appliedSeq;
+    return true;
+  }
+
+  /** Reads every paper into the index, yielding to the event loop between pages. */
+  private async readAllPapers(): Promise<void> {
     const startSeq = await this.lastSeq();
     let open = 0;
     for (let after = 0; ; ) {
@@ -77,9 +127,11 @@ export class PostingsMirror {
     this.index.add([]);
     // Changes made while reading are in the log after startSeq; applying them again is harmless.
     this.appliedSeq = startSeq;
-    this.built = true;
-    await this.catchUp();
-    return { papers: this.index.size, postings: this.index.postingCount, segments: this.index.segmentCount, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  }
+
+  private report(source: MirrorBuildReport['source'], fileRejected: string | undefined, started: number): MirrorBuildReport {
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    return { source, ...(fileRejected ? { fileRejected } : {}), papers: this.index.size, postings: this.index.postingCount, segments: this.index.segmentCount, seconds };
   }
 
   /**
@@ -104,14 +156,16 @@ export class PostingsMirror {
     return this.index.search(query);
   }
 
-  get size(): number {
-    return this.index.size;
-  }
-
   catchUp(): Promise<void> {
     const run = this.catchingUp.catch(() => undefined).then(() => this.applyChanges());
     this.catchingUp = run;
     return run;
+  }
+
+  /** Saves the index when changes were applied since it was last saved. */
+  async flush(): Promise<void> {
+    if (this.built && this.file && this.unsavedChanges > 0) await this.save();
+    else await this.saveChain.catch(() => undefined);
   }
 
   private async applyChanges(): Promise<void> {
@@ -121,7 +175,7 @@ export class PostingsMirror {
         SELECT c.seq AS seq, c.paper_rowid AS key, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden
         FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid
         WHERE c.seq > ${this.appliedSeq} ORDER BY c.seq LIMIT ${PAGE}`.execute(this.db);
-      if (rows.length === 0) return;
+      if (rows.length === 0) break;
       // A paper changed twice in one page is applied once, as it is now.
       const latest = new Map<number, TextRow>();
       for (const row of rows) latest.set(Number(row.key), row);
@@ -134,7 +188,42 @@ export class PostingsMirror {
       this.index.remove(gone);
       this.index.add(present);
       this.appliedSeq = Number(rows[rows.length - 1]!.seq);
+      this.unsavedChanges += rows.length;
     }
+    if (this.file && !this.autoSaving && this.unsavedChanges >= Math.max(MIN_UNSAVED_CHANGES, this.index.size / 4)) {
+      this.autoSaving = true;
+      void this.save()
+        .catch(() => undefined)
+        .finally(() => (this.autoSaving = false));
+    }
+  }
+
+  private save(): Promise<void> {
+    const run = this.saveChain.catch(() => undefined).then(() => this.writeFile());
+    this.saveChain = run;
+    return run;
+  }
+
+  /** Writes the current state; the state and its log position are taken together, before the first await. */
+  private async writeFile(): Promise<void> {
+    if (!this.file) return;
+    const state = this.index.state();
+    const appliedSeq = this.appliedSeq;
+    const changes = this.unsavedChanges;
+    const anchor = await this.anchorAt(appliedSeq);
+    const meta: PostingsFileMeta = { weights: this.weights, appliedSeq, anchor };
+    await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
+    await writePostingsFile(this.file, state, meta);
+    this.unsavedChanges -= changes;
+  }
+
+  /** The paper the change log names at a position: ties a saved file to this database's log. */
+  private async anchorAt(seq: number): Promise<PostingsFileMeta['anchor']> {
+    if (seq === 0) return null;
+    const { rows } = await sql<{ rowid: number; id: string | null }>`
+      SELECT c.paper_rowid AS rowid, p.id AS id FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid WHERE c.seq = ${seq}`.execute(this.db);
+    const row = rows[0];
+    return row ? { rowid: Number(row.rowid), id: row.id ?? '' } : { rowid: -1, id: '' };
   }
 
   private async lastSeq(): Promise<number> {

@@ -24,6 +24,10 @@ export class TsvectorIndex implements LexicalIndex {
     return Promise.resolve(null);
   }
 
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     const expression = tsqueryExpression(query);
     if (expression === null || limit <= 0) return [];
