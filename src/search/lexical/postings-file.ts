@@ -5,8 +5,8 @@ import type { PostingsState, Segment } from './postings-index.js';
 /**
  * The in-memory keyword index on disk, so a restart loads it instead of reading and tokenizing every paper.
  *
- * Layout: "PBKW", a little-endian u32 header length, the JSON header, then binary sections each starting at a
- * multiple of 8 bytes, so the arrays can be used in place from the file's buffer without copying.
+ * Layout: "PBKW", a little-endian u32 header length, the JSON header, then the binary sections (vocabulary,
+ * per-document arrays, then each segment's arrays), each starting at a multiple of 8 bytes.
  */
 
 const MAGIC = 'PBKW';
@@ -81,54 +81,64 @@ export async function writePostingsFile(file: string, state: PostingsState, meta
   await fs.promises.rename(temporary, file);
 }
 
-/** Reads a file written by writePostingsFile; null when there is none or it is not one this version can use. */
+/**
+ * Reads a file written by writePostingsFile; null when there is none or it is not one this version can use. Each
+ * section is read straight into an array of its own, so a segment rewritten later frees its memory.
+ */
 export async function readPostingsFile(file: string): Promise<{ state: PostingsState; meta: PostingsFileMeta } | null> {
-  let bytes: Buffer;
+  let handle: fs.promises.FileHandle;
   try {
-    bytes = await fs.promises.readFile(file);
+    handle = await fs.promises.open(file, 'r');
   } catch {
     return null;
   }
-  if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== MAGIC) return null;
-  const headerLength = bytes.readUInt32LE(4);
-  let header: Header;
   try {
-    header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header;
-  } catch {
-    return null;
-  }
-  if (header.format !== FORMAT || header.tokenizer !== TOKENIZER_VERSION) return null;
+    const size = (await handle.stat()).size;
+    let offset = 0;
+    const readInto = async (bytes: Uint8Array) => {
+      if (offset + bytes.length > size) throw new RangeError('truncated');
+      for (let done = 0; done < bytes.length; ) {
+        const { bytesRead } = await handle.read(bytes, done, bytes.length - done, offset + done);
+        if (bytesRead === 0) throw new RangeError('truncated');
+        done += bytesRead;
+      }
+      offset += bytes.length;
+      offset += pad8(offset);
+    };
+    const prefix = Buffer.alloc(8);
+    await readInto(prefix);
+    if (prefix.toString('latin1', 0, 4) !== MAGIC) return null;
+    offset = 8;
+    const headerBytes = Buffer.alloc(prefix.readUInt32LE(4));
+    await readInto(headerBytes);
+    const header = JSON.parse(headerBytes.toString('utf8')) as Header;
+    if (header.format !== FORMAT || header.tokenizer !== TOKENIZER_VERSION) return null;
 
-  // Large reads get a buffer of their own; a small one may sit at any offset in a shared pool, so copy it first.
-  const data = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
-  let offset = 8 + headerLength;
-  offset += pad8(offset);
-  const take = <T extends Section>(make: new (buffer: ArrayBuffer, byteOffset: number, length: number) => T, length: number, width: number): T => {
-    if (offset + length * width > data.length) throw new RangeError('truncated');
-    const view = new make(data.buffer as ArrayBuffer, data.byteOffset + offset, length);
-    offset += length * width;
-    offset += pad8(offset);
-    return view;
-  };
-  try {
-    const vocabularyBytes = take(Uint8Array, header.vocabularyBytes, 1);
-    const vocabulary = header.termCount === 0 ? [] : Buffer.from(vocabularyBytes.buffer, vocabularyBytes.byteOffset, vocabularyBytes.length).toString('utf8').split('\n');
+    const take = async <T extends Section>(make: new (length: number) => T, length: number): Promise<T> => {
+      const array = new make(length);
+      await readInto(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+      return array;
+    };
+    const vocabularyBytes = await take(Uint8Array, header.vocabularyBytes);
+    const vocabulary = header.termCount === 0 ? [] : Buffer.from(vocabularyBytes.buffer).toString('utf8').split('\n');
     if (vocabulary.length !== header.termCount) return null;
-    const documentFrequency = take(Int32Array, header.termCount, 4);
-    const docKeys = take(Float64Array, header.docCount, 8);
-    const docLengths = take(Uint32Array, header.docCount, 4);
-    const unavailable = take(Uint8Array, header.docCount, 1);
-    const segments: Segment[] = header.segments.map((s) => ({
-      terms: take(Int32Array, s.terms, 4),
-      offsets: take(Uint32Array, s.terms + 1, 4),
-      docs: take(Uint32Array, s.postings, 4),
-      frequencies: take(Uint8Array, s.postings, 1),
-      firstDoc: s.firstDoc,
-      docCount: s.docCount,
-    }));
+    const documentFrequency = await take(Int32Array, header.termCount);
+    const docKeys = await take(Float64Array, header.docCount);
+    const docLengths = await take(Uint32Array, header.docCount);
+    const unavailable = await take(Uint8Array, header.docCount);
+    const segments: Segment[] = [];
+    for (const s of header.segments) {
+      const terms = await take(Int32Array, s.terms);
+      const offsets = await take(Uint32Array, s.terms + 1);
+      const docs = await take(Uint32Array, s.postings);
+      const frequencies = await take(Uint8Array, s.postings);
+      segments.push({ terms, offsets, docs, frequencies, firstDoc: s.firstDoc, docCount: s.docCount });
+    }
     const state: PostingsState = { vocabulary, documentFrequency, docKeys, docLengths, unavailable, docCount: header.docCount, liveDocs: header.liveDocs, liveTokens: header.liveTokens, segments };
     return { state, meta: { weights: header.weights, appliedSeq: header.appliedSeq, anchor: header.anchor } };
   } catch {
     return null;
+  } finally {
+    await handle.close();
   }
 }
