@@ -182,8 +182,8 @@ export class PoliteHttpClient {
   /** Waits until both the politeness interval and `extraMs` (a backoff) have passed since the last exchange. */
   private async waitForTurn(extraMs: number): Promise<void> {
     const readyAt = this.lastExchangeEnded + Math.max(this.minIntervalMs, extraMs);
-    const wait = readyAt - performance.now();
-    if (wait > 0) await sleep(wait);
+    // Timers count whole milliseconds from the event loop's cached clock and can fire a little early: check again.
+    for (let wait = readyAt - performance.now(); wait > 0; wait = readyAt - performance.now()) await sleep(Math.ceil(wait));
   }
 
   private async attempt(url: string, accept: string): Promise<Outcome> {
