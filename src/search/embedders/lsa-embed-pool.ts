@@ -1,16 +1,11 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../worker-threads.js';
 import type { EmbeddableDocument } from './embedder.js';
 import type { LsaWorkerReply, LsaWorkerRequest } from './lsa-embed-protocol.js';
 import type { LsaModel } from './lsa-model.js';
 
 function startWorker(): Worker {
-  // Built code runs the compiled .js worker; from TypeScript sources (tests, benchmarks, `tsx`) the worker thread
-  // registers the TypeScript loader itself before importing the .ts entry.
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./lsa-embed-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSources) return new Worker(entry);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  return startSiblingWorker(import.meta.url, 'lsa-embed-worker');
 }
 
 interface PendingJob {
