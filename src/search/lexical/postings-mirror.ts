@@ -144,12 +144,13 @@ export class PostingsMirror {
     try {
       // A large backlog (an import by another process) is applied in the background while FTS5 answers, rather
       // than holding this search and every one queued behind it.
-      if ((await this.lastSeq()) - this.appliedSeq > PAGE) {
+      const behind = (await this.lastSeq()) - this.appliedSeq;
+      if (behind > PAGE) {
         this.backlog ??= this.catchUp().finally(() => (this.backlog = null));
         this.backlog.catch(() => undefined);
         return null;
       }
-      await this.catchUp();
+      if (behind > 0) await this.catchUp();
     } catch {
       return null;
     }
