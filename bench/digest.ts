@@ -21,16 +21,48 @@ import { projectRoot } from '../src/project-root.js';
 import { buildDeps } from '../src/runtime.js';
 import { recomputeAllTrending } from '../src/trending/trending.repository.js';
 
-const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '100000' }, connections: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { subscribers: { type: 'string', default: '100000' }, connections: { type: 'string', default: '2' } },
+});
 const SUBSCRIBERS = Number(values.subscribers);
 const DAY = '2025-03-03';
-const TOPICS = ['quantum', 'robot manipulation', 'language model', 'diffusion', 'graph neural', 'reinforcement learning', 'protein', 'speech', 'cat:cs.CV', 'vision transformer'];
-const WORDS = ['quantum', 'robot', 'manipulation', 'language', 'model', 'diffusion', 'graph', 'neural', 'reinforcement', 'learning', 'protein', 'speech', 'vision', 'transformer', 'efficient', 'scaling'];
+const TOPICS = [
+  'quantum',
+  'robot manipulation',
+  'language model',
+  'diffusion',
+  'graph neural',
+  'reinforcement learning',
+  'protein',
+  'speech',
+  'cat:cs.CV',
+  'vision transformer',
+];
+const WORDS = [
+  'quantum',
+  'robot',
+  'manipulation',
+  'language',
+  'model',
+  'diffusion',
+  'graph',
+  'neural',
+  'reinforcement',
+  'learning',
+  'protein',
+  'speech',
+  'vision',
+  'transformer',
+  'efficient',
+  'scaling',
+];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-digest-'));
 const file = path.join(dir, 'paperboy.db');
 
-const sink = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'bench/support/smtp-sink.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sink = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot(), 'bench/support/smtp-sink.ts')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const received: string[] = [];
 const sinkUrl = await new Promise<string>((resolve) => {
   readline.createInterface({ input: sink.stdout! }).on('line', (line) => {
@@ -58,7 +90,11 @@ const papers = Array.from({ length: 60 }, (_, i) => {
   };
 });
 await upsertPapers(store.db, papers, now);
-await upsertFeedEntries(store.db, papers.map((p, i) => ({ day: DAY, paperId: p.id, upvotes: 200 - i * 3, comments: 0, source: 'bench' })), now);
+await upsertFeedEntries(
+  store.db,
+  papers.map((p, i) => ({ day: DAY, paperId: p.id, upvotes: 200 - i * 3, comments: 0, source: 'bench' })),
+  now,
+);
 await recomputeAllTrending(store.db);
 
 const BATCH = 2000;

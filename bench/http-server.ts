@@ -23,7 +23,10 @@ const config = loadConfig({
 });
 const store = await openMigratedStore(config);
 const started = performance.now();
-const summary = await runImport(store, listDailyFiles([dailyDir]).map((file) => dailyFileUnit(file)));
+const summary = await runImport(
+  store,
+  listDailyFiles([dailyDir]).map((file) => dailyFileUnit(file)),
+);
 const importSeconds = (performance.now() - started) / 1000;
 const deps = await buildDeps(config, store, silentLogger);
 await deps.search.indexPapers([]);
@@ -32,7 +35,13 @@ const readySeconds = (performance.now() - started) / 1000;
 const top = await store.db.selectFrom('papers').select('id').orderBy('trending_score', 'desc').limit(1).executeTakeFirstOrThrow();
 const app = createApp(config, deps);
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-  process.send!({ url: `http://127.0.0.1:${info.port}`, paperId: top.id, papers: summary.inserted + summary.updated, importSeconds, readySeconds });
+  process.send!({
+    url: `http://127.0.0.1:${info.port}`,
+    paperId: top.id,
+    papers: summary.inserted + summary.updated,
+    importSeconds,
+    readySeconds,
+  });
 });
 process.on('SIGTERM', () => {
   server.close();

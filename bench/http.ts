@@ -41,7 +41,10 @@ interface Ready {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-http-'));
-const child = fork(path.join(projectRoot(), 'bench/http-server.ts'), [dailyDir, dataDir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const child = fork(path.join(projectRoot(), 'bench/http-server.ts'), [dailyDir, dataDir], {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+});
 
 try {
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -81,7 +84,8 @@ try {
   }
 
   // Warm-up: fills caches and JIT, not reported.
-  for (const route of ['/', `/papers/${ready.paperId}`, `/search?q=${encodeURIComponent(values.query!)}`, '/api/daily_papers']) await measure(route, 2);
+  for (const route of ['/', `/papers/${ready.paperId}`, `/search?q=${encodeURIComponent(values.query!)}`, '/api/daily_papers'])
+    await measure(route, 2);
   const baseline = await measure('/healthz', Math.min(duration, 5));
   const routes = [];
   const search = `/search?q=${encodeURIComponent(values.query!)}`;
@@ -99,7 +103,11 @@ try {
     JSON.stringify(
       {
         machine: { cpus: os.cpus().length, node: process.version },
-        dataset: { papers: ready.papers, importSeconds: Math.round(ready.importSeconds * 10) / 10, readySeconds: Math.round(ready.readySeconds * 10) / 10 },
+        dataset: {
+          papers: ready.papers,
+          importSeconds: Math.round(ready.importSeconds * 10) / 10,
+          readySeconds: Math.round(ready.readySeconds * 10) / 10,
+        },
         settings: { connections, durationSeconds: duration },
         baseline,
         routes,

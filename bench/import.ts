@@ -35,7 +35,10 @@ interface PhaseResult {
 const { values } = parseArgs({
   options: {
     data: { type: 'string', default: path.resolve('../shared/data/arxiv-snapshot') },
-    postgres: { type: 'string', default: process.env.PAPERBOY_BENCH_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres' },
+    postgres: {
+      type: 'string',
+      default: process.env.PAPERBOY_BENCH_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+    },
     runs: { type: 'string', default: '3' },
     phase: { type: 'string' },
     target: { type: 'string' },
@@ -134,7 +137,14 @@ async function parseOnly(files: string[]): Promise<PhaseResult> {
     }
   }
   const elapsed = since(mark);
-  return { phase: 'parse-only', papers, ...elapsed, seconds: round(elapsed.seconds), papersPerSecond: Math.round(papers / elapsed.seconds), peakRssMiB: peakRssMiB() };
+  return {
+    phase: 'parse-only',
+    papers,
+    ...elapsed,
+    seconds: round(elapsed.seconds),
+    papersPerSecond: Math.round(papers / elapsed.seconds),
+    peakRssMiB: peakRssMiB(),
+  };
 }
 
 async function importInto(files: string[], target: string, phase: string): Promise<PhaseResult> {
@@ -201,7 +211,9 @@ async function main(): Promise<void> {
     return;
   }
   if (values.phase === 'import') {
-    console.log(JSON.stringify(await importInto(files, values.target!, values.target!.startsWith('postgres') ? 'import-postgres' : 'import-sqlite')));
+    console.log(
+      JSON.stringify(await importInto(files, values.target!, values.target!.startsWith('postgres') ? 'import-postgres' : 'import-sqlite')),
+    );
     return;
   }
   if (files.length === 0) throw new Error(`no snapshot files in ${values.data}`);
@@ -250,11 +262,15 @@ async function main(): Promise<void> {
     JSON.stringify({
       files: files.length,
       runs,
-      baseline: { ...baseline, medianPapersPerSecond: medianRate(results.baseline), allRunsSeconds: results.baseline.map((r) => r.seconds) },
+      baseline: {
+        ...baseline,
+        medianPapersPerSecond: medianRate(results.baseline),
+        allRunsSeconds: results.baseline.map((r) => r.seconds),
+      },
       sqlite: summarise(results.sqlite),
       postgres: results.postgres.length > 0 ? summarise(results.postgres) : 'skipped: PostgreSQL not reachable',
       target: 'import rate >= 0.25 x parse-only rate (best run of each)',
-      busiestThreadCpuRatio: 'parse-only process CPU / CPU of the import\'s busiest thread (main thread, or PostgreSQL backend)',
+      busiestThreadCpuRatio: "parse-only process CPU / CPU of the import's busiest thread (main thread, or PostgreSQL backend)",
       cpus: os.cpus().length,
       loadAverage: os.loadavg().map((n) => round(n, 1)),
       node: process.version,

@@ -67,7 +67,10 @@ interface RealPaper {
 
 async function loadRealPapers(dir: string, max: number): Promise<RealPaper[]> {
   const snapshot = path.join(dir, 'arxiv-snapshot');
-  const files = fs.readdirSync(snapshot).filter((n) => /\.jsonl?(\.gz)?$/.test(n)).sort();
+  const files = fs
+    .readdirSync(snapshot)
+    .filter((n) => /\.jsonl?(\.gz)?$/.test(n))
+    .sort();
   const out: RealPaper[] = [];
   for (const file of files) {
     for await (const line of openLineFile(path.join(snapshot, file)).lines()) {
@@ -82,7 +85,11 @@ async function loadRealPapers(dir: string, max: number): Promise<RealPaper[]> {
       out.push({
         titleWords: record.title.split(/\s+/).filter(Boolean),
         abstractWords: record.abstract.split(/\s+/).filter(Boolean),
-        authors: (record.authors ?? '').split(/,\s*|\s+and\s+/).map((a) => a.trim()).filter(Boolean).slice(0, 8),
+        authors: (record.authors ?? '')
+          .split(/,\s*|\s+and\s+/)
+          .map((a) => a.trim())
+          .filter(Boolean)
+          .slice(0, 8),
         categories: (record.categories ?? 'cs.LG').split(/\s+/).filter(Boolean),
       });
     }
@@ -122,7 +129,12 @@ function queryFrom(paper: PaperRecord, min: number, max: number): string {
 
 function stats(samples: number[]) {
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { p50: r(percentile(samples, 50)), p95: r(percentile(samples, 95)), p99: r(percentile(samples, 99)), mean: r(samples.reduce((a, b) => a + b, 0) / samples.length) };
+  return {
+    p50: r(percentile(samples, 50)),
+    p95: r(percentile(samples, 95)),
+    p99: r(percentile(samples, 99)),
+    mean: r(samples.reduce((a, b) => a + b, 0) / samples.length),
+  };
 }
 
 /**
@@ -140,7 +152,7 @@ async function writeCorpus(store: ReturnType<typeof openSqlite>): Promise<{ quer
   const batchSize = paperBatchSize(store.capabilities.maxParameters);
   const querySources: PaperRecord[] = [];
   const now = new Date().toISOString();
-  for (let written = 0; written < N; ) {
+  for (let written = 0; written < N;) {
     const batch: PaperRecord[] = [];
     for (let i = 0; i < Math.min(batchSize * 10, N - written); i++) {
       const paper = synthesize(real, globalWords, written + i);
@@ -178,7 +190,14 @@ async function main() {
     },
   };
   const sampler = rssSampler();
-  const search = await createSearchService({ store, logger, embedder: { kind: 'builtin' }, embedderKey: null, dataDir: dir, startup: 'await' });
+  const search = await createSearchService({
+    store,
+    logger,
+    embedder: { kind: 'builtin' },
+    embedderKey: null,
+    dataDir: dir,
+    startup: 'await',
+  });
   await search.flush();
   const embedSeconds = (performance.now() - embedStarted) / 1000;
   const rssAfterIndexing = peakRssMiB();
@@ -187,7 +206,10 @@ async function main() {
   const shortQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 2, 4));
   const longQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 15, 25));
   const latency: Record<string, Record<string, ReturnType<typeof stats>>> = {};
-  for (const [name, queries] of [['short_2_4_words', shortQueries], ['long_15_25_words', longQueries]] as const) {
+  for (const [name, queries] of [
+    ['short_2_4_words', shortQueries],
+    ['long_15_25_words', longQueries],
+  ] as const) {
     latency[name] = {};
     for (const mode of ['lexical', 'semantic', 'hybrid'] as SearchMode[]) {
       for (const q of queries.slice(0, 10)) await search.search({ q, mode, limit: 20 }); // warm-up
@@ -205,12 +227,17 @@ async function main() {
 
   // Baseline 1: plain FTS5 bm25() with every query word OR-ed, no filters, no fusion, no paper loading.
   const baselineFts: Record<string, ReturnType<typeof stats>> = {};
-  for (const [name, queries] of [['short_2_4_words', shortQueries], ['long_15_25_words', longQueries]] as const) {
+  for (const [name, queries] of [
+    ['short_2_4_words', shortQueries],
+    ['long_15_25_words', longQueries],
+  ] as const) {
     const samples: number[] = [];
     for (const q of queries) {
       const expression = [...new Set(words(q))].map((w) => `"${w}"`).join(' OR ');
       const t = performance.now();
-      await sql`SELECT rowid, bm25(papers_fts) AS rank FROM papers_fts WHERE papers_fts MATCH ${expression} ORDER BY rank LIMIT 20`.execute(store.db);
+      await sql`SELECT rowid, bm25(papers_fts) AS rank FROM papers_fts WHERE papers_fts MATCH ${expression} ORDER BY rank LIMIT 20`.execute(
+        store.db,
+      );
       samples.push(performance.now() - t);
     }
     baselineFts[name] = stats(samples);
@@ -219,13 +246,25 @@ async function main() {
   // Baseline 2: exact nearest neighbours by scanning every stored vector.
   log('loading every vector for the brute-force baseline');
   const embedder = (await store.db.selectFrom('search_models').select('id').where('active', '=', 1).executeTakeFirstOrThrow()).id;
-  const first = await store.db.selectFrom('search_vectors').select('vector').where('embedder', '=', embedder).limit(1).executeTakeFirstOrThrow();
+  const first = await store.db
+    .selectFrom('search_vectors')
+    .select('vector')
+    .where('embedder', '=', embedder)
+    .limit(1)
+    .executeTakeFirstOrThrow();
   const dims = bytesToVector(first.vector).length;
   const matrix = new Float32Array(N * dims);
   const rowKeys = new Float64Array(N);
   let rows = 0;
-  for (let after = 0; ; ) {
-    const page = await store.db.selectFrom('search_vectors').select(['key', 'vector']).where('embedder', '=', embedder).where('key', '>', after).orderBy('key').limit(20_000).execute();
+  for (let after = 0; ;) {
+    const page = await store.db
+      .selectFrom('search_vectors')
+      .select(['key', 'vector'])
+      .where('embedder', '=', embedder)
+      .where('key', '>', after)
+      .orderBy('key')
+      .limit(20_000)
+      .execute();
     if (page.length === 0) break;
     for (const row of page) {
       rowKeys[rows] = Number(row.key);
@@ -240,7 +279,10 @@ async function main() {
   const bruteForce: Record<string, ReturnType<typeof stats>> = {};
   // Recall@10 of semantic search (HNSW + exact re-ranking) against this exact scan, over the same queries.
   const recallAt10: Record<string, number> = {};
-  for (const [name, queries] of [['short_2_4_words', shortQueries], ['long_15_25_words', longQueries]] as const) {
+  for (const [name, queries] of [
+    ['short_2_4_words', shortQueries],
+    ['long_15_25_words', longQueries],
+  ] as const) {
     const samples: number[] = [];
     let found = 0;
     let expected = 0;
@@ -291,13 +333,21 @@ async function main() {
       keyword_index_in_memory: keywordIndex,
     },
     size_mib: { database: Math.round((await store.sizeBytes()) / 1048576), hnsw_index: Math.round(indexBytes / 1048576) },
-    peak_rss_mib: { after_insert: rssAfterInsert, sampled_while_indexing: rssWhileIndexing, after_indexing: rssAfterIndexing, after_queries: rssAfterQueries, after_baselines: peakRssMiB() },
+    peak_rss_mib: {
+      after_insert: rssAfterInsert,
+      sampled_while_indexing: rssWhileIndexing,
+      after_indexing: rssAfterIndexing,
+      after_queries: rssAfterQueries,
+      after_baselines: peakRssMiB(),
+    },
     latency_ms: latency,
     baselines_ms: { fts5_bm25_plain: baselineFts, brute_force_vector_scan: bruteForce },
     semantic_recall_at_10_vs_brute_force: recallAt10,
     ratios: {
-      semantic_p95_vs_brute_force_p95_short: Math.round((latency.short_2_4_words!.semantic!.p95 / bruteForce.short_2_4_words!.p95) * 1000) / 1000,
-      lexical_p95_vs_fts5_plain_p95_long: Math.round((latency.long_15_25_words!.lexical!.p95 / baselineFts.long_15_25_words!.p95) * 1000) / 1000,
+      semantic_p95_vs_brute_force_p95_short:
+        Math.round((latency.short_2_4_words!.semantic!.p95 / bruteForce.short_2_4_words!.p95) * 1000) / 1000,
+      lexical_p95_vs_fts5_plain_p95_long:
+        Math.round((latency.long_15_25_words!.lexical!.p95 / baselineFts.long_15_25_words!.p95) * 1000) / 1000,
     },
     queries_per_kind: QUERIES,
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -71,7 +71,8 @@
     document.addEventListener('submit', function (event) {
       var form = event.target;
       if (!(form instanceof HTMLFormElement)) return;
-      if (/\/comments\/\d+\/delete$/.test(form.getAttribute('action') || '') && !window.confirm('Delete this comment?')) event.preventDefault();
+      if (/\/comments\/\d+\/delete$/.test(form.getAttribute('action') || '') && !window.confirm('Delete this comment?'))
+        event.preventDefault();
     });
   }
 

@@ -12,7 +12,11 @@ const FEED_DAYS = 60;
 const SNAPSHOT_FROM = '2026-06-15';
 
 const dailyDir = path.join(source, 'hf-daily-papers');
-const dailyFiles = fs.readdirSync(dailyDir).filter((f) => f.endsWith('.json')).sort().slice(-FEED_DAYS);
+const dailyFiles = fs
+  .readdirSync(dailyDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .slice(-FEED_DAYS);
 const entries = dailyFiles.flatMap((f) => JSON.parse(fs.readFileSync(path.join(dailyDir, f), 'utf8')));
 const featured = new Set(entries.map((e) => e.paper.id));
 fs.mkdirSync('demo', { recursive: true });
@@ -20,7 +24,10 @@ fs.writeFileSync('demo/hf-daily-demo.json.gz', zlib.gzipSync(JSON.stringify(entr
 
 const snapshotDir = path.join(source, 'arxiv-snapshot');
 const kept = [];
-for (const file of fs.readdirSync(snapshotDir).filter((f) => f.endsWith('.jsonl.gz')).sort()) {
+for (const file of fs
+  .readdirSync(snapshotDir)
+  .filter((f) => f.endsWith('.jsonl.gz'))
+  .sort()) {
   const lines = readline.createInterface({ input: fs.createReadStream(path.join(snapshotDir, file)).pipe(zlib.createGunzip()) });
   for await (const line of lines) {
     const record = JSON.parse(line);

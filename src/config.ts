@@ -2,9 +2,7 @@ import path from 'node:path';
 import { parseEmbedderSpec, type EmbedderSpec } from './search/embedders/embedder-spec.js';
 import { parseDigestConfig, type DigestConfig } from './digests/digest-config.js';
 
-export type DatabaseTarget =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+export type DatabaseTarget = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
 export interface Config {
   readonly database: DatabaseTarget;

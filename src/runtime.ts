@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { openStore, type Store } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { Logger } from './logger.js';
-import type { AppDeps } from './web/app.js';
+import type { AppDeps } from './app-deps.js';
 import { DigestService } from './digests/digest.service.js';
 import { SubscriptionService } from './digests/subscriptions.service.js';
 import { searchTopicMatcher } from './digests/topic-search.js';
@@ -10,7 +10,7 @@ import { AccountService } from './accounts/accounts.service.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import { instrumentSearch } from './ops/instrument-search.js';
 import { Metrics } from './ops/metrics.js';
-import { RateLimitStore } from './security/rate-limit.js';
+import { RateLimitStore } from './security/rate-limit-store.js';
 import { loadOrCreateSecret } from './security/secret.js';
 import { createSearchService } from './search/search.service.js';
 
@@ -53,5 +53,17 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   });
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now);
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
-  return { store, logger, now, secret, mail, accounts, rateLimits: new RateLimitStore(), metrics, search: instrumentSearch(search, metrics), subscriptions, digests };
+  return {
+    store,
+    logger,
+    now,
+    secret,
+    mail,
+    accounts,
+    rateLimits: new RateLimitStore(),
+    metrics,
+    search: instrumentSearch(search, metrics),
+    subscriptions,
+    digests,
+  };
 }

@@ -16,7 +16,10 @@ export interface RunningServer {
 }
 
 /** Opens the database, seeds demo data into an empty one, and listens. */
-export async function startServer(config: Config, logger: Logger = config.logLevel === 'silent' ? silentLogger : jsonLogger()): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = config.logLevel === 'silent' ? silentLogger : jsonLogger(),
+): Promise<RunningServer> {
   const store = await openMigratedStore(config);
   if (config.seedDemo) {
     const summary = await seedDemoIfEmpty(store, { progress: stderrProgress });

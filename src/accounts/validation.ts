@@ -5,7 +5,18 @@ export const PASSWORD_MIN_LENGTH = 10;
 /** Argon2 hashes any length, but a megabyte password would be a cheap way to burn CPU. */
 export const PASSWORD_MAX_LENGTH = 200;
 
-const RESERVED_USERNAMES = new Set(['admin', 'administrator', 'root', 'paperboy', 'api', 'settings', 'login', 'logout', 'signup', 'support']);
+const RESERVED_USERNAMES = new Set([
+  'admin',
+  'administrator',
+  'root',
+  'paperboy',
+  'api',
+  'settings',
+  'login',
+  'logout',
+  'signup',
+  'support',
+]);
 
 export function usernameProblem(username: string): string | null {
   if (!USERNAME_PATTERN.test(username)) {

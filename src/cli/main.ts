@@ -10,7 +10,7 @@ function help(commands: readonly Command[]): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `paperboy <command> --help` for a command\'s options. Configuration comes from environment variables (see README).',
+    "Run `paperboy <command> --help` for a command's options. Configuration comes from environment variables (see README).",
   ].join('\n');
 }
 

@@ -96,7 +96,11 @@ export async function markCommentDeleted(trx: Queryable, id: number, paperId: st
 }
 
 export async function setCommentHidden(trx: Queryable, id: number, paperId: string, hidden: boolean): Promise<void> {
-  await trx.updateTable('comments').set({ hidden: hidden ? 1 : 0 }).where('id', '=', id).execute();
+  await trx
+    .updateTable('comments')
+    .set({ hidden: hidden ? 1 : 0 })
+    .where('id', '=', id)
+    .execute();
   await refreshCommentCount(trx, paperId);
 }
 

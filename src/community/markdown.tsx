@@ -95,11 +95,23 @@ export function renderMarkdown(source: string): Child[] {
       return taken;
     };
     if (BULLET.test(line)) {
-      blocks.push(<ul>{takeWhile(BULLET).map((item) => <li>{renderInline(item)}</li>)}</ul>);
+      blocks.push(
+        <ul>
+          {takeWhile(BULLET).map((item) => (
+            <li>{renderInline(item)}</li>
+          ))}
+        </ul>,
+      );
       continue;
     }
     if (NUMBERED.test(line)) {
-      blocks.push(<ol>{takeWhile(NUMBERED).map((item) => <li>{renderInline(item)}</li>)}</ol>);
+      blocks.push(
+        <ol>
+          {takeWhile(NUMBERED).map((item) => (
+            <li>{renderInline(item)}</li>
+          ))}
+        </ol>,
+      );
       continue;
     }
     if (QUOTE.test(line)) {

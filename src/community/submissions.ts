@@ -64,7 +64,15 @@ export async function submitPaper(deps: SubmissionDeps, actor: Actor, input: str
     if (record) await upsertPapers(trx, [record], stamp);
     const rows = await trx
       .insertInto('feed_entries')
-      .values({ day, paper_id: id, imported_upvotes: 0, imported_comments: 0, submitted_by: actor.id, source: 'submission', created_at: stamp })
+      .values({
+        day,
+        paper_id: id,
+        imported_upvotes: 0,
+        imported_comments: 0,
+        submitted_by: actor.id,
+        source: 'submission',
+        created_at: stamp,
+      })
       .onConflict((oc) => oc.columns(['day', 'paper_id']).doNothing())
       .returning('paper_id')
       .execute();
@@ -73,7 +81,9 @@ export async function submitPaper(deps: SubmissionDeps, actor: Actor, input: str
   });
   if (!inserted) throw new CommunityError('conflict', 'Thanks! Someone submitted this paper a moment ago.');
   if (fetched && deps.onNewPapers) {
-    await deps.onNewPapers([id]).catch((error: unknown) => deps.logger.error('indexing a submitted paper failed', { paperId: id, error: String(error) }));
+    await deps
+      .onNewPapers([id])
+      .catch((error: unknown) => deps.logger.error('indexing a submitted paper failed', { paperId: id, error: String(error) }));
   }
   return { paperId: id, day, fetched };
 }

@@ -40,7 +40,11 @@ export async function addVote(trx: Queryable, userId: number, paperId: string, n
     .execute();
   const changed = inserted.length > 0;
   if (changed) {
-    await trx.updateTable('papers').set({ local_upvotes: sql`local_upvotes + 1` }).where('id', '=', paperId).execute();
+    await trx
+      .updateTable('papers')
+      .set({ local_upvotes: sql`local_upvotes + 1` })
+      .where('id', '=', paperId)
+      .execute();
     await recomputeTrending(trx, [paperId]);
   }
   return { changed, upvotes: await paperUpvotes(trx, paperId) };
@@ -55,7 +59,11 @@ export async function removeVote(trx: Queryable, userId: number, paperId: string
     .execute();
   const changed = deleted.length > 0;
   if (changed) {
-    await trx.updateTable('papers').set({ local_upvotes: sql`local_upvotes - 1` }).where('id', '=', paperId).execute();
+    await trx
+      .updateTable('papers')
+      .set({ local_upvotes: sql`local_upvotes - 1` })
+      .where('id', '=', paperId)
+      .execute();
     await recomputeTrending(trx, [paperId]);
   }
   return { changed, upvotes: await paperUpvotes(trx, paperId) };

@@ -5,7 +5,13 @@ import { digestSubject, type DigestContent } from './render/digest-paper.js';
 import { digestText } from './render/digest-text.js';
 
 export function periodLabel(frequency: 'daily' | 'weekly', period: string, from: string): string {
-  const day = new Date(`${from}T00:00:00Z`).toLocaleDateString('en-US', { weekday: frequency === 'daily' ? 'short' : undefined, year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const day = new Date(`${from}T00:00:00Z`).toLocaleDateString('en-US', {
+    weekday: frequency === 'daily' ? 'short' : undefined,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
   return frequency === 'daily' ? day : `week of ${day} (${period})`;
 }
 
@@ -30,7 +36,13 @@ export class DigestRenderer {
   private readonly cache = new Map<string, { html: string; text: string; subject: string }>();
 
   render(content: DigestContent): { html: string; text: string; subject: string } {
-    const key = JSON.stringify([content.frequency, content.periodLabel, content.topics, content.publicUrl, content.papers.map((p) => [p.id, p.upvotes, p.stars])]);
+    const key = JSON.stringify([
+      content.frequency,
+      content.periodLabel,
+      content.topics,
+      content.publicUrl,
+      content.papers.map((p) => [p.id, p.upvotes, p.stars]),
+    ]);
     let template = this.cache.get(key);
     if (!template) {
       const generic = { ...content, email: EMAIL_MARK, unsubscribeUrl: UNSUBSCRIBE_MARK };
@@ -38,7 +50,11 @@ export class DigestRenderer {
       if (this.cache.size >= 256) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, template);
     }
-    const html = template.html.split(EMAIL_MARK).join(escapeHtml(content.email)).split(escapeHtml(UNSUBSCRIBE_MARK)).join(escapeHtml(content.unsubscribeUrl));
+    const html = template.html
+      .split(EMAIL_MARK)
+      .join(escapeHtml(content.email))
+      .split(escapeHtml(UNSUBSCRIBE_MARK))
+      .join(escapeHtml(content.unsubscribeUrl));
     const text = template.text.split(EMAIL_MARK).join(content.email).split(UNSUBSCRIBE_MARK).join(content.unsubscribeUrl);
     return { html, text, subject: template.subject };
   }
@@ -48,7 +64,13 @@ export class DigestRenderer {
  * The complete MIME message: multipart/alternative (plain text + HTML), the deterministic Message-ID, and the
  * RFC 8058 one-click unsubscribe headers.
  */
-export function composeDigest(input: { from: string; messageId: string; date: Date; content: DigestContent; renderer?: DigestRenderer }): OutgoingDigest {
+export function composeDigest(input: {
+  from: string;
+  messageId: string;
+  date: Date;
+  content: DigestContent;
+  renderer?: DigestRenderer;
+}): OutgoingDigest {
   const { content } = input;
   const rendered = (input.renderer ?? new DigestRenderer()).render(content);
   const raw = buildMime({

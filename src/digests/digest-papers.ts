@@ -26,7 +26,12 @@ export async function trendingPapersOfPeriod(db: Queryable, period: Period, limi
 export async function trendingScores(db: Queryable, ids: readonly string[]): Promise<Map<string, number>> {
   const scores = new Map<string, number>();
   for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const rows = await db.selectFrom('papers').select(['id', 'trending_score']).where('id', 'in', ids.slice(i, i + ID_CHUNK)).where('hidden', '=', 0).execute();
+    const rows = await db
+      .selectFrom('papers')
+      .select(['id', 'trending_score'])
+      .where('id', 'in', ids.slice(i, i + ID_CHUNK))
+      .where('hidden', '=', 0)
+      .execute();
     for (const row of rows) scores.set(row.id, Number(row.trending_score));
   }
   return scores;

@@ -33,7 +33,11 @@ export function encodeAddress(value: string): string {
   if (!match) return value.trim();
   const name = match[1]!.replace(/^"|"$/g, '');
   if (!name) return `<${match[2]}>`;
-  const display = NON_ASCII.test(name) ? encodeHeaderText(name) : /[()<>[\]:;@\\,."]/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : name;
+  const display = NON_ASCII.test(name)
+    ? encodeHeaderText(name)
+    : /[()<>[\]:;@\\,."]/.test(name)
+      ? `"${name.replace(/["\\]/g, '\\$&')}"`
+      : name;
   return `${display} <${match[2]}>`;
 }
 

@@ -50,7 +50,13 @@ export async function recoverAbandoned(db: Queryable, now: Date): Promise<{ requ
         return dead.length > 0 ? eb.or([expired, eb('lease_owner', 'in', dead)]) : expired;
       });
   const requeued = await abandoned('not-handed')
-    .set({ status: 'planned', lease_owner: null, lease_expires_at: null, next_attempt_at: nowIso, last_error: 'worker stopped before handing the digest over; re-queued' })
+    .set({
+      status: 'planned',
+      lease_owner: null,
+      lease_expires_at: null,
+      next_attempt_at: nowIso,
+      last_error: 'worker stopped before handing the digest over; re-queued',
+    })
     .executeTakeFirst();
   const presumed = await abandoned('handed')
     .set((eb) => ({
@@ -109,14 +115,25 @@ export async function claimDue(
       return trx.updateTable('digest_outbox').set(lease).where('id', 'in', ids).where('status', '=', 'planned').returningAll().execute();
     });
   } else {
-    rows = await db.updateTable('digest_outbox').set(lease).where('id', 'in', candidates(db)).where('status', '=', 'planned').returningAll().execute();
+    rows = await db
+      .updateTable('digest_outbox')
+      .set(lease)
+      .where('id', 'in', candidates(db))
+      .where('status', '=', 'planned')
+      .returningAll()
+      .execute();
   }
   return rows.sort((a, b) => a.id - b.id);
 }
 
 /** Whether any digest in scope is waiting to be claimed now (a claim can come back empty while others hold locks). */
 export async function hasDue(db: Queryable, now: Date, scope: OutboxScope = {}): Promise<boolean> {
-  let query = db.selectFrom('digest_outbox').select('id').where('status', '=', 'planned').where('next_attempt_at', '<=', now.toISOString()).limit(1);
+  let query = db
+    .selectFrom('digest_outbox')
+    .select('id')
+    .where('status', '=', 'planned')
+    .where('next_attempt_at', '<=', now.toISOString())
+    .limit(1);
   if (scope.frequency) query = query.where('frequency', '=', scope.frequency);
   if (scope.period) query = query.where('period', '=', scope.period);
   if (scope.email) query = query.where('email', '=', scope.email);
@@ -154,7 +171,14 @@ export async function markSent(db: Queryable, id: number, owner: string, now: Da
 export async function markRetry(db: Queryable, id: number, owner: string, nextAttemptAt: Date, error: string): Promise<void> {
   await db
     .updateTable('digest_outbox')
-    .set({ status: 'planned', next_attempt_at: nextAttemptAt.toISOString(), lease_owner: null, lease_expires_at: null, handed_over_at: null, last_error: error })
+    .set({
+      status: 'planned',
+      next_attempt_at: nextAttemptAt.toISOString(),
+      lease_owner: null,
+      lease_expires_at: null,
+      handed_over_at: null,
+      last_error: error,
+    })
     .where('id', '=', id)
     .where('lease_owner', '=', owner)
     .execute();
@@ -193,18 +217,34 @@ export async function outboxStatus(db: Queryable, limitPeriods = 10): Promise<Ou
     ])
     .groupBy(['frequency', 'period', 'status'])
     .execute();
-  const byPeriod = new Map<string, { frequency: Frequency; period: string; planned: number; sending: number; sent: number; unconfirmed: number; failed: number }>();
+  const byPeriod = new Map<
+    string,
+    { frequency: Frequency; period: string; planned: number; sending: number; sent: number; unconfirmed: number; failed: number }
+  >();
   for (const row of rows) {
     const key = `${row.frequency} ${row.period}`;
-    const entry = byPeriod.get(key) ?? { frequency: row.frequency, period: row.period, planned: 0, sending: 0, sent: 0, unconfirmed: 0, failed: 0 };
+    const entry = byPeriod.get(key) ?? {
+      frequency: row.frequency,
+      period: row.period,
+      planned: 0,
+      sending: 0,
+      sent: 0,
+      unconfirmed: 0,
+      failed: 0,
+    };
     entry[row.status] += Number(row.n);
     if (row.status === 'sent') entry.unconfirmed += Number(row.unconfirmed ?? 0);
     byPeriod.set(key, entry);
   }
-  return [...byPeriod.values()].sort((a, b) => (a.period === b.period ? a.frequency.localeCompare(b.frequency) : b.period.localeCompare(a.period))).slice(0, limitPeriods);
+  return [...byPeriod.values()]
+    .sort((a, b) => (a.period === b.period ? a.frequency.localeCompare(b.frequency) : b.period.localeCompare(a.period)))
+    .slice(0, limitPeriods);
 }
 
-export async function recentFailures(db: Queryable, limit = 20): Promise<Pick<OutboxRow, 'id' | 'email' | 'frequency' | 'period' | 'attempts' | 'last_error'>[]> {
+export async function recentFailures(
+  db: Queryable,
+  limit = 20,
+): Promise<Pick<OutboxRow, 'id' | 'email' | 'frequency' | 'period' | 'attempts' | 'last_error'>[]> {
   return db
     .selectFrom('digest_outbox')
     .select(['id', 'email', 'frequency', 'period', 'attempts', 'last_error'])

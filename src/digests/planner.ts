@@ -3,7 +3,11 @@ import { trendingPapersOfPeriod, trendingScores } from './digest-papers.js';
 import type { Period } from './period.js';
 
 /** Papers matching a saved search among the papers of a period, with their search score (see topic-search.ts). */
-export type TopicMatcher = (query: string, period: Period, limit: number) => Promise<readonly { readonly id: string; readonly score: number }[]>;
+export type TopicMatcher = (
+  query: string,
+  period: Period,
+  limit: number,
+) => Promise<readonly { readonly id: string; readonly score: number }[]>;
 
 export interface PlanOptions {
   readonly now: Date;
@@ -69,7 +73,10 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
       try {
         const matches = await options.topicMatcher(query, period, CANDIDATES);
         // Ranked by the (hybrid) search score, then by trending score among equally relevant papers.
-        const trendingOf = await trendingScores(db, matches.map((m) => m.id));
+        const trendingOf = await trendingScores(
+          db,
+          matches.map((m) => m.id),
+        );
         ranked = matches
           .filter((m) => trendingOf.has(m.id))
           .sort((a, b) => b.score - a.score || trendingOf.get(b.id)! - trendingOf.get(a.id)! || a.id.localeCompare(b.id))
@@ -184,7 +191,9 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
         const outboxIds = new Map(inserted.map((r) => [r.subscription_id, r.id]));
         const sentRows = batch.flatMap(({ sub, papers }) => {
           const outboxId = outboxIds.get(sub.id);
-          return outboxId === undefined ? [] : papers.map((paperId) => ({ subscription_id: sub.id, paper_id: paperId, outbox_id: outboxId }));
+          return outboxId === undefined
+            ? []
+            : papers.map((paperId) => ({ subscription_id: sub.id, paper_id: paperId, outbox_id: outboxId }));
         });
         for (let j = 0; j < sentRows.length; j += paperBatch) {
           await trx

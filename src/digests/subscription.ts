@@ -34,7 +34,8 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?
 export function normaliseEmail(raw: unknown): string {
   if (typeof raw !== 'string') throw new SubscriptionInputError('email', 'Enter an email address.');
   const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) throw new SubscriptionInputError('email', 'Enter a valid email address, like ada@example.org.');
+  if (email.length > 254 || !EMAIL.test(email))
+    throw new SubscriptionInputError('email', 'Enter a valid email address, like ada@example.org.');
   return email;
 }
 
@@ -60,7 +61,8 @@ export function parseTopics(raw: unknown): string | null {
   }
   if (typeof raw !== 'string') throw new SubscriptionInputError('topics', 'Topics must be a search query (text).');
   const topics = raw.replace(/\s+/g, ' ').trim();
-  if (topics.length > MAX_TOPICS_LENGTH) throw new SubscriptionInputError('topics', `Topics must be at most ${MAX_TOPICS_LENGTH} characters.`);
+  if (topics.length > MAX_TOPICS_LENGTH)
+    throw new SubscriptionInputError('topics', `Topics must be at most ${MAX_TOPICS_LENGTH} characters.`);
   return topics === '' ? null : topics;
 }
 

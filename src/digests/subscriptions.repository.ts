@@ -41,7 +41,9 @@ export async function findSubscriptionForUser(db: Queryable, userId: number, ema
 export async function cancelPlannedDigests(db: Queryable, subscriptionId: number, reason: string): Promise<void> {
   await db
     .deleteFrom('digest_sent_papers')
-    .where('outbox_id', 'in', (eb) => eb.selectFrom('digest_outbox').select('id').where('subscription_id', '=', subscriptionId).where('status', '=', 'planned'))
+    .where('outbox_id', 'in', (eb) =>
+      eb.selectFrom('digest_outbox').select('id').where('subscription_id', '=', subscriptionId).where('status', '=', 'planned'),
+    )
     .execute();
   await db
     .updateTable('digest_outbox')

@@ -35,7 +35,11 @@ export interface SubscriptionSettings {
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
-  return e?.code === '23505' || (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) || /UNIQUE constraint/i.test(String(e?.message));
+  return (
+    e?.code === '23505' ||
+    (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) ||
+    /UNIQUE constraint/i.test(String(e?.message))
+  );
 }
 
 /**
@@ -101,7 +105,10 @@ export class SubscriptionService {
           })
           .where('id', '=', existing.id)
           .where('status', '=', existing.status);
-        update = existing.confirm_sent_at === null ? update.where('confirm_sent_at', 'is', null) : update.where('confirm_sent_at', '=', existing.confirm_sent_at);
+        update =
+          existing.confirm_sent_at === null
+            ? update.where('confirm_sent_at', 'is', null)
+            : update.where('confirm_sent_at', '=', existing.confirm_sent_at);
         const result = await update.executeTakeFirst();
         shouldMail = Number(result.numUpdatedRows) === 1;
       }
@@ -109,10 +116,22 @@ export class SubscriptionService {
     // Confirmed and paused addresses get nothing: the answer is the same, and nobody learns they are subscribed.
     if (shouldMail) {
       try {
-        await this.mail.send(confirmationMail({ email: request.email, confirmUrl: `${this.publicUrl}/confirm/${token}`, frequency: request.frequency, topics: request.topics }));
+        await this.mail.send(
+          confirmationMail({
+            email: request.email,
+            confirmUrl: `${this.publicUrl}/confirm/${token}`,
+            frequency: request.frequency,
+            topics: request.topics,
+          }),
+        );
       } catch (error) {
         // Let the next attempt send it instead of waiting out the re-send interval.
-        await db.updateTable('subscriptions').set({ confirm_sent_at: null }).where('email', '=', request.email).where('confirm_token_hash', '=', hash).execute();
+        await db
+          .updateTable('subscriptions')
+          .set({ confirm_sent_at: null })
+          .where('email', '=', request.email)
+          .where('confirm_token_hash', '=', hash)
+          .execute();
         throw error;
       }
     }
@@ -175,12 +194,26 @@ export class SubscriptionService {
     await this.store.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('subscriptions')
-        .set({ frequency: settings.frequency, topics: settings.topics, max_papers: settings.maxPapers, status, user_id: userId, updated_at: nowIso })
+        .set({
+          frequency: settings.frequency,
+          topics: settings.topics,
+          max_papers: settings.maxPapers,
+          status,
+          user_id: userId,
+          updated_at: nowIso,
+        })
         .where('id', '=', row.id)
         .execute();
       if (status === 'paused') await cancelPlannedDigests(trx, row.id, 'cancelled: subscription paused');
     });
-    return toSubscription({ ...row, frequency: settings.frequency, topics: settings.topics, max_papers: settings.maxPapers, status, user_id: userId });
+    return toSubscription({
+      ...row,
+      frequency: settings.frequency,
+      topics: settings.topics,
+      max_papers: settings.maxPapers,
+      status,
+      user_id: userId,
+    });
   }
 
   async unsubscribeForUser(userId: number, email: string): Promise<Subscription | null> {

@@ -14,7 +14,10 @@ const SEARCH_LIMIT = 100;
 export function searchTopicMatcher(search: Pick<SearchService, 'search'>): TopicMatcher {
   return async (query, period, limit) => {
     const request = { q: query, limit: Math.min(limit, SEARCH_LIMIT), filters: { after: period.from, before: addDays(period.to, 1) } };
-    const [lexical, hybrid] = await Promise.all([search.search({ ...request, mode: 'lexical' }), search.search({ ...request, mode: 'hybrid' })]);
+    const [lexical, hybrid] = await Promise.all([
+      search.search({ ...request, mode: 'lexical' }),
+      search.search({ ...request, mode: 'hybrid' }),
+    ]);
     const hybridScore = new Map(hybrid.hits.map((hit) => [hit.paper.id, hit.score]));
     return lexical.hits.map((hit) => ({ id: hit.paper.id, score: hybridScore.get(hit.paper.id) ?? 0 }));
   };

@@ -114,7 +114,12 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
     return ids.map((id) => paperCache.get(id)).filter((p): p is DigestPaper => p !== undefined);
   }
 
-  async function processRow(row: OutboxRow, delivery: DigestDelivery, topics: Map<number, string | null>, active: Set<number>): Promise<void> {
+  async function processRow(
+    row: OutboxRow,
+    delivery: DigestDelivery,
+    topics: Map<number, string | null>,
+    active: Set<number>,
+  ): Promise<void> {
     if (!active.has(row.subscription_id)) {
       await markFailed(store.db, row.id, options.owner, 'cancelled: subscription no longer confirmed');
       summary.cancelled += 1;
@@ -147,7 +152,13 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
       const temporary = error instanceof DeliveryError ? error.temporary : true;
       const reason = error instanceof Error ? error.message : String(error);
       if (temporary && row.attempts < options.maxAttempts) {
-        await markRetry(store.db, row.id, options.owner, new Date(options.now().getTime() + retryDelayMs(row.attempts)), `temporary: ${reason}`);
+        await markRetry(
+          store.db,
+          row.id,
+          options.owner,
+          new Date(options.now().getTime() + retryDelayMs(row.attempts)),
+          `temporary: ${reason}`,
+        );
         summary.retried += 1;
       } else {
         await markFailed(store.db, row.id, options.owner, `${temporary ? 'gave up after temporary failures' : 'permanent'}: ${reason}`);
@@ -165,7 +176,15 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
     let emptyClaims = 0;
     try {
       while (budget > 0) {
-        const rows = await claimDue(store.db, store.capabilities, options.owner, options.now(), options.leaseSeconds, Math.min(claimBatch, budget), options.scope);
+        const rows = await claimDue(
+          store.db,
+          store.capabilities,
+          options.owner,
+          options.now(),
+          options.leaseSeconds,
+          Math.min(claimBatch, budget),
+          options.scope,
+        );
         if (rows.length === 0) {
           // Under contention a claim may find every candidate just taken by someone else; stop only when the
           // queue really has nothing due.

@@ -63,8 +63,16 @@ export async function latestFeedDay(db: Queryable, onOrBefore?: string): Promise
 /** The nearest feed days before and after `day` that have papers. */
 export async function adjacentFeedDays(db: Queryable, day: string): Promise<{ previous: string | null; next: string | null }> {
   const [previous, next] = await Promise.all([
-    db.selectFrom('feed_entries').select((eb) => eb.fn.max('day').as('d')).where('day', '<', day).executeTakeFirst(),
-    db.selectFrom('feed_entries').select((eb) => eb.fn.min('day').as('d')).where('day', '>', day).executeTakeFirst(),
+    db
+      .selectFrom('feed_entries')
+      .select((eb) => eb.fn.max('day').as('d'))
+      .where('day', '<', day)
+      .executeTakeFirst(),
+    db
+      .selectFrom('feed_entries')
+      .select((eb) => eb.fn.min('day').as('d'))
+      .where('day', '>', day)
+      .executeTakeFirst(),
   ]);
   return { previous: (previous?.d as string | null) ?? null, next: (next?.d as string | null) ?? null };
 }

@@ -75,7 +75,9 @@ export async function listPapers(db: Queryable, query: ListingQuery): Promise<Li
   if (query.upvotedBy !== undefined) {
     const userId = query.upvotedBy;
     select = select.where((eb) =>
-      eb.exists(eb.selectFrom('votes').select('votes.paper_id').whereRef('votes.paper_id', '=', 'papers.id').where('votes.user_id', '=', userId)),
+      eb.exists(
+        eb.selectFrom('votes').select('votes.paper_id').whereRef('votes.paper_id', '=', 'papers.id').where('votes.user_id', '=', userId),
+      ),
     );
   }
   const upvotes = sql<number>`(fe.imported_upvotes + papers.local_upvotes)`;
@@ -113,9 +115,21 @@ export async function getListedPaper(db: Queryable, paperId: string): Promise<Li
       'code_repos.url as repo_url',
       'code_repos.stars as repo_stars',
       'code_repos.stars_counted_at as repo_stars_counted_at',
-      eb.selectFrom('feed_entries').select((f) => f.fn.max('imported_upvotes').as('m')).whereRef('feed_entries.paper_id', '=', 'papers.id').as('imported_upvotes'),
-      eb.selectFrom('feed_entries').select((f) => f.fn.max('imported_comments').as('m')).whereRef('feed_entries.paper_id', '=', 'papers.id').as('imported_comments'),
-      eb.selectFrom('feed_entries').select((f) => f.fn.min('day').as('m')).whereRef('feed_entries.paper_id', '=', 'papers.id').as('first_day'),
+      eb
+        .selectFrom('feed_entries')
+        .select((f) => f.fn.max('imported_upvotes').as('m'))
+        .whereRef('feed_entries.paper_id', '=', 'papers.id')
+        .as('imported_upvotes'),
+      eb
+        .selectFrom('feed_entries')
+        .select((f) => f.fn.max('imported_comments').as('m'))
+        .whereRef('feed_entries.paper_id', '=', 'papers.id')
+        .as('imported_comments'),
+      eb
+        .selectFrom('feed_entries')
+        .select((f) => f.fn.min('day').as('m'))
+        .whereRef('feed_entries.paper_id', '=', 'papers.id')
+        .as('first_day'),
       eb
         .selectFrom('feed_entries')
         .innerJoin('users', 'users.id', 'feed_entries.submitted_by')
@@ -138,7 +152,10 @@ export async function getListedPaper(db: Queryable, paperId: string): Promise<Li
 }
 
 /** Counts for papers found elsewhere (search hits, similar papers), in one query. */
-export async function countsFor(db: Queryable, paperIds: readonly string[]): Promise<Map<string, { upvotes: number; comments: number; day: string | null }>> {
+export async function countsFor(
+  db: Queryable,
+  paperIds: readonly string[],
+): Promise<Map<string, { upvotes: number; comments: number; day: string | null }>> {
   const out = new Map<string, { upvotes: number; comments: number; day: string | null }>();
   if (paperIds.length === 0) return out;
   const rows = await db

@@ -22,7 +22,13 @@ function utc(day: string): number {
 
 export function dayPeriod(day: string): FeedPeriod | null {
   if (!isIsoDay(day)) return null;
-  const label = new Date(utc(day)).toLocaleDateString('en-US', { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const label = new Date(utc(day)).toLocaleDateString('en-US', {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
   return { kind: 'day', key: day, from: day, to: day, label };
 }
 

@@ -132,7 +132,9 @@ export async function runHarvest(store: Store, client: PoliteHttpClient, options
         page = { records: [], resumptionToken: null, completeListSize: 0, cursor: null };
       } else if (error.code === 'badResumptionToken' && token !== null && restarts < MAX_LIST_RESTARTS) {
         restarts += 1;
-        progress.line(`The server rejected the resumption token (${error.detail || 'expired'}); restarting the list${from ? ` from ${from}` : ''}`);
+        progress.line(
+          `The server rejected the resumption token (${error.detail || 'expired'}); restarting the list${from ? ` from ${from}` : ''}`,
+        );
         token = null;
         continue;
       } else {

@@ -107,7 +107,10 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
         await upsertFeedEntries(trx, batchFeed, stamp);
         // Upvotes, star counts and feed days feed the trending score: recompute it in the same transaction, so a
         // score never disagrees with its inputs, even when the import is killed.
-        await recomputeTrending(trx, batchPapers.map((p) => p.id));
+        await recomputeTrending(
+          trx,
+          batchPapers.map((p) => p.id),
+        );
         await setJobState(trx, checkpointKey, String(lastPosition), stamp);
         return result;
       });

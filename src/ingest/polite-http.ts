@@ -129,7 +129,11 @@ export class PoliteHttpClient {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.userAgent = options.userAgent ?? paperboyUserAgent();
     this.onRetry = options.onRetry ?? (() => undefined);
-    for (const [name, value] of Object.entries({ minIntervalMs: this.minIntervalMs, maxRetries: this.maxRetries, timeoutMs: this.timeoutMs })) {
+    for (const [name, value] of Object.entries({
+      minIntervalMs: this.minIntervalMs,
+      maxRetries: this.maxRetries,
+      timeoutMs: this.timeoutMs,
+    })) {
       if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer (got ${value})`);
     }
   }

@@ -116,9 +116,11 @@ export class Metrics {
   private readonly started = Date.now();
 
   constructor(poolStats?: () => PoolStats | undefined) {
-    this.gauges.push(new CallbackGauge('paperboy_process_uptime_seconds', 'Seconds since this instance started.', () => [
-      { labels: {}, value: (Date.now() - this.started) / 1000 },
-    ]));
+    this.gauges.push(
+      new CallbackGauge('paperboy_process_uptime_seconds', 'Seconds since this instance started.', () => [
+        { labels: {}, value: (Date.now() - this.started) / 1000 },
+      ]),
+    );
     if (poolStats) {
       this.gauges.push(
         new CallbackGauge('paperboy_db_pool_connections', 'Database pool connections by state.', () => {
@@ -154,7 +156,12 @@ export class Metrics {
   }
 
   render(): string {
-    const sections = [this.httpRequests.render(), this.httpDuration.render(), this.searchDuration.render(), ...this.gauges.map((g) => g.render())];
+    const sections = [
+      this.httpRequests.render(),
+      this.httpDuration.render(),
+      this.searchDuration.render(),
+      ...this.gauges.map((g) => g.render()),
+    ];
     return `${sections.map((lines) => lines.join('\n')).join('\n')}\n`;
   }
 }

@@ -149,11 +149,7 @@ export function selectPaperWithRepo(db: Queryable) {
     .selectFrom('papers')
     .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
     .selectAll('papers')
-    .select([
-      'code_repos.url as repo_url',
-      'code_repos.stars as repo_stars',
-      'code_repos.stars_counted_at as repo_stars_counted_at',
-    ]);
+    .select(['code_repos.url as repo_url', 'code_repos.stars as repo_stars', 'code_repos.stars_counted_at as repo_stars_counted_at']);
 }
 
 export function toPaper(row: PaperRow): Paper {
@@ -173,9 +169,7 @@ export function toPaper(row: PaperRow): Paper {
     license: row.license,
     projectPage: row.project_page,
     organization: row.organization,
-    codeRepo: row.repo_url
-      ? { url: row.repo_url, stars: row.repo_stars, starsCountedAt: row.repo_stars_counted_at }
-      : null,
+    codeRepo: row.repo_url ? { url: row.repo_url, stars: row.repo_stars, starsCountedAt: row.repo_stars_counted_at } : null,
     hidden: Boolean(row.hidden),
   };
 }
@@ -186,7 +180,10 @@ export async function findPaper(db: Queryable, id: string): Promise<Paper | null
 }
 
 export async function countPapers(db: Queryable): Promise<number> {
-  const row = await db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -73,14 +73,26 @@ export function fuseWithFeedback(
     if (e.semanticRank !== null) return;
     const similarity = Number.isFinite(hit.score) ? hit.score : 0;
     const fromFeedback = lexical.length > 0 ? method.feedbackWeight * (feedback.get(hit.paperId) ?? 0) : 0;
-    entries.set(hit.paperId, { ...e, semanticRank: i + 1, semanticScore: hit.score, fusedScore: e.fusedScore + semanticWeight * similarity + fromFeedback });
+    entries.set(hit.paperId, {
+      ...e,
+      semanticRank: i + 1,
+      semanticScore: hit.score,
+      fusedScore: e.fusedScore + semanticWeight * similarity + fromFeedback,
+    });
   });
   return [...entries.values()].sort(byFusedScore);
 }
 
 /** Merges two rankings; either may be empty. Ties keep the lexical order, then the paper id. */
-export function fuse(lexical: readonly RankedHit[], semantic: readonly RankedHit[], method: Exclude<FusionMethod, { kind: 'feedback' }>): FusedHit[] {
-  const entries = new Map<string, { lexicalRank: number | null; lexicalScore: number | null; semanticRank: number | null; semanticScore: number | null; fused: number }>();
+export function fuse(
+  lexical: readonly RankedHit[],
+  semantic: readonly RankedHit[],
+  method: Exclude<FusionMethod, { kind: 'feedback' }>,
+): FusedHit[] {
+  const entries = new Map<
+    string,
+    { lexicalRank: number | null; lexicalScore: number | null; semanticRank: number | null; semanticScore: number | null; fused: number }
+  >();
   const entry = (id: string) => {
     let e = entries.get(id);
     if (!e) {

@@ -144,11 +144,12 @@ class DefaultSearchService implements SearchService {
     const semanticReady = (options.catchUp === false ? this.semantic.load() : this.semantic.start()).catch((error: unknown) => {
       options.logger.error('semantic search could not start', { error: String(error) });
     });
-    const lexicalReady = this.lexical.start().then(
-      (report) => report && options.logger.info('keyword index loaded into memory', { ...report }),
-    ).catch((error: unknown) => {
-      options.logger.error('the in-memory keyword index could not be built; keyword search uses the database', { error: String(error) });
-    });
+    const lexicalReady = this.lexical
+      .start()
+      .then((report) => report && options.logger.info('keyword index loaded into memory', { ...report }))
+      .catch((error: unknown) => {
+        options.logger.error('the in-memory keyword index could not be built; keyword search uses the database', { error: String(error) });
+      });
     this.ready = Promise.all([semanticReady, lexicalReady]).then(() => undefined);
   }
 
@@ -206,9 +207,23 @@ class DefaultSearchService implements SearchService {
       if (mode !== 'semantic') lexical = await this.lexical.search(parsed, filters, depth);
       ranked =
         mode === 'lexical'
-          ? lexical.map((h, i) => ({ paperId: h.paperId, fusedScore: h.score, lexicalRank: i + 1, lexicalScore: h.score, semanticRank: null, semanticScore: null }))
+          ? lexical.map((h, i) => ({
+              paperId: h.paperId,
+              fusedScore: h.score,
+              lexicalRank: i + 1,
+              lexicalScore: h.score,
+              semanticRank: null,
+              semanticScore: null,
+            }))
           : mode === 'semantic'
-            ? semantic.map((h, i) => ({ paperId: h.paperId, fusedScore: h.score, lexicalRank: null, lexicalScore: null, semanticRank: i + 1, semanticScore: h.score }))
+            ? semantic.map((h, i) => ({
+                paperId: h.paperId,
+                fusedScore: h.score,
+                lexicalRank: null,
+                lexicalScore: null,
+                semanticRank: i + 1,
+                semanticScore: h.score,
+              }))
             : await this.hybrid(parsed, lexical, semantic);
     }
 
@@ -279,11 +294,17 @@ class DefaultSearchService implements SearchService {
     const position = new Map(ids.map((id, i) => [id, i]));
     if (sort === 'votes') {
       const votes = await upvotesByPaper(this.db, ids);
-      return [...ranked].sort((a, b) => (votes.get(b.paperId) ?? 0) - (votes.get(a.paperId) ?? 0) || position.get(a.paperId)! - position.get(b.paperId)!);
+      return [...ranked].sort(
+        (a, b) => (votes.get(b.paperId) ?? 0) - (votes.get(a.paperId) ?? 0) || position.get(a.paperId)! - position.get(b.paperId)!,
+      );
     }
     const dates = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom('papers').select(['id', 'published_at']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      const rows = await this.db
+        .selectFrom('papers')
+        .select(['id', 'published_at'])
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
       for (const row of rows) dates.set(row.id, row.published_at ?? '');
     }
     return [...ranked].sort((a, b) => {
@@ -331,7 +352,10 @@ class DefaultSearchService implements SearchService {
     const parsed = parseQuery(words(row.title).join(' '));
     const hits = await this.lexical.search(parsed, filtersFromQuery(parsed), limit + 1);
     const papers = await this.papersById(hits.map((h) => h.paperId).filter((id) => id !== paperId));
-    return hits.map((h) => papers.get(h.paperId)).filter((p): p is Paper => p !== undefined).slice(0, limit);
+    return hits
+      .map((h) => papers.get(h.paperId))
+      .filter((p): p is Paper => p !== undefined)
+      .slice(0, limit);
   }
 
   async indexPapers(ids: readonly string[]): Promise<void> {

@@ -188,7 +188,10 @@ export class SemanticIndex {
   }
 
   private async countPapers(): Promise<number> {
-    const row = await this.store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.store.db
+      .selectFrom('papers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -305,14 +308,16 @@ export class SemanticIndex {
     }
   }
 
-  private async trainingSample(progress: (line: string) => void): Promise<{ sample: { title: string; abstract: string }[]; corpus: number }> {
+  private async trainingSample(
+    progress: (line: string) => void,
+  ): Promise<{ sample: { title: string; abstract: string }[]; corpus: number }> {
     const total = await this.countPapers();
     const cap = this.options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING;
     const stride = Math.max(1, Math.ceil(total / cap));
     // Every stride-th id from a walk over the ids alone, then only those papers' text: a large corpus is not read whole.
     const chosen: string[] = [];
     let seen = 0;
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const ids = await this.store.db.selectFrom('papers').select('id').where('id', '>', after).orderBy('id').limit(50_000).execute();
       if (ids.length === 0) break;
       for (const row of ids) if (seen++ % stride === 0) chosen.push(row.id);
@@ -445,7 +450,11 @@ export class SemanticIndex {
     const query = await this.queryVector(text);
     const wanted = [...new Set([...candidateIds, ...seedIds])];
     const known = this.lastCandidates?.embedder === this.embedder.id ? this.lastCandidates.vectors : new Map<string, Float32Array>();
-    const vectors = await vectorsOfPapers(this.store.db, this.embedder.id, wanted.filter((id) => !known.has(id)));
+    const vectors = await vectorsOfPapers(
+      this.store.db,
+      this.embedder.id,
+      wanted.filter((id) => !known.has(id)),
+    );
     for (const id of wanted) {
       const v = known.get(id);
       if (v) vectors.set(id, v);
@@ -481,7 +490,12 @@ export class SemanticIndex {
     let k = limit + Math.max(10, Math.ceil(limit / 4));
     for (;;) {
       const matches = vectors.search(query, k);
-      const candidates = await resolveCandidates(this.store.db, embedder.id, matches.map((m) => m.key), filters);
+      const candidates = await resolveCandidates(
+        this.store.db,
+        embedder.id,
+        matches.map((m) => m.key),
+        filters,
+      );
       const hits: RankedHit[] = [];
       const seen = new Map<string, Float32Array>();
       for (const match of matches) {

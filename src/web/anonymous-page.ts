@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { randomToken } from '../security/tokens.js';
-import type { AppEnv } from './app.js';
+import type { AppEnv } from './env.js';
 import { pageCacheFor } from './page-cache.js';
 import { pageContext, type PageContext } from './viewer.js';
 

@@ -59,5 +59,12 @@ export function apiDailyEntry(item: ListedPaper) {
 
 /** A paper without counts (search hits and similar papers carry their counts separately). */
 export function apiPaperBasic(paper: Paper, counts: { upvotes: number; comments: number; day: string | null } | undefined): ApiPaper {
-  return apiPaper({ paper, day: counts?.day ?? null, upvotes: counts?.upvotes ?? 0, comments: counts?.comments ?? 0, trendingScore: 0, submittedBy: null });
+  return apiPaper({
+    paper,
+    day: counts?.day ?? null,
+    upvotes: counts?.upvotes ?? 0,
+    comments: counts?.comments ?? 0,
+    trendingScore: 0,
+    submittedBy: null,
+  });
 }

@@ -1,19 +1,11 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Config } from '../config.js';
-import type { Store } from '../db/database.js';
-import type { Logger } from '../logger.js';
-import type { DigestService } from '../digests/digest.service.js';
-import type { SubscriptionService } from '../digests/subscriptions.service.js';
-import type { SearchService } from '../search/search.service.js';
-import type { AccountService } from '../accounts/accounts.service.js';
-import type { User } from '../accounts/user.js';
-import type { MailTransport } from '../mail/transport.js';
-import type { Metrics } from '../ops/metrics.js';
-import { metricsMiddleware } from '../ops/metrics.middleware.js';
-import { csrfProtection, sessionMiddleware, type AuthState } from '../security/auth.middleware.js';
-import { securityHeaders } from '../security/headers.js';
-import { RATE_LIMITS, rateLimit, type RateLimitStore } from '../security/rate-limit.js';
+import { metricsMiddleware } from './middleware/metrics.js';
+import { csrfProtection, sessionMiddleware } from './middleware/auth.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { RATE_LIMITS } from '../security/rate-limit-store.js';
+import { rateLimit } from './middleware/rate-limit.js';
 import { redactPath } from '../security/redact.js';
 import { accountApiRoutes } from './routes/account-api.routes.js';
 import { accountRoutes } from './routes/auth.routes.js';
@@ -31,36 +23,8 @@ import { searchApiRoutes } from './routes/search-api.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { errorPage } from './views/error-page.js';
-
-export interface AppDeps {
-  readonly store: Store;
-  readonly logger: Logger;
-  /** The clock, injectable so tests can fix "today". */
-  readonly now: () => Date;
-  /** Key for sessions and signed tokens (PAPERBOY_SECRET or the generated one). */
-  readonly secret: string;
-  readonly mail: MailTransport;
-  readonly accounts: AccountService;
-  readonly rateLimits: RateLimitStore;
-  readonly metrics: Metrics;
-  /** Email subscriptions (double opt-in, unsubscribe, settings). */
-  readonly subscriptions: SubscriptionService;
-  /** Digest planning, the outbox worker and its status. */
-  readonly digests: DigestService;
-  readonly search: SearchService;
-}
-
-export interface AppEnv {
-  Variables: {
-    deps: AppDeps;
-    config: Config;
-    /** The signed-in user (session cookie or Bearer API token), set on every request by sessionMiddleware. */
-    user: User | null;
-    /** Goes into every state-changing form as `_csrf`, or the `X-CSRF-Token` header of API calls with cookies. */
-    csrfToken: string;
-    auth: AuthState;
-  };
-}
+import type { AppDeps } from '../app-deps.js';
+import type { AppEnv } from './env.js';
 
 function wantsJson(path: string, accept: string | undefined): boolean {
   return path.startsWith('/api/') || (accept?.includes('application/json') ?? false);

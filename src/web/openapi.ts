@@ -6,7 +6,10 @@ const error = (description: string) => ({
 });
 
 const rateLimitHeaders = {
-  RateLimit: { description: 'Remaining requests in the current window (draft-ietf-httpapi-ratelimit-headers).', schema: { type: 'string' } },
+  RateLimit: {
+    description: 'Remaining requests in the current window (draft-ietf-httpapi-ratelimit-headers).',
+    schema: { type: 'string' },
+  },
   'RateLimit-Policy': { description: 'The limit and window of the policy that applies.', schema: { type: 'string' } },
 };
 
@@ -25,7 +28,7 @@ const json = (schema: object, description: string, headers: object = rateLimitHe
 });
 
 const upvoteResponses = {
-  '200': json({ $ref: '#/components/schemas/UpvoteResult' }, 'The paper\'s upvote count after the change.'),
+  '200': json({ $ref: '#/components/schemas/UpvoteResult' }, "The paper's upvote count after the change."),
   '401': error('Not signed in and no API token.'),
   '403': error('CSRF token missing or wrong (cookie sessions), or the account is banned.'),
   '404': error('No such paper.'),
@@ -50,7 +53,12 @@ export function openApiDocument(publicUrl: string) {
           summary: 'Papers featured on a day, ISO week or month',
           operationId: 'listDailyPapers',
           parameters: [
-            { name: 'date', in: 'query', description: 'A feed day, YYYY-MM-DD. Default: the latest day with papers.', schema: { type: 'string', format: 'date' } },
+            {
+              name: 'date',
+              in: 'query',
+              description: 'A feed day, YYYY-MM-DD. Default: the latest day with papers.',
+              schema: { type: 'string', format: 'date' },
+            },
             { name: 'week', in: 'query', description: 'An ISO week, YYYY-Www.', schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' } },
             { name: 'month', in: 'query', description: 'A month, YYYY-MM.', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } },
             { name: 'p', in: 'query', description: 'Zero-based page index.', schema: { type: 'integer', minimum: 0, default: 0 } },
@@ -72,12 +80,26 @@ export function openApiDocument(publicUrl: string) {
           summary: 'One paper',
           operationId: 'getPaper',
           parameters: [paperIdParameter],
-          responses: { '200': json({ $ref: '#/components/schemas/Paper' }, 'The paper.'), '404': error('No such paper.'), '429': error('Rate limited.') },
+          responses: {
+            '200': json({ $ref: '#/components/schemas/Paper' }, 'The paper.'),
+            '404': error('No such paper.'),
+            '429': error('Rate limited.'),
+          },
         },
       },
       '/api/papers/{id}/upvote': {
-        post: { summary: 'Upvote a paper (idempotent)', operationId: 'upvotePaper', parameters: [paperIdParameter], responses: upvoteResponses },
-        delete: { summary: 'Withdraw your upvote (idempotent)', operationId: 'removeUpvote', parameters: [paperIdParameter], responses: upvoteResponses },
+        post: {
+          summary: 'Upvote a paper (idempotent)',
+          operationId: 'upvotePaper',
+          parameters: [paperIdParameter],
+          responses: upvoteResponses,
+        },
+        delete: {
+          summary: 'Withdraw your upvote (idempotent)',
+          operationId: 'removeUpvote',
+          parameters: [paperIdParameter],
+          responses: upvoteResponses,
+        },
       },
       '/api/papers/search': {
         get: {
@@ -88,7 +110,8 @@ export function openApiDocument(publicUrl: string) {
               name: 'q',
               in: 'query',
               required: true,
-              description: 'At most 500 characters. Supports "phrases", -exclusions, cat:, author:, after:, before:, and arXiv ids or URLs.',
+              description:
+                'At most 500 characters. Supports "phrases", -exclusions, cat:, author:, after:, before:, and arXiv ids or URLs.',
               schema: { type: 'string', maxLength: 500 },
             },
             { name: 'mode', in: 'query', schema: { type: 'string', enum: ['hybrid', 'lexical', 'semantic'], default: 'hybrid' } },
@@ -96,12 +119,19 @@ export function openApiDocument(publicUrl: string) {
             { name: 'explain', in: 'query', description: 'Add per-hit ranking details.', schema: { type: 'boolean', default: false } },
           ],
           responses: {
-            '200': json({ type: 'array', items: { $ref: '#/components/schemas/SearchHit' } }, 'Ranked hits with highlighted title and abstract segments.', {
-              ...rateLimitHeaders,
-              'X-Total-Count': { description: 'Matching papers.', schema: { type: 'integer' } },
-              'X-Search-Mode': { description: 'The mode that ran (hybrid falls back to lexical when semantic search is unavailable).', schema: { type: 'string' } },
-              'X-Jump-To': { description: 'Set when the query named one paper by id or URL.', schema: { type: 'string' } },
-            }),
+            '200': json(
+              { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
+              'Ranked hits with highlighted title and abstract segments.',
+              {
+                ...rateLimitHeaders,
+                'X-Total-Count': { description: 'Matching papers.', schema: { type: 'integer' } },
+                'X-Search-Mode': {
+                  description: 'The mode that ran (hybrid falls back to lexical when semantic search is unavailable).',
+                  schema: { type: 'string' },
+                },
+                'X-Jump-To': { description: 'Set when the query named one paper by id or URL.', schema: { type: 'string' } },
+              },
+            ),
             '400': error('A malformed parameter.'),
             '409': error('mode=semantic while semantic search is unavailable.'),
             '429': error('Rate limited.'),
@@ -141,7 +171,10 @@ export function openApiDocument(publicUrl: string) {
             },
           },
           responses: {
-            '202': json({ type: 'object', properties: { status: { const: 'pending_confirmation' }, message: { type: 'string' } } }, 'A confirmation link was emailed.'),
+            '202': json(
+              { type: 'object', properties: { status: { const: 'pending_confirmation' }, message: { type: 'string' } } },
+              'A confirmation link was emailed.',
+            ),
             '400': error('Invalid JSON, email, frequency or topics.'),
             '429': error('Rate limited.'),
           },
@@ -149,28 +182,32 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/me': {
         get: {
-          summary: 'The caller\'s account',
+          summary: "The caller's account",
           operationId: 'getMe',
           responses: { '200': json({ type: 'object' }, 'Who the credentials belong to.'), '401': error('Not signed in.') },
         },
       },
       '/api/me/tokens': {
         get: {
-          summary: 'The caller\'s API tokens (without their secrets)',
+          summary: "The caller's API tokens (without their secrets)",
           operationId: 'listTokens',
           responses: { '200': json({ type: 'object' }, 'Token names and dates.'), '401': error('Not signed in.') },
         },
       },
       '/api/me/tokens/{tokenId}': {
         delete: {
-          summary: 'Revoke one of the caller\'s API tokens',
+          summary: "Revoke one of the caller's API tokens",
           operationId: 'revokeToken',
           parameters: [{ name: 'tokenId', in: 'path', required: true, schema: { type: 'integer' } }],
           responses: { '204': { description: 'Revoked.' }, '401': error('Not signed in.'), '404': error('No such token.') },
         },
       },
       '/api/openapi.json': {
-        get: { summary: 'This document', operationId: 'openApi', responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': {} } } } },
+        get: {
+          summary: 'This document',
+          operationId: 'openApi',
+          responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': {} } } },
+        },
       },
     },
     components: {
@@ -230,7 +267,11 @@ export function openApiDocument(publicUrl: string) {
             changed: { type: 'boolean', description: 'False when the vote already was in that state.' },
           },
         },
-        HighlightSegment: { type: 'object', required: ['text', 'match'], properties: { text: { type: 'string' }, match: { type: 'boolean' } } },
+        HighlightSegment: {
+          type: 'object',
+          required: ['text', 'match'],
+          properties: { text: { type: 'string' }, match: { type: 'boolean' } },
+        },
         SearchHit: {
           type: 'object',
           required: ['paper', 'title', 'summary', 'highlightedTitle', 'highlightedSummary', 'score'],

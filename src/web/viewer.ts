@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { User } from '../accounts/user.js';
 import type { Actor } from '../community/comments.service.js';
-import type { AppEnv } from './app.js';
+import type { AppEnv } from './env.js';
 
 /**
  * The signed-in user and CSRF token as the session middleware left them on the context.

@@ -54,7 +54,10 @@ describeEachStore('AccountService', (get) => {
     });
     // The unique index holds even when the service's check is bypassed (two racing sign-ups).
     await expect(
-      get().store.db.insertInto('users').values({ username: 'MIXEDCASE', email: 'third@example.org', password_hash: 'x', created_at: clock.toISOString() }).execute(),
+      get()
+        .store.db.insertInto('users')
+        .values({ username: 'MIXEDCASE', email: 'third@example.org', password_hash: 'x', created_at: clock.toISOString() })
+        .execute(),
     ).rejects.toThrow();
   });
 
@@ -63,12 +66,18 @@ describeEachStore('AccountService', (get) => {
     await accounts.signUp({ username: 'LoginUser', email: 'login@example.org', password: 'the right password' });
     expect((await accounts.authenticate('loginuser', 'the right password')).ok).toBe(true);
     expect((await accounts.authenticate('LOGIN@example.org', 'the right password')).ok).toBe(true);
-    expect(await accounts.authenticate('LoginUser', 'the wrong password')).toEqual({ ok: false, errors: { form: 'Wrong username or password.' } });
+    expect(await accounts.authenticate('LoginUser', 'the wrong password')).toEqual({
+      ok: false,
+      errors: { form: 'Wrong username or password.' },
+    });
 
     const session = await accounts.createSession((await accounts.findUser('LoginUser'))!.id);
     expect((await accounts.resolveSession(session.token))?.user.username).toBe('LoginUser');
     await accounts.setBanned('loginuser', true);
-    expect(await accounts.authenticate('LoginUser', 'the right password')).toEqual({ ok: false, errors: { form: 'This account has been suspended.' } });
+    expect(await accounts.authenticate('LoginUser', 'the right password')).toEqual({
+      ok: false,
+      errors: { form: 'This account has been suspended.' },
+    });
     expect(await accounts.resolveSession(session.token)).toBeNull();
     await accounts.setBanned('loginuser', false);
     expect((await accounts.authenticate('LoginUser', 'the right password')).ok).toBe(true);
@@ -89,7 +98,9 @@ describeEachStore('AccountService', (get) => {
     expect((await accounts.resolveApiToken(created.value.token))?.username).toBe('tokens');
     expect(await accounts.resolveApiToken(`${created.value.token}x`)).toBeNull();
     const listed = await accounts.listApiTokens(userId);
-    expect(listed).toEqual([{ id: created.value.info.id, name: 'laptop', createdAt: clock.toISOString(), lastUsedAt: clock.toISOString() }]);
+    expect(listed).toEqual([
+      { id: created.value.info.id, name: 'laptop', createdAt: clock.toISOString(), lastUsedAt: clock.toISOString() },
+    ]);
 
     expect(await accounts.createApiToken(userId, '   ')).toMatchObject({ ok: false });
     const other = await accounts.signUp({ username: 'thief', email: 'thief@example.org', password: 'long enough pass' });
@@ -129,9 +140,18 @@ describeEachStore('AccountService', (get) => {
     const signUp = await accounts.signUp({ username: 'mover', email: 'mover@example.org', password: 'long enough pass' });
     await accounts.signUp({ username: 'squatter', email: 'taken@example.org', password: 'long enough pass' });
     if (!signUp.ok) throw new Error('sign-up failed');
-    expect(await accounts.changeEmail(signUp.value.id, 'long enough pass', 'TAKEN@example.org')).toMatchObject({ ok: false, errors: { email: expect.any(String) } });
-    expect(await accounts.changeEmail(signUp.value.id, 'wrong', 'new@example.org')).toMatchObject({ ok: false, errors: { currentPassword: expect.any(String) } });
-    expect(await accounts.changeEmail(signUp.value.id, 'long enough pass', 'New@Example.org')).toMatchObject({ ok: true, value: { email: 'new@example.org' } });
+    expect(await accounts.changeEmail(signUp.value.id, 'long enough pass', 'TAKEN@example.org')).toMatchObject({
+      ok: false,
+      errors: { email: expect.any(String) },
+    });
+    expect(await accounts.changeEmail(signUp.value.id, 'wrong', 'new@example.org')).toMatchObject({
+      ok: false,
+      errors: { currentPassword: expect.any(String) },
+    });
+    expect(await accounts.changeEmail(signUp.value.id, 'long enough pass', 'New@Example.org')).toMatchObject({
+      ok: true,
+      value: { email: 'new@example.org' },
+    });
   });
 
   it('slides the session expiry forward on use, without writing on every request', async () => {

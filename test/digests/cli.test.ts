@@ -17,7 +17,14 @@ function capture() {
 
 describeEachStore('digest CLI and scheduler', (get) => {
   let sink: SmtpSink;
-  const env = () => ({ DATABASE_URL: get().databaseUrl, PAPERBOY_DATA_DIR: get().dataDir, PUBLIC_URL: 'http://paperboy.test', PAPERBOY_LOG: 'silent', PAPERBOY_DEMO: 'off', PAPERBOY_SCHEDULER: 'off' });
+  const env = () => ({
+    DATABASE_URL: get().databaseUrl,
+    PAPERBOY_DATA_DIR: get().dataDir,
+    PUBLIC_URL: 'http://paperboy.test',
+    PAPERBOY_LOG: 'silent',
+    PAPERBOY_DEMO: 'off',
+    PAPERBOY_SCHEDULER: 'off',
+  });
 
   beforeAll(async () => {
     sink = await startSmtpSink();

@@ -75,7 +75,9 @@ describeEachStore('digests: planning and sending', (get) => {
     const ada = await store.db.selectFrom('subscriptions').select('id').where('email', '=', 'ada@example.org').executeTakeFirstOrThrow();
     expect(mail.messageId).toBe(`<digest.daily.${MONDAY}.${ada.id}@paperboy.test>`);
     expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(String(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line)).toMatch(/<http:\/\/paperboy\.test\/unsubscribe\?token=[\w.%-]+>/);
+    expect(String(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line)).toMatch(
+      /<http:\/\/paperboy\.test\/unsubscribe\?token=[\w.%-]+>/,
+    );
     expect(mail.html).toContain('http://paperboy.test/papers/2501.00001');
     expect(mail.html).toContain('https://github.com/example/qec');
     expect(mail.html).toContain('prefers-color-scheme: dark');
@@ -127,7 +129,11 @@ describeEachStore('digests: planning and sending', (get) => {
     const plan = await deps.digests.plan(periodContaining('weekly', MONDAY));
     expect(plan.topicErrors).toBe(0);
     await confirmedSubscriber(store, 'weekly@example.org', { frequency: 'weekly' });
-    await store.db.updateTable('subscriptions').set({ frequency: 'weekly' }).where('email', 'in', ['topic@example.org', 'nomatch@example.org']).execute();
+    await store.db
+      .updateTable('subscriptions')
+      .set({ frequency: 'weekly' })
+      .where('email', 'in', ['topic@example.org', 'nomatch@example.org'])
+      .execute();
     const weekly = await deps.digests.plan(periodContaining('weekly', MONDAY));
     expect(weekly.planned).toBe(2);
     expect(weekly.empty).toBe(1);
@@ -166,8 +172,14 @@ describeEachStore('digests: planning and sending', (get) => {
     expect(status.failures.map((f) => f.email)).toEqual(['bounce@example.org']);
     expect(status.failures[0]!.last_error).toMatch(/^permanent: .*550/);
     // The bounced digest's papers were never delivered: they are not counted as sent.
-    const bounced = await store.db.selectFrom('subscriptions').select('id').where('email', '=', 'bounce@example.org').executeTakeFirstOrThrow();
-    expect(await store.db.selectFrom('digest_sent_papers').select('paper_id').where('subscription_id', '=', bounced.id).execute()).toEqual([]);
+    const bounced = await store.db
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('email', '=', 'bounce@example.org')
+      .executeTakeFirstOrThrow();
+    expect(await store.db.selectFrom('digest_sent_papers').select('paper_id').where('subscription_id', '=', bounced.id).execute()).toEqual(
+      [],
+    );
   });
 });
 

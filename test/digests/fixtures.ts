@@ -38,11 +38,18 @@ export async function seedFeed(store: Store, papers: readonly SeedPaper[]): Prom
     papers.map((p) => ({ day: p.day, paperId: p.id, upvotes: p.upvotes, comments: 0, source: 'test' })),
     now,
   );
-  await recomputeTrending(store.db, papers.map((p) => p.id));
+  await recomputeTrending(
+    store.db,
+    papers.map((p) => p.id),
+  );
 }
 
 /** A confirmed subscription written directly (the double opt-in flow has its own tests). */
-export async function confirmedSubscriber(store: Store, email: string, options: { frequency?: Frequency; topics?: string | null; maxPapers?: number; status?: 'confirmed' | 'pending' | 'paused' } = {}): Promise<number> {
+export async function confirmedSubscriber(
+  store: Store,
+  email: string,
+  options: { frequency?: Frequency; topics?: string | null; maxPapers?: number; status?: 'confirmed' | 'pending' | 'paused' } = {},
+): Promise<number> {
   const now = '2025-01-01T00:00:00.000Z';
   const row = await store.db
     .insertInto('subscriptions')

@@ -39,7 +39,10 @@ describeEachStore('digest outbox leases and recovery', (get) => {
 
   it('after a crash: digests handed over count as sent and are never re-sent, the others go back to the queue', async () => {
     const { store } = get();
-    await store.db.updateTable('digest_outbox').set({ status: 'planned', lease_owner: null, lease_expires_at: null, handed_over_at: null, next_attempt_at: NOW.toISOString() }).execute();
+    await store.db
+      .updateTable('digest_outbox')
+      .set({ status: 'planned', lease_owner: null, lease_expires_at: null, handed_over_at: null, next_attempt_at: NOW.toISOString() })
+      .execute();
     const claimed = await claimDue(store.db, store.capabilities, DEAD_HERE, NOW, 3600, 10);
     expect(claimed).toHaveLength(4);
     await markHandedOver(store.db, claimed[0]!.id, DEAD_HERE, NOW);

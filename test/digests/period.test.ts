@@ -13,13 +13,27 @@ describe('digest periods', () => {
     expect(isoWeekMonday('2025-W01')).toBe('2024-12-30');
     expect(isoWeekMonday('2020-W53')).toBe('2020-12-28');
     expect(isoWeekMonday('2025-W53')).toBeNull();
-    expect(periodContaining('weekly', '2025-01-08')).toEqual({ frequency: 'weekly', key: '2025-W02', from: '2025-01-06', to: '2025-01-12' });
-    expect(periodContaining('daily', '2025-01-08')).toEqual({ frequency: 'daily', key: '2025-01-08', from: '2025-01-08', to: '2025-01-08' });
+    expect(periodContaining('weekly', '2025-01-08')).toEqual({
+      frequency: 'weekly',
+      key: '2025-W02',
+      from: '2025-01-06',
+      to: '2025-01-12',
+    });
+    expect(periodContaining('daily', '2025-01-08')).toEqual({
+      frequency: 'daily',
+      key: '2025-01-08',
+      from: '2025-01-08',
+      to: '2025-01-08',
+    });
   });
 
   it('reads the clock in the configured time zone', () => {
     expect(zonedClock(new Date('2025-01-06T23:30:00Z'), 'Europe/Berlin')).toEqual({ day: '2025-01-07', weekday: 2, minuteOfDay: 30 });
-    expect(zonedClock(new Date('2025-01-06T03:00:00Z'), 'America/New_York')).toEqual({ day: '2025-01-05', weekday: 7, minuteOfDay: 22 * 60 });
+    expect(zonedClock(new Date('2025-01-06T03:00:00Z'), 'America/New_York')).toEqual({
+      day: '2025-01-05',
+      weekday: 7,
+      minuteOfDay: 22 * 60,
+    });
   });
 
   it('schedules daily digests on weekdays after the send time and weekly ones on Mondays', () => {
@@ -40,7 +54,10 @@ describe('digest periods', () => {
 
   it('validates the digest settings and names the variable', () => {
     expect(parseDigestConfig({})).toMatchObject({ scheduler: true, timeZone: 'UTC', sendTime: NINE_PM });
-    expect(parseDigestConfig({ PAPERBOY_SCHEDULER: 'off', PAPERBOY_DIGEST_TIME: '7:05' })).toMatchObject({ scheduler: false, sendTime: { hour: 7, minute: 5 } });
+    expect(parseDigestConfig({ PAPERBOY_SCHEDULER: 'off', PAPERBOY_DIGEST_TIME: '7:05' })).toMatchObject({
+      scheduler: false,
+      sendTime: { hour: 7, minute: 5 },
+    });
     expect(() => parseDigestConfig({ PAPERBOY_DIGEST_TIMEZONE: 'Mars/Olympus' })).toThrow(/PAPERBOY_DIGEST_TIMEZONE/);
     expect(() => parseDigestConfig({ PAPERBOY_DIGEST_TIME: '25:00' })).toThrow(ConfigError);
     expect(() => parseDigestConfig({ PAPERBOY_DIGEST_RATE: '0' })).toThrow(/PAPERBOY_DIGEST_RATE/);

@@ -117,7 +117,23 @@ describeEachStore('subscription routes', (get) => {
   it('unsubscribes with a signed token: GET asks, POST (RFC 8058 one-click) does it; forged tokens are refused', async () => {
     const { app: web, deps } = await app();
     const row = (await statusOf('grace@example.org'))!;
-    const other = await get().store.db.insertInto('subscriptions').values({ email: 'victim@example.org', user_id: null, frequency: 'daily', topics: null, max_papers: 10, status: 'confirmed', confirm_token_hash: null, confirm_sent_at: null, created_at: '2025-01-01T00:00:00Z', confirmed_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' }).returning('id').executeTakeFirstOrThrow();
+    const other = await get()
+      .store.db.insertInto('subscriptions')
+      .values({
+        email: 'victim@example.org',
+        user_id: null,
+        frequency: 'daily',
+        topics: null,
+        max_papers: 10,
+        status: 'confirmed',
+        confirm_token_hash: null,
+        confirm_sent_at: null,
+        created_at: '2025-01-01T00:00:00Z',
+        confirmed_at: '2025-01-01T00:00:00Z',
+        updated_at: '2025-01-01T00:00:00Z',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const token = unsubscribeToken(deps.secret, row.id, row.email);
 
     const forged = [
@@ -128,7 +144,11 @@ describeEachStore('subscription routes', (get) => {
       'garbage',
     ];
     for (const bad of forged) {
-      const response = await web.request(`/unsubscribe?token=${encodeURIComponent(bad)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      const response = await web.request(`/unsubscribe?token=${encodeURIComponent(bad)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
       expect(response.status).toBe(400);
     }
     expect((await statusOf('victim@example.org'))?.status).toBe('confirmed');
@@ -147,7 +167,7 @@ describeEachStore('subscription routes', (get) => {
     expect((await statusOf('grace@example.org'))?.status).toBe('unsubscribed');
   });
 
-  it('a signed-in user subscribing someone else\'s address does not get to manage it', async () => {
+  it("a signed-in user subscribing someone else's address does not get to manage it", async () => {
     const { app: web, deps } = await app();
     const user = await signedInUser(deps);
     const response = await web.request('/subscribe', user.form({ email: 'someone-else@example.org', frequency: 'daily' }));
@@ -164,12 +184,30 @@ describeEachStore('subscription routes', (get) => {
 
     const user = await signedInUser(deps);
     const email = user.user.email;
-    await get().store.db.insertInto('subscriptions').values({ email, user_id: null, frequency: 'daily', topics: null, max_papers: 10, status: 'confirmed', confirm_token_hash: null, confirm_sent_at: null, created_at: '2025-01-01T00:00:00Z', confirmed_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' }).execute();
+    await get()
+      .store.db.insertInto('subscriptions')
+      .values({
+        email,
+        user_id: null,
+        frequency: 'daily',
+        topics: null,
+        max_papers: 10,
+        status: 'confirmed',
+        confirm_token_hash: null,
+        confirm_sent_at: null,
+        created_at: '2025-01-01T00:00:00Z',
+        confirmed_at: '2025-01-01T00:00:00Z',
+        updated_at: '2025-01-01T00:00:00Z',
+      })
+      .execute();
     const page = await web.request('/settings/subscription', { headers: { cookie: user.cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`Digests go to <strong>${email}</strong>`);
 
-    const saved = await web.request('/settings/subscription', user.form({ frequency: 'weekly', topics: 'cat:cs.RO robots', max_papers: '25', paused: '1' }));
+    const saved = await web.request(
+      '/settings/subscription',
+      user.form({ frequency: 'weekly', topics: 'cat:cs.RO robots', max_papers: '25', paused: '1' }),
+    );
     expect(saved.status).toBe(303);
     let row = (await statusOf(email))!;
     expect(row).toMatchObject({ frequency: 'weekly', topics: 'cat:cs.RO robots', max_papers: 25, status: 'paused', user_id: user.user.id });
@@ -178,7 +216,11 @@ describeEachStore('subscription routes', (get) => {
     expect(tooMany.status).toBe(422);
     expect(await tooMany.text()).toContain('between 5 and 50');
 
-    const withoutCsrf = await web.request('/settings/subscription', { method: 'POST', headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'frequency=daily&max_papers=10' });
+    const withoutCsrf = await web.request('/settings/subscription', {
+      method: 'POST',
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'frequency=daily&max_papers=10',
+    });
     expect(withoutCsrf.status).toBe(403);
 
     await web.request('/settings/subscription', user.form({ frequency: 'daily', topics: '', max_papers: '10' }));

@@ -39,7 +39,10 @@ for (const engine of ['postgres', 'sqlite'] as Engine[]) {
         cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
       }
       await migrateToLatest(first);
-      await seedFeed(first, Array.from({ length: 8 }, (_, i) => ({ id: `2501.${String(i + 1).padStart(5, '0')}`, day: DAY, upvotes: 50 - i })));
+      await seedFeed(
+        first,
+        Array.from({ length: 8 }, (_, i) => ({ id: `2501.${String(i + 1).padStart(5, '0')}`, day: DAY, upvotes: 50 - i })),
+      );
       for (let i = 0; i < SUBSCRIBERS; i++) await confirmedSubscriber(first, `reader${i}@example.org`);
       sink = await startSmtpSink();
     });
@@ -54,7 +57,13 @@ for (const engine of ['postgres', 'sqlite'] as Engine[]) {
     it('never send the same digest twice', async () => {
       const period = periodContaining('daily', DAY);
       // Both instances plan the same period at once too: the unique outbox key keeps one row per subscriber.
-      const plan = (store: Store) => planPeriod(store, period, { now: new Date('2025-01-06T22:00:00Z'), messageIdHost: 'paperboy.test', topicMatcher: null, pageSize: 50 });
+      const plan = (store: Store) =>
+        planPeriod(store, period, {
+          now: new Date('2025-01-06T22:00:00Z'),
+          messageIdHost: 'paperboy.test',
+          topicMatcher: null,
+          pageSize: 50,
+        });
       // SQLite connections in one thread cannot wait for each other's open transaction: plan one after the other there.
       const plans = engine === 'postgres' ? await Promise.all([plan(first), plan(second)]) : [await plan(first), await plan(second)];
       expect(plans[0]!.planned + plans[1]!.planned).toBe(SUBSCRIBERS);

@@ -12,11 +12,20 @@ import { startFakeArxiv } from '../helpers/fake-arxiv.js';
 import { tempDir } from '../helpers/stores.js';
 
 const CHROMIUM = process.env.PAPERBOY_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const ARTIFACTS = path.join(projectRoot(), 'test-artifacts');
 
 const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`Chromium is not installed at ${CHROMIUM}; under CI=true the browser tests must run.`);
+if (!available && process.env.CI === 'true')
+  throw new Error(`Chromium is not installed at ${CHROMIUM}; under CI=true the browser tests must run.`);
 if (!available) console.warn(`\n!!! Chromium not found at ${CHROMIUM}: SKIPPING the end-to-end browser tests.\n`);
 
 const run = available ? describe : describe.skip;
@@ -72,7 +81,10 @@ run('in a real browser', () => {
   });
 
   async function newPage(options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<Page> {
-    const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: options.width ?? 1200, height: 900 } });
+    const context = await browser.newContext({
+      colorScheme: options.colorScheme ?? 'light',
+      viewport: { width: options.width ?? 1200, height: 900 },
+    });
     const page = await context.newPage();
     page.on('pageerror', (error) => {
       throw error;
@@ -95,7 +107,9 @@ run('in a real browser', () => {
     const result = (await page.evaluate(() => (window as unknown as { axe: { run: () => Promise<unknown> } }).axe.run())) as {
       violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
     };
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 
   it('signs up, logs out and logs in again', async () => {

@@ -15,10 +15,19 @@ import { startSmtpSink, type SmtpSink } from '../digests/smtp-sink.js';
 import { tempDir } from '../helpers/stores.js';
 
 const CHROMIUM = process.env.PAPERBOY_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const ARTIFACTS = path.join(projectRoot(), 'test-artifacts');
 const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`Chromium is not installed at ${CHROMIUM}; under CI=true the browser tests must run.`);
+if (!available && process.env.CI === 'true')
+  throw new Error(`Chromium is not installed at ${CHROMIUM}; under CI=true the browser tests must run.`);
 const run = available ? describe : describe.skip;
 
 async function freePort(): Promise<number> {
@@ -104,7 +113,11 @@ run('email digest in a real browser: subscribe, confirm from the mail, unsubscri
     await page.goto(unsubscribeUrl!);
     await page.click('button:has-text("Unsubscribe")');
     await page.waitForSelector('text=receives no more digests');
-    const row = await store.db.selectFrom('subscriptions').select('status').where('email', '=', 'reader@example.org').executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('subscriptions')
+      .select('status')
+      .where('email', '=', 'reader@example.org')
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('unsubscribed');
   });
 });

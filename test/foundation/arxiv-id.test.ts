@@ -19,12 +19,18 @@ describe('parseArxivId', () => {
     expect(parseArxivId(input)).toEqual(expected);
   });
 
-  it.each(['', 'hello', '2501.123', '25011.12345', 'https://example.org/abs/2501.12345', 'HEP-TH/9901001', '2501.12345v', 'javascript:alert(1)'])(
-    'rejects %j',
-    (input) => {
-      expect(parseArxivId(input)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'hello',
+    '2501.123',
+    '25011.12345',
+    'https://example.org/abs/2501.12345',
+    'HEP-TH/9901001',
+    '2501.12345v',
+    'javascript:alert(1)',
+  ])('rejects %j', (input) => {
+    expect(parseArxivId(input)).toBeNull();
+  });
 
   it('formats back with the version', () => {
     expect(formatArxivId({ id: '2501.12345', version: 2 })).toBe('2501.12345v2');

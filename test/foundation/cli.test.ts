@@ -99,12 +99,21 @@ describe('an import killed mid-run', () => {
     expect(killedAt).toBeLessThan(total);
 
     const { io, out, err } = captureIo();
-    expect(await runCli(['import', 'arxiv-snapshot', file], io, { PAPERBOY_DATA_DIR: dir, DATABASE_URL: `sqlite:${dbFile}`, PAPERBOY_LOG: 'silent' })).toBe(0);
+    expect(
+      await runCli(['import', 'arxiv-snapshot', file], io, {
+        PAPERBOY_DATA_DIR: dir,
+        DATABASE_URL: `sqlite:${dbFile}`,
+        PAPERBOY_LOG: 'silent',
+      }),
+    ).toBe(0);
     expect(err.join('\n')).toMatch(/resuming after record \d+/);
     expect(out.join('\n')).toMatch(/already imported by an interrupted run \d+/);
 
     const db = new SqliteDatabase(dbFile, { readonly: true });
-    const row = db.prepare("SELECT count(*) AS n, count(DISTINCT id) AS d FROM papers WHERE id LIKE '2602.%'").get() as { n: number; d: number };
+    const row = db.prepare("SELECT count(*) AS n, count(DISTINCT id) AS d FROM papers WHERE id LIKE '2602.%'").get() as {
+      n: number;
+      d: number;
+    };
     db.close();
     expect(row).toEqual({ n: total, d: total });
   }, 60_000);

@@ -24,7 +24,10 @@ describe('loadConfig', () => {
 
   it('reads sqlite: and postgres:// URLs', () => {
     expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/pb.db' }).database).toEqual({ kind: 'sqlite', path: '/var/lib/pb.db' });
-    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/pb' }).database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/pb' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/pb' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/pb',
+    });
   });
 
   it('derives PUBLIC_URL from HOST and PORT and strips a trailing slash from an explicit one', () => {

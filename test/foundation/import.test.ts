@@ -24,15 +24,28 @@ function ids(prefix: string, n: number): string[] {
 describeEachStore('importing papers', (get) => {
   it('imports a gzip snapshot, and a second import of the same file updates without duplicating', async () => {
     const { store, dataDir } = get();
-    const file = writeSnapshot(dataDir, 'a.jsonl.gz', ids('2502', 1200).map((id) => snapshotLine({ id, title: `Paper ${id}` })), true);
+    const file = writeSnapshot(
+      dataDir,
+      'a.jsonl.gz',
+      ids('2502', 1200).map((id) => snapshotLine({ id, title: `Paper ${id}` })),
+      true,
+    );
     const first = await runImport(store, [snapshotFileUnit(file)]);
     expect(first).toMatchObject({ read: 1200, inserted: 1200, updated: 0, skipped: 0 });
     const second = await runImport(store, [snapshotFileUnit(file)]);
     expect(second).toMatchObject({ read: 1200, inserted: 0, updated: 1200, skipped: 0 });
-    const count = await store.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).where('id', 'like', '2502.%').executeTakeFirstOrThrow();
+    const count = await store.db
+      .selectFrom('papers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('id', 'like', '2502.%')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1200);
     const paper = await findPaper(store.db, '2502.00007');
-    expect(paper).toMatchObject({ title: 'Paper 2502.00007', authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'], primaryCategory: 'cs.LG' });
+    expect(paper).toMatchObject({
+      title: 'Paper 2502.00007',
+      authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'],
+      primaryCategory: 'cs.LG',
+    });
   });
 
   it('skips malformed lines with reasons and keeps every good record', async () => {
@@ -48,7 +61,11 @@ describeEachStore('importing papers', (get) => {
     const summary = await runImport(store, [snapshotFileUnit(file)]);
     expect(summary).toMatchObject({ read: 5, inserted: 2, skipped: 3 });
     expect(summary.skippedExamples.map((s) => s.where)).toEqual(['bad.jsonl:2', 'bad.jsonl:3', 'bad.jsonl:4']);
-    expect(summary.skippedExamples.map((s) => s.reason)).toEqual(['not valid JSON', 'invalid arXiv id "garbage-id"', '2503.00002: missing title']);
+    expect(summary.skippedExamples.map((s) => s.reason)).toEqual([
+      'not valid JSON',
+      'invalid arXiv id "garbage-id"',
+      '2503.00002: missing title',
+    ]);
     expect(await findPaper(store.db, '2503.00003')).not.toBeNull();
   });
 
@@ -85,7 +102,11 @@ describeEachStore('importing papers', (get) => {
   it('resumes an interrupted import after the last committed batch, losing and duplicating nothing', async () => {
     const { store, dataDir } = get();
     const all = ids('2506', 2500);
-    const file = writeSnapshot(dataDir, 'big.jsonl', all.map((id) => snapshotLine({ id })));
+    const file = writeSnapshot(
+      dataDir,
+      'big.jsonl',
+      all.map((id) => snapshotLine({ id })),
+    );
     const interrupted = await runImport(store, [snapshotFileUnit(file)], { limit: 1100 });
     expect(interrupted.read).toBe(1100);
     const resumed = await runImport(store, [snapshotFileUnit(file)]);
@@ -102,7 +123,11 @@ describeEachStore('importing papers', (get) => {
   it('writes nothing on a dry run', async () => {
     const { store, dataDir } = get();
     const before = await countPapers(store.db);
-    const file = writeSnapshot(dataDir, 'dry.jsonl', ids('2507', 10).map((id) => snapshotLine({ id })));
+    const file = writeSnapshot(
+      dataDir,
+      'dry.jsonl',
+      ids('2507', 10).map((id) => snapshotLine({ id })),
+    );
     const summary = await runImport(store, [snapshotFileUnit(file)], { dryRun: true });
     expect(summary.read).toBe(10);
     expect(await countPapers(store.db)).toBe(before);

@@ -1,6 +1,6 @@
 import type { User } from '../../src/accounts/user.js';
-import { csrfTokenFor } from '../../src/security/auth.middleware.js';
-import type { AppDeps } from '../../src/web/app.js';
+import { csrfTokenFor } from '../../src/web/middleware/auth.js';
+import type { AppDeps } from '../../src/app-deps.js';
 
 export interface SignedIn {
   readonly user: User;
@@ -17,7 +17,11 @@ let counter = 0;
 export async function signedInUser(deps: AppDeps, options: { username?: string; admin?: boolean } = {}): Promise<SignedIn> {
   counter += 1;
   const username = options.username ?? `user${process.pid % 1000}x${counter}`;
-  const outcome = await deps.accounts.signUp({ username, email: `${username.toLowerCase()}@example.org`, password: 'correct horse battery staple' });
+  const outcome = await deps.accounts.signUp({
+    username,
+    email: `${username.toLowerCase()}@example.org`,
+    password: 'correct horse battery staple',
+  });
   if (!outcome.ok) throw new Error(`sign-up failed: ${JSON.stringify(outcome.errors)}`);
   let user = outcome.value;
   if (options.admin) user = (await deps.accounts.setAdmin(username, true))!;

@@ -28,7 +28,9 @@ function entry(p: FakeArxivPaper): string {
 }
 
 /** A local stand-in for export.arxiv.org/api/query answering `id_list` queries from a fixed set of papers. */
-export async function startFakeArxiv(papers: readonly FakeArxivPaper[]): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+export async function startFakeArxiv(
+  papers: readonly FakeArxivPaper[],
+): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const byId = new Map(papers.map((p) => [p.id, p]));
   const requests: string[] = [];
   const server = http.createServer((req, res) => {

@@ -42,7 +42,9 @@ export function paperRecord(overrides: Partial<PaperRecord> = {}): PaperRecord {
 }
 
 /** One entry of the HF daily-papers format. */
-export function dailyEntry(overrides: { id?: string; day?: string; upvotes?: number; paper?: Record<string, unknown>; outer?: Record<string, unknown> } = {}) {
+export function dailyEntry(
+  overrides: { id?: string; day?: string; upvotes?: number; paper?: Record<string, unknown>; outer?: Record<string, unknown> } = {},
+) {
   const day = overrides.day ?? '2025-01-03';
   return {
     paper: {

@@ -69,7 +69,8 @@ describeEachStore('paperboy add', (get) => {
     expect(await findPaper(db, '2501.00201')).toMatchObject({
       version: 2,
       title: 'Retrieval-Augmented Diffusion for Protein Design',
-      abstract: 'We combine retrieval over structure databases with diffusion models and design proteins that fold as intended in 71% of cases <in silico>.',
+      abstract:
+        'We combine retrieval over structure databases with diffusion models and design proteins that fold as intended in 71% of cases <in silico>.',
       authors: ['Rosalind Franklin', 'Linus Pauling'],
       categories: ['q-bio.BM', 'cs.LG'],
       primaryCategory: 'q-bio.BM',
@@ -80,7 +81,11 @@ describeEachStore('paperboy add', (get) => {
       doi: '10.1000/pd.2025.201',
     });
     expect(await findPaper(db, '2501.00202')).toMatchObject({ version: 1, authors: ['Kurt Gödel'], primaryCategory: 'cs.CL', doi: null });
-    expect(await findPaper(db, 'hep-th/9901001')).toMatchObject({ version: 3, categories: ['hep-th', 'gr-qc'], publishedAt: '1999-01-04T18:33:11.000Z' });
+    expect(await findPaper(db, 'hep-th/9901001')).toMatchObject({
+      version: 3,
+      categories: ['hep-th', 'gr-qc'],
+      publishedAt: '1999-01-04T18:33:11.000Z',
+    });
     expect(await findPaper(db, '2501.99999')).toBeNull();
   });
 
@@ -133,7 +138,10 @@ describe('fetchArxivPapers', () => {
 
     expect(result.papers).toEqual([]);
     expect(result.missing).toEqual(ids);
-    const sent = server.requests.map((r) => ({ ids: r.url.searchParams.get('id_list')!.split(','), max: r.url.searchParams.get('max_results') }));
+    const sent = server.requests.map((r) => ({
+      ids: r.url.searchParams.get('id_list')!.split(','),
+      max: r.url.searchParams.get('max_results'),
+    }));
     expect(sent).toEqual([
       { ids: ids.slice(0, 100), max: '100' },
       { ids: ids.slice(100), max: '1' },
@@ -142,12 +150,17 @@ describe('fetchArxivPapers', () => {
 
   it('honours a smaller batch size', async () => {
     server.reset();
-    const result = await fetchArxivPapers(`${server.baseUrl}/api/query`, ['2501.00201', '2501.99999'], { minIntervalMs: INTERVAL_MS, batchSize: 1 });
+    const result = await fetchArxivPapers(`${server.baseUrl}/api/query`, ['2501.00201', '2501.99999'], {
+      minIntervalMs: INTERVAL_MS,
+      batchSize: 1,
+    });
 
     expect(result.papers.map((p) => p.id)).toEqual(['2501.00201']);
     expect(result.missing).toEqual(['2501.99999']);
     expect(server.requests.map((r) => r.url.searchParams.get('max_results'))).toEqual(['1', '1']);
-    await expect(fetchArxivPapers(`${server.baseUrl}/api/query`, ['2501.00201'], { batchSize: 101 })).rejects.toThrow(/batchSize must be between 1 and 100/);
+    await expect(fetchArxivPapers(`${server.baseUrl}/api/query`, ['2501.00201'], { batchSize: 101 })).rejects.toThrow(
+      /batchSize must be between 1 and 100/,
+    );
   });
 
   it('fails clearly when the API answers with something that is not an Atom feed', async () => {

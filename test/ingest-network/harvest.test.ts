@@ -124,7 +124,11 @@ describeEachStore('harvest arxiv over OAI-PMH', (get) => {
     server.reset();
     server.script(xmlReply('oai/list-records-cs-page1.xml'), xmlReply('oai/list-records-cs-page2.xml'));
     const cli = captureIo();
-    const code = await runCli(['harvest', 'arxiv', '--set', 'cs', '--from', '2025-01-01', '--until', '2025-01-09'], cli.io, cliEnv(get(), server));
+    const code = await runCli(
+      ['harvest', 'arxiv', '--set', 'cs', '--from', '2025-01-01', '--until', '2025-01-09'],
+      cli.io,
+      cliEnv(get(), server),
+    );
 
     expect(code, cli.stderr()).toBe(3);
     expect(Object.fromEntries(server.requests[0]!.url.searchParams)).toMatchObject({ from: '2025-01-01', until: '2025-01-09' });
@@ -181,7 +185,9 @@ describeEachStore('harvest arxiv after an interruption', (get) => {
 
     expect(code).toBe(1);
     expect(server.requests).toHaveLength(7);
-    expect(cli.stderr()).toMatch(/paperboy harvest arxiv failed: GET http:\/\/127\.0\.0\.1:\d+\/oai\?verb=ListRecords&resumptionToken=6960524%7C1001 failed after 6 attempts; last error: HTTP 500/);
+    expect(cli.stderr()).toMatch(
+      /paperboy harvest arxiv failed: GET http:\/\/127\.0\.0\.1:\d+\/oai\?verb=ListRecords&resumptionToken=6960524%7C1001 failed after 6 attempts; last error: HTTP 500/,
+    );
     expect(cli.stderr()).toContain('run the same command again to continue where it stopped');
     expect(cli.stderr()).toMatch(/fetch failed .*; retry 1 of 5/);
     for (const gap of server.gaps()) expect(gap).toBeGreaterThanOrEqual(interval);
@@ -211,13 +217,25 @@ describeEachStore('harvest arxiv after an interruption', (get) => {
 
   it('restarts the list from its datestamp when the saved resumption token has expired', async () => {
     server.reset();
-    server.script(xmlReply('oai/list-records-cs-page1.xml'), { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+    server.script(
+      xmlReply('oai/list-records-cs-page1.xml'),
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+    );
     const interrupted = captureIo();
     expect(await runCli(['harvest', 'arxiv', '--set', 'cs'], interrupted.io, cliEnv(get(), server, interval))).toBe(1);
     expect(Object.fromEntries(server.requests[0]!.url.searchParams)).toMatchObject({ from: '2025-01-08' });
 
     server.reset();
-    server.script(xmlReply('oai/bad-resumption-token.xml'), xmlReply('oai/list-records-cs-page1.xml'), xmlReply('oai/list-records-cs-page2.xml'));
+    server.script(
+      xmlReply('oai/bad-resumption-token.xml'),
+      xmlReply('oai/list-records-cs-page1.xml'),
+      xmlReply('oai/list-records-cs-page2.xml'),
+    );
     const cli = captureIo();
     const code = await runCli(['harvest', 'arxiv', '--set', 'cs'], cli.io, cliEnv(get(), server, interval));
 

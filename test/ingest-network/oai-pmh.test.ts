@@ -90,12 +90,14 @@ describe('listRecordsUrl', () => {
 
 describe('parseArxivFeed', () => {
   it('reads entries in order and recognises the error entry', () => {
-    expect(parseArxivFeed(fixture('arxiv-api/feed-three-of-four.xml')).map((e) => (e.kind === 'paper' ? `${e.paper.id}v${e.paper.version}` : e.message))).toEqual([
-      '2501.00201v2',
-      '2501.00202v1',
-      'hep-th/9901001v3',
+    expect(
+      parseArxivFeed(fixture('arxiv-api/feed-three-of-four.xml')).map((e) =>
+        e.kind === 'paper' ? `${e.paper.id}v${e.paper.version}` : e.message,
+      ),
+    ).toEqual(['2501.00201v2', '2501.00202v1', 'hep-th/9901001v3']);
+    expect(parseArxivFeed(fixture('arxiv-api/error-bad-id.xml'))).toEqual([
+      { kind: 'error', message: 'incorrect id format for 2501.0020x' },
     ]);
-    expect(parseArxivFeed(fixture('arxiv-api/error-bad-id.xml'))).toEqual([{ kind: 'error', message: 'incorrect id format for 2501.0020x' }]);
     expect(parseArxivFeed(fixture('arxiv-api/feed-empty.xml'))).toEqual([]);
   });
 });

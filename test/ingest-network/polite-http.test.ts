@@ -104,7 +104,9 @@ describe('PoliteHttpClient against a local server', () => {
     server.script({ status: 503, headers: { 'retry-after': '7200' } });
     const client = new PoliteHttpClient({ minIntervalMs: 10, maxRetryAfterMs: 60_000 });
 
-    await expect(client.getText(`${server.baseUrl}/busy`)).rejects.toThrow(/asks to retry after 7200s, longer than the 60s this client waits/);
+    await expect(client.getText(`${server.baseUrl}/busy`)).rejects.toThrow(
+      /asks to retry after 7200s, longer than the 60s this client waits/,
+    );
     expect(server.requests).toHaveLength(1);
   });
 

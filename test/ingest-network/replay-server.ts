@@ -87,7 +87,9 @@ export class ReplayServer {
     res.once('close', () => {
       this.inFlight -= 1;
     });
-    const reply = this.router ? (this.router(url) ?? { status: 404, body: 'not found' }) : (this.queue.shift() ?? { status: 500, body: 'unexpected request' });
+    const reply = this.router
+      ? (this.router(url) ?? { status: 404, body: 'not found' })
+      : (this.queue.shift() ?? { status: 500, body: 'unexpected request' });
     if (reply === 'drop') {
       req.socket.destroy();
       return;

@@ -55,7 +55,11 @@ async function startSmtpSink(): Promise<SmtpSink> {
           callback(Object.assign(new Error(rejection.message), { responseCode: rejection.code }));
           return;
         }
-        sink.messages.push({ raw: Buffer.concat(chunks), to: session.envelope.rcptTo.map((r) => r.address), user: session.user as string | undefined });
+        sink.messages.push({
+          raw: Buffer.concat(chunks),
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+        });
         callback();
       });
     },
@@ -72,7 +76,12 @@ const harnesses: Record<'file' | 'smtp', () => Promise<Harness>> = {
     return {
       transport,
       received: async () => {
-        const files = fs.existsSync(transport.directory) ? fs.readdirSync(transport.directory).filter((f) => f.endsWith('.eml')).sort() : [];
+        const files = fs.existsSync(transport.directory)
+          ? fs
+              .readdirSync(transport.directory)
+              .filter((f) => f.endsWith('.eml'))
+              .sort()
+          : [];
         return Promise.all(files.map((f) => simpleParser(fs.readFileSync(path.join(transport.directory, f)))));
       },
       envelopes: () => null,
@@ -193,7 +202,9 @@ describe('createMailTransport', () => {
     const fileTransport = createMailTransport(loadConfig({ PAPERBOY_DATA_DIR: dir }));
     expect(fileTransport).toBeInstanceOf(FileTransport);
     expect((fileTransport as FileTransport).directory).toBe(path.join(dir, 'mail'));
-    const smtp = createMailTransport(loadConfig({ PAPERBOY_DATA_DIR: dir, SMTP_URL: 'smtp://u:p@127.0.0.1:2525', MAIL_FROM: 'News <news@example.org>' }));
+    const smtp = createMailTransport(
+      loadConfig({ PAPERBOY_DATA_DIR: dir, SMTP_URL: 'smtp://u:p@127.0.0.1:2525', MAIL_FROM: 'News <news@example.org>' }),
+    );
     expect(smtp).toBeInstanceOf(SmtpTransport);
     expect(() => loadConfig({ SMTP_URL: 'http://example.org' })).toThrow(/SMTP_URL/);
     expect(() => loadConfig({ MAIL_FROM: 'not an address' })).toThrow(/MAIL_FROM/);

@@ -52,7 +52,12 @@ describeEachStore('long keyword queries', (get) => {
     if (get().kind !== 'sqlite') return;
     const hits = await search(LONG_QUERY);
     const withRare = PAPERS.filter((p) => RARE.some((r) => p.abstract.includes(r))).map((p) => p.id);
-    expect(hits.slice(0, withRare.length).map((h) => h.paperId).sort()).toEqual([...withRare].sort());
+    expect(
+      hits
+        .slice(0, withRare.length)
+        .map((h) => h.paperId)
+        .sort(),
+    ).toEqual([...withRare].sort());
   });
 
   it('scores the candidates exactly as bm25() over the whole query does', async () => {

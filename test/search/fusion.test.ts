@@ -77,7 +77,12 @@ describe('fuseWithFeedback', () => {
   it('lets feedback reorder close keyword scores and bring in papers like the top hits', () => {
     const lexical = hits(['a', 10], ['b', 9], ['c', 8.9]);
     const semantic = hits(['a', 0.5], ['c', 0.4], ['b', 0.1], ['d', 0.3]);
-    const fb = new Map([['a', 0.9], ['b', 0.1], ['c', 0.8], ['d', 0.7]]);
+    const fb = new Map([
+      ['a', 0.9],
+      ['b', 0.1],
+      ['c', 0.8],
+      ['d', 0.7],
+    ]);
     const fused = fuseWithFeedback(lexical, semantic, fb, feedback);
     expect(fused.map((h) => h.paperId)).toEqual(['a', 'c', 'b', 'd']);
     expect(fused.find((h) => h.paperId === 'd')).toMatchObject({ lexicalRank: null, semanticRank: 4, semanticScore: 0.3 });

@@ -9,7 +9,8 @@ import { TOPIC_PAPERS, writePapers } from './corpus.js';
 // On SQLite the suite runs twice: ranked by FTS5, and ranked by the in-memory copy of the index (PostgreSQL has
 // only its own full-text search).
 describeEachStore('lexical index', (get) => {
-  for (const inMemory of [false, true]) describe(inMemory ? 'with the in-memory index where the engine keeps one' : 'in the database', () => lexicalSuite(get, inMemory));
+  for (const inMemory of [false, true])
+    describe(inMemory ? 'with the in-memory index where the engine keeps one' : 'in the database', () => lexicalSuite(get, inMemory));
 });
 
 function lexicalSuite(get: Parameters<Parameters<typeof describeEachStore>[1]>[0], inMemory: boolean): void {
@@ -26,8 +27,16 @@ function lexicalSuite(get: Parameters<Parameters<typeof describeEachStore>[1]>[0
     await index.start();
     await writePapers(get().store, [
       ...TOPIC_PAPERS,
-      paperRecord({ id: '2502.20001', title: 'Zebrafish regeneration', abstract: 'Fins grow back after injury in this animal model of tissue repair.' }),
-      paperRecord({ id: '2502.20002', title: 'Tissue repair after injury', abstract: 'Heart regeneration is studied in the zebrafish animal model.' }),
+      paperRecord({
+        id: '2502.20001',
+        title: 'Zebrafish regeneration',
+        abstract: 'Fins grow back after injury in this animal model of tissue repair.',
+      }),
+      paperRecord({
+        id: '2502.20002',
+        title: 'Tissue repair after injury',
+        abstract: 'Heart regeneration is studied in the zebrafish animal model.',
+      }),
     ]);
   });
 

@@ -4,13 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EmbedderError } from '../../src/search/embedders/embedder.js';
 import { OnnxEmbedder } from '../../src/search/embedders/onnx-embedder.js';
 import { tempDir } from '../helpers/stores.js';
-import {
-  TINY_DIMENSIONS,
-  expectedClsPooled,
-  expectedMeanPooled,
-  tokenId,
-  writeTinyOnnxModel,
-} from './tiny-onnx-model.js';
+import { TINY_DIMENSIONS, expectedClsPooled, expectedMeanPooled, tokenId, writeTinyOnnxModel } from './tiny-onnx-model.js';
 
 const runtimeInstalled = await import('@huggingface/transformers' as string).then(
   () => true,

@@ -51,7 +51,10 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
 
   /** Queries of `n` content words from every 97th paper, so they resemble what people type about real papers. */
   async function queriesOf(n: number): Promise<string[]> {
-    const { rows } = await sql<{ title: string; abstract: string }>`SELECT title, abstract FROM papers WHERE rowid % 97 = 0 ORDER BY rowid`.execute(store.db);
+    const { rows } = await sql<{
+      title: string;
+      abstract: string;
+    }>`SELECT title, abstract FROM papers WHERE rowid % 97 = 0 ORDER BY rowid`.execute(store.db);
     return rows.map((row, i) => {
       const pool = words(`${row.title} ${row.abstract}`).filter((w) => w.length > 2 && !STOPWORDS.has(w));
       return Array.from({ length: n }, (_, k) => pool[(i * 7 + k * 13) % pool.length]).join(' ');
@@ -111,12 +114,17 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
   it('follows papers written by another connection: new text, changed text, hiding and deletion', async () => {
     const other = openSqlite(path.join(dir, 'paperboy.db'));
     try {
-      const keyOf = async (id: string) => Number((await sql<{ key: number }>`SELECT rowid AS key FROM papers WHERE id = ${id}`.execute(store.db)).rows[0]!.key);
-      await writePapers(other, [paperRecord({ id: '2512.99001', title: 'Xylophone acoustics', abstract: 'Marimba bars and their overtones.' })]);
+      const keyOf = async (id: string) =>
+        Number((await sql<{ key: number }>`SELECT rowid AS key FROM papers WHERE id = ${id}`.execute(store.db)).rows[0]!.key);
+      await writePapers(other, [
+        paperRecord({ id: '2512.99001', title: 'Xylophone acoustics', abstract: 'Marimba bars and their overtones.' }),
+      ]);
       const key = await keyOf('2512.99001');
       expect((await search('xylophone', 5))!.map((h) => h.key)).toEqual([key]);
 
-      await writePapers(other, [paperRecord({ id: '2512.99001', title: 'Glockenspiel acoustics', abstract: 'Marimba bars and their overtones.' })]);
+      await writePapers(other, [
+        paperRecord({ id: '2512.99001', title: 'Glockenspiel acoustics', abstract: 'Marimba bars and their overtones.' }),
+      ]);
       expect(await search('xylophone', 5)).toEqual([]);
       expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
 
@@ -198,7 +206,8 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
   });
 
   it('logs no change when a paper is written again as it was', async () => {
-    const count = async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM papers_text_changes`.execute(store.db)).rows[0]!.n);
+    const count = async () =>
+      Number((await sql<{ n: number }>`SELECT count(*) AS n FROM papers_text_changes`.execute(store.db)).rows[0]!.n);
     const paper = paperRecord({ id: '2512.99002', title: 'Unchanged paper', abstract: 'Written twice.' });
     await writePapers(store, [paper]);
     const before = await count();

@@ -11,9 +11,20 @@ describeEachStore('search API', (get) => {
     await writePapers(t.store, TOPIC_PAPERS);
     await t.store.db
       .insertInto('feed_entries')
-      .values({ day: '2025-02-01', paper_id: '2501.10007', imported_upvotes: 31, imported_comments: 2, submitted_by: null, source: 'test', created_at: '2025-02-01' })
+      .values({
+        day: '2025-02-01',
+        paper_id: '2501.10007',
+        imported_upvotes: 31,
+        imported_comments: 2,
+        submitted_by: null,
+        source: 'test',
+        created_at: '2025-02-01',
+      })
       .execute();
-    await t.store.db.insertInto('code_repos').values({ paper_id: '2501.10007', url: 'https://github.com/example/mpnn', stars: 120, stars_counted_at: '2025-02-01' }).execute();
+    await t.store.db
+      .insertInto('code_repos')
+      .values({ paper_id: '2501.10007', url: 'https://github.com/example/mpnn', stars: 120, stars_counted_at: '2025-02-01' })
+      .execute();
     const built = await testApp(t);
     await built.deps.search.whenReady();
     app = built.app;
@@ -55,13 +66,28 @@ describeEachStore('search API', (get) => {
   it('explains scores with explain=1 and honours mode', async () => {
     const res = await app.request('/api/papers/search?q=galaxy&mode=lexical&explain=1');
     const body = (await res.json()) as { explain: Record<string, unknown> }[];
-    expect(body[0]!.explain).toMatchObject({ lexicalRank: 1, lexicalScore: expect.any(Number), semanticRank: null, semanticScore: null, fusedScore: expect.any(Number) });
-    const semantic = (await (await app.request('/api/papers/search?q=galaxy&mode=semantic&explain=1')).json()) as { explain: Record<string, unknown> }[];
+    expect(body[0]!.explain).toMatchObject({
+      lexicalRank: 1,
+      lexicalScore: expect.any(Number),
+      semanticRank: null,
+      semanticScore: null,
+      fusedScore: expect.any(Number),
+    });
+    const semantic = (await (await app.request('/api/papers/search?q=galaxy&mode=semantic&explain=1')).json()) as {
+      explain: Record<string, unknown>;
+    }[];
     expect(semantic[0]!.explain).toMatchObject({ lexicalRank: null, semanticRank: 1 });
   });
 
   it('rejects bad parameters with a JSON error and never leaks markup', async () => {
-    for (const url of ['/api/papers/search', '/api/papers/search?q=', '/api/papers/search?q=x&limit=0', '/api/papers/search?q=x&limit=abc', '/api/papers/search?q=x&mode=fuzzy', `/api/papers/search?q=${'a'.repeat(501)}`]) {
+    for (const url of [
+      '/api/papers/search',
+      '/api/papers/search?q=',
+      '/api/papers/search?q=x&limit=0',
+      '/api/papers/search?q=x&limit=abc',
+      '/api/papers/search?q=x&mode=fuzzy',
+      `/api/papers/search?q=${'a'.repeat(501)}`,
+    ]) {
       const res = await app.request(url);
       expect(res.status, url).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request');

@@ -33,7 +33,12 @@ describeEachStore('search CLI', (get) => {
     const json = await cli(['search', 'galaxy dark matter', '--json', '--mode', 'semantic'], env);
     const result = JSON.parse(json.out) as { hits: { paper: { id: string } }[]; mode: string };
     expect(result.mode).toBe('semantic');
-    expect(result.hits.slice(0, 2).map((h) => h.paper.id).sort()).toEqual(['2501.10011', '2501.10012']);
+    expect(
+      result.hits
+        .slice(0, 2)
+        .map((h) => h.paper.id)
+        .sort(),
+    ).toEqual(['2501.10011', '2501.10012']);
   });
 
   it('lists similar papers and rebuilds the index', async () => {
@@ -62,7 +67,9 @@ describeEachStore('search CLI', (get) => {
     expect((await cli(['import', 'arxiv-snapshot', file], env)).code).toBe(0);
     const vectors = await get().store.db.selectFrom('search_vectors').select('paper_id').where('paper_id', '=', '2504.40001').execute();
     expect(vectors).toHaveLength(1);
-    const semantic = JSON.parse((await cli(['search', 'dark matter halos galaxies', '--mode', 'semantic', '--limit', '3', '--json'], env)).out) as {
+    const semantic = JSON.parse(
+      (await cli(['search', 'dark matter halos galaxies', '--mode', 'semantic', '--limit', '3', '--json'], env)).out,
+    ) as {
       hits: { paper: { id: string } }[];
     };
     expect(semantic.hits.map((h) => h.paper.id)).toContain('2504.40001');

@@ -8,7 +8,14 @@ import { TOPIC_PAPERS, writePapers } from './corpus.js';
 import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from './fake-embeddings-server.js';
 
 function builtinService(t: TestStore): Promise<SearchService> {
-  return createSearchService({ store: t.store, logger: silentLogger, embedder: { kind: 'builtin' }, embedderKey: null, dataDir: t.dataDir, startup: 'await' });
+  return createSearchService({
+    store: t.store,
+    logger: silentLogger,
+    embedder: { kind: 'builtin' },
+    embedderKey: null,
+    dataDir: t.dataDir,
+    startup: 'await',
+  });
 }
 
 describeEachStore('search service', (get) => {
@@ -71,7 +78,11 @@ describeEachStore('search service', (get) => {
   it('embeds papers written without indexing on the next start (crash between import and indexing)', async () => {
     const t = get();
     await writePapers(t.store, [
-      paperRecord({ id: '2503.30002', title: 'Speech recognition with untranscribed audio', abstract: 'Pretraining acoustic models for low resource languages.' }),
+      paperRecord({
+        id: '2503.30002',
+        title: 'Speech recognition with untranscribed audio',
+        abstract: 'Pretraining acoustic models for low resource languages.',
+      }),
     ]);
     const search = await builtinService(t);
     expect(ids(await search.search({ q: 'speech audio languages', mode: 'semantic', limit: 4 }))).toContain('2503.30002');
@@ -110,9 +121,33 @@ describeEachStore('search service', (get) => {
     await t.store.db
       .insertInto('feed_entries')
       .values([
-        { day: '2025-03-01', paper_id: '2501.10002', imported_upvotes: 50, imported_comments: 0, submitted_by: null, source: 'test', created_at: '2025-03-01' },
-        { day: '2025-03-02', paper_id: '2501.10002', imported_upvotes: 70, imported_comments: 0, submitted_by: null, source: 'test', created_at: '2025-03-02' },
-        { day: '2025-03-01', paper_id: '2501.10001', imported_upvotes: 60, imported_comments: 0, submitted_by: null, source: 'test', created_at: '2025-03-01' },
+        {
+          day: '2025-03-01',
+          paper_id: '2501.10002',
+          imported_upvotes: 50,
+          imported_comments: 0,
+          submitted_by: null,
+          source: 'test',
+          created_at: '2025-03-01',
+        },
+        {
+          day: '2025-03-02',
+          paper_id: '2501.10002',
+          imported_upvotes: 70,
+          imported_comments: 0,
+          submitted_by: null,
+          source: 'test',
+          created_at: '2025-03-02',
+        },
+        {
+          day: '2025-03-01',
+          paper_id: '2501.10001',
+          imported_upvotes: 60,
+          imported_comments: 0,
+          submitted_by: null,
+          source: 'test',
+          created_at: '2025-03-01',
+        },
       ])
       .execute();
     const byVotes = await search.search({ q: 'protein structure folding', sort: 'votes', mode: 'lexical' });
@@ -163,9 +198,25 @@ describeEachStore('search service', (get) => {
 
   it('does not retrain a builtin model whose training sample was capped', async () => {
     const t = get();
-    const search = await createSearchService({ store: t.store, logger: silentLogger, embedder: { kind: 'builtin' }, embedderKey: null, dataDir: t.dataDir, startup: 'await', maxTrainingPapers: 6 });
+    const search = await createSearchService({
+      store: t.store,
+      logger: silentLogger,
+      embedder: { kind: 'builtin' },
+      embedderKey: null,
+      dataDir: t.dataDir,
+      startup: 'await',
+      maxTrainingPapers: 6,
+    });
     await search.rebuild();
-    const maxKey = async () => Number((await t.store.db.selectFrom('search_vectors').select((eb) => eb.fn.max('key').as('k')).executeTakeFirstOrThrow()).k);
+    const maxKey = async () =>
+      Number(
+        (
+          await t.store.db
+            .selectFrom('search_vectors')
+            .select((eb) => eb.fn.max('key').as('k'))
+            .executeTakeFirstOrThrow()
+        ).k,
+      );
     const before = await maxKey();
     await search.refresh();
     expect(await maxKey()).toBe(before);

@@ -23,7 +23,11 @@ describeEachStore('semantic index', (get) => {
     expect(report.phases.embed + report.phases.store + report.phases.hnsw).toBeLessThanOrEqual(report.embedSeconds + 0.01);
 
     const embedderId = index.embedderId()!;
-    const stored = await vectorsOfPapers(t.store.db, embedderId, TOPIC_PAPERS.map((p) => p.id));
+    const stored = await vectorsOfPapers(
+      t.store.db,
+      embedderId,
+      TOPIC_PAPERS.map((p) => p.id),
+    );
     const model = await t.store.db.selectFrom('search_models').select('data').where('id', '=', embedderId).executeTakeFirstOrThrow();
     const { deserializeLsa } = await import('../../src/search/embedders/lsa-model.js');
     const embedder = new BuiltinEmbedder(embedderId, deserializeLsa(model.data));
@@ -37,7 +41,11 @@ describeEachStore('semantic index', (get) => {
       expect(hits.map((h) => h.paperId)).toEqual(exact.map((e) => e.paperId));
       hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 6));
       // Hybrid scoring right after reuses the vectors the search loaded; the scores are the same exact ones.
-      const { similarity } = await index.candidateScores(text, TOPIC_PAPERS.map((p) => p.id), []);
+      const { similarity } = await index.candidateScores(
+        text,
+        TOPIC_PAPERS.map((p) => p.id),
+        [],
+      );
       for (const e of exact) expect(similarity.get(e.paperId)).toBeCloseTo(e.score, 6);
     }
 
@@ -63,7 +71,11 @@ describeEachStore('semantic index on a worker thread', (get) => {
     const { deserializeLsa, LsaFolder } = await import('../../src/search/embedders/lsa-model.js');
     const folder = new LsaFolder(deserializeLsa(model.data));
     const sample = papers.filter((_, i) => i % 97 === 0);
-    const stored = await vectorsOfPapers(t.store.db, embedderId, sample.map((p) => p.id));
+    const stored = await vectorsOfPapers(
+      t.store.db,
+      embedderId,
+      sample.map((p) => p.id),
+    );
     expect(stored.size).toBe(sample.length);
     for (const paper of sample) {
       const expected = folder.document(paper);

@@ -6,7 +6,19 @@ import path from 'node:path';
 
 /** The WordPiece vocabulary; a token's id is its index. */
 export const TINY_VOCAB = [
-  '[PAD]', '[UNK]', '[CLS]', '[SEP]', '.', 'graph', 'neural', 'network', '##s', 'robot', 'learn', 'from', 'language',
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '.',
+  'graph',
+  'neural',
+  'network',
+  '##s',
+  'robot',
+  'learn',
+  'from',
+  'language',
   'vision',
 ] as const;
 export const TINY_DIMENSIONS = 4;
@@ -72,9 +84,7 @@ const INT64 = 7;
 type Dim = number | string;
 
 function valueInfo(name: string, elemType: number, dims: readonly Dim[]): number[] {
-  const shape = dims.flatMap((dim) =>
-    messageField(1, typeof dim === 'number' ? intField(1, dim) : stringField(2, dim)),
-  );
+  const shape = dims.flatMap((dim) => messageField(1, typeof dim === 'number' ? intField(1, dim) : stringField(2, dim)));
   const tensorType = [...intField(1, elemType), ...messageField(2, shape)];
   return [...stringField(1, name), ...messageField(2, messageField(1, tensorType))];
 }
@@ -131,9 +141,7 @@ function tokenizerJson(): unknown {
     special: true,
   });
   const piece = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
-  const specialTokens = Object.fromEntries(
-    (['[CLS]', '[SEP]'] as const).map((t) => [t, { id: t, ids: [tokenId(t)], tokens: [t] }]),
-  );
+  const specialTokens = Object.fromEntries((['[CLS]', '[SEP]'] as const).map((t) => [t, { id: t, ids: [tokenId(t)], tokens: [t] }]));
   return {
     version: '1.0',
     truncation: null,

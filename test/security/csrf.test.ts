@@ -84,7 +84,10 @@ describeEachStore('CSRF protection', (get) => {
     expect(await me.json()).toMatchObject({ username: 'bearer_user', authMethod: 'token' });
 
     // A write with only the Bearer token, no cookie and no CSRF header, goes through.
-    const revoke = await app.request(`/api/me/tokens/${second.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${first.token}` } });
+    const revoke = await app.request(`/api/me/tokens/${second.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${first.token}` },
+    });
     expect(revoke.status).toBe(204);
     expect((await app.request('/api/me', { headers: { authorization: `Bearer ${second.token}` } })).status).toBe(401);
 
@@ -100,7 +103,10 @@ describeEachStore('CSRF protection', (get) => {
     await browser.signUp('behind_proxy');
     const { id } = await createToken(browser, 'proxy token');
     const basic = { authorization: `Basic ${Buffer.from('team:door').toString('base64')}` };
-    expect(await (await browser.request('/api/me', { headers: basic })).json()).toMatchObject({ username: 'behind_proxy', authMethod: 'session' });
+    expect(await (await browser.request('/api/me', { headers: basic })).json()).toMatchObject({
+      username: 'behind_proxy',
+      authMethod: 'session',
+    });
     expect((await browser.request(`/api/me/tokens/${id}`, { method: 'DELETE', headers: basic })).status).toBe(403);
   });
 

@@ -13,7 +13,11 @@ describeEachStore('request logs', (get) => {
   it('log one JSON line per request and never a password, cookie, session id, API token or reset link', async () => {
     const lines: string[] = [];
     const config = testConfig(get(), { ...TEST_ENV, PAPERBOY_LOG: 'info' });
-    const deps = await buildDeps(config, get().store, jsonLogger((line) => lines.push(line)));
+    const deps = await buildDeps(
+      config,
+      get().store,
+      jsonLogger((line) => lines.push(line)),
+    );
     const app = createApp(config, deps);
     const password = 'hunter2-but-longer';
     const browser = new WebClient(app);
@@ -34,14 +38,7 @@ describeEachStore('request logs', (get) => {
 
     const settingsHtml = await (await browser.get('/settings')).text();
     expect(settingsHtml).toContain('ci');
-    const secrets = [
-      password,
-      'wrong-password-xyz',
-      'a brand new password',
-      resetToken,
-      ...browser.cookies.values(),
-      deps.secret,
-    ];
+    const secrets = [password, 'wrong-password-xyz', 'a brand new password', resetToken, ...browser.cookies.values(), deps.secret];
     expect(lines.length).toBeGreaterThan(8);
     for (const line of lines) {
       const entry = JSON.parse(line) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { RATE_LIMITS, RateLimitStore } from '../../src/security/rate-limit.js';
+import { RATE_LIMITS, RateLimitStore } from '../../src/security/rate-limit-store.js';
 import { testApp } from '../helpers/app.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { csrfTokenIn, TEST_ENV, WebClient } from './web-client.js';
@@ -74,7 +74,8 @@ describeEachStore('rate limits', (get) => {
     const { app, config } = await testApp(get(), TEST_ENV);
     await new WebClient(app).signUp('target', 'the real password', 'target@example.org');
     const statuses: number[] = [];
-    for (let i = 0; i <= RATE_LIMITS.loginAccount.limit; i++) statuses.push((await new WebClient(app).logIn('Target', `guess number ${i}`)).status);
+    for (let i = 0; i <= RATE_LIMITS.loginAccount.limit; i++)
+      statuses.push((await new WebClient(app).logIn('Target', `guess number ${i}`)).status);
     expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
 
@@ -101,10 +102,13 @@ describeEachStore('rate limits', (get) => {
 
   it('is reusable middleware that counts per user once signed in', async () => {
     const { app } = await testApp(get(), TEST_ENV);
-    const { rateLimit } = await import('../../src/security/rate-limit.js');
-    const { requireUser } = await import('../../src/security/auth.middleware.js');
+    const { rateLimit } = await import('../../src/web/middleware/rate-limit.js');
+    const { requireUser } = await import('../../src/web/middleware/auth.js');
     // What the voting route does: a named budget per signed-in user.
-    app.route('/', new Hono().post('/vote-probe', requireUser, rateLimit('vote', { limit: 2, windowMs: 60_000 }), (c) => c.text('ok')) as never);
+    app.route(
+      '/',
+      new Hono().post('/vote-probe', requireUser, rateLimit('vote', { limit: 2, windowMs: 60_000 }), (c) => c.text('ok')) as never,
+    );
     const alice = new WebClient(app);
     await alice.signUp('limit_alice');
     const token = csrfTokenIn(await (await alice.get('/settings')).text());

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { RATE_LIMITS } from '../../src/security/rate-limit.js';
+import { RATE_LIMITS } from '../../src/security/rate-limit-store.js';
 import { startServer } from '../../src/server.js';
 import { testConfig } from '../helpers/app.js';
 import { describeEachStore } from '../helpers/stores.js';
@@ -11,7 +11,10 @@ describeEachStore('over a real socket', (get) => {
     const server = await startServer(config);
     try {
       const page = await fetch(`${server.url}/login`);
-      const cookie = page.headers.getSetCookie().map((l) => l.split(';')[0]).join('; ');
+      const cookie = page.headers
+        .getSetCookie()
+        .map((l) => l.split(';')[0])
+        .join('; ');
       expect(cookie).toMatch(/^paperboy_csrf=/);
       const token = csrfTokenIn(await page.text());
       const statuses: number[] = [];

@@ -117,4 +117,3 @@ describeEachStore('sessions', (get) => {
     expect((await browser.get('/settings')).status).toBe(303);
   });
 });
-

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { AppEnv } from '../../src/web/app.js';
+import type { AppEnv } from '../../src/web/env.js';
 
 let nextAddress = 1;
 

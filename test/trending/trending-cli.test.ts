@@ -10,11 +10,15 @@ describeEachStore('paperboy trending recompute', (get) => {
     await store.db.updateTable('papers').set({ trending_score: 0 }).execute();
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['trending', 'recompute', '--json'], { out: (t) => out.push(t), err: (t) => err.push(t) }, {
-      PAPERBOY_DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      PAPERBOY_LOG: 'silent',
-    });
+    const code = await runCli(
+      ['trending', 'recompute', '--json'],
+      { out: (t) => out.push(t), err: (t) => err.push(t) },
+      {
+        PAPERBOY_DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl,
+        PAPERBOY_LOG: 'silent',
+      },
+    );
     expect(err.join('\n')).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(out[0]!)).toMatchObject({ papers: 4 });

@@ -16,7 +16,11 @@ describeEachStore('trending inputs, and old-style ids', (get) => {
   it('computes trending scores on import and moves them and moved again when a later import brings new upvotes and stars', async () => {
     const { store, dataDir } = get();
     const file = path.join(dataDir, 'daily.json');
-    const score = async () => Number((await store.db.selectFrom('papers').select('trending_score').where('id', '=', '2502.00042').executeTakeFirstOrThrow()).trending_score);
+    const score = async () =>
+      Number(
+        (await store.db.selectFrom('papers').select('trending_score').where('id', '=', '2502.00042').executeTakeFirstOrThrow())
+          .trending_score,
+      );
     const day = Date.parse('2025-02-03T00:00:00Z') / 1000;
 
     fs.writeFileSync(file, JSON.stringify([dailyEntry({ id: '2502.00042', day: '2025-02-03', upvotes: 9, paper: { githubStars: 0 } })]));
@@ -24,10 +28,38 @@ describeEachStore('trending inputs, and old-style ids', (get) => {
     expect(await score()).toBeCloseTo(Math.log10(10) + (day - EPOCH) / TENFOLD, 9);
 
     // Two days later the same feed entry has 19 upvotes and the repository 300 stars.
-    fs.writeFileSync(file, JSON.stringify([dailyEntry({ id: '2502.00042', day: '2025-02-03', upvotes: 19, paper: { githubStars: 300, submittedOnDailyAt: '2025-02-03T00:00:00.000Z' } })]));
-    await store.db.updateTable('code_repos').set({ stars_counted_at: '2025-02-01T00:00:00.000Z' }).where('paper_id', '=', '2502.00042').execute();
-    await store.db.updateTable('repo_star_counts').set({ counted_at: '2025-01-20T00:00:00.000Z' }).where('paper_id', '=', '2502.00042').execute();
-    await upsertPapers(store.db, [paperRecord({ id: '2502.00042', title: 'A Study of Things', codeRepo: { url: 'https://github.com/example/things', stars: 300, countedAt: '2025-02-05T00:00:00.000Z' } })], '2025-02-05T00:00:00Z');
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        dailyEntry({
+          id: '2502.00042',
+          day: '2025-02-03',
+          upvotes: 19,
+          paper: { githubStars: 300, submittedOnDailyAt: '2025-02-03T00:00:00.000Z' },
+        }),
+      ]),
+    );
+    await store.db
+      .updateTable('code_repos')
+      .set({ stars_counted_at: '2025-02-01T00:00:00.000Z' })
+      .where('paper_id', '=', '2502.00042')
+      .execute();
+    await store.db
+      .updateTable('repo_star_counts')
+      .set({ counted_at: '2025-01-20T00:00:00.000Z' })
+      .where('paper_id', '=', '2502.00042')
+      .execute();
+    await upsertPapers(
+      store.db,
+      [
+        paperRecord({
+          id: '2502.00042',
+          title: 'A Study of Things',
+          codeRepo: { url: 'https://github.com/example/things', stars: 300, countedAt: '2025-02-05T00:00:00.000Z' },
+        }),
+      ],
+      '2025-02-05T00:00:00Z',
+    );
     await runImport(store, [dailyFileUnit(file)]);
     // 19 upvotes + (300 − 0 stars counted before the 7-day window) / 10 = 49 points
     expect(await score()).toBeCloseTo(Math.log10(50) + (day - EPOCH) / TENFOLD, 9);
@@ -42,7 +74,10 @@ describeEachStore('trending inputs, and old-style ids', (get) => {
     expect(await page.text()).toContain('<h1>Strings, Old Style</h1>');
     expect(await (await app.request('/api/papers/hep-th/9901001')).json()).toMatchObject({ id: 'hep-th/9901001', upvotes: 0 });
     const voter = await signedInUser(deps);
-    const vote = await app.request('/api/papers/hep-th/9901001/upvote', { method: 'POST', headers: { cookie: voter.cookie, 'x-csrf-token': voter.csrf } });
+    const vote = await app.request('/api/papers/hep-th/9901001/upvote', {
+      method: 'POST',
+      headers: { cookie: voter.cookie, 'x-csrf-token': voter.csrf },
+    });
     expect(await vote.json()).toMatchObject({ upvotes: 1, upvoted: true });
   });
 });

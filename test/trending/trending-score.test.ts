@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EPOCH_SECONDS, SECONDS_PER_TENFOLD, STAR_WINDOW_DAYS, STARS_PER_UPVOTE, starGain, trendingScore } from '../../src/trending/trending-score.js';
+import {
+  EPOCH_SECONDS,
+  SECONDS_PER_TENFOLD,
+  STAR_WINDOW_DAYS,
+  STARS_PER_UPVOTE,
+  starGain,
+  trendingScore,
+} from '../../src/trending/trending-score.js';
 
 describe('trending score', () => {
   it('uses the documented constants', () => {
@@ -11,7 +18,10 @@ describe('trending score', () => {
 
   it('gives exact scores for fixed inputs', () => {
     // 2025-01-03T00:00:00Z is 368 days after the epoch: 31,795,200 s / 129,600 = 245.333… ; log10(1 + 99) = 2
-    expect(trendingScore({ upvotes: 99, recentStarGain: 0, featuredAt: '2025-01-03T00:00:00.000Z' })).toBeCloseTo(2 + 31_795_200 / 129_600, 12);
+    expect(trendingScore({ upvotes: 99, recentStarGain: 0, featuredAt: '2025-01-03T00:00:00.000Z' })).toBeCloseTo(
+      2 + 31_795_200 / 129_600,
+      12,
+    );
     expect(trendingScore({ upvotes: 99, recentStarGain: 0, featuredAt: '2025-01-03T00:00:00.000Z' })).toBeCloseTo(247.33333333333334, 10);
     // 90 stars = 9 upvotes: log10(1 + 0 + 9) = 1, featured exactly at the epoch
     expect(trendingScore({ upvotes: 0, recentStarGain: 90, featuredAt: '2024-01-01T00:00:00Z' })).toBe(1);
@@ -29,8 +39,12 @@ describe('trending score', () => {
 
   it('ranks more upvotes higher on the same day and is monotonic in stars', () => {
     const day = '2025-03-01T00:00:00Z';
-    expect(trendingScore({ upvotes: 10, recentStarGain: 0, featuredAt: day })).toBeGreaterThan(trendingScore({ upvotes: 9, recentStarGain: 0, featuredAt: day }));
-    expect(trendingScore({ upvotes: 10, recentStarGain: 50, featuredAt: day })).toBeGreaterThan(trendingScore({ upvotes: 10, recentStarGain: 0, featuredAt: day }));
+    expect(trendingScore({ upvotes: 10, recentStarGain: 0, featuredAt: day })).toBeGreaterThan(
+      trendingScore({ upvotes: 9, recentStarGain: 0, featuredAt: day }),
+    );
+    expect(trendingScore({ upvotes: 10, recentStarGain: 50, featuredAt: day })).toBeGreaterThan(
+      trendingScore({ upvotes: 10, recentStarGain: 0, featuredAt: day }),
+    );
   });
 
   it('treats negative inputs as zero and refuses an invalid date', () => {
@@ -46,7 +60,12 @@ describe('star gain', () => {
 
   it('counts every star of a repository first counted inside the window', () => {
     expect(starGain([{ countedAt: '2025-01-10T00:00:00Z', stars: 120 }])).toBe(120);
-    expect(starGain([{ countedAt: '2025-01-08T00:00:00Z', stars: 20 }, { countedAt: '2025-01-10T00:00:00Z', stars: 120 }])).toBe(120);
+    expect(
+      starGain([
+        { countedAt: '2025-01-08T00:00:00Z', stars: 20 },
+        { countedAt: '2025-01-10T00:00:00Z', stars: 120 },
+      ]),
+    ).toBe(120);
   });
 
   it('subtracts the last count at or before the window start', () => {
@@ -60,6 +79,11 @@ describe('star gain', () => {
   });
 
   it('never goes negative when stars were lost', () => {
-    expect(starGain([{ countedAt: '2024-12-01T00:00:00Z', stars: 100 }, { countedAt: '2025-01-10T00:00:00Z', stars: 90 }])).toBe(0);
+    expect(
+      starGain([
+        { countedAt: '2024-12-01T00:00:00Z', stars: 100 },
+        { countedAt: '2025-01-10T00:00:00Z', stars: 90 },
+      ]),
+    ).toBe(0);
   });
 });

@@ -47,12 +47,16 @@ describeEachStore('JSON API', (get) => {
     });
 
     it('selects a date, week or month, sorts and pages', async () => {
-      const day = (await json('/api/daily_papers?date=2025-01-06&sort=upvotes')).body as { paper: { id: string; upvotes: number; githubStars: number | null } }[];
+      const day = (await json('/api/daily_papers?date=2025-01-06&sort=upvotes')).body as {
+        paper: { id: string; upvotes: number; githubStars: number | null };
+      }[];
       expect(day.map((e) => e.paper.id)).toEqual(['2501.00002', '2501.00001']);
       expect(day[1]!.paper.githubStars).toBe(420);
       const byDate = (await json('/api/daily_papers?week=2025-W02')).body as { paper: { id: string } }[];
       expect(byDate.map((e) => e.paper.id)).toEqual(['2501.00003', '2501.00002', '2501.00001']);
-      const trending = (await json('/api/daily_papers?month=2025-01&sort=trending')).body as { paper: { id: string; trendingScore: number } }[];
+      const trending = (await json('/api/daily_papers?month=2025-01&sort=trending')).body as {
+        paper: { id: string; trendingScore: number };
+      }[];
       const scores = trending.map((e) => e.paper.trendingScore);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);
       const page1 = await json('/api/daily_papers?month=2025-01&limit=2&p=1');
@@ -85,7 +89,13 @@ describeEachStore('JSON API', (get) => {
     it('returns one paper and 404s unknown ids as JSON', async () => {
       const { res, body } = await json('/api/papers/2501.00001');
       expect(res.status).toBe(200);
-      expect(body).toMatchObject({ id: '2501.00001', upvotes: 5, numComments: 2, githubRepo: 'https://github.com/example/sparse-diffusion', projectPage: 'https://sparse-diffusion.example.org' });
+      expect(body).toMatchObject({
+        id: '2501.00001',
+        upvotes: 5,
+        numComments: 2,
+        githubRepo: 'https://github.com/example/sparse-diffusion',
+        projectPage: 'https://sparse-diffusion.example.org',
+      });
       const missing = await json('/api/papers/2501.77777');
       expect(missing.res.status).toBe(404);
       expect(missing.body).toEqual({ error: { code: 'not_found', message: 'No paper with id 2501.77777.' } });
@@ -122,7 +132,10 @@ describeEachStore('JSON API', (get) => {
     it('accepts a personal API token as Bearer without CSRF', async () => {
       const created = await t.deps.accounts.createApiToken(carol.user.id, 'script');
       if (!created.ok) throw new Error('token');
-      const { res, body } = await json('/api/papers/2501.00001/upvote', { method: 'POST', headers: { authorization: `Bearer ${created.value.token}` } });
+      const { res, body } = await json('/api/papers/2501.00001/upvote', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${created.value.token}` },
+      });
       expect(res.status).toBe(200);
       expect(body).toMatchObject({ upvotes: 6, upvoted: true });
       const bad = await json('/api/papers/2501.00001/upvote', { method: 'POST', headers: { authorization: 'Bearer pb_nonsense' } });
@@ -131,14 +144,17 @@ describeEachStore('JSON API', (get) => {
 
     it('is enforced by the database: a second vote row cannot exist', async () => {
       const db = get().store.db;
-      await expect(db.insertInto('votes').values({ user_id: carol.user.id, paper_id: '2501.00001', created_at: '2025-01-07T00:00:00Z' }).execute()).rejects.toThrow(
-        /unique|duplicate|primary/i,
-      );
+      await expect(
+        db.insertInto('votes').values({ user_id: carol.user.id, paper_id: '2501.00001', created_at: '2025-01-07T00:00:00Z' }).execute(),
+      ).rejects.toThrow(/unique|duplicate|primary/i);
     });
 
     it('moves the trending score with the vote, in the same transaction', async () => {
       const db = get().store.db;
-      const score = async () => Number((await db.selectFrom('papers').select('trending_score').where('id', '=', '2501.00003').executeTakeFirstOrThrow()).trending_score);
+      const score = async () =>
+        Number(
+          (await db.selectFrom('papers').select('trending_score').where('id', '=', '2501.00003').executeTakeFirstOrThrow()).trending_score,
+        );
       const before = await score();
       // 1 imported upvote + 0 local, featured 2025-01-07: log10(2) + (2025-01-07 − epoch) / 129,600
       expect(before).toBeCloseTo(Math.log10(2) + (Date.parse('2025-01-07T00:00:00Z') / 1000 - 1_704_067_200) / 129_600, 9);
@@ -154,7 +170,16 @@ describeEachStore('JSON API', (get) => {
       const doc = body as ReturnType<typeof openApiDocument>;
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.servers[0]!.url).toBe('http://paperboy.test');
-      for (const path of ['/api/daily_papers', '/api/papers/{id}', '/api/papers/{id}/upvote', '/api/papers/search', '/api/papers/{id}/similar', '/api/subscriptions', '/api/me', '/api/openapi.json']) {
+      for (const path of [
+        '/api/daily_papers',
+        '/api/papers/{id}',
+        '/api/papers/{id}/upvote',
+        '/api/papers/search',
+        '/api/papers/{id}/similar',
+        '/api/subscriptions',
+        '/api/me',
+        '/api/openapi.json',
+      ]) {
         expect(Object.keys(doc.paths)).toContain(path);
       }
       expect(Object.keys(doc.paths['/api/papers/{id}/upvote'])).toEqual(['post', 'delete']);
@@ -163,7 +188,11 @@ describeEachStore('JSON API', (get) => {
         if (path.includes('{tokenId}')) continue;
         for (const method of Object.keys(operations)) {
           const url = path.replace('{id}', '2501.00001') + (path === '/api/papers/search' ? '?q=diffusion' : '');
-          const res = await t.app.request(url, { method: method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: method === 'get' ? undefined : '{}' });
+          const res = await t.app.request(url, {
+            method: method.toUpperCase(),
+            headers: { 'content-type': 'application/json' },
+            body: method === 'get' ? undefined : '{}',
+          });
           expect(res.status, `${method} ${path}`).not.toBe(404);
           expect(res.status, `${method} ${path}`).toBeLessThan(500);
         }

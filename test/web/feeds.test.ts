@@ -6,8 +6,16 @@ import { SEED_PAPERS, seedCommunity, XSS_TITLE } from '../helpers/community-seed
 import { describeEachStore } from '../helpers/stores.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
-const rssParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['item', 'category', 'atom:link'].includes(name) });
-const atomParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'link', 'category', 'author'].includes(name) });
+const rssParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => ['item', 'category', 'atom:link'].includes(name),
+});
+const atomParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => ['entry', 'link', 'category', 'author'].includes(name),
+});
 
 describe('xmlEscape', () => {
   it('escapes markup and drops characters XML forbids', () => {
@@ -42,7 +50,11 @@ describeEachStore('RSS and Atom feeds', (get) => {
     expect(channel.link).toBe('http://paperboy.test/papers/date/2025-01-07');
     expect(channel['atom:link'][0]['@href']).toBe('http://paperboy.test/feeds/daily.xml');
     expect(channel.item).toHaveLength(1);
-    expect(channel.item[0]).toMatchObject({ title: 'Protein Folding with Language Models', link: 'http://paperboy.test/papers/2501.00003', pubDate: 'Tue, 07 Jan 2025 00:00:00 GMT' });
+    expect(channel.item[0]).toMatchObject({
+      title: 'Protein Folding with Language Models',
+      link: 'http://paperboy.test/papers/2501.00003',
+      pubDate: 'Tue, 07 Jan 2025 00:00:00 GMT',
+    });
     expect(text).not.toContain('<script');
   });
 

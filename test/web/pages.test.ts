@@ -117,7 +117,11 @@ describeEachStore('community pages', (get) => {
       const rows = await get()
         .store.db.selectFrom('papers')
         .select(['id', 'trending_score'])
-        .where('id', 'in', SEED_PAPERS.map((p) => p.id))
+        .where(
+          'id',
+          'in',
+          SEED_PAPERS.map((p) => p.id),
+        )
         .orderBy('trending_score', 'desc')
         .execute();
       const { res, html } = await get_('/trending');
@@ -156,7 +160,11 @@ describeEachStore('community pages', (get) => {
     it('sends anonymous voters to log in', async () => {
       const { html } = await get_('/papers/2501.00003');
       expect(html).toContain('href="/login?next=%2Fpapers%2F2501.00003"');
-      const res = await t.app.request('/papers/2501.00003/upvote', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=add' });
+      const res = await t.app.request('/papers/2501.00003/upvote', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'action=add',
+      });
       expect([303, 403]).toContain(res.status);
     });
 
@@ -194,7 +202,10 @@ describeEachStore('community pages', (get) => {
 
   describe('comments', () => {
     it('posts Markdown comments and threaded replies', async () => {
-      const posted = await t.app.request('/papers/2501.00001/comments', alice.form({ body: 'Great **results**, see [code](https://github.com/x/y) <script>x</script>' }));
+      const posted = await t.app.request(
+        '/papers/2501.00001/comments',
+        alice.form({ body: 'Great **results**, see [code](https://github.com/x/y) <script>x</script>' }),
+      );
       expect(posted.status).toBe(303);
       const commentId = /#comment-(\d+)$/.exec(posted.headers.get('location') ?? '')?.[1];
       expect(commentId).toBeDefined();
@@ -204,12 +215,17 @@ describeEachStore('community pages', (get) => {
       expect(html).toContain('<strong>results</strong>');
       expect(html).toContain('<a href="https://github.com/x/y" rel="nofollow ugc noopener">code</a>');
       expect(html).not.toContain('<script>x');
-      expect(html).toMatch(new RegExp(`id="comment-${commentId}">.*<ol class="replies"><li class="comment" id="comment-\\d+"><article aria-label="Comment by bob">`, 's'));
+      expect(html).toMatch(
+        new RegExp(
+          `id="comment-${commentId}">.*<ol class="replies"><li class="comment" id="comment-\\d+"><article aria-label="Comment by bob">`,
+          's',
+        ),
+      );
       expect(html).toContain('Comments <span class="muted">(2)</span>');
       expect(html).toContain('2 more comments on');
     });
 
-    it('rejects empty comments and replies to another paper\'s comment', async () => {
+    it("rejects empty comments and replies to another paper's comment", async () => {
       const empty = await t.app.request('/papers/2501.00001/comments', alice.form({ body: '   ' }));
       expect(empty.status).toBe(400);
       const rows = await get().store.db.selectFrom('comments').select('id').where('paper_id', '=', '2501.00001').execute();
@@ -269,7 +285,10 @@ describeEachStore('community pages', (get) => {
       const res = await t.app.request('/admin/users/mallory/ban', admin.form({ banned: '1' }));
       expect(res.status).toBe(303);
       expect((await get_('/u/mallory')).html).toContain('banned');
-      const vote = await t.app.request('/api/papers/2501.00001/upvote', { method: 'POST', headers: { cookie: mallory.cookie, 'x-csrf-token': mallory.csrf } });
+      const vote = await t.app.request('/api/papers/2501.00001/upvote', {
+        method: 'POST',
+        headers: { cookie: mallory.cookie, 'x-csrf-token': mallory.csrf },
+      });
       expect([401, 403]).toContain(vote.status);
       expect((await t.app.request('/admin/users/moderator1/ban', admin.form({ banned: '1' }))).status).toBe(400);
     });
@@ -283,7 +302,7 @@ describeEachStore('community pages', (get) => {
       expect((await get_('/submit', alice)).html).toContain('arXiv id or URL');
     });
 
-    it('fetches a new paper from arXiv and puts it on today\'s feed', async () => {
+    it("fetches a new paper from arXiv and puts it on today's feed", async () => {
       const res = await t.app.request('/submit', alice.form({ paper: 'https://arxiv.org/abs/2501.09999v1' }));
       const html = await res.text();
       expect(res.status).toBe(200);
@@ -312,7 +331,7 @@ describeEachStore('community pages', (get) => {
   });
 
   describe('profiles', () => {
-    it('shows a user\'s upvotes and 404s unknown users', async () => {
+    it("shows a user's upvotes and 404s unknown users", async () => {
       const { html } = await get_('/u/bob');
       expect(html).toContain('<h1>bob</h1>');
       expect(html).toContain('href="/papers/2501.00003"');
@@ -325,7 +344,9 @@ describeEachStore('community pages', (get) => {
       expect(html).toContain('action="/logout"');
       expect(html).toContain(`value="${alice.csrf}"`);
       // Without JavaScript a vote comes back to the page it was cast on.
-      expect((await get_('/papers/date/2025-01-06', alice)).html).toContain('<input type="hidden" name="next" value="/papers/date/2025-01-06"/>');
+      expect((await get_('/papers/date/2025-01-06', alice)).html).toContain(
+        '<input type="hidden" name="next" value="/papers/date/2025-01-06"/>',
+      );
     });
   });
 

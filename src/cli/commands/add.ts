@@ -24,7 +24,8 @@ export const addPapers: Command = {
     const result = await fetchArxivPapers(ctx.config.arxivApiUrl, requested, {
       minIntervalMs: minIntervalFor(ctx.config.arxivApiUrl, ctx.config.arxivMinIntervalMs),
       userAgent: paperboyUserAgent(ctx.config.publicUrl),
-      onRetry: (notice) => ctx.io.err(`${notice.reason}; retry ${notice.attempt} of ${notice.maxAttempts - 1} in ${(notice.delayMs / 1000).toFixed(1)}s`),
+      onRetry: (notice) =>
+        ctx.io.err(`${notice.reason}; retry ${notice.attempt} of ${notice.maxAttempts - 1} in ${(notice.delayMs / 1000).toFixed(1)}s`),
     });
 
     const store = await openMigratedStore(ctx.config);

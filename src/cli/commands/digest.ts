@@ -36,7 +36,11 @@ export const digestSend: Command = {
     const { config } = ctx;
     const store = await openMigratedStore(config);
     try {
-      const deps = await buildDeps(config, store, values.json || config.logLevel === 'silent' ? silentLogger : jsonLogger((line) => process.stderr.write(line)));
+      const deps = await buildDeps(
+        config,
+        store,
+        values.json || config.logLevel === 'silent' ? silentLogger : jsonLogger((line) => process.stderr.write(line)),
+      );
       const period: Period = values.date
         ? periodForDate(frequency, values.date)
         : latestCompletePeriod(frequency, deps.now(), config.digests.timeZone, config.digests.sendTime);
@@ -47,25 +51,44 @@ export const digestSend: Command = {
           return ExitCode.failure;
         }
       }
-      const topicSubscribers = await store.db.selectFrom('subscriptions').select('id').where('status', '=', 'confirmed').where('topics', 'is not', null).limit(1).execute();
+      const topicSubscribers = await store.db
+        .selectFrom('subscriptions')
+        .select('id')
+        .where('status', '=', 'confirmed')
+        .where('topics', 'is not', null)
+        .limit(1)
+        .execute();
       if (topicSubscribers.length > 0) await deps.search.whenReady();
       const plan = await deps.digests.plan(period, { dryRun: values['dry-run'] ?? false, email });
       if (values['dry-run']) {
         if (values.json) ctx.io.out(JSON.stringify(plan));
         else {
-          ctx.io.out(`${frequency} digest for ${period.key} (${period.from} … ${period.to}): ${plan.planned} would be planned, ${plan.alreadyPlanned} already planned, ${plan.empty} with nothing new.`);
+          ctx.io.out(
+            `${frequency} digest for ${period.key} (${period.from} … ${period.to}): ${plan.planned} would be planned, ${plan.alreadyPlanned} already planned, ${plan.empty} with nothing new.`,
+          );
           for (const digest of plan.digests) ctx.io.out(`  ${digest.email}: ${digest.paperIds.join(', ')}`);
         }
         return ExitCode.ok;
       }
       const sent = await deps.digests.send({ frequency, period: period.key, email });
-      const result = { frequency, period: period.key, subscribers: plan.subscribers, planned: plan.planned, alreadyPlanned: plan.alreadyPlanned, empty: plan.empty, topicErrors: plan.topicErrors, ...sent };
+      const result = {
+        frequency,
+        period: period.key,
+        subscribers: plan.subscribers,
+        planned: plan.planned,
+        alreadyPlanned: plan.alreadyPlanned,
+        empty: plan.empty,
+        topicErrors: plan.topicErrors,
+        ...sent,
+      };
       if (values.json) ctx.io.out(JSON.stringify(result));
       else {
         ctx.io.out(
           `${frequency} digest for ${period.key}: planned ${plan.planned} (${plan.alreadyPlanned} already planned, ${plan.empty} with nothing new), ` +
             `sent ${sent.sent}, retrying later ${sent.retried}, failed ${sent.failed}` +
-            (sent.requeued + sent.presumedSent > 0 ? `; recovered after an interrupted run: ${sent.requeued} re-queued, ${sent.presumedSent} already handed over` : ''),
+            (sent.requeued + sent.presumedSent > 0
+              ? `; recovered after an interrupted run: ${sent.requeued} re-queued, ${sent.presumedSent} already handed over`
+              : ''),
         );
       }
       await deps.mail.close();
@@ -107,7 +130,8 @@ export const digestStatus: Command = {
       }
       if (status.failures.length > 0) {
         ctx.io.out('failures:');
-        for (const f of status.failures) ctx.io.out(`  #${f.id} ${f.email} ${f.frequency} ${f.period} after ${f.attempts} attempt(s): ${f.last_error ?? ''}`);
+        for (const f of status.failures)
+          ctx.io.out(`  #${f.id} ${f.email} ${f.frequency} ${f.period} after ${f.attempts} attempt(s): ${f.last_error ?? ''}`);
       }
       return ExitCode.ok;
     } finally {

@@ -12,14 +12,16 @@ function parseFusion(value: string | undefined): FusionMethod | undefined {
   const convex = /^convex:(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
   if (convex) return { kind: 'convex', semanticWeight: Number(convex[1]) };
   const feedback = /^feedback:(\d{1,2}):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(value);
-  if (feedback) return { kind: 'feedback', seeds: Number(feedback[1]), feedbackWeight: Number(feedback[2]), semanticWeight: Number(feedback[3]) };
+  if (feedback)
+    return { kind: 'feedback', seeds: Number(feedback[1]), feedbackWeight: Number(feedback[2]), semanticWeight: Number(feedback[3]) };
   throw new UsageError(`--fusion must look like feedback:2:0.5:0, rrf:60:0.4 or convex:0.3 (got "${value}")`);
 }
 
 export const evalBeirCommand: Command = {
   name: 'eval beir',
   summary: 'Index a BEIR dataset into a temporary database and report nDCG@10, MRR@10, Recall@100 and latency',
-  usage: 'paperboy eval beir <dir> [--split train|test|dev] [--mode lexical|semantic|hybrid] [--fusion feedback:2:0.5:0|rrf:60:0.4|convex:0.3] [--json]',
+  usage:
+    'paperboy eval beir <dir> [--split train|test|dev] [--mode lexical|semantic|hybrid] [--fusion feedback:2:0.5:0|rrf:60:0.4|convex:0.3] [--json]',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       split: { type: 'string' },
@@ -43,7 +45,9 @@ export const evalBeirCommand: Command = {
       ctx.io.err(`indexing ${directory} …`);
       const session = await openBeirSession(directory, { embedder: ctx.config.embedder, embedderKey: ctx.config.embedderKey, fusion });
       try {
-        ctx.io.err(`indexed ${session.documents} documents in ${session.indexSeconds.toFixed(1)} s; running ${dataset.queries.length} queries (${mode})`);
+        ctx.io.err(
+          `indexed ${session.documents} documents in ${session.indexSeconds.toFixed(1)} s; running ${dataset.queries.length} queries (${mode})`,
+        );
         const report = await evaluate(session.service, dataset, mode);
         if (values.json) {
           ctx.io.out(JSON.stringify(report));

@@ -53,7 +53,7 @@ export const harvestArxiv: Command = {
       onRetry: (notice) =>
         progress.line(
           `${notice.reason}; retry ${notice.attempt} of ${notice.maxAttempts - 1} in ${(notice.delayMs / 1000).toFixed(1)}s` +
-            (notice.retryAfter ? ' (as the server\'s Retry-After asks)' : ''),
+            (notice.retryAfter ? " (as the server's Retry-After asks)" : ''),
         ),
     });
     const store = await openMigratedStore(ctx.config);

@@ -17,11 +17,25 @@ async function importUnits(ctx: CommandContext, units: SourceUnit[], dryRun: boo
   try {
     const search = dryRun
       ? null
-      : await createSearchService({ store, logger: silentLogger, embedder: ctx.config.embedder, embedderKey: ctx.config.embedderKey, dataDir: ctx.config.dataDir, startup: 'await', catchUp: false, lexicalInMemory: false });
+      : await createSearchService({
+          store,
+          logger: silentLogger,
+          embedder: ctx.config.embedder,
+          embedderKey: ctx.config.embedderKey,
+          dataDir: ctx.config.dataDir,
+          startup: 'await',
+          catchUp: false,
+          lexicalInMemory: false,
+        });
     // Indexing failures never fail the import: papers without vectors (and a first or outgrown builtin model) are
     // handled by the next catch-up, when the server starts or `paperboy index rebuild` / `search` runs.
-    const deferIndexing = (error: unknown) => ctx.io.err(`search indexing deferred: ${error instanceof Error ? error.message : String(error)}`);
-    const summary = await runImport(store, units, { dryRun, progress: { line: ctx.io.err }, onPapersWritten: search ? (ids) => search.indexPapers(ids).catch(deferIndexing) : undefined });
+    const deferIndexing = (error: unknown) =>
+      ctx.io.err(`search indexing deferred: ${error instanceof Error ? error.message : String(error)}`);
+    const summary = await runImport(store, units, {
+      dryRun,
+      progress: { line: ctx.io.err },
+      onPapersWritten: search ? (ids) => search.indexPapers(ids).catch(deferIndexing) : undefined,
+    });
     await search?.flush();
     ctx.io.out(json ? JSON.stringify(summary) : formatSummary(summary, dryRun));
     return exitCodeFor(summary);

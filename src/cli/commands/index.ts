@@ -12,4 +12,23 @@ import { stats } from './stats.js';
 import { trendingRecompute } from './trending.js';
 
 /** Every CLI command. Features add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, migrate, importArxivSnapshot, importHfDaily, harvestArxiv, addPapers, stats, searchCommand, similarCommand, indexRebuildCommand, evalBeirCommand, trendingRecompute, adminGrant, adminRevoke, adminBan, adminUnban, digestSend, digestStatus];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  migrate,
+  importArxivSnapshot,
+  importHfDaily,
+  harvestArxiv,
+  addPapers,
+  stats,
+  searchCommand,
+  similarCommand,
+  indexRebuildCommand,
+  evalBeirCommand,
+  trendingRecompute,
+  adminGrant,
+  adminRevoke,
+  adminBan,
+  adminUnban,
+  digestSend,
+  digestStatus,
+];

@@ -13,7 +13,11 @@ export async function withSearch<T>(
   options: { catchUp?: boolean } = {},
 ): Promise<T> {
   const store = await openMigratedStore(config);
-  const logger: Logger = { info: silentLogger.info, error: (message, fields) => io.err(`${message}${fields?.message ? `: ${String(fields.message)}` : fields?.error ? `: ${String(fields.error)}` : ''}`) };
+  const logger: Logger = {
+    info: silentLogger.info,
+    error: (message, fields) =>
+      io.err(`${message}${fields?.message ? `: ${String(fields.message)}` : fields?.error ? `: ${String(fields.error)}` : ''}`),
+  };
   try {
     const search = await createSearchService({
       store,
@@ -38,12 +42,14 @@ export async function withSearch<T>(
 
 export function parseMode(value: string | undefined): SearchMode | undefined {
   if (value === undefined) return undefined;
-  if (!SEARCH_MODES.includes(value as SearchMode)) throw new UsageError(`--mode must be one of ${SEARCH_MODES.join(', ')} (got "${value}")`);
+  if (!SEARCH_MODES.includes(value as SearchMode))
+    throw new UsageError(`--mode must be one of ${SEARCH_MODES.join(', ')} (got "${value}")`);
   return value as SearchMode;
 }
 
 export function parsePositiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max} (got "${value}")`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max} (got "${value}")`);
   return Number(value);
 }

@@ -27,7 +27,8 @@ function describeHit(hit: SearchHit, rank: number, explain: boolean): string {
 export const searchCommand: Command = {
   name: 'search',
   summary: 'Search papers (keywords and meaning); supports "phrases", -exclude, author:, cat:, after:, before:',
-  usage: 'paperboy search "<query>" [--mode lexical|semantic|hybrid] [--limit N] [--offset N] [--sort relevance|date|votes] [--json] [--explain]',
+  usage:
+    'paperboy search "<query>" [--mode lexical|semantic|hybrid] [--limit N] [--offset N] [--sort relevance|date|votes] [--json] [--explain]',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       mode: { type: 'string' },

@@ -4,7 +4,7 @@ import { ExitCode, parseCommandArgs, type Command } from '../command.js';
 
 export const trendingRecompute: Command = {
   name: 'trending recompute',
-  summary: 'Recompute every paper\'s trending score (after bulk imports or a formula change)',
+  summary: "Recompute every paper's trending score (after bulk imports or a formula change)",
   usage: 'paperboy trending recompute [--json]',
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.argv, { json: { type: 'boolean' } });

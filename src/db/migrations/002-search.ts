@@ -48,7 +48,9 @@ export async function up(db: Kysely<unknown>, caps: StoreCapabilities): Promise<
 
   await db.schema
     .createTable('search_vectors')
-    .addColumn('key', caps.autoIncrementType, (c) => (caps.autoIncrementType === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('key', caps.autoIncrementType, (c) =>
+      caps.autoIncrementType === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
     .addColumn('embedder', 'text', (c) => c.notNull())
     .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
     .addColumn('vector', caps.blobType, (c) => c.notNull())

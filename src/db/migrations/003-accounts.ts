@@ -18,7 +18,12 @@ export async function up(db: Kysely<unknown>, caps: StoreCapabilities): Promise<
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   // Usernames are ASCII-only (validated), so lower() agrees on both engines.
-  await db.schema.createIndex('users_username_lower').on('users').unique().expression(sql`lower(username)`).execute();
+  await db.schema
+    .createIndex('users_username_lower')
+    .on('users')
+    .unique()
+    .expression(sql`lower(username)`)
+    .execute();
 
   await db.schema
     .createTable('sessions')

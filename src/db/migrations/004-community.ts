@@ -10,8 +10,14 @@ export async function up(db: Kysely<unknown>, caps: StoreCapabilities): Promise<
     .alterTable('papers')
     .addColumn('trending_score', 'double precision', (c) => c.notNull().defaultTo(0))
     .execute();
-  await db.schema.alterTable('papers').addColumn('local_upvotes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('papers').addColumn('local_comments', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('papers')
+    .addColumn('local_upvotes', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('papers')
+    .addColumn('local_comments', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.createIndex('papers_trending_score').on('papers').column('trending_score').execute();
 
   // One vote per user per paper: the primary key is the guarantee, not application code.
@@ -26,7 +32,9 @@ export async function up(db: Kysely<unknown>, caps: StoreCapabilities): Promise<
 
   await db.schema
     .createTable('comments')
-    .addColumn('id', caps.autoIncrementType, (c) => (caps.autoIncrementType === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('id', caps.autoIncrementType, (c) =>
+      caps.autoIncrementType === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
     .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('parent_id', 'integer', (c) => c.references('comments.id').onDelete('cascade'))

@@ -13,7 +13,12 @@ export async function up(db: Kysely<unknown>, caps: StoreCapabilities): Promise<
     .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('frequency', 'text', (c) => c.notNull())
     .addColumn('topics', 'text')
-    .addColumn('max_papers', 'integer', (c) => c.notNull().defaultTo(10).check(sql`max_papers BETWEEN 5 AND 50`))
+    .addColumn('max_papers', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(10)
+        .check(sql`max_papers BETWEEN 5 AND 50`),
+    )
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('confirm_token_hash', 'text', (c) => c.unique())
     .addColumn('confirm_sent_at', 'text')

@@ -84,7 +84,9 @@ export class SmtpDigestDelivery implements DigestDelivery {
     }
     try {
       await new Promise<void>((resolve, reject) => {
-        connection.send({ from: message.from, to: [message.to] }, new HandOverStream(message.raw, handOver), (error) => (error ? reject(error) : resolve()));
+        connection.send({ from: message.from, to: [message.to] }, new HandOverStream(message.raw, handOver), (error) =>
+          error ? reject(error) : resolve(),
+        );
       });
     } catch (error) {
       // After a failure mid-transaction the connection state is unknown: start afresh for the next digest.

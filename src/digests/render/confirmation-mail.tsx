@@ -3,7 +3,12 @@ import type { MailMessage } from '../../mail/transport.js';
 const FONT = "font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;";
 
 /** The one mail an unconfirmed address ever gets. */
-export function confirmationMail(input: { email: string; confirmUrl: string; frequency: 'daily' | 'weekly'; topics: string | null }): MailMessage {
+export function confirmationMail(input: {
+  email: string;
+  confirmUrl: string;
+  frequency: 'daily' | 'weekly';
+  topics: string | null;
+}): MailMessage {
   const what = `the ${input.frequency} Paperboy digest${input.topics ? ` on "${input.topics}"` : ' of trending papers'}`;
   const text = [
     `Someone, hopefully you, asked to send ${what} to ${input.email}.`,
@@ -27,7 +32,10 @@ export function confirmationMail(input: { email: string; confirmUrl: string; fre
             Someone, hopefully you, asked to send {what} to {input.email}.
           </p>
           <p>
-            <a href={input.confirmUrl} style="display: inline-block; padding: 10px 16px; border-radius: 6px; background: #1a56db; color: #ffffff; text-decoration: none;">
+            <a
+              href={input.confirmUrl}
+              style="display: inline-block; padding: 10px 16px; border-radius: 6px; background: #1a56db; color: #ffffff; text-decoration: none;"
+            >
               Confirm your subscription
             </a>
           </p>

@@ -41,5 +41,7 @@ export function paperUrl(publicUrl: string, id: string): string {
 export function digestSubject(content: Pick<DigestContent, 'frequency' | 'periodLabel' | 'papers' | 'topics'>): string {
   const kind = content.frequency === 'daily' ? 'Daily' : 'Weekly';
   const count = `${content.papers.length} paper${content.papers.length === 1 ? '' : 's'}`;
-  return content.topics ? `${kind} papers on your topics — ${content.periodLabel} (${count})` : `${kind} trending papers — ${content.periodLabel} (${count})`;
+  return content.topics
+    ? `${kind} papers on your topics — ${content.periodLabel} (${count})`
+    : `${kind} trending papers — ${content.periodLabel} (${count})`;
 }

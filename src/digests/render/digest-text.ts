@@ -3,7 +3,10 @@ import { abstractExcerpt, authorLine, paperUrl, type DigestContent } from './dig
 /** The plain-text part: readable as is, every link on its own line. */
 export function digestText(content: DigestContent): string {
   const lines: string[] = [];
-  lines.push(content.topics ? `Papers matching "${content.topics}" — ${content.periodLabel}` : `Trending papers — ${content.periodLabel}`, '');
+  lines.push(
+    content.topics ? `Papers matching "${content.topics}" — ${content.periodLabel}` : `Trending papers — ${content.periodLabel}`,
+    '',
+  );
   content.papers.forEach((paper, index) => {
     lines.push(`${index + 1}. ${paper.title}`);
     if (paper.authors.length > 0) lines.push(`   ${authorLine(paper.authors)}`);

@@ -16,7 +16,8 @@ export function parseEmbedderSpec(raw: string): EmbedderSpec | string {
   if (value.startsWith('openai:')) {
     const rest = value.slice('openai:'.length);
     const hash = rest.lastIndexOf('#');
-    if (hash <= 0 || hash === rest.length - 1) return 'must look like openai:<base-url>#<model>, e.g. openai:http://127.0.0.1:11434/v1#nomic-embed-text';
+    if (hash <= 0 || hash === rest.length - 1)
+      return 'must look like openai:<base-url>#<model>, e.g. openai:http://127.0.0.1:11434/v1#nomic-embed-text';
     const base = rest.slice(0, hash);
     let url: URL;
     try {

@@ -161,7 +161,11 @@ export async function gramSchmidtColumns(m: Float64Array, rows: number, width: n
 }
 
 /** Eigen-decomposition of a symmetric n × n matrix by cyclic Jacobi rotations; eigenvalues sorted descending. */
-export async function symmetricEigen(input: Float64Array, n: number, pause: Pause): Promise<{ values: Float64Array; vectors: Float64Array }> {
+export async function symmetricEigen(
+  input: Float64Array,
+  n: number,
+  pause: Pause,
+): Promise<{ values: Float64Array; vectors: Float64Array }> {
   const a = Float64Array.from(input);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;

@@ -115,7 +115,13 @@ export async function trainLsa(documents: readonly EmbeddableDocument[], options
     }
     rowStart[r + 1] = columns.length;
   });
-  const a: SparseRows = { rowStart, columns: Uint32Array.from(columns), values: Float32Array.from(values), rows: n, cols: vocabulary.length };
+  const a: SparseRows = {
+    rowStart,
+    columns: Uint32Array.from(columns),
+    values: Float32Array.from(values),
+    rows: n,
+    cols: vocabulary.length,
+  };
   const dimensions = Math.max(1, Math.min(options.dimensions ?? 256, n - 1, vocabulary.length - 1));
   if (vocabulary.length < 2 || n < 2) {
     return { terms: vocabulary, idf, projection: new Float32Array(vocabulary.length * dimensions), dimensions, trainedOn: n };
@@ -219,7 +225,7 @@ export class LsaFolder {
     const { dimensions, idf, projection } = this.model;
     const sorted = Int32Array.from(terms).sort();
     const acc = this.accumulator.fill(0);
-    for (let start = 0; start < sorted.length; ) {
+    for (let start = 0; start < sorted.length;) {
       const term = sorted[start]!;
       let end = start + 1;
       while (end < sorted.length && sorted[end] === term) end++;
@@ -259,7 +265,9 @@ export function lsaQueryTerms(text: string): string[] {
 
 /** [u32 header length][JSON header][padding to 4][idf f32…][projection f32…] */
 export function serializeLsa(model: LsaModel): Uint8Array {
-  const header = Buffer.from(JSON.stringify({ format: 'lsa-1', dimensions: model.dimensions, trainedOn: model.trainedOn, terms: model.terms }));
+  const header = Buffer.from(
+    JSON.stringify({ format: 'lsa-1', dimensions: model.dimensions, trainedOn: model.trainedOn, terms: model.terms }),
+  );
   const headerEnd = 4 + header.length;
   const start = Math.ceil(headerEnd / 4) * 4;
   const out = Buffer.alloc(start + (model.idf.length + model.projection.length) * 4);

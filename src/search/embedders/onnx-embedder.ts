@@ -10,7 +10,9 @@ interface TransformersModule {
     task: 'feature-extraction',
     model: string,
     options: Record<string, unknown>,
-  ): Promise<(texts: string[], options: { pooling: 'mean' | 'cls'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>>;
+  ): Promise<
+    (texts: string[], options: { pooling: 'mean' | 'cls'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>
+  >;
 }
 
 const PACKAGE = '@huggingface/transformers';

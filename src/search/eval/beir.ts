@@ -43,7 +43,8 @@ function parseJsonLine(line: string, file: string, lineNumber: number): Record<s
 }
 
 function requireFile(file: string): string {
-  if (!fs.existsSync(file)) throw new BeirFormatError(`missing ${file} (a BEIR dataset has corpus.jsonl, queries.jsonl and qrels/<split>.tsv)`);
+  if (!fs.existsSync(file))
+    throw new BeirFormatError(`missing ${file} (a BEIR dataset has corpus.jsonl, queries.jsonl and qrels/<split>.tsv)`);
   return file;
 }
 

@@ -7,7 +7,10 @@ export function ndcgAt(ranked: readonly string[], judgements: Judgements, k: num
     const grade = judgements.get(id) ?? 0;
     if (grade > 0) dcg += (2 ** grade - 1) / Math.log2(i + 2);
   });
-  const ideal = [...judgements.values()].filter((g) => g > 0).sort((a, b) => b - a).slice(0, k);
+  const ideal = [...judgements.values()]
+    .filter((g) => g > 0)
+    .sort((a, b) => b - a)
+    .slice(0, k);
   const idcg = ideal.reduce((sum, grade, i) => sum + (2 ** grade - 1) / Math.log2(i + 2), 0);
   return idcg === 0 ? 0 : dcg / idcg;
 }

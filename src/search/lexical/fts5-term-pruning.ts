@@ -18,7 +18,6 @@ export const MAX_MATCH_TERMS = 8;
  */
 export const DEFAULT_PRUNE_FROM_PAPERS = 50_000;
 
-
 export interface PrunedTerms {
   /** The terms the MATCH expression keeps, in query order. */
   readonly kept: readonly string[];
@@ -47,7 +46,11 @@ function stem(word: string): string {
  * - in a collection of at least `pruneFromPapers` papers, of the rest only the MAX_MATCH_TERMS rarest are matched on,
  *   and the others are scored back in for the candidates (addDroppedTermScores), so the ranking stays bm25's.
  */
-export async function pruneTerms(db: Kysely<DB>, terms: readonly string[], pruneFromPapers = DEFAULT_PRUNE_FROM_PAPERS): Promise<PrunedTerms> {
+export async function pruneTerms(
+  db: Kysely<DB>,
+  terms: readonly string[],
+  pruneFromPapers = DEFAULT_PRUNE_FROM_PAPERS,
+): Promise<PrunedTerms> {
   const whole = { kept: terms, dropped: [] };
   if (terms.length === 0) return whole;
   const { rows } = await indexTotals(db);
@@ -64,7 +67,8 @@ export async function pruneTerms(db: Kysely<DB>, terms: readonly string[], prune
   const kept = [...matched].sort((a, b) => a.i - b.i).map((entry) => entry.term);
   const keptStems = new Set(matched.map((entry) => entry.stem));
   const dropped = new Map<string, number>();
-  for (const entry of weighted.slice(matched.length)) if (entry.documents > 0 && !keptStems.has(entry.stem)) dropped.set(entry.stem, entry.documents);
+  for (const entry of weighted.slice(matched.length))
+    if (entry.documents > 0 && !keptStems.has(entry.stem)) dropped.set(entry.stem, entry.documents);
   return { kept, dropped: [...dropped].map(([s, n]) => ({ stem: s, documents: n })) };
 }
 
@@ -87,7 +91,6 @@ function readVarints(bytes: Uint8Array): number[] {
   }
   return out;
 }
-
 
 /**
  * Adds the dropped terms' share of the bm25 score to each candidate, with FTS5's own formula and statistics (row

@@ -97,7 +97,7 @@ export async function readPostingsFile(file: string): Promise<{ state: PostingsS
     let offset = 0;
     const readInto = async (bytes: Uint8Array) => {
       if (offset + bytes.length > size) throw new RangeError('truncated');
-      for (let done = 0; done < bytes.length; ) {
+      for (let done = 0; done < bytes.length;) {
         const { bytesRead } = await handle.read(bytes, done, bytes.length - done, offset + done);
         if (bytesRead === 0) throw new RangeError('truncated');
         done += bytesRead;
@@ -134,7 +134,17 @@ export async function readPostingsFile(file: string): Promise<{ state: PostingsS
       const frequencies = await take(Uint8Array, s.postings);
       segments.push({ terms, offsets, docs, frequencies, firstDoc: s.firstDoc, docCount: s.docCount });
     }
-    const state: PostingsState = { vocabulary, documentFrequency, docKeys, docLengths, unavailable, docCount: header.docCount, liveDocs: header.liveDocs, liveTokens: header.liveTokens, segments };
+    const state: PostingsState = {
+      vocabulary,
+      documentFrequency,
+      docKeys,
+      docLengths,
+      unavailable,
+      docCount: header.docCount,
+      liveDocs: header.liveDocs,
+      liveTokens: header.liveTokens,
+      segments,
+    };
     return { state, meta: { weights: header.weights, appliedSeq: header.appliedSeq, anchor: header.anchor } };
   } catch {
     return null;

@@ -31,7 +31,6 @@ export interface ScoredKey {
   readonly score: number;
 }
 
-
 export interface PostingsQuery {
   /** Free-text words as the query parser produced them; each distinct word is one bm25 phrase, as in FTS5. */
   readonly terms: readonly string[];
@@ -295,7 +294,13 @@ export class PostingsIndex {
     this.purge(texts.map((text) => this.markDead(text.key)).filter((doc) => doc !== null));
     if (this.pending === null && texts.length > 0) {
       const capacity = texts.length * 128;
-      this.pending = { termIds: new Int32Array(capacity), docs: new Uint32Array(capacity), frequencies: new Uint8Array(capacity), count: 0, firstDoc: this.docCount };
+      this.pending = {
+        termIds: new Int32Array(capacity),
+        docs: new Uint32Array(capacity),
+        frequencies: new Uint8Array(capacity),
+        count: 0,
+        firstDoc: this.docCount,
+      };
     }
     const triples = this.pending;
     const seen: number[] = [];

@@ -113,9 +113,11 @@ export class PostingsMirror {
   private async readAllPapers(): Promise<void> {
     const startSeq = await this.lastSeq();
     let open = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const { rows } = await sql<TextRow>`
-        SELECT rowid AS key, title, abstract, authors, hidden FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`.execute(this.db);
+        SELECT rowid AS key, title, abstract, authors, hidden FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`.execute(
+        this.db,
+      );
       if (rows.length === 0) break;
       open += rows.length;
       this.index.add(rows.map(toText), { seal: open >= BUILD_SEGMENT });
@@ -131,7 +133,14 @@ export class PostingsMirror {
 
   private report(source: MirrorBuildReport['source'], fileRejected: string | undefined, started: number): MirrorBuildReport {
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    return { source, ...(fileRejected ? { fileRejected } : {}), papers: this.index.size, postings: this.index.postingCount, segments: this.index.segmentCount, seconds };
+    return {
+      source,
+      ...(fileRejected ? { fileRejected } : {}),
+      papers: this.index.size,
+      postings: this.index.postingCount,
+      segments: this.index.segmentCount,
+      seconds,
+    };
   }
 
   /**
@@ -222,7 +231,9 @@ export class PostingsMirror {
   private async anchorAt(seq: number): Promise<PostingsFileMeta['anchor']> {
     if (seq === 0) return null;
     const { rows } = await sql<{ rowid: number; id: string | null }>`
-      SELECT c.paper_rowid AS rowid, p.id AS id FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid WHERE c.seq = ${seq}`.execute(this.db);
+      SELECT c.paper_rowid AS rowid, p.id AS id FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid WHERE c.seq = ${seq}`.execute(
+      this.db,
+    );
     const row = rows[0];
     return row ? { rowid: Number(row.rowid), id: row.id ?? '' } : { rowid: -1, id: '' };
   }
@@ -234,5 +245,11 @@ export class PostingsMirror {
 }
 
 function toText(row: TextRow): IndexedText {
-  return { key: Number(row.key), title: row.title ?? '', abstract: row.abstract ?? '', authors: row.authors ?? '', hidden: row.hidden === 1 };
+  return {
+    key: Number(row.key),
+    title: row.title ?? '',
+    abstract: row.abstract ?? '',
+    authors: row.authors ?? '',
+    hidden: row.hidden === 1,
+  };
 }

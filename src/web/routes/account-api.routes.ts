@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { requireUser } from '../../security/auth.middleware.js';
-import type { AppEnv } from '../app.js';
+import { requireUser } from '../middleware/auth.js';
+import type { AppEnv } from '../env.js';
 
 /** The caller's own account over the API: who am I, and my tokens (revocable, e.g. by a script retiring itself). */
 export const accountApiRoutes = new Hono<AppEnv>()
@@ -9,7 +9,13 @@ export const accountApiRoutes = new Hono<AppEnv>()
   .get('/api/me', (c) => {
     const user = c.get('user');
     if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
-    return c.json({ id: user.id, username: user.username, isAdmin: user.isAdmin, createdAt: user.createdAt, authMethod: c.get('auth').method });
+    return c.json({
+      id: user.id,
+      username: user.username,
+      isAdmin: user.isAdmin,
+      createdAt: user.createdAt,
+      authMethod: c.get('auth').method,
+    });
   })
   .get('/api/me/tokens', async (c) => {
     const user = c.get('user');

@@ -4,9 +4,10 @@ import { addVote, removeVote } from '../../community/votes.repository.js';
 import { latestFeedDay } from '../../feed/feed.repository.js';
 import { getListedPaper, listPapers, type ListingSort } from '../../feed/paper-listing.js';
 import { dayPeriod, monthPeriod, weekPeriod, type FeedPeriod } from '../../feed/period.js';
-import { requireUser } from '../../security/auth.middleware.js';
-import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
-import type { AppEnv } from '../app.js';
+import { requireUser } from '../middleware/auth.js';
+import { RATE_LIMITS } from '../../security/rate-limit-store.js';
+import { rateLimit } from '../middleware/rate-limit.js';
+import type { AppEnv } from '../env.js';
 import { apiDailyEntry, apiPaper } from '../api-shapes.js';
 import { pageCacheFor } from '../page-cache.js';
 import { PAPER_ID_PATHS, paperIdFromParams } from '../request-params.js';
@@ -70,7 +71,9 @@ async function vote(c: Context<AppEnv>, action: 'add' | 'remove') {
   const { store, now } = c.get('deps');
   const paper = await store.db.selectFrom('papers').select('id').where('id', '=', id).where('hidden', '=', 0).executeTakeFirst();
   if (!paper) return apiError(c, 404, 'not_found', `No paper with id ${id}.`);
-  const result = await store.db.transaction().execute((trx) => (action === 'add' ? addVote(trx, user.id, id, now().toISOString()) : removeVote(trx, user.id, id)));
+  const result = await store.db
+    .transaction()
+    .execute((trx) => (action === 'add' ? addVote(trx, user.id, id, now().toISOString()) : removeVote(trx, user.id, id)));
   pageCacheFor(store).clear();
   return c.json({ id, upvotes: result.upvotes, upvoted: action === 'add', changed: result.changed });
 }
@@ -93,7 +96,12 @@ apiRoutes.get('/api/daily_papers', async (c) => {
   const key = `api:daily:${period.key}:${sort}:${limit}:${page}`;
   let cached = cache.get(key);
   if (cached === null) {
-    const listing = await listPapers(c.get('deps').store.db, { range: { from: period.from, to: period.to }, sort, limit, offset: page * limit });
+    const listing = await listPapers(c.get('deps').store.db, {
+      range: { from: period.from, to: period.to },
+      sort,
+      limit,
+      offset: page * limit,
+    });
     cached = `${listing.total}\n${JSON.stringify(listing.items.map(apiDailyEntry))}`;
     cache.set(key, cached);
   }

@@ -1,8 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { endSession, startSession } from '../../security/auth.middleware.js';
-import { enforceRateLimit, RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
+import { endSession, startSession } from '../middleware/auth.js';
+import { RATE_LIMITS } from '../../security/rate-limit-store.js';
+import { enforceRateLimit, rateLimit } from '../middleware/rate-limit.js';
 import { normalizeEmail } from '../../accounts/validation.js';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 import { formFields } from './form-fields.js';
 import { forgotPage, loginPage, resetPage, signupPage } from '../views/account-pages.js';
 import { pageContext, safeNext } from '../viewer.js';

@@ -6,9 +6,10 @@ import { submitPaper } from '../../community/submissions.js';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { getListedPaper, listPapers } from '../../feed/paper-listing.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
-import { requireAdmin, requireUser } from '../../security/auth.middleware.js';
-import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
-import type { AppEnv } from '../app.js';
+import { requireAdmin, requireUser } from '../middleware/auth.js';
+import { RATE_LIMITS } from '../../security/rate-limit-store.js';
+import { rateLimit } from '../middleware/rate-limit.js';
+import type { AppEnv } from '../env.js';
 import { pageCacheFor } from '../page-cache.js';
 import { actorOf, pageContext } from '../viewer.js';
 import { adminPage, submitPage, userPage } from '../views/community-pages.js';
@@ -63,7 +64,14 @@ export const communityRoutes = new Hono<AppEnv>()
       );
       pageCacheFor(deps.store).clear();
       const item = await getListedPaper(deps.store.db, submission.paperId);
-      return c.html(submitPage({ page, value: '', error: null, success: { paperId: submission.paperId, title: item?.paper.title ?? submission.paperId } }));
+      return c.html(
+        submitPage({
+          page,
+          value: '',
+          error: null,
+          success: { paperId: submission.paperId, title: item?.paper.title ?? submission.paperId },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
       return c.html(submitPage({ page, value, error: error.message, success: null }), error.status);
@@ -90,7 +98,12 @@ export const communityRoutes = new Hono<AppEnv>()
     return c.html(
       userPage({
         page,
-        profile: { username: profile.username, createdAt: profile.created_at, isAdmin: profile.is_admin === 1, banned: profile.banned === 1 },
+        profile: {
+          username: profile.username,
+          createdAt: profile.created_at,
+          isAdmin: profile.is_admin === 1,
+          banned: profile.banned === 1,
+        },
         submissions: submissions.items,
         upvoted: upvoted.items,
         comments,

@@ -3,7 +3,7 @@ import { votedPaperIds } from '../../community/votes.repository.js';
 import { adjacentFeedDays, latestFeedDay } from '../../feed/feed.repository.js';
 import { listPapers } from '../../feed/paper-listing.js';
 import { dayPeriod, monthPeriod, periodPath, shiftPeriod, weekKeyOf, weekPeriod, type FeedPeriod } from '../../feed/period.js';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 import { renderPage } from '../anonymous-page.js';
 import { pageParam } from '../request-params.js';
 import type { PageContext } from '../viewer.js';
@@ -29,9 +29,25 @@ async function periodPage(c: Context<AppEnv>, resolvePeriod: () => Promise<FeedP
   const { store } = c.get('deps');
   const html = await renderPage(c, async (page) => {
     const period = await resolvePeriod();
-    if (!period) return feedPage({ page, period: null, items: [], total: 0, pageNumber, pageSize: FEED_PAGE_SIZE, previous: null, next: null, voted: new Set() });
+    if (!period)
+      return feedPage({
+        page,
+        period: null,
+        items: [],
+        total: 0,
+        pageNumber,
+        pageSize: FEED_PAGE_SIZE,
+        previous: null,
+        next: null,
+        voted: new Set(),
+      });
     const [listing, nav] = await Promise.all([
-      listPapers(store.db, { range: { from: period.from, to: period.to }, sort: 'upvotes', limit: FEED_PAGE_SIZE, offset: (pageNumber - 1) * FEED_PAGE_SIZE }),
+      listPapers(store.db, {
+        range: { from: period.from, to: period.to },
+        sort: 'upvotes',
+        limit: FEED_PAGE_SIZE,
+        offset: (pageNumber - 1) * FEED_PAGE_SIZE,
+      }),
       neighbours(c, period),
     ]);
     const voted = await votedBy(
@@ -70,7 +86,11 @@ export const feedRoutes = new Hono<AppEnv>()
     const pageNumber = pageParam(c.req.query('p'));
     const { store } = c.get('deps');
     const html = await renderPage(c, async (page) => {
-      const listing = await listPapers(store.db, { sort: 'trending', limit: TRENDING_PAGE_SIZE, offset: (pageNumber - 1) * TRENDING_PAGE_SIZE });
+      const listing = await listPapers(store.db, {
+        sort: 'trending',
+        limit: TRENDING_PAGE_SIZE,
+        offset: (pageNumber - 1) * TRENDING_PAGE_SIZE,
+      });
       const voted = await votedBy(
         c,
         page,

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { latestFeedDay } from '../../feed/feed.repository.js';
 import { listPapers, type ListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 import { renderAtom, renderRss, type SyndicationFeed, type SyndicationItem } from '../syndication.js';
 import { apiError } from './api.routes.js';
 
@@ -43,7 +43,9 @@ function listedItems(base: string, items: readonly ListedPaper[]): SyndicationIt
 async function daily(c: Context<AppEnv>, format: Format) {
   const base = c.get('config').publicUrl;
   const day = await latestFeedDay(c.get('deps').store.db);
-  const listing = day ? await listPapers(c.get('deps').store.db, { range: { from: day, to: day }, sort: 'upvotes', limit: FEED_ITEMS, offset: 0 }) : { items: [] };
+  const listing = day
+    ? await listPapers(c.get('deps').store.db, { range: { from: day, to: day }, sort: 'upvotes', limit: FEED_ITEMS, offset: 0 })
+    : { items: [] };
   return respond(c, format, {
     title: 'Paperboy — daily papers',
     description: day ? `Papers featured on ${day}, most upvoted first.` : 'Papers featured each day.',

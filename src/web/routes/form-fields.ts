@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 
 /** The string fields of a posted form (file uploads are ignored). */
 export async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 
 /** Prometheus scrape endpoint. It exposes no user data; restrict it at the reverse proxy if counts are sensitive. */
 export const metricsRoutes = new Hono<AppEnv>().get('/metrics', (c) =>

@@ -6,9 +6,10 @@ import { setPaperHidden } from '../../community/moderation.js';
 import { addVote, countVoters, removeVote, votedPaperIds } from '../../community/votes.repository.js';
 import { getListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
-import { requireAdmin, requireUser } from '../../security/auth.middleware.js';
-import { RATE_LIMITS, rateLimit } from '../../security/rate-limit.js';
-import type { AppEnv } from '../app.js';
+import { requireAdmin, requireUser } from '../middleware/auth.js';
+import { RATE_LIMITS } from '../../security/rate-limit-store.js';
+import { rateLimit } from '../middleware/rate-limit.js';
+import type { AppEnv } from '../env.js';
 import { pageCacheFor } from '../page-cache.js';
 import { PAPER_ID_PATHS, paperIdFromParams } from '../request-params.js';
 import { renderPage } from '../anonymous-page.js';
@@ -19,7 +20,6 @@ import { visibleCount } from '../views/comments.js';
 import { PaperContent } from '../views/paper-page.js';
 
 export const SIMILAR_COUNT = 6;
-
 
 /** Turns a refused community action into the matching HTTP error. */
 export function asHttpError(error: unknown): never {
@@ -72,7 +72,16 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
         ]);
         return html(
           <Layout title={item.paper.title} page={page} description={item.paper.abstract.slice(0, 200)}>
-            <PaperContent page={page} item={item} voters={voters} voted={voted.has(id)} thread={thread} similar={similar} now={now()} paperLocalComments={visibleCount(thread)} />
+            <PaperContent
+              page={page}
+              item={item}
+              voters={voters}
+              voted={voted.has(id)}
+              thread={thread}
+              similar={similar}
+              now={now()}
+              paperLocalComments={visibleCount(thread)}
+            />
           </Layout>,
         );
       });
@@ -87,7 +96,9 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
       if (action !== 'add' && action !== 'remove') throw new HTTPException(400, { message: 'action must be "add" or "remove".' });
       const exists = await store.db.selectFrom('papers').select('id').where('id', '=', id).where('hidden', '=', 0).executeTakeFirst();
       if (!exists) return c.notFound();
-      await store.db.transaction().execute((trx) => (action === 'add' ? addVote(trx, user.id, id, now().toISOString()) : removeVote(trx, user.id, id)));
+      await store.db
+        .transaction()
+        .execute((trx) => (action === 'add' ? addVote(trx, user.id, id, now().toISOString()) : removeVote(trx, user.id, id)));
       clearPages(c);
       return c.redirect(safeNext(await formField(c, 'next'), `/papers/${id}`), 303);
     })
@@ -96,7 +107,12 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
       const { store, now } = c.get('deps');
       const parentRaw = await formField(c, 'parent_id');
       if (parentRaw !== '' && !/^\d{1,12}$/.test(parentRaw)) throw new HTTPException(400, { message: 'parent_id must be a comment id.' });
-      const commentId = await postComment(store.db, actorOf(c.get('user')!), { paperId: id, parentId: parentRaw === '' ? null : Number(parentRaw), body: await formField(c, 'body') }, now()).catch(asHttpError);
+      const commentId = await postComment(
+        store.db,
+        actorOf(c.get('user')!),
+        { paperId: id, parentId: parentRaw === '' ? null : Number(parentRaw), body: await formField(c, 'body') },
+        now(),
+      ).catch(asHttpError);
       clearPages(c);
       return c.redirect(`/papers/${id}#comment-${commentId}`, 303);
     })
@@ -112,7 +128,13 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
 paperRoutes
   .post('/comments/:cid{[0-9]{1,12}}/edit', requireUser, async (c) => {
     const { store, now } = c.get('deps');
-    const comment = await editComment(store.db, actorOf(c.get('user')!), Number(c.req.param('cid')), await formField(c, 'body'), now()).catch(asHttpError);
+    const comment = await editComment(
+      store.db,
+      actorOf(c.get('user')!),
+      Number(c.req.param('cid')),
+      await formField(c, 'body'),
+      now(),
+    ).catch(asHttpError);
     clearPages(c);
     return c.redirect(`/papers/${comment.paperId}#comment-${comment.id}`, 303);
   })
@@ -124,7 +146,9 @@ paperRoutes
   })
   .post('/comments/:cid{[0-9]{1,12}}/hide', requireAdmin, async (c) => {
     const hidden = (await formField(c, 'hidden')) !== '0';
-    const comment = await hideComment(c.get('deps').store.db, actorOf(c.get('user')!), Number(c.req.param('cid')), hidden).catch(asHttpError);
+    const comment = await hideComment(c.get('deps').store.db, actorOf(c.get('user')!), Number(c.req.param('cid')), hidden).catch(
+      asHttpError,
+    );
     clearPages(c);
     return c.redirect(`/papers/${comment.paperId}#comment-${comment.id}`, 303);
   });

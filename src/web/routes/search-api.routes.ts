@@ -3,7 +3,7 @@ import { countsFor } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
 import { SEARCH_MODES, type SearchMode } from '../../search/search.service.js';
 import { SemanticUnavailableError } from '../../search/semantic-index.js';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 import { apiPaper } from '../api-shapes.js';
 import { PAPER_ID_PATHS, paperIdFromParams } from '../request-params.js';
 
@@ -15,7 +15,8 @@ function badRequest(c: Context<AppEnv>, message: string) {
 
 function limitParam(raw: string | undefined, fallback: number): number | string {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) return `limit must be an integer between 1 and 100 (got "${raw.slice(0, 20)}")`;
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100)
+    return `limit must be an integer between 1 and 100 (got "${raw.slice(0, 20)}")`;
   return Number(raw);
 }
 
@@ -27,7 +28,14 @@ async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
   );
   return papers.map((paper) => {
     const n = counts.get(paper.id);
-    return apiPaper({ paper, day: n?.day ?? null, upvotes: n?.upvotes ?? 0, comments: n?.comments ?? 0, trendingScore: 0, submittedBy: null });
+    return apiPaper({
+      paper,
+      day: n?.day ?? null,
+      upvotes: n?.upvotes ?? 0,
+      comments: n?.comments ?? 0,
+      trendingScore: 0,
+      submittedBy: null,
+    });
   });
 }
 

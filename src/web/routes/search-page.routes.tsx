@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { countsFor } from '../../feed/paper-listing.js';
 import { isIsoDay } from '../../ingest/text.js';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 import { pageParam } from '../request-params.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { renderPage } from '../anonymous-page.js';
@@ -23,11 +23,16 @@ function readForm(query: Record<string, string>): SearchForm {
   }
   const after = (query.after ?? '').trim();
   const before = (query.before ?? '').trim();
-  for (const [name, value] of [['after', after], ['before', before]] as const) {
-    if (value !== '' && !isIsoDay(value)) throw new HTTPException(400, { message: `${name} must be a date as YYYY-MM-DD (got "${value.slice(0, 20)}")` });
+  for (const [name, value] of [
+    ['after', after],
+    ['before', before],
+  ] as const) {
+    if (value !== '' && !isIsoDay(value))
+      throw new HTTPException(400, { message: `${name} must be a date as YYYY-MM-DD (got "${value.slice(0, 20)}")` });
   }
   const sort = query.sort ?? 'relevance';
-  if (sort !== 'relevance' && sort !== 'date' && sort !== 'votes') throw new HTTPException(400, { message: 'sort must be relevance, date or votes.' });
+  if (sort !== 'relevance' && sort !== 'date' && sort !== 'votes')
+    throw new HTTPException(400, { message: 'sort must be relevance, date or votes.' });
   return { q, category, after, before, sort };
 }
 
@@ -45,24 +50,48 @@ async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: numbe
   if (result.jumpTo && pageNumber === 1) return { kind: 'redirect', to: `/papers/${result.jumpTo}` };
   const hits = result.hits.filter((h) => !h.paper.hidden);
   const ids = hits.map((h) => h.paper.id);
-  const [counts, voted] = await Promise.all([countsFor(store.db, ids), page.viewer ? votedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>())]);
+  const [counts, voted] = await Promise.all([
+    countsFor(store.db, ids),
+    page.viewer ? votedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>()),
+  ]);
   const results = hits.map((hit) => {
     const n = counts.get(hit.paper.id);
     return {
-      item: { paper: hit.paper, day: n?.day ?? null, upvotes: n?.upvotes ?? 0, comments: n?.comments ?? 0, trendingScore: 0, submittedBy: null },
+      item: {
+        paper: hit.paper,
+        day: n?.day ?? null,
+        upvotes: n?.upvotes ?? 0,
+        comments: n?.comments ?? 0,
+        trendingScore: 0,
+        submittedBy: null,
+      },
       title: hit.highlights.title.length > 0 ? hit.highlights.title : [{ text: hit.paper.title, match: false }],
       abstract: hit.highlights.abstract.length > 0 ? hit.highlights.abstract : [{ text: hit.paper.abstract, match: false }],
     };
   });
   const total = Math.min(result.total, MAX_SEARCH_PAGE * SEARCH_PAGE_SIZE);
-  return { kind: 'page', html: searchPage({ page, form, results, total, pageNumber, pageSize: SEARCH_PAGE_SIZE, notices: result.notices, voted }) };
+  return {
+    kind: 'page',
+    html: searchPage({ page, form, results, total, pageNumber, pageSize: SEARCH_PAGE_SIZE, notices: result.notices, voted }),
+  };
 }
 
 export const searchPageRoutes = new Hono<AppEnv>().get('/search', async (c) => {
   const form = readForm(c.req.query());
   const pageNumber = pageParam(c.req.query('p'), MAX_SEARCH_PAGE);
   if (form.q === '' && form.category === '' && form.after === '' && form.before === '') {
-    return c.html(searchPage({ page: pageContext(c), form, results: null, total: 0, pageNumber: 1, pageSize: SEARCH_PAGE_SIZE, notices: [], voted: new Set() }));
+    return c.html(
+      searchPage({
+        page: pageContext(c),
+        form,
+        results: null,
+        total: 0,
+        pageNumber: 1,
+        pageSize: SEARCH_PAGE_SIZE,
+        notices: [],
+        voted: new Set(),
+      }),
+    );
   }
   // A query naming one paper (id or arXiv URL) may jump straight to it: answered fresh, never from the cache.
   if (parseArxivId(form.q)) {

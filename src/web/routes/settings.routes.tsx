@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { User } from '../../accounts/user.js';
-import { requireUser } from '../../security/auth.middleware.js';
-import type { AppEnv } from '../app.js';
+import { requireUser } from '../middleware/auth.js';
+import type { AppEnv } from '../env.js';
 import { formFields } from './form-fields.js';
 import { settingsPage, type SettingsPageProps } from '../views/settings-page.js';
 import { pageContext } from '../viewer.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { projectRoot } from '../../project-root.js';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../env.js';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',

@@ -1,15 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { SubscriptionInputError, normaliseEmail, parseFrequency, parseMaxPapers, parseTopics } from '../../digests/subscription.js';
-import { requireUser } from '../../security/auth.middleware.js';
-import { rateLimit } from '../../security/rate-limit.js';
-import type { AppEnv } from '../app.js';
+import { requireUser } from '../middleware/auth.js';
+import { rateLimit } from '../middleware/rate-limit.js';
+import type { AppEnv } from '../env.js';
 import { pageContext } from '../viewer.js';
 import { checkInboxPage, confirmPage, messagePage, subscriptionSettingsPage, unsubscribePage } from '../views/subscription-pages.js';
 
 /** Each client may ask for this many confirmation mails per hour: enough for typos, too few to bomb an inbox. */
 const SUBSCRIBE_LIMIT = { limit: 10, windowMs: 60 * 60_000 };
 
-const PENDING_MESSAGE = 'If this address is not subscribed yet, a confirmation link is on its way. Nothing else is sent until it is confirmed.';
+const PENDING_MESSAGE =
+  'If this address is not subscribed yet, a confirmation link is on its way. Nothing else is sent until it is confirmed.';
 
 async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
@@ -74,7 +75,8 @@ export const subscriptionRoutes = new Hono<AppEnv>()
         userId: ownerId(c, email),
       });
     } catch (error) {
-      if (error instanceof SubscriptionInputError) return c.json({ error: { code: 'invalid_request', message: error.message, field: error.field } }, 400);
+      if (error instanceof SubscriptionInputError)
+        return c.json({ error: { code: 'invalid_request', message: error.message, field: error.field } }, 400);
       throw error;
     }
     return c.json({ status: 'pending_confirmation', message: PENDING_MESSAGE }, 202);
@@ -102,7 +104,8 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     const subscription = await c.get('deps').subscriptions.findByUnsubscribeToken(token);
     if (!subscription) return invalidLink(c, 'unsubscribe');
     c.header('Cache-Control', 'no-store');
-    if (subscription.status === 'unsubscribed') return c.html(messagePage(pageContext(c), 'Unsubscribed', `${subscription.email} receives no more digests.`));
+    if (subscription.status === 'unsubscribed')
+      return c.html(messagePage(pageContext(c), 'Unsubscribed', `${subscription.email} receives no more digests.`));
     return c.html(unsubscribePage(pageContext(c), token, subscription.email));
   })
   // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL. The signed
@@ -118,7 +121,12 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     const user = signedIn(c);
     const subscription = await c.get('deps').subscriptions.forUser(user.id, user.email);
     c.header('Cache-Control', 'no-store');
-    const notice = c.req.query('notice') === 'saved' ? 'Your digest settings are saved.' : c.req.query('notice') === 'unsubscribed' ? 'You are unsubscribed.' : undefined;
+    const notice =
+      c.req.query('notice') === 'saved'
+        ? 'Your digest settings are saved.'
+        : c.req.query('notice') === 'unsubscribed'
+          ? 'You are unsubscribed.'
+          : undefined;
     return c.html(subscriptionSettingsPage({ page: pageContext(c), email: user.email, subscription, notice }));
   })
   .post('/settings/subscription', async (c) => {

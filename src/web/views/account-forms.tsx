@@ -21,7 +21,19 @@ export interface FieldProps {
 }
 
 /** A labelled input with its hint and error, wired up for screen readers. */
-export function Field({ name, label, type = 'text', value, autocomplete, hint, errors, required = true, minlength, maxlength, idPrefix = '' }: FieldProps) {
+export function Field({
+  name,
+  label,
+  type = 'text',
+  value,
+  autocomplete,
+  hint,
+  errors,
+  required = true,
+  minlength,
+  maxlength,
+  idPrefix = '',
+}: FieldProps) {
   const id = `${idPrefix}${name}`;
   const error = errors?.[name];
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;

@@ -16,9 +16,35 @@ export function signupPage(page: PageContext, values: { username?: string; email
         <FormError errors={errors} />
         <form method="post" action="/signup" novalidate>
           <CsrfField token={page.csrfToken} />
-          <Field name="username" label="Username" value={values.username} autocomplete="username" minlength={3} maxlength={31} errors={errors} hint="Letters, digits, - and _. Shown next to your votes and comments." />
-          <Field name="email" label="Email address" type="email" value={values.email} autocomplete="email" errors={errors} hint="Only used for password resets and digests you ask for." />
-          <Field name="password" label="Password" type="password" autocomplete="new-password" minlength={PASSWORD_MIN_LENGTH} maxlength={PASSWORD_MAX_LENGTH} errors={errors} hint={PASSWORD_HINT} />
+          <Field
+            name="username"
+            label="Username"
+            value={values.username}
+            autocomplete="username"
+            minlength={3}
+            maxlength={31}
+            errors={errors}
+            hint="Letters, digits, - and _. Shown next to your votes and comments."
+          />
+          <Field
+            name="email"
+            label="Email address"
+            type="email"
+            value={values.email}
+            autocomplete="email"
+            errors={errors}
+            hint="Only used for password resets and digests you ask for."
+          />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="new-password"
+            minlength={PASSWORD_MIN_LENGTH}
+            maxlength={PASSWORD_MAX_LENGTH}
+            errors={errors}
+            hint={PASSWORD_HINT}
+          />
           <button type="submit">Sign up</button>
         </form>
         <p>
@@ -63,7 +89,9 @@ export function forgotPage(page: PageContext, sent: boolean, email = '', errors?
       <section class="account-form">
         <h1>Reset your password</h1>
         {sent ? (
-          <Notice>If an account uses that address, we have emailed it a link to choose a new password. The link works once, for one hour.</Notice>
+          <Notice>
+            If an account uses that address, we have emailed it a link to choose a new password. The link works once, for one hour.
+          </Notice>
         ) : (
           <>
             <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
@@ -90,7 +118,16 @@ export function resetPage(page: PageContext, token: string, valid: boolean, erro
             <FormError errors={errors} />
             <form method="post" action={`/reset/${encodeURIComponent(token)}`} novalidate>
               <CsrfField token={page.csrfToken} />
-              <Field name="password" label="New password" type="password" autocomplete="new-password" minlength={PASSWORD_MIN_LENGTH} maxlength={PASSWORD_MAX_LENGTH} errors={errors} hint={PASSWORD_HINT} />
+              <Field
+                name="password"
+                label="New password"
+                type="password"
+                autocomplete="new-password"
+                minlength={PASSWORD_MIN_LENGTH}
+                maxlength={PASSWORD_MAX_LENGTH}
+                errors={errors}
+                hint={PASSWORD_HINT}
+              />
               <button type="submit">Set the password</button>
             </form>
           </>

@@ -8,7 +8,17 @@ function CsrfField({ page }: { page: PageContext }) {
   return <input type="hidden" name="_csrf" value={page.csrfToken} />;
 }
 
-export function CommentForm({ page, paperId, parentId, label }: { page: PageContext; paperId: string; parentId: number | null; label: string }) {
+export function CommentForm({
+  page,
+  paperId,
+  parentId,
+  label,
+}: {
+  page: PageContext;
+  paperId: string;
+  parentId: number | null;
+  label: string;
+}) {
   const id = `comment-body-${parentId ?? 'new'}`;
   return (
     <form method="post" action={`/papers/${paperId}/comments`} class="comment-form">
@@ -104,7 +114,19 @@ export function visibleCount(thread: readonly CommentNode[]): number {
   return thread.reduce((n, node) => n + (node.comment.deleted || node.comment.hidden ? 0 : 1) + visibleCount(node.replies), 0);
 }
 
-export function CommentThread({ thread, page, now, paperId, imported }: { thread: readonly CommentNode[]; page: PageContext; now: Date; paperId: string; imported: number }) {
+export function CommentThread({
+  thread,
+  page,
+  now,
+  paperId,
+  imported,
+}: {
+  thread: readonly CommentNode[];
+  page: PageContext;
+  now: Date;
+  paperId: string;
+  imported: number;
+}) {
   return (
     <section class="comments" id="comments" aria-labelledby="comments-title">
       <h2 id="comments-title">

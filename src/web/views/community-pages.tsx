@@ -3,7 +3,17 @@ import type { PageContext } from '../viewer.js';
 import { formatDay, html, PaperCard } from './components.js';
 import { Layout } from './layout.js';
 
-export function submitPage({ page, value, error, success }: { page: PageContext; value: string; error: string | null; success: { paperId: string; title: string } | null }) {
+export function submitPage({
+  page,
+  value,
+  error,
+  success,
+}: {
+  page: PageContext;
+  value: string;
+  error: string | null;
+  success: { paperId: string; title: string } | null;
+}) {
   return html(
     <Layout title="Submit a paper" page={page}>
       <section class="narrow">
@@ -22,7 +32,14 @@ export function submitPage({ page, value, error, success }: { page: PageContext;
         <form method="post" action="/submit" class="stacked-form">
           <input type="hidden" name="_csrf" value={page.csrfToken} />
           <label for="submit-paper">arXiv id or URL</label>
-          <input id="submit-paper" name="paper" required value={value} placeholder="2501.12345 or https://arxiv.org/abs/2501.12345" autocomplete="off" />
+          <input
+            id="submit-paper"
+            name="paper"
+            required
+            value={value}
+            placeholder="2501.12345 or https://arxiv.org/abs/2501.12345"
+            autocomplete="off"
+          />
           <button type="submit">Submit</button>
         </form>
       </section>
@@ -58,9 +75,17 @@ export function userPage({ page, profile, submissions, upvoted, comments, voted 
           </form>
         ) : null}
         <h2>Submissions</h2>
-        {submissions.length === 0 ? <p class="empty">No submissions yet.</p> : submissions.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} headingLevel={3} />)}
+        {submissions.length === 0 ? (
+          <p class="empty">No submissions yet.</p>
+        ) : (
+          submissions.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} headingLevel={3} />)
+        )}
         <h2>Upvoted papers</h2>
-        {upvoted.length === 0 ? <p class="empty">No upvotes yet.</p> : upvoted.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} headingLevel={3} />)}
+        {upvoted.length === 0 ? (
+          <p class="empty">No upvotes yet.</p>
+        ) : (
+          upvoted.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} headingLevel={3} />)
+        )}
       </section>
     </Layout>,
   );

@@ -36,7 +36,17 @@ export function paperPath(id: string): string {
  * anonymous visitors get a link to log in. The markup is the same for everyone who has not voted, which lets
  * anonymous pages be cached.
  */
-export function VoteButton({ paperId, upvotes, voted, page }: { paperId: string; upvotes: number; voted: boolean; page: PageContext | null }) {
+export function VoteButton({
+  paperId,
+  upvotes,
+  voted,
+  page,
+}: {
+  paperId: string;
+  upvotes: number;
+  voted: boolean;
+  page: PageContext | null;
+}) {
   const count = (
     <span class="count" data-vote-count>
       {formatCount(upvotes)}
@@ -116,7 +126,11 @@ export function PaperCard({ item, page, voted = false, title, abstract, headingL
         <p class="authors">{shortAuthors(paper.authors)}</p>
         <p class="abstract">{abstract ?? excerpt(paper.abstract)}</p>
         <div class="meta">
-          {item.day ? <time datetime={item.day}>{formatDay(item.day)}</time> : paper.publishedAt ? <time datetime={paper.publishedAt.slice(0, 10)}>{formatDay(paper.publishedAt)}</time> : null}
+          {item.day ? (
+            <time datetime={item.day}>{formatDay(item.day)}</time>
+          ) : paper.publishedAt ? (
+            <time datetime={paper.publishedAt.slice(0, 10)}>{formatDay(paper.publishedAt)}</time>
+          ) : null}
           <a href={`${paperPath(paper.id)}#comments`} class="comments-link">
             {formatCount(item.comments)} {item.comments === 1 ? 'comment' : 'comments'}
           </a>
@@ -137,7 +151,19 @@ export function PaperCard({ item, page, voted = false, title, abstract, headingL
 }
 
 /** Page links for ?p= pagination, preserving the other query parameters. */
-export function Pagination({ basePath, params, page, total, pageSize }: { basePath: string; params: Record<string, string>; page: number; total: number; pageSize: number }) {
+export function Pagination({
+  basePath,
+  params,
+  page,
+  total,
+  pageSize,
+}: {
+  basePath: string;
+  params: Record<string, string>;
+  page: number;
+  total: number;
+  pageSize: number;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
   const href = (p: number) => {

@@ -65,7 +65,9 @@ export function FeedContent({ page, period, items, total, pageNumber, pageSize, 
         </nav>
       </div>
       {items.length === 0 ? (
-        <p class="empty">No papers {period ? `for ${period.label}` : 'yet'}. Import some with <code>paperboy import</code>, or submit one.</p>
+        <p class="empty">
+          No papers {period ? `for ${period.label}` : 'yet'}. Import some with <code>paperboy import</code>, or submit one.
+        </p>
       ) : (
         <>
           <p class="count-line">
@@ -76,7 +78,13 @@ export function FeedContent({ page, period, items, total, pageNumber, pageSize, 
           ))}
         </>
       )}
-      <Pagination basePath={period ? `/papers/${period.kind === 'day' ? 'date' : period.kind}/${period.key}` : '/'} params={{}} page={pageNumber} total={total} pageSize={pageSize} />
+      <Pagination
+        basePath={period ? `/papers/${period.kind === 'day' ? 'date' : period.kind}/${period.key}` : '/'}
+        params={{}}
+        page={pageNumber}
+        total={total}
+        pageSize={pageSize}
+      />
     </section>
   );
 }
@@ -118,7 +126,11 @@ export function TrendingContent({ page, items, total, pageNumber, pageSize, vote
           Ranked by upvotes and recent GitHub stars, discounted by age. <a href="/feeds/trending.xml">RSS</a>
         </p>
       </div>
-      {items.length === 0 ? <p class="empty">Nothing is trending yet.</p> : items.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} />)}
+      {items.length === 0 ? (
+        <p class="empty">Nothing is trending yet.</p>
+      ) : (
+        items.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} />)
+      )}
       <Pagination basePath="/trending" params={{}} page={pageNumber} total={total} pageSize={pageSize} />
     </section>
   );
@@ -126,7 +138,11 @@ export function TrendingContent({ page, items, total, pageNumber, pageSize, vote
 
 export function trendingPage(props: TrendingPageProps) {
   return html(
-    <Layout title="Trending papers" page={props.page ?? undefined} feeds={[{ title: 'Trending papers (RSS)', href: '/feeds/trending.xml', type: 'rss' }]}>
+    <Layout
+      title="Trending papers"
+      page={props.page ?? undefined}
+      feeds={[{ title: 'Trending papers (RSS)', href: '/feeds/trending.xml', type: 'rss' }]}
+    >
       <TrendingContent {...props} />
     </Layout>,
   );

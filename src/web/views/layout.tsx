@@ -80,7 +80,12 @@ export function Layout({ title, page = ANONYMOUS, feeds = [], description, query
         {description ? <meta name="description" content={description} /> : null}
         <link rel="stylesheet" href="/static/app.css" />
         {feeds.map((feed) => (
-          <link rel="alternate" type={feed.type === 'rss' ? 'application/rss+xml' : 'application/atom+xml'} title={feed.title} href={feed.href} />
+          <link
+            rel="alternate"
+            type={feed.type === 'rss' ? 'application/rss+xml' : 'application/atom+xml'}
+            title={feed.title}
+            href={feed.href}
+          />
         ))}
         <script src="/static/theme.js"></script>
         <script src="/static/app.js" defer></script>

@@ -113,7 +113,13 @@ export function PaperContent({ page, item, voters, voted, thread, similar, now, 
         ) : null}
       </article>
       <div class="paper-columns">
-        <CommentThread thread={thread} page={page} now={now} paperId={paper.id} imported={Math.max(0, item.comments - paperLocalComments)} />
+        <CommentThread
+          thread={thread}
+          page={page}
+          now={now}
+          paperId={paper.id}
+          imported={Math.max(0, item.comments - paperLocalComments)}
+        />
         <aside class="similar" aria-labelledby="similar-title">
           <h2 id="similar-title">Similar papers</h2>
           {similar.length === 0 ? (

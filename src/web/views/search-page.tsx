@@ -73,7 +73,11 @@ export function searchPage({ page, form, results, total, pageNumber, pageSize, n
       title={title}
       page={page}
       query={form.q}
-      feeds={form.q ? [{ title: `Search "${form.q}" (RSS)`, href: `/feeds/search.xml?${new URLSearchParams({ q: form.q }).toString()}`, type: 'rss' }] : []}
+      feeds={
+        form.q
+          ? [{ title: `Search "${form.q}" (RSS)`, href: `/feeds/search.xml?${new URLSearchParams({ q: form.q }).toString()}`, type: 'rss' }]
+          : []
+      }
     >
       <section class="search">
         <h1>{form.q ? <>Results for “{form.q}”</> : 'Search papers'}</h1>

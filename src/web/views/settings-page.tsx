@@ -35,7 +35,8 @@ export function settingsPage(props: SettingsPageProps) {
         </p>
         {notice ? <Notice>{notice}</Notice> : null}
         <p>
-          <a href="/settings/subscription">Email digest subscription</a> · <a href={`/u/${encodeURIComponent(user.username)}`}>Your public profile</a>
+          <a href="/settings/subscription">Email digest subscription</a> ·{' '}
+          <a href={`/u/${encodeURIComponent(user.username)}`}>Your public profile</a>
         </p>
 
         <section class="settings-section" aria-labelledby="email-title">
@@ -43,8 +44,23 @@ export function settingsPage(props: SettingsPageProps) {
           <FormError errors={props.emailErrors} />
           <form method="post" action="/settings/email" novalidate>
             <CsrfField token={page.csrfToken} />
-            <Field idPrefix="email-" name="email" label="Email address" type="email" value={props.emailValue ?? user.email} autocomplete="email" errors={props.emailErrors} />
-            <Field idPrefix="email-" name="currentPassword" label="Current password" type="password" autocomplete="current-password" errors={props.emailErrors} />
+            <Field
+              idPrefix="email-"
+              name="email"
+              label="Email address"
+              type="email"
+              value={props.emailValue ?? user.email}
+              autocomplete="email"
+              errors={props.emailErrors}
+            />
+            <Field
+              idPrefix="email-"
+              name="currentPassword"
+              label="Current password"
+              type="password"
+              autocomplete="current-password"
+              errors={props.emailErrors}
+            />
             <button type="submit">Change email</button>
           </form>
         </section>
@@ -54,7 +70,14 @@ export function settingsPage(props: SettingsPageProps) {
           <FormError errors={props.passwordErrors} />
           <form method="post" action="/settings/password" novalidate>
             <CsrfField token={page.csrfToken} />
-            <Field idPrefix="pw-" name="currentPassword" label="Current password" type="password" autocomplete="current-password" errors={props.passwordErrors} />
+            <Field
+              idPrefix="pw-"
+              name="currentPassword"
+              label="Current password"
+              type="password"
+              autocomplete="current-password"
+              errors={props.passwordErrors}
+            />
             <Field
               idPrefix="pw-"
               name="password"
@@ -121,7 +144,14 @@ export function settingsPage(props: SettingsPageProps) {
           <FormError errors={props.tokenErrors} />
           <form method="post" action="/settings/tokens" novalidate>
             <CsrfField token={page.csrfToken} />
-            <Field idPrefix="token-" name="name" label="New token name" maxlength={60} errors={props.tokenErrors} hint="For example the script or machine that will use it." />
+            <Field
+              idPrefix="token-"
+              name="name"
+              label="New token name"
+              maxlength={60}
+              errors={props.tokenErrors}
+              hint="For example the script or machine that will use it."
+            />
             <button type="submit">Create token</button>
           </form>
         </section>

@@ -115,14 +115,29 @@ export function subscriptionSettingsPage({ page, email, subscription, notice, er
               </div>
               <div class="field">
                 <label for="sub-topics">Topic filter (optional)</label>
-                <input id="sub-topics" name="topics" type="text" maxlength={500} value={subscription.topics ?? ''} aria-describedby="sub-topics-hint" />
+                <input
+                  id="sub-topics"
+                  name="topics"
+                  type="text"
+                  maxlength={500}
+                  value={subscription.topics ?? ''}
+                  aria-describedby="sub-topics-hint"
+                />
                 <p class="field-hint" id="sub-topics-hint">
                   A saved search, e.g. <code>cat:cs.RO "vision-language-action"</code>. Empty: the top trending papers.
                 </p>
               </div>
               <div class="field">
                 <label for="sub-max">Papers per digest</label>
-                <input id="sub-max" name="max_papers" type="number" min={MIN_PAPERS} max={MAX_PAPERS} value={String(subscription.maxPapers)} required />
+                <input
+                  id="sub-max"
+                  name="max_papers"
+                  type="number"
+                  min={MIN_PAPERS}
+                  max={MAX_PAPERS}
+                  value={String(subscription.maxPapers)}
+                  required
+                />
               </div>
               <div class="field">
                 <label>

@@ -14,19 +14,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { SESSION_LIFETIME_MS } from '../accounts/accounts.service.js';
-import type { AppEnv } from '../web/app.js';
-import { errorPage } from '../web/views/error-page.js';
-import { cookieNames, cookieOptions } from './cookies.js';
-import { constantTimeEqual, hmac, randomToken } from './tokens.js';
+import { SESSION_LIFETIME_MS } from '../../accounts/accounts.service.js';
+import type { AppEnv } from '../env.js';
+import { errorPage } from '../views/error-page.js';
+import { cookieNames, cookieOptions } from '../../security/cookies.js';
+import { constantTimeEqual, hmac, randomToken } from '../../security/tokens.js';
 
 export { endSession, startSession } from './session.js';
-
-/** How the current request authenticated. */
-export type AuthState =
-  | { readonly method: 'anonymous' }
-  | { readonly method: 'session'; readonly sessionId: string }
-  | { readonly method: 'token' };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CSRF_FIELD = '_csrf';

@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { Config } from '../config.js';
-import type { AppEnv } from '../web/app.js';
-import { isSecureDeployment } from './cookies.js';
+import type { Config } from '../../config.js';
+import type { AppEnv } from '../env.js';
+import { isSecureDeployment } from '../../security/cookies.js';
 
 /** No inline scripts or styles anywhere: pages load /static/*.js and *.css only, so injected markup cannot run. */
 export const CONTENT_SECURITY_POLICY = [

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
-import type { AppEnv } from '../web/app.js';
+import type { AppEnv } from '../env.js';
 
 /**
  * The route pattern that answered, e.g. `/papers/:id`, so that metrics have one series per route rather than

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { SESSION_LIFETIME_MS } from '../accounts/accounts.service.js';
-import type { AppEnv } from '../web/app.js';
-import { cookieNames, cookieOptions } from './cookies.js';
+import { SESSION_LIFETIME_MS } from '../../accounts/accounts.service.js';
+import type { AppEnv } from '../env.js';
+import { cookieNames, cookieOptions } from '../../security/cookies.js';
 
 /**
  * Logs the user in with a brand-new session id. Any session the browser already had is deleted first, so an

@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import type { AppEnv } from '../web/app.js';
+import type { AppEnv } from '../env.js';
 
 /**
  * The address of the client, for rate limiting. X-Forwarded-For is only believed when PAPERBOY_TRUST_PROXY is

@@ -1,0 +1,28 @@
+import type { AccountService } from './accounts/accounts.service.js';
+import type { Store } from './db/database.js';
+import type { DigestService } from './digests/digest.service.js';
+import type { SubscriptionService } from './digests/subscriptions.service.js';
+import type { Logger } from './logger.js';
+import type { MailTransport } from './mail/transport.js';
+import type { Metrics } from './ops/metrics.js';
+import type { SearchService } from './search/search.service.js';
+import type { RateLimitStore } from './security/rate-limit-store.js';
+
+/** Every service the web app and the batch jobs share, built once by `buildDeps` in runtime.ts. */
+export interface AppDeps {
+  readonly store: Store;
+  readonly logger: Logger;
+  /** The clock, injectable so tests can fix "today". */
+  readonly now: () => Date;
+  /** Key for sessions and signed tokens (PAPERBOY_SECRET or the generated one). */
+  readonly secret: string;
+  readonly mail: MailTransport;
+  readonly accounts: AccountService;
+  readonly rateLimits: RateLimitStore;
+  readonly metrics: Metrics;
+  /** Email subscriptions (double opt-in, unsubscribe, settings). */
+  readonly subscriptions: SubscriptionService;
+  /** Digest planning, the outbox worker and its status. */
+  readonly digests: DigestService;
+  readonly search: SearchService;
+}
