@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { metricsMiddleware } from './middleware/metrics.js';
 import { csrfProtection, sessionMiddleware } from './middleware/auth.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { requestBodyGuard } from './middleware/request-body.js';
 import { RATE_LIMITS } from '../security/rate-limit-store.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { redactPath } from '../security/redact.js';
@@ -49,6 +50,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
 
   app.use(securityHeaders(config));
   app.use(metricsMiddleware);
+  app.use(requestBodyGuard);
   app.use(sessionMiddleware);
   // RFC 8058 one-click unsubscribe POSTs come from mail clients and carry a signed token instead.
   app.use(csrfProtection({ exemptPaths: ['/unsubscribe'] }));

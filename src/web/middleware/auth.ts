@@ -17,6 +17,7 @@ import { createMiddleware } from 'hono/factory';
 import { SESSION_LIFETIME_MS } from '../../accounts/accounts.service.js';
 import type { AppEnv } from '../env.js';
 import { errorPage } from '../views/error-page.js';
+import { isFormRequest, refuseRequest } from './request-body.js';
 import { cookieNames, cookieOptions } from '../../security/cookies.js';
 import { constantTimeEqual, hmac, randomToken } from '../../security/tokens.js';
 
@@ -95,17 +96,18 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = createMiddleware<App
   return next();
 });
 
-async function submittedCsrfToken(c: Context<AppEnv>): Promise<string | undefined> {
+/** The submitted token: the header, or the `_csrf` field of a form; null when the form cannot be parsed. */
+async function submittedCsrfToken(c: Context<AppEnv>): Promise<string | undefined | null> {
   const header = c.req.header(CSRF_HEADER);
   if (header) return header;
-  const type = c.req.header('content-type') ?? '';
-  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+  if (!isFormRequest(c)) return undefined;
+  try {
     // Hono caches the parsed body, so the route can read it again.
-    const body = await c.req.parseBody();
-    const field = body[CSRF_FIELD];
+    const field = (await c.req.parseBody())[CSRF_FIELD];
     return typeof field === 'string' ? field : undefined;
+  } catch {
+    return null;
   }
-  return undefined;
 }
 
 function originAllowed(c: Context<AppEnv>): boolean {
@@ -138,6 +140,7 @@ export function csrfProtection(options: CsrfOptions = {}): MiddlewareHandler<App
     }
     if (!originAllowed(c)) return csrfFailure(c);
     const submitted = await submittedCsrfToken(c);
+    if (submitted === null) return refuseRequest(c, 400, 'The form could not be read.');
     if (!submitted || !constantTimeEqual(submitted, c.get('csrfToken'))) return csrfFailure(c);
     return next();
   });
