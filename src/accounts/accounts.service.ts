@@ -2,6 +2,7 @@ import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { MailTransport } from '../mail/transport.js';
 import { randomToken, signToken, tokenDigest, verifySignedToken } from '../security/tokens.js';
+import { deserializeScopes, normalizeScopes, serializeScopes, type ApiScope } from './api-scopes.js';
 import * as apiTokens from './api-tokens.repository.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import * as resets from './password-resets.repository.js';
@@ -19,7 +20,7 @@ export const MAX_API_TOKENS_PER_USER = 20;
 export const API_TOKEN_PREFIX = 'pb_';
 const RESET_PURPOSE = 'password-reset';
 
-export type FieldErrors = Partial<Record<'username' | 'email' | 'password' | 'currentPassword' | 'name' | 'form', string>>;
+export type FieldErrors = Partial<Record<'username' | 'email' | 'password' | 'currentPassword' | 'name' | 'scopes' | 'form', string>>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 export interface NewSession {
@@ -40,8 +41,15 @@ export interface ActiveSession {
 export interface ApiTokenInfo {
   readonly id: number;
   readonly name: string;
+  readonly scopes: readonly ApiScope[];
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
+}
+
+/** The owner of a Bearer token and what the token may do. */
+export interface ApiTokenGrant {
+  readonly user: User;
+  readonly scopes: readonly ApiScope[];
 }
 
 export interface AccountServiceDeps {
@@ -258,29 +266,50 @@ export class AccountService {
     return { ok: true, value: users.toUser({ ...row, email }) };
   }
 
-  /** Creates a personal API token. The returned secret is shown once and never stored. */
-  async createApiToken(userId: number, nameInput: string): Promise<Outcome<{ token: string; info: ApiTokenInfo }>> {
+  /**
+   * Creates a personal API token. The returned secret is shown once and never stored. Without `scopes` the token
+   * may read and write (what every token could do before scopes existed).
+   */
+  async createApiToken(
+    userId: number,
+    nameInput: string,
+    scopesInput: readonly ApiScope[] = ['read', 'write'],
+  ): Promise<Outcome<{ token: string; info: ApiTokenInfo }>> {
     const name = nameInput.trim();
     if (name.length < 1 || name.length > 60) return { ok: false, errors: { name: 'Give the token a name of 1–60 characters.' } };
     if ((await apiTokens.countApiTokens(this.db, userId)) >= MAX_API_TOKENS_PER_USER) {
       return { ok: false, errors: { name: `You can have at most ${MAX_API_TOKENS_PER_USER} tokens; revoke one first.` } };
     }
+    const scopes = normalizeScopes(scopesInput);
+    if (scopes.length === 0) return { ok: false, errors: { scopes: 'Choose what the token may do: read, or read and write.' } };
     const token = `${API_TOKEN_PREFIX}${randomToken()}`;
-    const row = await apiTokens.insertApiToken(this.db, { userId, name, tokenHash: tokenDigest(token), createdAt: this.nowIso() });
-    return { ok: true, value: { token, info: { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: null } } };
+    const row = await apiTokens.insertApiToken(this.db, {
+      userId,
+      name,
+      tokenHash: tokenDigest(token),
+      scopes: serializeScopes(scopes),
+      createdAt: this.nowIso(),
+    });
+    return { ok: true, value: { token, info: { id: row.id, name: row.name, scopes, createdAt: row.created_at, lastUsedAt: null } } };
   }
 
   async listApiTokens(userId: number): Promise<ApiTokenInfo[]> {
     const rows = await apiTokens.listApiTokens(this.db, userId);
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      scopes: deserializeScopes(r.scopes),
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+    }));
   }
 
   revokeApiToken(userId: number, tokenId: number): Promise<boolean> {
     return apiTokens.deleteApiToken(this.db, userId, tokenId);
   }
 
-  /** The user a Bearer token belongs to, or null when unknown or the user is banned. */
-  async resolveApiToken(token: string): Promise<User | null> {
+  /** The user a Bearer token belongs to and its scopes, or null when unknown or the user is banned. */
+  async resolveApiToken(token: string): Promise<ApiTokenGrant | null> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return null;
     const found = await apiTokens.findApiTokenUser(this.db, tokenDigest(token));
     if (!found || found.user.banned === 1) return null;
@@ -288,7 +317,7 @@ export class AccountService {
     if (found.lastUsedAt === null || now.getTime() - Date.parse(found.lastUsedAt) > API_TOKEN_TOUCH_INTERVAL_MS) {
       await apiTokens.markApiTokenUsed(this.db, found.tokenId, now.toISOString());
     }
-    return users.toUser(found.user);
+    return { user: users.toUser(found.user), scopes: deserializeScopes(found.scopes) };
   }
 
   /** Grants or revokes admin rights; null when there is no such user. */

@@ -95,11 +95,17 @@ describeEachStore('AccountService', (get) => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.token_hash).not.toContain(created.value.token.slice(3));
 
-    expect((await accounts.resolveApiToken(created.value.token))?.username).toBe('tokens');
+    expect((await accounts.resolveApiToken(created.value.token))?.user.username).toBe('tokens');
     expect(await accounts.resolveApiToken(`${created.value.token}x`)).toBeNull();
     const listed = await accounts.listApiTokens(userId);
     expect(listed).toEqual([
-      { id: created.value.info.id, name: 'laptop', createdAt: clock.toISOString(), lastUsedAt: clock.toISOString() },
+      {
+        id: created.value.info.id,
+        name: 'laptop',
+        scopes: ['read', 'write'],
+        createdAt: clock.toISOString(),
+        lastUsedAt: clock.toISOString(),
+      },
     ]);
 
     expect(await accounts.createApiToken(userId, '   ')).toMatchObject({ ok: false });
