@@ -57,6 +57,7 @@ export async function startServer(
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();
+      await deps.accounts.settled();
       await deps.mail.close();
       await store.close();
     },

@@ -1,6 +1,7 @@
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { MailTransport } from '../mail/transport.js';
+import { DeferredWork } from '../security/deferred-work.js';
 import { randomToken, signToken, tokenDigest, verifySignedToken } from '../security/tokens.js';
 import { deserializeScopes, normalizeScopes, serializeScopes, type ApiScope } from './api-scopes.js';
 import * as apiTokens from './api-tokens.repository.js';
@@ -52,6 +53,12 @@ export interface ApiTokenGrant {
   readonly scopes: readonly ApiScope[];
 }
 
+/** How passwords are hashed and checked; argon2id (password.ts) unless a caller wraps it, e.g. to count calls. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(passwordHash: string, password: string): Promise<boolean>;
+}
+
 export interface AccountServiceDeps {
   readonly store: Store;
   readonly now: () => Date;
@@ -59,7 +66,15 @@ export interface AccountServiceDeps {
   readonly mail: MailTransport;
   readonly publicUrl: string;
   readonly logger: Logger;
+  readonly passwords?: PasswordHasher;
 }
+
+/**
+ * The one answer to a sign-up whose username or email address is already registered: it does not say which, and
+ * the owner of a registered address is told by mail instead.
+ */
+export const SIGNUP_CONFLICT_MESSAGE =
+  'That username or email address cannot be used for a new account. If you already have one, log in or reset your password.';
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
@@ -68,7 +83,21 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** Sign-up, log-in, sessions, password resets, API tokens and the admin switches. */
 export class AccountService {
-  constructor(private readonly deps: AccountServiceDeps) {}
+  private readonly passwords: PasswordHasher;
+  /** Mails whose sending must not show in response times (reset links, sign-up notices). */
+  private readonly deferred: DeferredWork;
+
+  constructor(private readonly deps: AccountServiceDeps) {
+    this.passwords = deps.passwords ?? { hash: hashPassword, verify: verifyPassword };
+    this.deferred = new DeferredWork((error) =>
+      deps.logger.error('account mail failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  /** Resolves once every mail started so far has been sent (or has failed and been logged). */
+  settled(): Promise<void> {
+    return this.deferred.settled();
+  }
 
   private get db() {
     return this.deps.store.db;
@@ -78,6 +107,11 @@ export class AccountService {
     return new Date(this.deps.now().getTime() + offsetMs).toISOString();
   }
 
+  /**
+   * Creates an account. Format problems are reported per field; a username or address that is already registered
+   * gets SIGNUP_CONFLICT_MESSAGE whichever it is, after the same password hashing a successful sign-up does, and
+   * the owner of a registered address gets a mail (off the response path) saying someone tried.
+   */
   async signUp(input: { username: string; email: string; password: string }): Promise<Outcome<User>> {
     const username = input.username.trim();
     const email = normalizeEmail(input.email);
@@ -88,21 +122,41 @@ export class AccountService {
     if (usernameError) errors.username = usernameError;
     if (emailError) errors.email = emailError;
     if (passwordError) errors.password = passwordError;
-    if (!usernameError || !emailError) {
-      const taken = await users.usernameOrEmailTaken(this.db, username, email);
-      if (taken.username && !usernameError) errors.username = 'That username is taken.';
-      if (taken.email && !emailError) errors.email = 'An account with that email address already exists.';
-    }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.passwords.hash(input.password);
+    const taken = await users.usernameOrEmailTaken(this.db, username, email);
+    if (taken.username || taken.email) {
+      if (taken.email) this.deferred.run(() => this.mailSignUpAttempt(email));
+      return { ok: false, errors: { form: SIGNUP_CONFLICT_MESSAGE } };
+    }
     try {
       const row = await users.insertUser(this.db, { username, email, passwordHash, createdAt: this.nowIso() });
       return { ok: true, value: users.toUser(row) };
     } catch (error) {
       // Two sign-ups raced for the same name or address; the unique indexes decided.
-      if (isUniqueViolation(error)) return { ok: false, errors: { form: 'That username or email address is already registered.' } };
+      if (isUniqueViolation(error)) return { ok: false, errors: { form: SIGNUP_CONFLICT_MESSAGE } };
       throw error;
     }
+  }
+
+  private async mailSignUpAttempt(email: string): Promise<void> {
+    const row = await users.findUserByEmail(this.db, email);
+    if (!row || row.banned === 1) return;
+    await this.deps.mail.send({
+      to: row.email,
+      subject: 'Someone tried to sign up to Paperboy with your address',
+      text: [
+        `Hello ${row.username},`,
+        '',
+        'Someone (hopefully you) tried to create a new Paperboy account with this email address, which already belongs to',
+        `your account "${row.username}". No new account was created.`,
+        '',
+        `To log in: ${this.deps.publicUrl}/login`,
+        `If you forgot your password: ${this.deps.publicUrl}/forgot`,
+        '',
+        'If it was not you, you can ignore this mail.',
+      ].join('\n'),
+    });
   }
 
   /** Checks a username (or email) and password. Unknown accounts cost the same time as wrong passwords. */
@@ -111,10 +165,22 @@ export class AccountService {
     const row = trimmed.includes('@')
       ? await users.findUserByEmail(this.db, normalizeEmail(trimmed))
       : await users.findUserByUsername(this.db, trimmed);
-    const valid = await verifyPassword(row?.password_hash ?? (await decoyPasswordHash()), password);
+    const valid = await this.passwords.verify(row?.password_hash ?? (await decoyPasswordHash()), password);
     if (!row || !valid) return { ok: false, errors: { form: 'Wrong username or password.' } };
     if (row.banned === 1) return { ok: false, errors: { form: 'This account has been suspended.' } };
     return { ok: true, value: users.toUser(row) };
+  }
+
+  /**
+   * The key a log-in attempt counts against, the same for the username and the email spelling of an account:
+   * `user:<id>` for an account, and the lower-cased login for names nobody has.
+   */
+  async loginAccountKey(login: string): Promise<{ key: string; userId: number | null }> {
+    const trimmed = login.trim();
+    const row = trimmed.includes('@')
+      ? await users.findUserByEmail(this.db, normalizeEmail(trimmed))
+      : await users.findUserByUsername(this.db, trimmed);
+    return row ? { key: `user:${row.id}`, userId: row.id } : { key: `unknown:${trimmed.toLowerCase()}`, userId: null };
   }
 
   async createSession(userId: number): Promise<NewSession> {
@@ -161,11 +227,16 @@ export class AccountService {
 
   /**
    * Emails a single-use reset link when an account has this address. Says nothing either way, so the form
-   * cannot be used to find out who has an account.
+   * cannot be used to find out who has an account, and returns before looking the address up: the lookup, the
+   * reset row and the mail happen off the response path, so known and unknown addresses answer equally fast.
    */
   async requestPasswordReset(emailInput: string): Promise<void> {
     const email = normalizeEmail(emailInput);
     if (emailProblem(email)) return;
+    this.deferred.run(() => this.sendPasswordReset(email));
+  }
+
+  private async sendPasswordReset(email: string): Promise<void> {
     const row = await users.findUserByEmail(this.db, email);
     if (!row || row.banned === 1) return;
     await resets.deleteExpiredResets(this.db, this.nowIso());
@@ -213,7 +284,7 @@ export class AccountService {
     if (problem) return { ok: false, errors: { password: problem } };
     const reset = await this.liveReset(token);
     if (!reset) return { ok: false, errors: { form: 'This reset link is invalid, expired or already used. Ask for a new one.' } };
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.hash(password);
     const now = this.nowIso();
     const user = await this.db.transaction().execute(async (tx) => {
       if (!(await resets.consumePasswordReset(tx, reset.token_hash, now))) return null;
@@ -230,12 +301,12 @@ export class AccountService {
   async changePassword(userId: number, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<Outcome<null>> {
     const row = await users.findUserById(this.db, userId);
     if (!row) return { ok: false, errors: { form: 'No such account.' } };
-    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+    if (!(await this.passwords.verify(row.password_hash, currentPassword))) {
       return { ok: false, errors: { currentPassword: 'Your current password is not right.' } };
     }
     const problem = passwordProblem(newPassword);
     if (problem) return { ok: false, errors: { password: problem } };
-    const passwordHash = await hashPassword(newPassword);
+    const passwordHash = await this.passwords.hash(newPassword);
     const now = this.nowIso();
     await this.db.transaction().execute(async (tx) => {
       await users.updateUser(tx, userId, { password_hash: passwordHash });
@@ -251,7 +322,7 @@ export class AccountService {
     if (problem) return { ok: false, errors: { email: problem } };
     const row = await users.findUserById(this.db, userId);
     if (!row) return { ok: false, errors: { form: 'No such account.' } };
-    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+    if (!(await this.passwords.verify(row.password_hash, currentPassword))) {
       return { ok: false, errors: { currentPassword: 'Your current password is not right.' } };
     }
     if (row.email === email) return { ok: true, value: users.toUser(row) };
