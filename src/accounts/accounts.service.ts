@@ -2,6 +2,7 @@ import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { MailTransport } from '../mail/transport.js';
 import { DeferredWork } from '../security/deferred-work.js';
+import { stripUnsafeText } from '../security/text-safety.js';
 import { randomToken, signToken, tokenDigest, verifySignedToken } from '../security/tokens.js';
 import { deserializeScopes, normalizeScopes, serializeScopes, type ApiScope } from './api-scopes.js';
 import * as apiTokens from './api-tokens.repository.js';
@@ -346,7 +347,7 @@ export class AccountService {
     nameInput: string,
     scopesInput: readonly ApiScope[] = ['read', 'write'],
   ): Promise<Outcome<{ token: string; info: ApiTokenInfo }>> {
-    const name = nameInput.trim();
+    const name = stripUnsafeText(nameInput).trim();
     if (name.length < 1 || name.length > 60) return { ok: false, errors: { name: 'Give the token a name of 1–60 characters.' } };
     if ((await apiTokens.countApiTokens(this.db, userId)) >= MAX_API_TOKENS_PER_USER) {
       return { ok: false, errors: { name: `You can have at most ${MAX_API_TOKENS_PER_USER} tokens; revoke one first.` } };
