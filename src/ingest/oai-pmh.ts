@@ -1,9 +1,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
+import { isPaperTimestamp } from '../papers/paper-limits.js';
 import type { PoliteHttpClient } from './polite-http.js';
 import { MalformedRecord } from './source.js';
-import { cleanText, optionalText, toIsoTimestamp } from './text.js';
+import { withinPaperLimits } from './record-limits.js';
+import { cleanText, optionalText, readTimestamp, toIsoTimestamp } from './text.js';
 
 /** One record of a ListRecords page: a paper, or why it was passed over. */
 export type OaiRecordItem =
@@ -114,10 +116,10 @@ export function parseArxivMetadata(metadata: XmlNode): PaperRecord {
     .filter((name) => name !== '');
   if (authors.length === 0) throw new MalformedRecord(`${arxivId.id}: no authors`);
   const created = toIsoTimestamp(textOf(metadata.created));
-  if (!created) throw new MalformedRecord(`${arxivId.id}: missing or invalid <created> date`);
+  if (!created || !isPaperTimestamp(created)) throw new MalformedRecord(`${arxivId.id}: missing or invalid <created> date`);
   const categories = (textOf(metadata.categories) ?? '').split(/\s+/).filter(Boolean);
 
-  return {
+  return withinPaperLimits({
     id: arxivId.id,
     // The arXiv metadata format does not carry versions; an absent version never erases a known one.
     version: arxivId.version,
@@ -126,13 +128,13 @@ export function parseArxivMetadata(metadata: XmlNode): PaperRecord {
     authors,
     categories,
     publishedAt: created,
-    updatedAt: toIsoTimestamp(textOf(metadata.updated)) ?? created,
+    updatedAt: readTimestamp(textOf(metadata.updated), `${arxivId.id}: <updated>`) ?? created,
     comments: optionalText(textOf(metadata.comments)),
     journalRef: optionalText(textOf(metadata['journal-ref'])),
     doi: optionalText(textOf(metadata.doi)),
     license: optionalText(textOf(metadata.license)),
     source: 'oai-pmh',
-  };
+  });
 }
 
 function parseRecord(value: unknown, index: number): OaiRecordItem {
