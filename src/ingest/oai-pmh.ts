@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
-import { isPaperTimestamp } from '../papers/paper-limits.js';
+import { isPaperDay, isPaperTimestamp } from '../papers/paper-limits.js';
 import type { PoliteHttpClient } from './polite-http.js';
 import { MalformedRecord } from './source.js';
 import { withinPaperLimits } from './record-limits.js';
@@ -137,14 +137,24 @@ export function parseArxivMetadata(metadata: XmlNode): PaperRecord {
   });
 }
 
+/** An OAI-PMH datestamp (a day, or a UTC second) on a real day of the paper years. */
+function isOaiDatestamp(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$/.test(value) && isPaperDay(value.slice(0, 10));
+}
+
 function parseRecord(value: unknown, index: number): OaiRecordItem {
   const record = asNode(value);
   const header = asNode(record?.header);
   const identifier = textOf(header?.identifier) ?? `record #${index + 1}`;
-  const datestamp = textOf(header?.datestamp);
+  const written = textOf(header?.datestamp);
+  // The newest datestamp becomes the next harvest's `from`: one that is not a real day would stop every later run.
+  const datestamp = written !== null && isOaiDatestamp(written) ? written : null;
   if (!record || !header) return { kind: 'skip', reason: 'record without a header', datestamp: null, identifier };
   if (header['@_status'] === 'deleted') return { kind: 'skip', reason: 'deleted record', datestamp, identifier };
-  if (!datestamp) return { kind: 'skip', reason: 'record without a datestamp', datestamp: null, identifier };
+  if (!datestamp) {
+    const reason = written ? `invalid datestamp "${written.slice(0, 40)}"` : 'record without a datestamp';
+    return { kind: 'skip', reason, datestamp: null, identifier };
+  }
   const metadata = asNode(asNode(record.metadata)?.arXiv);
   if (!metadata) return { kind: 'skip', reason: 'no arXiv metadata', datestamp, identifier };
   try {

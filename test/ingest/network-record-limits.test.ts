@@ -3,8 +3,8 @@ import { parseArxivFeed } from '../../src/ingest/arxiv-api.js';
 import { parseListRecordsPage } from '../../src/ingest/oai-pmh.js';
 import { PAPER_LIMITS } from '../../src/papers/paper-limits.js';
 
-function oaiRecord(id: string, fields: { title?: string; created?: string; updated?: string }): string {
-  return `<record><header><identifier>oai:arXiv.org:${id}</identifier><datestamp>2025-01-06</datestamp></header>
+function oaiRecord(id: string, fields: { title?: string; created?: string; updated?: string; datestamp?: string }): string {
+  return `<record><header><identifier>oai:arXiv.org:${id}</identifier><datestamp>${fields.datestamp ?? '2025-01-06'}</datestamp></header>
 <metadata><arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>${id}</id><created>${fields.created ?? '2025-01-01'}</created>${
     fields.updated ? `<updated>${fields.updated}</updated>` : ''
   }<authors><author><keyname>X</keyname></author></authors><title>${fields.title ?? 'T'}</title><abstract>A</abstract></arXiv></metadata></record>`;
@@ -23,12 +23,19 @@ ${oaiRecord('2501.00001', {})}
 ${oaiRecord('2501.00002', { title: 'T'.repeat(PAPER_LIMITS.title + 1) })}
 ${oaiRecord('2501.00003', { created: '-271821-04-20' })}
 ${oaiRecord('2501.00004', { updated: '2025-02-30' })}
+${oaiRecord('2501.00005', { datestamp: '+275760-09-13' })}
+${oaiRecord('2501.00006', { datestamp: '2025-01-07T10:00:00Z' })}
 </ListRecords></OAI-PMH>`;
-    expect(parseListRecordsPage(xml).records.map((r) => (r.kind === 'skip' ? r.reason : r.paper.id))).toEqual([
+    const { records } = parseListRecordsPage(xml);
+    // Only real datestamps can become the next harvest's starting point.
+    expect(records.map((r) => r.datestamp)).toEqual(['2025-01-06', '2025-01-06', '2025-01-06', '2025-01-06', null, '2025-01-07T10:00:00Z']);
+    expect(records.map((r) => (r.kind === 'skip' ? r.reason : r.paper.id))).toEqual([
       '2501.00001',
       `2501.00002: title is ${PAPER_LIMITS.title + 1} characters long (at most ${PAPER_LIMITS.title})`,
       '2501.00003: missing or invalid <created> date',
       '2501.00004: <updated> "2025-02-30" is not a date from 1991 to 9999',
+      'invalid datestamp "+275760-09-13"',
+      '2501.00006',
     ]);
   });
 
