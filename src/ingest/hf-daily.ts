@@ -119,6 +119,15 @@ async function readDailyFile(file: string, size: number): Promise<Buffer> {
   }
 }
 
+async function readDailyJson(file: string, size: number): Promise<unknown> {
+  const text = (await readDailyFile(file, size)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DailyFileError('file is not valid JSON');
+  }
+}
+
 /** One daily-papers file (a JSON array of entries, at most a few hundred kilobytes). */
 export function dailyFileUnit(file: string): SourceUnit {
   const size = fs.statSync(file).size;
@@ -132,12 +141,7 @@ export function dailyFileUnit(file: string): SourceUnit {
     async *items(): AsyncIterable<SourceItem> {
       let entries: unknown;
       try {
-        const text = (await readDailyFile(file, size)).toString('utf8');
-        try {
-          entries = JSON.parse(text);
-        } catch {
-          throw new DailyFileError('file is not valid JSON');
-        }
+        entries = await readDailyJson(file, size);
       } catch (error) {
         if (!(error instanceof DailyFileError)) throw error;
         consumed = size;

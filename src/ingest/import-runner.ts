@@ -155,8 +155,8 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
     let unitFailed = false;
     for await (const item of namingFailures(unit)) {
       if (item.kind === 'failed') {
-        // The records read before the failure stay imported; the unit's checkpoint stays too, so a fixed file
-        // of the same size resumes after them.
+        // The records committed before the failure stay, and so does the unit's checkpoint: reading the same
+        // file again (after a passing read error) resumes after them.
         recordSkip(summary, unit.label, item.reason);
         unitFailed = true;
         break;
