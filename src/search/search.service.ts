@@ -3,7 +3,7 @@ import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { Paper } from '../papers/paper.js';
 import { selectPaperWithRepo, toPaper } from '../papers/papers.repository.js';
-import type { EmbedderSpec } from './embedders/embedder-spec.js';
+import type { EmbedderSpec } from '../config/embedder-spec.js';
 import { fuse, fuseWithFeedback, type FusedHit, type FusionMethod, type RankedHit } from './fusion.js';
 import { highlight, highlightStems, type HighlightSegment } from './highlight.js';
 import { createLexicalIndex, type LexicalIndex } from './lexical/lexical-index.js';

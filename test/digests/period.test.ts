@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDigestConfig } from '../../src/digests/digest-config.js';
+import { parseDigestConfig } from '../../src/config/digest-config.js';
 import { duePeriod, isoWeekKey, isoWeekMonday, latestCompletePeriod, periodContaining, zonedClock } from '../../src/digests/period.js';
 import { ConfigError } from '../../src/config.js';
 
