@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { createMailTransport } from '../mail/create-transport.js';
 import type { MailTransport } from '../mail/transport.js';
 import { newLeaseOwner, outboxStatus, recentFailures, type OutboxScope } from './outbox.repository.js';
-import type { Period } from './period.js';
+import type { Period } from '../feed/period.js';
 import { planPeriod, type PlanSummary, type TopicMatcher } from './planner.js';
 import { runOutbox, type WorkerSummary } from './worker.js';
 

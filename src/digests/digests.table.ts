@@ -1,6 +1,8 @@
 import type { Generated } from 'kysely';
+import type { Frequency } from '../feed/period.js';
 
-export type Frequency = 'daily' | 'weekly';
+/** The column holds the period lengths of feed/period.ts. */
+export type { Frequency };
 export type SubscriptionStatus = 'pending' | 'confirmed' | 'paused' | 'unsubscribed';
 export type OutboxStatus = 'planned' | 'sending' | 'sent' | 'failed';
 

@@ -15,7 +15,7 @@ import {
   type OutboxRow,
   type OutboxScope,
 } from './outbox.repository.js';
-import { isoWeekMonday } from './period.js';
+import { weekPeriod } from '../feed/period.js';
 import type { DigestPaper } from './render/digest-paper.js';
 import { unsubscribeToken } from './unsubscribe-token.js';
 
@@ -89,7 +89,7 @@ class RateLimiter {
 }
 
 function fromOfPeriod(row: OutboxRow): string {
-  return row.frequency === 'daily' ? row.period : (isoWeekMonday(row.period) ?? row.period);
+  return row.frequency === 'daily' ? row.period : (weekPeriod(row.period)?.from ?? row.period);
 }
 
 /** Sends every due digest in the outbox (optionally limited to a scope), then returns. */

@@ -1,3 +1,5 @@
+import { isIsoDay } from '../feed/period.js';
+
 /** Collapses runs of whitespace (arXiv titles and abstracts carry hard line breaks) and trims. */
 export function cleanText(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
@@ -7,14 +9,6 @@ export function optionalText(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const cleaned = cleanText(value);
   return cleaned === '' ? null : cleaned;
-}
-
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isIsoDay(value: string): boolean {
-  if (!ISO_DAY.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
 /** Normalises a date or timestamp to an ISO-8601 UTC timestamp, or null when it cannot be read. */

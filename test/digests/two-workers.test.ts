@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, openSqlite, type Store } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { newLeaseOwner } from '../../src/digests/outbox.repository.js';
-import { periodContaining } from '../../src/digests/period.js';
+import { periodContaining } from '../../src/feed/period.js';
 import { planPeriod } from '../../src/digests/planner.js';
 import { runOutbox } from '../../src/digests/worker.js';
 import { SmtpTransport } from '../../src/mail/smtp-transport.js';
