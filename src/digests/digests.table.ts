@@ -1,8 +1,6 @@
 import type { Generated } from 'kysely';
-import type { Frequency } from '../feed/period.js';
 
-/** The column holds the period lengths of feed/period.ts. */
-export type { Frequency };
+export type Frequency = 'daily' | 'weekly';
 export type SubscriptionStatus = 'pending' | 'confirmed' | 'paused' | 'unsubscribed';
 export type OutboxStatus = 'planned' | 'sending' | 'sent' | 'failed';
 

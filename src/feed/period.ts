@@ -1,3 +1,5 @@
+import type { Frequency } from '../digests/digests.table.js';
+
 /*
  * The one home of calendar periods: feed days, ISO weeks and months as the pages and the API name them, and the
  * daily and weekly periods digests cover. Days are `YYYY-MM-DD` strings in UTC throughout.
@@ -144,9 +146,6 @@ export function periodPath(period: FeedPeriod | null): string | null {
   if (period === null) return null;
   return `/papers/${period.kind === 'day' ? 'date' : period.kind}/${period.key}`;
 }
-
-/** How often a subscriber gets a digest. */
-export type Frequency = 'daily' | 'weekly';
 
 /** A digest period: one feed day (daily) or one ISO week, Monday to Sunday (weekly). */
 export interface Period {
