@@ -55,19 +55,30 @@ function connectionOptions(url: URL): ConnectionOptions {
   };
 }
 
+export interface SmtpTransportOptions {
+  /**
+   * Keep the connection open between messages (a digest worker sending a batch). Otherwise it is closed once no
+   * message is waiting, so occasional account mail never finds a connection the server has quietly dropped.
+   */
+  readonly keepConnection?: boolean;
+}
+
 /**
- * Sends through the SMTP server of SMTP_URL over one persistent connection, opened on first use and re-opened after
- * any error. Messages go one at a time; a digest worker runs one transport per parallel connection.
+ * Sends through the SMTP server of SMTP_URL over one connection, opened on demand and re-opened after any error.
+ * Messages go one at a time; a digest worker runs one transport per parallel connection.
  */
 export class SmtpTransport implements MailTransport {
   readonly description: string;
   private readonly options: ConnectionOptions;
   private readonly auth: { user: string; pass: string } | null;
   private readonly composer: MessageComposer;
+  private readonly keepConnection: boolean;
   private connection: SMTPConnection | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
 
-  constructor(url: string, from: string) {
+  constructor(url: string, from: string, options: SmtpTransportOptions = {}) {
+    this.keepConnection = options.keepConnection ?? false;
     const parsed = new URL(url);
     this.options = connectionOptions(parsed);
     this.auth = parsed.username ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : null;
@@ -85,7 +96,13 @@ export class SmtpTransport implements MailTransport {
   }
 
   deliver(message: RawMessage, handOver: () => Promise<void>): Promise<void> {
-    const turn = this.queue.then(() => this.transact(message, handOver));
+    this.waiting += 1;
+    const turn = this.queue
+      .then(() => this.transact(message, handOver))
+      .finally(() => {
+        this.waiting -= 1;
+        if (this.waiting === 0 && !this.keepConnection) void this.quit();
+      });
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -97,10 +114,10 @@ export class SmtpTransport implements MailTransport {
     } catch (error) {
       throw new MailDeliveryError(`cannot reach the SMTP server: ${describe(error)}`, isTemporaryMailError(error), { cause: error });
     }
-    let handOverFailure: { error: unknown } | null = null;
+    const handing: { failed: boolean; error?: unknown } = { failed: false };
     const guardedHandOver = () =>
       handOver().catch((error: unknown) => {
-        handOverFailure = { error };
+        Object.assign(handing, { failed: true, error });
         throw error;
       });
     try {
@@ -112,7 +129,7 @@ export class SmtpTransport implements MailTransport {
     } catch (error) {
       // After a failure mid-transaction the connection state is unknown: start afresh for the next message.
       this.drop(connection);
-      if (handOverFailure) throw (handOverFailure as { error: unknown }).error;
+      if (handing.failed) throw handing.error;
       throw new MailDeliveryError(describe(error), isTemporaryMailError(error), { cause: error });
     }
   }
@@ -152,6 +169,11 @@ export class SmtpTransport implements MailTransport {
   async close(): Promise<void> {
     await this.queue;
     this.composer.close();
+    await this.quit();
+  }
+
+  /** Says QUIT and waits (at most two seconds) for the server to close the connection. */
+  private async quit(): Promise<void> {
     const connection = this.connection;
     this.connection = null;
     if (!connection) return;

@@ -82,8 +82,8 @@ for (const engine of ['postgres', 'sqlite'] as Engine[]) {
         claimBatch: 4,
       });
       const [a, b] = await Promise.all([
-        runOutbox(first, () => new SmtpTransport(sink.url, FROM), options(newLeaseOwner())),
-        runOutbox(second, () => new SmtpTransport(sink.url, FROM), options(newLeaseOwner())),
+        runOutbox(first, () => new SmtpTransport(sink.url, FROM, { keepConnection: true }), options(newLeaseOwner())),
+        runOutbox(second, () => new SmtpTransport(sink.url, FROM, { keepConnection: true }), options(newLeaseOwner())),
       ]);
       expect(a.sent + b.sent).toBe(SUBSCRIBERS);
       expect(a.sent).toBeGreaterThan(0);

@@ -29,6 +29,9 @@ interface SmtpSink {
   readonly messages: { raw: Buffer; to: string[]; user: string | undefined }[];
   /** Reply code to answer the next DATA with, instead of accepting it. */
   rejectNextWith: { code: number; message: string } | null;
+  /** Connections opened so far, and those still open. */
+  opened: number;
+  open: number;
   close(): Promise<void>;
 }
 
@@ -38,12 +41,22 @@ async function startSmtpSink(): Promise<SmtpSink> {
     port: 0,
     messages: [],
     rejectNextWith: null,
+    opened: 0,
+    open: 0,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
+    onConnect(_session, callback) {
+      sink.opened += 1;
+      sink.open += 1;
+      callback();
+    },
+    onClose() {
+      sink.open -= 1;
+    },
     onAuth(auth, _session, callback) {
       if (auth.username === 'mailer' && auth.password === 's3cret') callback(null, { user: auth.username });
       else callback(new Error('Invalid username or password'));
@@ -275,6 +288,33 @@ describe('SMTP transport failures', () => {
     expect(error).toBeInstanceOf(MailDeliveryError);
     expect(isTemporaryMailError(error)).toBe(false);
     await wrong.close();
+  });
+});
+
+describe('SMTP transport connections', () => {
+  const send = (transport: SmtpTransport, i: number) => transport.send({ to: `r${i}@example.org`, subject: `m${i}`, text: 't' });
+  const settle = async (sink: SmtpSink) => {
+    for (let i = 0; i < 100 && sink.open > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('closes the connection once no message is waiting, unless asked to keep it for a batch', async () => {
+    const sink = await startSmtpSink();
+    const url = `smtp://mailer:s3cret@127.0.0.1:${sink.port}`;
+    const occasional = new SmtpTransport(url, FROM);
+    for (let i = 0; i < 3; i++) await send(occasional, i);
+    await settle(sink);
+    expect([sink.opened, sink.open]).toEqual([3, 0]);
+
+    const batch = new SmtpTransport(url, FROM, { keepConnection: true });
+    await Promise.all([0, 1, 2, 3].map((i) => send(batch, i)));
+    await send(batch, 4);
+    expect([sink.opened, sink.open]).toEqual([4, 1]);
+    await batch.close();
+    await settle(sink);
+    expect(sink.open).toBe(0);
+    expect(sink.messages).toHaveLength(8);
+    await occasional.close();
+    await sink.close();
   });
 });
 
