@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Config } from '../config.js';
 import { FileTransport } from './file-transport.js';
 import { SmtpTransport } from './smtp-transport.js';
@@ -13,6 +12,5 @@ export function createMailTransport(
   purpose: 'account' | 'digests' = 'account',
 ): MailTransport {
   if (config.smtpUrl) return new SmtpTransport(config.smtpUrl, config.mailFrom, { keepConnection: purpose === 'digests' });
-  const directory = path.join(config.dataDir, 'mail', ...(purpose === 'digests' ? ['digests'] : []));
-  return new FileTransport(directory, config.mailFrom);
+  return new FileTransport(config.dataDir, config.mailFrom, purpose === 'digests' ? 'digests' : undefined);
 }

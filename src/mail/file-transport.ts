@@ -4,19 +4,18 @@ import { MessageComposer } from './compose.js';
 import type { MailMessage, MailTransport, RawMessage } from './transport.js';
 
 /**
- * Writes each message as an RFC 5322 `.eml` file into a directory: the default when no SMTP server is configured,
- * and any mail client opens these files. Composed messages are named after their Message-ID, so writing the same
+ * Writes each message as an RFC 5322 `.eml` file under <dataDir>/mail (or a folder below it): the default when no
+ * SMTP server is configured, and any mail client opens these files. Composed messages are named after their Message-ID, so writing the same
  * one twice leaves one file; the others are named so that a directory listing is in sending order.
  */
 export class FileTransport implements MailTransport {
+  readonly directory: string;
   readonly description: string;
   private readonly composer: MessageComposer;
 
-  constructor(
-    readonly directory: string,
-    from: string,
-  ) {
-    this.description = `files in ${directory}`;
+  constructor(dataDir: string, from: string, folder?: 'digests') {
+    this.directory = path.join(dataDir, 'mail', ...(folder ? [folder] : []));
+    this.description = `files in ${this.directory}`;
     this.composer = new MessageComposer(from, 'unix');
   }
 

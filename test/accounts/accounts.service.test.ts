@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { expect, it } from 'vitest';
 import { AccountService, SIGNUP_CONFLICT_MESSAGE } from '../../src/accounts/accounts.service.js';
 import { FileTransport } from '../../src/mail/file-transport.js';
@@ -12,7 +11,7 @@ describeEachStore('AccountService', (get) => {
       store: get().store,
       now: () => clock,
       secret: 'x'.repeat(48),
-      mail: new FileTransport(path.join(get().dataDir, 'mail'), 'Paperboy <paperboy@paperboy.test>'),
+      mail: new FileTransport(get().dataDir, 'Paperboy <paperboy@paperboy.test>'),
       publicUrl: 'http://paperboy.test',
       logger: silentLogger,
     });

@@ -88,7 +88,7 @@ async function startSmtpSink(): Promise<SmtpSink> {
 const harnesses: Record<'file' | 'smtp', () => Promise<Harness>> = {
   file: async () => {
     const dir = tempDir('paperboy-mail-');
-    const transport = new FileTransport(path.join(dir, 'mail'), FROM);
+    const transport = new FileTransport(dir, FROM);
     const receivedRaw = () =>
       fs.existsSync(transport.directory)
         ? fs
