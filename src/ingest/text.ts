@@ -1,3 +1,4 @@
+import { isIsoDay } from '../feed/period.js';
 import { FIRST_PAPER_YEAR, isPaperTimestamp, LAST_PAPER_YEAR } from '../papers/paper-limits.js';
 import { MalformedRecord } from './source.js';
 
@@ -12,15 +13,8 @@ export function optionalText(value: unknown): string | null {
   return cleaned === '' ? null : cleaned;
 }
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The date part of an ISO-8601 date or timestamp, years of any width and sign included. */
 const ISO_DATE_PART = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?=$|T)/;
-
-export function isIsoDay(value: string): boolean {
-  if (!ISO_DAY.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
 
 /** The day, month and year of an RFC 2822 date (`Mon, 4 Jan 1999 12:00:00 GMT`), as the arXiv snapshot writes them. */
 const RFC_2822_DATE_PART = /^(?:[a-z]{3},\s*)?(\d{1,2})\s+([a-z]{3})\s+(\d{4})\b/i;
