@@ -1,9 +1,9 @@
-import type { Store } from '../db/database.js';
+import type { WriteEvent } from '../write-events.js';
 
 /**
- * Rendered pages for anonymous visitors and public JSON listings (signed-in users see their own vote state and are never served
- * from here). Every write made through the app clears the whole cache; the short TTL bounds staleness after
- * writes made by another process (a CLI import, a second server).
+ * Rendered pages for anonymous visitors and public JSON listings (signed-in users see their own vote state and are
+ * never served from here). It clears itself on every announced write that can change a page (see `watch`); the
+ * short TTL bounds staleness after writes made by another process (a CLI import, a second server).
  */
 export class PageCache {
   private readonly entries = new Map<string, { html: string; expires: number }>();
@@ -31,16 +31,15 @@ export class PageCache {
   clear(): void {
     this.entries.clear();
   }
-}
 
-const caches = new WeakMap<Store, PageCache>();
-
-/** One cache per store, so apps over different databases (tests) never share fragments. */
-export function pageCacheFor(store: Store): PageCache {
-  let cache = caches.get(store);
-  if (!cache) {
-    cache = new PageCache();
-    caches.set(store, cache);
+  get size(): number {
+    return this.entries.size;
   }
-  return cache;
+
+  /** Subscribes to write announcements; subscriptions never show on a page, everything else may. */
+  watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
+    return writes.subscribe((event) => {
+      if (event.kind !== 'subscription') this.clear();
+    });
+  }
 }
