@@ -13,4 +13,21 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Route files are thin and independent: what two routes share lives in a feature or a web/ helper module.
+    files: ['src/web/routes/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*.routes', './*.routes.js', '**/routes/*.routes', '**/routes/*.routes.js'],
+              message: 'Route files must not import other route files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
