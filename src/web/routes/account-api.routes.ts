@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
 import { requireUser } from '../middleware/auth.js';
+import { Refused } from '../../refused.js';
 import type { AppEnv } from '../env.js';
 import { errorResponse, jsonResponse } from '../api-schemas.js';
 import { rejectInvalid } from '../request-params.js';
@@ -19,7 +20,10 @@ const TokensSchema = z.object({
 const tokenPath = z.object({ id: z.coerce.number({ error: 'id must be a token id' }).int().positive() });
 const unauthorized = errorResponse('Not signed in and no API token.');
 
-/** The caller's own account over the API: who am I, and my tokens (revocable, e.g. by a script retiring itself). */
+/**
+ * The caller's own account over the API: who am I, and my tokens (revocable, e.g. by a script retiring itself).
+ * requireUser guards every route here, so the user is always set.
+ */
 export const accountApiRoutes = new Hono<AppEnv>()
   .use('/api/me', requireUser)
   .use('/api/me/*', requireUser)
@@ -31,8 +35,7 @@ export const accountApiRoutes = new Hono<AppEnv>()
       responses: { 200: jsonResponse(MeSchema, 'Who the credentials belong to.'), 401: unauthorized },
     }),
     (c) => {
-      const user = c.get('user');
-      if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
+      const user = c.get('user')!;
       return c.json({
         id: user.id,
         username: user.username,
@@ -50,8 +53,7 @@ export const accountApiRoutes = new Hono<AppEnv>()
       responses: { 200: jsonResponse(TokensSchema, 'Token names and dates.'), 401: unauthorized },
     }),
     async (c) => {
-      const user = c.get('user');
-      if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
+      const user = c.get('user')!;
       return c.json({ tokens: await c.get('deps').accounts.listApiTokens(user.id) });
     },
   )
@@ -64,10 +66,9 @@ export const accountApiRoutes = new Hono<AppEnv>()
     }),
     validator('param', tokenPath, rejectInvalid),
     async (c) => {
-      const user = c.get('user');
-      if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
+      const user = c.get('user')!;
       if (!(await c.get('deps').accounts.revokeApiToken(user.id, c.req.valid('param').id))) {
-        return c.json({ error: { code: 'not_found', message: 'You have no token with that id.' } }, 404);
+        throw new Refused('not_found', 'You have no token with that id.');
       }
       return c.body(null, 204);
     },
