@@ -47,6 +47,8 @@ const settingsForm = z.object({
   paused: z.string().optional(),
 });
 const tokenQuery = z.object({ token: z.string().default('') });
+const noticeQuery = z.object({ notice: z.string().optional() });
+const NOTICES: Record<string, string> = { saved: 'Your digest settings are saved.', unsubscribed: 'You are unsubscribed.' };
 
 function invalidLink(c: Context<AppEnv>, what: string) {
   return c.html(messagePage(pageContext(c), 'Link not valid', `This ${what} link is not valid or has expired.`), 400);
@@ -138,16 +140,11 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     if (!subscription) return invalidLink(c, 'unsubscribe');
     return c.html(messagePage(pageContext(c), 'Unsubscribed', `${subscription.email} receives no more digests.`));
   })
-  .get('/settings/subscription', async (c) => {
+  .get('/settings/subscription', validator('query', noticeQuery, rejectInvalid), async (c) => {
     const user = signedIn(c);
     const subscription = await c.get('deps').subscriptions.forUser(user.userId, user.email);
     c.header('Cache-Control', 'no-store');
-    const notice =
-      c.req.query('notice') === 'saved'
-        ? 'Your digest settings are saved.'
-        : c.req.query('notice') === 'unsubscribed'
-          ? 'You are unsubscribed.'
-          : undefined;
+    const notice = NOTICES[c.req.valid('query').notice ?? ''];
     return c.html(subscriptionSettingsPage({ page: pageContext(c), email: user.email, subscription, notice }));
   })
   .post('/settings/subscription', validator('form', settingsForm, rejectInvalid), async (c) => {
