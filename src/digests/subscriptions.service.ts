@@ -283,6 +283,7 @@ export async function subscribeToDigest(
   return { email };
 }
 
+/** Confirms a pending subscription; the mailed token alone authorises it, whoever is signed in. */
 export function confirmSubscription(
   deps: SubscriptionDeps,
   _actor: SubscriberActor | null,
