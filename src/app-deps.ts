@@ -7,6 +7,8 @@ import type { MailTransport } from './mail/transport.js';
 import type { Metrics } from './ops/metrics.js';
 import type { SearchService } from './search/search.service.js';
 import type { RateLimitStore } from './security/rate-limit-store.js';
+import type { PageCache } from './cache/page-cache.js';
+import type { WriteEvents } from './write-events.js';
 
 /** Every service the web app and the batch jobs share, built once by `buildDeps` in runtime.ts. */
 export interface AppDeps {
@@ -25,4 +27,8 @@ export interface AppDeps {
   /** Digest planning, the outbox worker and its status. */
   readonly digests: DigestService;
   readonly search: SearchService;
+  /** Announcements of committed writes; use-cases announce, caches subscribe. */
+  readonly writes: WriteEvents;
+  /** Rendered anonymous pages and public listings, cleared by the write announcements. */
+  readonly pageCache: PageCache;
 }

@@ -14,6 +14,8 @@ import { Metrics } from './ops/metrics.js';
 import { RateLimitStore } from './security/rate-limit-store.js';
 import { loadOrCreateSecret } from './security/secret.js';
 import { createSearchService } from './search/search.service.js';
+import { PageCache } from './cache/page-cache.js';
+import { WriteEvents } from './write-events.js';
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -52,7 +54,10 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     startup: 'background',
     lexicalInMemory: config.keywordIndexInMemory,
   });
-  const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now);
+  const writes = new WriteEvents(logger);
+  const pageCache = new PageCache();
+  pageCache.watch(writes);
+  const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes);
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
   return {
     store,
@@ -66,5 +71,7 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     search: instrumentSearch(search, metrics),
     subscriptions,
     digests,
+    writes,
+    pageCache,
   };
 }

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { requireVisiblePaper } from '../papers/visible-paper.js';
+import { assertAdmin, assertNotBanned, type Actor, type CommunityDeps } from './community-deps.js';
 import { CommunityError } from './community-error.js';
 import {
   findComment,
@@ -11,20 +13,21 @@ import {
   type CommentRow,
 } from './comments.repository.js';
 
+export type { Actor } from './community-deps.js';
+
 /** Authors may edit or delete a comment for this long after posting it. */
 export const COMMENT_EDIT_WINDOW_MS = 30 * 60 * 1000;
 export const MAX_COMMENT_LENGTH = 10_000;
 
-/** Who is acting: just what the rules need. */
-export interface Actor {
-  readonly id: number;
-  readonly isAdmin: boolean;
-  readonly banned: boolean;
-}
-
 export interface CommentNode {
   readonly comment: CommentRow;
   readonly replies: CommentNode[];
+}
+
+/** Which comment a use-case wrote, and on which paper. */
+export interface CommentRef {
+  readonly commentId: number;
+  readonly paperId: string;
 }
 
 function cleanBody(raw: string): string {
@@ -34,10 +37,6 @@ function cleanBody(raw: string): string {
     throw new CommunityError('invalid', `A comment can be at most ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters.`);
   }
   return body;
-}
-
-function assertNotBanned(actor: Actor): void {
-  if (actor.banned) throw new CommunityError('forbidden', 'Your account is banned from taking part.');
 }
 
 export function canEdit(comment: CommentRow, actor: Actor | null, now: Date): boolean {
@@ -51,56 +50,78 @@ export function canEdit(comment: CommentRow, actor: Actor | null, now: Date): bo
   );
 }
 
+function announced(deps: CommunityDeps, ref: CommentRef): CommentRef {
+  deps.writes.announce({ kind: 'comment', paperIds: [ref.paperId] });
+  return ref;
+}
+
+/** Posts a comment (or a reply) on a visible paper. */
 export async function postComment(
-  db: Kysely<DB>,
+  deps: CommunityDeps,
   actor: Actor,
   input: { paperId: string; parentId: number | null; body: string },
-  now: Date,
-): Promise<number> {
+): Promise<CommentRef> {
   assertNotBanned(actor);
   const body = cleanBody(input.body);
-  return db.transaction().execute(async (trx) => {
-    const paper = await trx.selectFrom('papers').select(['id', 'hidden']).where('id', '=', input.paperId).executeTakeFirst();
-    if (!paper || paper.hidden) throw new CommunityError('not_found', 'No such paper.');
+  const commentId = await deps.store.db.transaction().execute(async (trx) => {
+    await requireVisiblePaper(trx, input.paperId);
     if (input.parentId !== null) {
       const parent = await findComment(trx, input.parentId);
       if (!parent || parent.paperId !== input.paperId) throw new CommunityError('invalid', 'The comment you reply to does not exist.');
       if (parent.deleted || parent.hidden) throw new CommunityError('invalid', 'You cannot reply to a removed comment.');
     }
-    return insertComment(trx, { paperId: input.paperId, userId: actor.id, parentId: input.parentId, body }, now.toISOString());
+    return insertComment(trx, { paperId: input.paperId, userId: actor.id, parentId: input.parentId, body }, deps.now().toISOString());
   });
+  return announced(deps, { commentId, paperId: input.paperId });
 }
 
+/** The actor's own live comment on a visible paper, still inside the edit window. */
 async function ownComment(db: Kysely<DB>, actor: Actor, commentId: number, now: Date): Promise<CommentRow> {
+  assertNotBanned(actor);
   const comment = await findComment(db, commentId);
   if (!comment || comment.deleted || comment.hidden) throw new CommunityError('not_found', 'No such comment.');
+  await requireVisiblePaper(db, comment.paperId);
   if (comment.userId !== actor.id) throw new CommunityError('forbidden', 'Only the author can change this comment.');
-  assertNotBanned(actor);
   if (!canEdit(comment, actor, now)) {
     throw new CommunityError('forbidden', `Comments can be changed for ${COMMENT_EDIT_WINDOW_MS / 60_000} minutes after posting.`);
   }
   return comment;
 }
 
-export async function editComment(db: Kysely<DB>, actor: Actor, commentId: number, rawBody: string, now: Date): Promise<CommentRow> {
-  const comment = await ownComment(db, actor, commentId, now);
-  const body = cleanBody(rawBody);
-  await updateCommentBody(db, commentId, body, now.toISOString());
-  return comment;
+export async function editComment(deps: CommunityDeps, actor: Actor, input: { commentId: number; body: string }): Promise<CommentRef> {
+  const body = cleanBody(input.body);
+  const now = deps.now();
+  const comment = await deps.store.db.transaction().execute(async (trx) => {
+    const own = await ownComment(trx, actor, input.commentId, now);
+    await updateCommentBody(trx, own.id, body, now.toISOString());
+    return own;
+  });
+  return announced(deps, { commentId: comment.id, paperId: comment.paperId });
 }
 
-export async function deleteComment(db: Kysely<DB>, actor: Actor, commentId: number, now: Date): Promise<CommentRow> {
-  const comment = await ownComment(db, actor, commentId, now);
-  await db.transaction().execute((trx) => markCommentDeleted(trx, commentId, comment.paperId));
-  return comment;
+export async function deleteComment(deps: CommunityDeps, actor: Actor, input: { commentId: number }): Promise<CommentRef> {
+  const now = deps.now();
+  const comment = await deps.store.db.transaction().execute(async (trx) => {
+    const own = await ownComment(trx, actor, input.commentId, now);
+    await markCommentDeleted(trx, own.id, own.paperId);
+    return own;
+  });
+  return announced(deps, { commentId: comment.id, paperId: comment.paperId });
 }
 
-export async function hideComment(db: Kysely<DB>, actor: Actor, commentId: number, hidden: boolean): Promise<CommentRow> {
-  if (!actor.isAdmin) throw new CommunityError('forbidden', 'Only admins can hide comments.');
-  const comment = await findComment(db, commentId);
-  if (!comment) throw new CommunityError('not_found', 'No such comment.');
-  await db.transaction().execute((trx) => setCommentHidden(trx, commentId, comment.paperId, hidden));
-  return comment;
+/**
+ * Hides (or shows again) a comment. Admins may do this on a hidden paper too: they still see it, and cleaning up
+ * its thread before showing it again is part of moderating it.
+ */
+export async function hideComment(deps: CommunityDeps, actor: Actor, input: { commentId: number; hidden: boolean }): Promise<CommentRef> {
+  assertAdmin(actor);
+  const comment = await deps.store.db.transaction().execute(async (trx) => {
+    const found = await findComment(trx, input.commentId);
+    if (!found) throw new CommunityError('not_found', 'No such comment.');
+    await setCommentHidden(trx, found.id, found.paperId, input.hidden);
+    return found;
+  });
+  return announced(deps, { commentId: comment.id, paperId: comment.paperId });
 }
 
 /**

@@ -1,25 +1,9 @@
-/** A refused community action; `code` and `status` map straight onto the JSON error shape and HTTP status. */
-export class CommunityError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'invalid' | 'forbidden' | 'conflict' | 'unavailable',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CommunityError';
-  }
+import { Refused } from '../refused.js';
 
-  get status(): 400 | 403 | 404 | 409 | 502 {
-    switch (this.code) {
-      case 'not_found':
-        return 404;
-      case 'invalid':
-        return 400;
-      case 'forbidden':
-        return 403;
-      case 'conflict':
-        return 409;
-      case 'unavailable':
-        return 502;
-    }
+/** A refused community action (vote, comment, submission, moderation). */
+export class CommunityError extends Refused {
+  constructor(code: Refused['code'], message: string) {
+    super(code, message);
+    this.name = 'CommunityError';
   }
 }

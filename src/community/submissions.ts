@@ -1,19 +1,17 @@
 import type { Logger } from '../logger.js';
-import type { Store } from '../db/database.js';
 import { fetchArxivPapers } from '../ingest/arxiv-api.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { PaperRecord } from '../papers/paper.js';
 import { upsertPapers } from '../papers/papers.repository.js';
 import { recomputeTrending } from '../trending/trending.repository.js';
 import { CommunityError } from './community-error.js';
-import type { Actor } from './comments.service.js';
+import { assertNotBanned, type Actor, type CommunityDeps } from './community-deps.js';
 
-export interface SubmissionDeps {
-  readonly store: Store;
+export interface SubmissionDeps extends CommunityDeps {
   readonly logger: Logger;
   readonly arxivApiUrl: string;
-  /** Called with the ids of papers that were new to the database, e.g. to index them for search. */
-  readonly onNewPapers?: (ids: readonly string[]) => Promise<void>;
+  /** Indexes papers that were new to the database for search. */
+  readonly search?: { indexPapers(ids: readonly string[]): Promise<void> };
   /** Fetches missing papers; defaults to the arXiv API client. */
   readonly fetchPapers?: (apiUrl: string, ids: readonly string[]) => Promise<{ papers: PaperRecord[] }>;
 }
@@ -31,9 +29,10 @@ const defaultFetch = (apiUrl: string, ids: readonly string[]) => fetchArxivPaper
  * Puts a paper on today's feed on behalf of a user. Papers not in the database yet are fetched through the arXiv
  * API first. A paper that is already on a feed is refused with the day it appeared.
  */
-export async function submitPaper(deps: SubmissionDeps, actor: Actor, input: string, now: Date): Promise<Submission> {
-  if (actor.banned) throw new CommunityError('forbidden', 'Your account is banned from submitting papers.');
-  const parsed = parseArxivId(input);
+export async function submitPaper(deps: SubmissionDeps, actor: Actor, input: { paper: string }): Promise<Submission> {
+  assertNotBanned(actor);
+  const now = deps.now();
+  const parsed = parseArxivId(input.paper);
   if (!parsed) throw new CommunityError('invalid', 'Give an arXiv id such as 2501.12345, or an arxiv.org/abs/… URL.');
   const id = parsed.id;
   const db = deps.store.db;
@@ -80,9 +79,10 @@ export async function submitPaper(deps: SubmissionDeps, actor: Actor, input: str
     return rows.length > 0;
   });
   if (!inserted) throw new CommunityError('conflict', 'Thanks! Someone submitted this paper a moment ago.');
-  if (fetched && deps.onNewPapers) {
-    await deps
-      .onNewPapers([id])
+  deps.writes.announce({ kind: 'submission', paperIds: [id] });
+  if (fetched && deps.search) {
+    await deps.search
+      .indexPapers([id])
       .catch((error: unknown) => deps.logger.error('indexing a submitted paper failed', { paperId: id, error: String(error) }));
   }
   return { paperId: id, day, fetched };

@@ -1,6 +1,7 @@
 import type { Store } from '../db/database.js';
 import type { MailTransport } from '../mail/transport.js';
 import { randomToken, tokenDigest } from '../security/tokens.js';
+import type { WriteAnnouncer } from '../write-events.js';
 import type { Frequency } from './digests.table.js';
 import { confirmationMail } from './render/confirmation-mail.js';
 import {
@@ -11,7 +12,7 @@ import {
   findSubscriptionForUser,
   toSubscription,
 } from './subscriptions.repository.js';
-import { DEFAULT_PAPERS, type Subscription } from './subscription.js';
+import { DEFAULT_PAPERS, normaliseEmail, parseFrequency, parseMaxPapers, parseTopics, type Subscription } from './subscription.js';
 import { tokenSubscriptionId, unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js';
 
 /** A confirmation mail is not re-sent to the same address more often than this. */
@@ -54,7 +55,12 @@ export class SubscriptionService {
     private readonly secret: string,
     private readonly publicUrl: string,
     private readonly now: () => Date,
+    private readonly writes: WriteAnnouncer,
   ) {}
+
+  private announce(id: number): void {
+    this.writes.announce({ kind: 'subscription', subscriptionIds: [id] });
+  }
 
   async subscribe(request: SubscribeRequest): Promise<void> {
     const now = this.now();
@@ -63,10 +69,11 @@ export class SubscriptionService {
     const hash = tokenDigest(token);
     const db = this.store.db;
     let shouldMail = false;
+    let written: number | null = null;
     let existing = await findSubscriptionByEmail(db, request.email);
     if (!existing) {
       try {
-        await db
+        const inserted = await db
           .insertInto('subscriptions')
           .values({
             email: request.email,
@@ -81,7 +88,9 @@ export class SubscriptionService {
             confirmed_at: null,
             updated_at: nowIso,
           })
-          .execute();
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        written = Number(inserted.id);
         shouldMail = true;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -111,8 +120,10 @@ export class SubscriptionService {
             : update.where('confirm_sent_at', '=', existing.confirm_sent_at);
         const result = await update.executeTakeFirst();
         shouldMail = Number(result.numUpdatedRows) === 1;
+        if (shouldMail) written = existing.id;
       }
     }
+    if (written !== null) this.announce(written);
     // Confirmed and paused addresses get nothing: the answer is the same, and nobody learns they are subscribed.
     if (shouldMail) {
       try {
@@ -157,6 +168,7 @@ export class SubscriptionService {
       .where('confirm_token_hash', '=', tokenDigest(token))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return null;
+    this.announce(pending.id);
     return { ...pending, status: 'confirmed', confirmedAt: nowIso };
   }
 
@@ -206,6 +218,7 @@ export class SubscriptionService {
         .execute();
       if (status === 'paused') await cancelPlannedDigests(trx, row.id, 'cancelled: subscription paused');
     });
+    this.announce(row.id);
     return toSubscription({
       ...row,
       frequency: settings.frequency,
@@ -229,5 +242,77 @@ export class SubscriptionService {
       await trx.updateTable('subscriptions').set({ status, confirm_token_hash: null, updated_at: nowIso }).where('id', '=', id).execute();
       await cancelPlannedDigests(trx, id, 'cancelled: unsubscribed');
     });
+    this.announce(id);
   }
+}
+
+/** What the subscription use-cases need from the app's dependencies. */
+export interface SubscriptionDeps {
+  readonly subscriptions: SubscriptionService;
+}
+
+/** The signed-in account acting, if any. */
+export interface SubscriberActor {
+  readonly userId: number;
+  readonly email: string;
+}
+
+/** A form or JSON body as sent: every field is checked here, whatever the route. */
+export interface SubscribeInput {
+  readonly email: unknown;
+  readonly frequency?: unknown;
+  readonly topics?: unknown;
+}
+
+/**
+ * Starts a double opt-in subscription. Answers the same whatever state the address is in; the subscription is tied
+ * to the signed-in account only when it is for the account's own address. Throws SubscriptionInputError.
+ */
+export async function subscribeToDigest(
+  deps: SubscriptionDeps,
+  actor: SubscriberActor | null,
+  input: SubscribeInput,
+): Promise<{ email: string }> {
+  const email = normaliseEmail(input.email);
+  await deps.subscriptions.subscribe({
+    email,
+    frequency: parseFrequency(input.frequency),
+    topics: parseTopics(input.topics),
+    userId: actor && actor.email.toLowerCase() === email ? actor.userId : null,
+  });
+  return { email };
+}
+
+/** Confirms a pending subscription; the mailed token alone authorises it, whoever is signed in. */
+export function confirmSubscription(
+  deps: SubscriptionDeps,
+  _actor: SubscriberActor | null,
+  input: { token: string },
+): Promise<Subscription | null> {
+  return deps.subscriptions.confirm(input.token);
+}
+
+/** Leaves through a signed unsubscribe link (no sign-in needed), or as the signed-in account. */
+export function unsubscribe(
+  deps: SubscriptionDeps,
+  actor: SubscriberActor | null,
+  input: { token: string } | { own: true },
+): Promise<Subscription | null> {
+  if ('token' in input) return deps.subscriptions.unsubscribeWithToken(input.token);
+  if (!actor) return Promise.resolve(null);
+  return deps.subscriptions.unsubscribeForUser(actor.userId, actor.email);
+}
+
+/** Applies the settings form of a signed-in account. Throws SubscriptionInputError. */
+export function updateSubscriptionSettings(
+  deps: SubscriptionDeps,
+  actor: SubscriberActor,
+  input: { frequency?: unknown; topics?: unknown; maxPapers?: unknown; paused?: unknown },
+): Promise<Subscription | null> {
+  return deps.subscriptions.updateForUser(actor.userId, actor.email, {
+    frequency: parseFrequency(input.frequency),
+    topics: parseTopics(input.topics),
+    maxPapers: parseMaxPapers(input.maxPapers),
+    paused: input.paused === '1' || input.paused === 'on' || input.paused === true,
+  });
 }

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { randomToken } from '../security/tokens.js';
 import type { AppEnv } from './env.js';
-import { pageCacheFor } from './page-cache.js';
 import { pageContext, type PageContext } from './viewer.js';
 
 /**
@@ -18,7 +17,7 @@ const TOKEN_SLOT = `csrf-slot-${randomToken(18)}`;
 export async function renderPage(c: Context<AppEnv>, render: (page: PageContext) => Promise<string | null>): Promise<string | null> {
   const page = pageContext(c);
   if (page.viewer) return render(page);
-  const cache = pageCacheFor(c.get('deps').store);
+  const cache = c.get('deps').pageCache;
   const key = `page:${page.path}`;
   let html = cache.get(key);
   if (html === null) {

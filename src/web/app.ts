@@ -1,5 +1,9 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { SubscriptionInputError } from '../digests/subscription.js';
+import { Refused } from '../refused.js';
+import { SemanticUnavailableError } from '../search/semantic-index.js';
 import type { Config } from '../config.js';
 import { metricsMiddleware } from './middleware/metrics.js';
 import { csrfProtection, sessionMiddleware } from './middleware/auth.js';
@@ -24,12 +28,33 @@ import { searchPageRoutes } from './routes/search-page.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
+import { InvalidParameter } from './request-params.js';
 import { errorPage } from './views/error-page.js';
 import type { AppDeps } from '../app-deps.js';
 import type { AppEnv } from './env.js';
 
+interface HttpError {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+}
+
+/** The one mapping from what routes and use-cases throw to an HTTP status and error code. */
+function httpErrorOf(error: Error): HttpError {
+  if (error instanceof InvalidParameter) return { status: 400, code: 'bad_request', message: error.message };
+  if (error instanceof Refused) return { status: error.status, code: error.code, message: error.message };
+  if (error instanceof SubscriptionInputError) return { status: 400, code: 'invalid_request', message: error.message, field: error.field };
+  if (error instanceof SemanticUnavailableError) return { status: 409, code: 'semantic_unavailable', message: error.message };
+  if (error instanceof HTTPException && error.status < 500) {
+    return { status: error.status as ContentfulStatusCode, code: 'bad_request', message: error.message };
+  }
+  return { status: 500, code: 'internal', message: 'Something went wrong on our side.' };
+}
+
+/** The API and the syndication feeds are read by programs, so their errors are JSON; everything else is a page. */
 function wantsJson(path: string, accept: string | undefined): boolean {
-  return path.startsWith('/api/') || (accept?.includes('application/json') ?? false);
+  return path.startsWith('/api/') || path.startsWith('/feeds/') || (accept?.includes('application/json') ?? false);
 }
 
 /** Builds the HTTP application. Tests drive it in-process with `app.request()`. */
@@ -71,7 +96,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', searchApiRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
-  app.route('/', openApiRoutes);
+  app.route('/', openApiRoutes(app, config.publicUrl));
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) {
@@ -82,11 +107,10 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
 
   app.onError((error, c) => {
     if (isClientAbort(error, c)) return clientAbortResponse(c);
-    const status = error instanceof HTTPException ? error.status : 500;
-    const message = status === 500 ? 'Something went wrong on our side.' : error.message;
+    const { status, code, message, field } = httpErrorOf(error);
     if (status >= 500) deps.logger.error('unhandled error', { path: c.req.path, error: String(error), stack: error.stack });
     if (wantsJson(c.req.path, c.req.header('accept'))) {
-      return c.json({ error: { code: status === 500 ? 'internal' : 'bad_request', message } }, status);
+      return c.json({ error: { code, message, ...(field === undefined ? {} : { field }) } }, status);
     }
     return c.html(errorPage(status, status === 500 ? 'Server error' : 'Request error', message), status);
   });

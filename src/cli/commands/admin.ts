@@ -17,6 +17,7 @@ async function changeUser(ctx: CommandContext, change: Change): Promise<number> 
         ? await accounts.setAdmin(username, change.apply === 'grant')
         : await accounts.setBanned(username, change.apply === 'ban');
     await deps.mail.close();
+    if (user && (change.apply === 'ban' || change.apply === 'unban')) deps.writes.announce({ kind: 'user-ban', userIds: [user.id] });
     if (!user) {
       ctx.io.err(`No user named "${username}".`);
       return ExitCode.failure;

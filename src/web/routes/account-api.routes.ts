@@ -1,60 +1,117 @@
 import { Hono } from 'hono';
-import { parseScopes } from '../../accounts/api-scopes.js';
+import { describeRoute, validator } from 'hono-openapi';
+import { z } from 'zod';
+import { API_SCOPES, normalizeScopes } from '../../accounts/api-scopes.js';
 import { requireUser } from '../middleware/auth.js';
+import { Refused } from '../../refused.js';
 import type { AppEnv } from '../env.js';
+import { errorResponse, jsonResponse } from '../api-schemas.js';
+import { InvalidParameter, rejectInvalid } from '../request-params.js';
+
+const scopes = z.array(z.enum(API_SCOPES));
+const MeSchema = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  isAdmin: z.boolean(),
+  createdAt: z.string(),
+  authMethod: z.enum(['session', 'token']),
+  scopes: scopes.optional().meta({ description: 'With a token: what it may do.' }),
+});
+const TokenInfoSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  scopes,
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+const TokensSchema = z.object({ tokens: z.array(TokenInfoSchema) });
+const createTokenBody = z.object({
+  name: z.string({ error: 'name is required' }),
+  scopes: z
+    .array(z.enum(API_SCOPES, { error: `scopes must be a list of ${API_SCOPES.join(', ')}` }))
+    .min(1, { error: 'scopes must name at least one scope' })
+    .optional()
+    .meta({ description: 'Default ["read"]; "write" brings "read" with it.' }),
+});
+const tokenPath = z.object({ id: z.coerce.number({ error: 'id must be a token id' }).int().positive() });
+const unauthorized = errorResponse('Not signed in and no API token.');
 
 /**
  * The caller's own account over the API: who am I, and my tokens (revocable, e.g. by a script retiring itself).
  * Tokens are created only by a signed-in browser session (cookie plus X-CSRF-Token), never with a token.
+ * requireUser guards every route here, so the user is always set.
  */
 export const accountApiRoutes = new Hono<AppEnv>()
   .use('/api/me', requireUser)
   .use('/api/me/*', requireUser)
-  .get('/api/me', (c) => {
-    const user = c.get('user');
-    const auth = c.get('auth');
-    if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
-    return c.json({
-      id: user.id,
-      username: user.username,
-      isAdmin: user.isAdmin,
-      createdAt: user.createdAt,
-      authMethod: c.get('auth').method,
-      ...(auth.method === 'token' ? { scopes: auth.scopes } : {}),
-    });
-  })
-  .get('/api/me/tokens', async (c) => {
-    const user = c.get('user');
-    if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
-    return c.json({ tokens: await c.get('deps').accounts.listApiTokens(user.id) });
-  })
-  .post('/api/me/tokens', async (c) => {
-    const user = c.get('user');
-    if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
-    if (c.get('auth').method !== 'session') {
-      const message = 'An API token cannot create tokens. Create them on the settings page while signed in.';
-      return c.json({ error: { code: 'forbidden', message } }, 403);
-    }
-    const body: unknown = await c.req.json().catch(() => null);
-    const input = typeof body === 'object' && body !== null ? (body as { name?: unknown; scopes?: unknown }) : null;
-    const scopes = Array.isArray(input?.scopes) ? parseScopes(input.scopes) : input?.scopes === undefined ? ['read' as const] : null;
-    if (!input || typeof input.name !== 'string' || !scopes) {
-      const message = 'Send {"name": "…", "scopes": ["read"] or ["read", "write"]}.';
-      return c.json({ error: { code: 'bad_request', message } }, 400);
-    }
-    const created = await c.get('deps').accounts.createApiToken(user.id, input.name, scopes);
-    if (!created.ok) {
-      const message = Object.values(created.errors).join(' ');
-      return c.json({ error: { code: 'bad_request', message } }, 400);
-    }
-    return c.json({ token: created.value.token, ...created.value.info }, 201);
-  })
-  .delete('/api/me/tokens/:id', async (c) => {
-    const user = c.get('user');
-    if (!user) return c.json({ error: { code: 'unauthorized', message: 'Sign in or send an API token.' } }, 401);
-    const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id <= 0 || !(await c.get('deps').accounts.revokeApiToken(user.id, id))) {
-      return c.json({ error: { code: 'not_found', message: 'You have no token with that id.' } }, 404);
-    }
-    return c.body(null, 204);
-  });
+  .get(
+    '/api/me',
+    describeRoute({
+      summary: "The caller's account",
+      operationId: 'getMe',
+      responses: { 200: jsonResponse(MeSchema, 'Who the credentials belong to.'), 401: unauthorized },
+    }),
+    (c) => {
+      const user = c.get('user')!;
+      const auth = c.get('auth');
+      return c.json({
+        id: user.id,
+        username: user.username,
+        isAdmin: user.isAdmin,
+        createdAt: user.createdAt,
+        authMethod: auth.method,
+        ...(auth.method === 'token' ? { scopes: auth.scopes } : {}),
+      });
+    },
+  )
+  .get(
+    '/api/me/tokens',
+    describeRoute({
+      summary: "The caller's API tokens (without their secrets)",
+      operationId: 'listTokens',
+      responses: { 200: jsonResponse(TokensSchema, 'Token names, scopes and dates.'), 401: unauthorized },
+    }),
+    async (c) => {
+      const user = c.get('user')!;
+      return c.json({ tokens: await c.get('deps').accounts.listApiTokens(user.id) });
+    },
+  )
+  .post(
+    '/api/me/tokens',
+    describeRoute({
+      summary: 'Create an API token (signed-in browser session only)',
+      operationId: 'createToken',
+      responses: {
+        201: jsonResponse(TokenInfoSchema.extend({ token: z.string() }), 'The new token; its secret is shown only here.'),
+        401: unauthorized,
+        403: errorResponse('Asked with a token, or without the CSRF header.'),
+      },
+    }),
+    validator('json', createTokenBody, rejectInvalid),
+    async (c) => {
+      const user = c.get('user')!;
+      if (c.get('auth').method !== 'session') {
+        throw new Refused('forbidden', 'An API token cannot create tokens. Create them on the settings page while signed in.');
+      }
+      const input = c.req.valid('json');
+      const created = await c.get('deps').accounts.createApiToken(user.id, input.name, normalizeScopes(input.scopes ?? ['read']));
+      if (!created.ok) throw new InvalidParameter('name', Object.values(created.errors).join(' '));
+      return c.json({ token: created.value.token, ...created.value.info }, 201);
+    },
+  )
+  .delete(
+    '/api/me/tokens/:id',
+    describeRoute({
+      summary: "Revoke one of the caller's API tokens",
+      operationId: 'revokeToken',
+      responses: { 204: { description: 'Revoked.' }, 401: unauthorized, 404: errorResponse('No such token.') },
+    }),
+    validator('param', tokenPath, rejectInvalid),
+    async (c) => {
+      const user = c.get('user')!;
+      if (!(await c.get('deps').accounts.revokeApiToken(user.id, c.req.valid('param').id))) {
+        throw new Refused('not_found', 'You have no token with that id.');
+      }
+      return c.body(null, 204);
+    },
+  );

@@ -1,13 +1,22 @@
 import { Hono, type Context } from 'hono';
+import { validator } from 'hono-openapi';
+import { z } from 'zod';
 import { endSession, startSession } from '../middleware/auth.js';
 import { RATE_LIMITS } from '../../security/rate-limit-store.js';
 import { enforceRateLimit, rateLimit } from '../middleware/rate-limit.js';
 import { isKnownLoginDevice, rememberLoginDevice } from '../middleware/login-device.js';
 import { normalizeEmail } from '../../accounts/validation.js';
 import type { AppEnv } from '../env.js';
-import { formFields } from './form-fields.js';
+import { formText, rejectInvalid } from '../request-params.js';
 import { forgotPage, loginPage, resetPage, signupPage } from '../views/account-pages.js';
 import { pageContext, safeNext } from '../viewer.js';
+
+/* The account service checks the values and the pages show its errors inline; the schemas fix the fields' types. */
+const signupForm = z.object({ username: formText(), email: formText(), password: formText() });
+const loginForm = z.object({ login: formText(), password: formText(), next: z.string().optional() });
+const nextQuery = z.object({ next: z.string().optional() });
+const forgotForm = z.object({ email: formText() });
+const resetForm = z.object({ password: formText() });
 
 /** Account pages hold credentials in forms and links: never cache them. */
 function noStore(c: Context<AppEnv>): void {
@@ -20,34 +29,34 @@ export const accountRoutes = new Hono<AppEnv>()
     noStore(c);
     return c.html(signupPage(pageContext(c)));
   })
-  .post('/signup', rateLimit('signup', RATE_LIMITS.signup), async (c) => {
+  .post('/signup', rateLimit('signup', RATE_LIMITS.signup), validator('form', signupForm, rejectInvalid), async (c) => {
     noStore(c);
-    const form = await formFields(c);
-    const values = { username: form.username ?? '', email: form.email ?? '' };
-    const result = await c.get('deps').accounts.signUp({ ...values, password: form.password ?? '' });
+    const form = c.req.valid('form');
+    const values = { username: form.username, email: form.email };
+    const result = await c.get('deps').accounts.signUp({ ...values, password: form.password });
     if (!result.ok) return c.html(signupPage(pageContext(c), values, result.errors), 422);
     await startSession(c, result.value.id);
     rememberLoginDevice(c, result.value.id);
     return c.redirect('/', 303);
   })
-  .get('/login', (c) => {
-    const next = safeNext(c.req.query('next'));
+  .get('/login', validator('query', nextQuery, rejectInvalid), (c) => {
+    const next = safeNext(c.req.valid('query').next);
     if (c.get('user')) return c.redirect(next, 303);
     noStore(c);
     return c.html(loginPage(pageContext(c), { next }));
   })
-  .post('/login', rateLimit('login', RATE_LIMITS.login), async (c) => {
+  .post('/login', rateLimit('login', RATE_LIMITS.login), validator('form', loginForm, rejectInvalid), async (c) => {
     noStore(c);
-    const form = await formFields(c);
+    const form = c.req.valid('form');
     const next = safeNext(form.next);
-    const login = form.login ?? '';
+    const login = form.login;
     const { accounts } = c.get('deps');
     const account = await accounts.loginAccountKey(login);
     if (account.userId === null || !isKnownLoginDevice(c, account.userId)) {
       const limited = enforceRateLimit(c, 'login-account', RATE_LIMITS.loginAccount, account.key);
       if (limited) return limited;
     }
-    const result = await accounts.authenticate(login, form.password ?? '');
+    const result = await accounts.authenticate(login, form.password);
     if (!result.ok) return c.html(loginPage(pageContext(c), { login, next }, result.errors), 401);
     await startSession(c, result.value.id);
     rememberLoginDevice(c, result.value.id);
@@ -61,10 +70,9 @@ export const accountRoutes = new Hono<AppEnv>()
     noStore(c);
     return c.html(forgotPage(pageContext(c), false));
   })
-  .post('/forgot', rateLimit('password-reset', RATE_LIMITS.passwordReset), async (c) => {
+  .post('/forgot', rateLimit('password-reset', RATE_LIMITS.passwordReset), validator('form', forgotForm, rejectInvalid), async (c) => {
     noStore(c);
-    const form = await formFields(c);
-    const email = (form.email ?? '').trim();
+    const email = c.req.valid('form').email.trim();
     if (email === '') return c.html(forgotPage(pageContext(c), false, email, { email: 'Please enter your email address.' }), 422);
     const limited = enforceRateLimit(c, 'password-reset-address', RATE_LIMITS.passwordResetAddress, normalizeEmail(email));
     if (limited) return limited;
@@ -78,11 +86,10 @@ export const accountRoutes = new Hono<AppEnv>()
     const valid = await c.get('deps').accounts.resetTokenIsValid(token);
     return c.html(resetPage(pageContext(c), token, valid), valid ? 200 : 410);
   })
-  .post('/reset/:token', rateLimit('password-reset', RATE_LIMITS.passwordReset), async (c) => {
+  .post('/reset/:token', rateLimit('password-reset', RATE_LIMITS.passwordReset), validator('form', resetForm, rejectInvalid), async (c) => {
     noStore(c);
     const token = c.req.param('token');
-    const form = await formFields(c);
-    const result = await c.get('deps').accounts.resetPassword(token, form.password ?? '');
+    const result = await c.get('deps').accounts.resetPassword(token, c.req.valid('form').password);
     if (!result.ok) {
       const valid = result.errors.form === undefined;
       return c.html(resetPage(pageContext(c), token, valid, result.errors), valid ? 422 : 410);

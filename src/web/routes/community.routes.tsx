@@ -1,7 +1,9 @@
 import { Hono, type Context } from 'hono';
-import { CommunityError } from '../../community/community-error.js';
+import { validator } from 'hono-openapi';
+import { z } from 'zod';
+import { Refused } from '../../refused.js';
 import { countUserComments } from '../../community/comments.repository.js';
-import { setPaperHidden } from '../../community/moderation.js';
+import { banUser, setPaperHidden } from '../../community/moderation.js';
 import { submitPaper } from '../../community/submissions.js';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { getListedPaper, listPapers } from '../../feed/paper-listing.js';
@@ -10,17 +12,19 @@ import { requireAdmin, requireUser } from '../middleware/auth.js';
 import { RATE_LIMITS } from '../../security/rate-limit-store.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import type { AppEnv } from '../env.js';
-import { pageCacheFor } from '../page-cache.js';
+import { formText, rejectInvalid } from '../request-params.js';
 import { actorOf, pageContext } from '../viewer.js';
 import { adminPage, submitPage, userPage } from '../views/community-pages.js';
-import { asHttpError } from './paper.routes.js';
 
 const PROFILE_LIST_SIZE = 50;
 
-async function field(c: Context<AppEnv>, name: string): Promise<string> {
-  const value = (await c.req.parseBody())[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
+const USERNAME = '{[A-Za-z0-9_-]{1,40}}';
+const trimmedField = () => formText().transform((v) => v.trim());
+const submitForm = z.object({ paper: trimmedField() });
+const banForm = z.object({ username: trimmedField() });
+/** Anything but "0" bans; "0" lifts the ban. */
+const bannedForm = z.object({ banned: z.string().optional() });
+const hidePaperForm = z.object({ paper: trimmedField() });
 
 async function renderAdmin(c: Context<AppEnv>, message: string | null, status: 200 | 400 | 404 = 200) {
   const db = c.get('deps').store.db;
@@ -50,19 +54,14 @@ async function renderAdmin(c: Context<AppEnv>, message: string | null, status: 2
 
 export const communityRoutes = new Hono<AppEnv>()
   .get('/submit', requireUser, (c) => c.html(submitPage({ page: pageContext(c), value: '', error: null, success: null })))
-  .post('/submit', requireUser, rateLimit('submit', RATE_LIMITS.submit), async (c) => {
+  .post('/submit', requireUser, rateLimit('submit', RATE_LIMITS.submit), validator('form', submitForm, rejectInvalid), async (c) => {
     const deps = c.get('deps');
-    const config = c.get('config');
-    const value = await field(c, 'paper');
+    const { paper: value } = c.req.valid('form');
     const page = pageContext(c);
     try {
-      const submission = await submitPaper(
-        { store: deps.store, logger: deps.logger, arxivApiUrl: config.arxivApiUrl, onNewPapers: (ids) => deps.search.indexPapers(ids) },
-        actorOf(c.get('user')!),
-        value,
-        deps.now(),
-      );
-      pageCacheFor(deps.store).clear();
+      const submission = await submitPaper({ ...deps, arxivApiUrl: c.get('config').arxivApiUrl }, actorOf(c.get('user')!), {
+        paper: value,
+      });
       const item = await getListedPaper(deps.store.db, submission.paperId);
       return c.html(
         submitPage({
@@ -73,11 +72,12 @@ export const communityRoutes = new Hono<AppEnv>()
         }),
       );
     } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
+      // The form comes back with the reason inline rather than as an error page.
+      if (!(error instanceof Refused)) throw error;
       return c.html(submitPage({ page, value, error: error.message, success: null }), error.status);
     }
   })
-  .get('/u/:username{[A-Za-z0-9_-]{1,40}}', async (c) => {
+  .get(`/u/:username${USERNAME}`, async (c) => {
     const { store } = c.get('deps');
     const username = c.req.param('username');
     const profile = await store.db
@@ -112,25 +112,27 @@ export const communityRoutes = new Hono<AppEnv>()
     );
   })
   .get('/admin', requireAdmin, (c) => renderAdmin(c, null))
-  .post('/admin/ban', requireAdmin, async (c) => {
-    const username = await field(c, 'username');
-    if (username === c.get('user')!.username) return renderAdmin(c, 'You cannot ban yourself.', 400);
-    const user = await c.get('deps').accounts.setBanned(username, true);
-    return renderAdmin(c, user ? `${user.username} is banned.` : `No user named ${username}.`, user ? 200 : 404);
+  .post('/admin/ban', requireAdmin, validator('form', banForm, rejectInvalid), async (c) => {
+    const { username } = c.req.valid('form');
+    try {
+      const user = await banUser(c.get('deps'), actorOf(c.get('user')!), { username, banned: true });
+      return renderAdmin(c, `${user.username} is banned.`);
+    } catch (error) {
+      // The admin page comes back with the reason inline.
+      if (!(error instanceof Refused) || (error.status !== 400 && error.status !== 404)) throw error;
+      return renderAdmin(c, error.message, error.status);
+    }
   })
-  .post('/admin/users/:username{[A-Za-z0-9_-]{1,40}}/ban', requireAdmin, async (c) => {
-    const username = c.req.param('username');
-    const banned = (await field(c, 'banned')) !== '0';
-    if (username === c.get('user')!.username) return renderAdmin(c, 'You cannot ban yourself.', 400);
-    const user = await c.get('deps').accounts.setBanned(username, banned);
-    if (!user) return c.notFound();
-    pageCacheFor(c.get('deps').store).clear();
+  .post(`/admin/users/:username${USERNAME}/ban`, requireAdmin, validator('form', bannedForm, rejectInvalid), async (c) => {
+    const user = await banUser(c.get('deps'), actorOf(c.get('user')!), {
+      username: c.req.param('username'),
+      banned: c.req.valid('form').banned !== '0',
+    });
     return c.redirect(`/u/${encodeURIComponent(user.username)}`, 303);
   })
-  .post('/admin/hide-paper', requireAdmin, async (c) => {
-    const id = parseArxivId(await field(c, 'paper'))?.id;
+  .post('/admin/hide-paper', requireAdmin, validator('form', hidePaperForm, rejectInvalid), async (c) => {
+    const id = parseArxivId(c.req.valid('form').paper)?.id;
     if (!id) return renderAdmin(c, 'Give an arXiv id.', 400);
-    await setPaperHidden(c.get('deps').store.db, actorOf(c.get('user')!), id, true).catch(asHttpError);
-    pageCacheFor(c.get('deps').store).clear();
+    await setPaperHidden(c.get('deps'), actorOf(c.get('user')!), { paperId: id, hidden: true });
     return renderAdmin(c, `Paper ${id} is hidden.`);
   });

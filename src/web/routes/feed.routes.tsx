@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono';
+import { validator } from 'hono-openapi';
+import { z } from 'zod';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { adjacentFeedDays, latestFeedDay } from '../../feed/feed.repository.js';
 import { listPapers } from '../../feed/paper-listing.js';
 import { dayPeriod, monthPeriod, periodPath, shiftPeriod, weekKeyOf, weekPeriod, type FeedPeriod } from '../../feed/period.js';
 import type { AppEnv } from '../env.js';
 import { renderPage } from '../anonymous-page.js';
-import { pageParam } from '../request-params.js';
+import { pageNumberParam, rejectInvalid } from '../request-params.js';
 import type { PageContext } from '../viewer.js';
 import { feedPage, trendingPage } from '../views/feed-page.js';
 
@@ -24,8 +26,10 @@ async function votedBy(c: Context<AppEnv>, page: PageContext, ids: readonly stri
   return page.viewer ? votedPaperIds(c.get('deps').store.db, page.viewer.id, ids) : new Set();
 }
 
-async function periodPage(c: Context<AppEnv>, resolvePeriod: () => Promise<FeedPeriod | null>) {
-  const pageNumber = pageParam(c.req.query('p'));
+const pageQuery = z.object({ p: pageNumberParam() });
+const pageQueryValidator = validator('query', pageQuery, rejectInvalid);
+
+async function periodPage(c: Context<AppEnv>, pageNumber: number, resolvePeriod: () => Promise<FeedPeriod | null>) {
   const { store } = c.get('deps');
   const html = await renderPage(c, async (page) => {
     const period = await resolvePeriod();
@@ -60,30 +64,30 @@ async function periodPage(c: Context<AppEnv>, resolvePeriod: () => Promise<FeedP
   return c.html(html!);
 }
 
-function fixedPeriod(period: FeedPeriod | null) {
-  return (c: Context<AppEnv>) => (period ? periodPage(c, () => Promise.resolve(period)) : c.notFound());
+function fixedPeriod(c: Context<AppEnv>, pageNumber: number, period: FeedPeriod | null) {
+  return period ? periodPage(c, pageNumber, () => Promise.resolve(period)) : c.notFound();
 }
 
 export const feedRoutes = new Hono<AppEnv>()
-  .get('/', (c) =>
-    periodPage(c, async () => {
+  .get('/', pageQueryValidator, (c) =>
+    periodPage(c, c.req.valid('query').p, async () => {
       const day = await latestFeedDay(c.get('deps').store.db);
       return day ? dayPeriod(day) : null;
     }),
   )
-  .get('/papers/date/:day', (c) => fixedPeriod(dayPeriod(c.req.param('day')))(c))
+  .get('/papers/date/:day', pageQueryValidator, (c) => fixedPeriod(c, c.req.valid('query').p, dayPeriod(c.req.param('day'))))
   .get('/papers/week', async (c) => {
     const day = await latestFeedDay(c.get('deps').store.db);
     return c.redirect(`/papers/week/${weekKeyOf(day ?? c.get('deps').now().toISOString().slice(0, 10))}`, 302);
   })
-  .get('/papers/week/:key', (c) => fixedPeriod(weekPeriod(c.req.param('key')))(c))
+  .get('/papers/week/:key', pageQueryValidator, (c) => fixedPeriod(c, c.req.valid('query').p, weekPeriod(c.req.param('key'))))
   .get('/papers/month', async (c) => {
     const day = await latestFeedDay(c.get('deps').store.db);
     return c.redirect(`/papers/month/${(day ?? c.get('deps').now().toISOString()).slice(0, 7)}`, 302);
   })
-  .get('/papers/month/:key', (c) => fixedPeriod(monthPeriod(c.req.param('key')))(c))
-  .get('/trending', async (c) => {
-    const pageNumber = pageParam(c.req.query('p'));
+  .get('/papers/month/:key', pageQueryValidator, (c) => fixedPeriod(c, c.req.valid('query').p, monthPeriod(c.req.param('key'))))
+  .get('/trending', pageQueryValidator, async (c) => {
+    const pageNumber = c.req.valid('query').p;
     const { store } = c.get('deps');
     const html = await renderPage(c, async (page) => {
       const listing = await listPapers(store.db, {

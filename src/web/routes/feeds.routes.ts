@@ -1,10 +1,12 @@
 import { Hono, type Context } from 'hono';
+import { validator } from 'hono-openapi';
+import { z } from 'zod';
 import { latestFeedDay } from '../../feed/feed.repository.js';
 import { listPapers, type ListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
 import type { AppEnv } from '../env.js';
 import { renderAtom, renderRss, type SyndicationFeed, type SyndicationItem } from '../syndication.js';
-import { apiError } from './api.routes.js';
+import { queryTextParam, rejectInvalid } from '../request-params.js';
 
 export const FEED_ITEMS = 50;
 
@@ -67,11 +69,10 @@ async function trending(c: Context<AppEnv>, format: Format) {
   });
 }
 
-async function search(c: Context<AppEnv>, format: Format) {
+const searchFeedQuery = z.object({ q: queryTextParam(true) });
+
+async function search(c: Context<AppEnv>, format: Format, q: string) {
   const base = c.get('config').publicUrl;
-  const q = (c.req.query('q') ?? '').trim();
-  if (q === '') return apiError(c, 400, 'bad_request', 'q is required: the search query to follow.');
-  if (q.length > 500) return apiError(c, 400, 'bad_request', 'q must be at most 500 characters.');
   const result = await c.get('deps').search.search({ q, limit: FEED_ITEMS, offset: 0, filters: { categories: [] }, sort: 'date' });
   const query = new URLSearchParams({ q }).toString();
   return respond(c, format, {
@@ -88,5 +89,5 @@ export const feedsRoutes = new Hono<AppEnv>()
   .get('/feeds/daily.atom', (c) => daily(c, 'atom'))
   .get('/feeds/trending.xml', (c) => trending(c, 'rss'))
   .get('/feeds/trending.atom', (c) => trending(c, 'atom'))
-  .get('/feeds/search.xml', (c) => search(c, 'rss'))
-  .get('/feeds/search.atom', (c) => search(c, 'atom'));
+  .get('/feeds/search.xml', validator('query', searchFeedQuery, rejectInvalid), (c) => search(c, 'rss', c.req.valid('query').q))
+  .get('/feeds/search.atom', validator('query', searchFeedQuery, rejectInvalid), (c) => search(c, 'atom', c.req.valid('query').q));

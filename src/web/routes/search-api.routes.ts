@@ -1,24 +1,23 @@
 import { Hono, type Context } from 'hono';
+import { describeRoute, validator } from 'hono-openapi';
+import { z } from 'zod';
 import { countsFor } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
+import { requireVisiblePaper } from '../../papers/visible-paper.js';
 import { SEARCH_MODES, type SearchMode } from '../../search/search.service.js';
-import { SemanticUnavailableError } from '../../search/semantic-index.js';
 import type { AppEnv } from '../env.js';
 import { apiPaper } from '../api-shapes.js';
-import { PAPER_ID_PATHS, paperIdFromParams } from '../request-params.js';
+import { PaperSchema, RATE_LIMIT_HEADERS, SearchHitSchema, errorResponse, jsonResponse } from '../api-schemas.js';
+import { PAPER_ID_PATHS, choiceParam, integerParam, paperIdOf, queryTextParam, rejectInvalid } from '../request-params.js';
 
-const MAX_QUERY_LENGTH = 500;
+const searchQuery = z.object({
+  q: queryTextParam(true),
+  limit: integerParam('limit', 1, 100, 20, 'Hits to return.'),
+  mode: choiceParam('mode', SEARCH_MODES as [SearchMode, ...SearchMode[]], 'hybrid', 'Ranking: lexical, semantic or both fused.'),
+  explain: z.string().optional().meta({ description: 'Add per-hit ranking details (1 or true).' }),
+});
 
-function badRequest(c: Context<AppEnv>, message: string) {
-  return c.json({ error: { code: 'bad_request', message } }, 400);
-}
-
-function limitParam(raw: string | undefined, fallback: number): number | string {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100)
-    return `limit must be an integer between 1 and 100 (got "${raw.slice(0, 20)}")`;
-  return Number(raw);
-}
+const similarQuery = z.object({ limit: integerParam('limit', 1, 100, 10, 'Papers to return.') });
 
 /** Papers in the shape of the Hugging Face papers API, with their vote and comment counts. */
 async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
@@ -39,55 +38,74 @@ async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
   });
 }
 
-export const searchApiRoutes = new Hono<AppEnv>().get('/api/papers/search', async (c) => {
-  const q = (c.req.query('q') ?? '').trim();
-  if (q === '') return badRequest(c, 'q is required');
-  if (q.length > MAX_QUERY_LENGTH) return badRequest(c, `q can be at most ${MAX_QUERY_LENGTH} characters`);
-  const limit = limitParam(c.req.query('limit'), 20);
-  if (typeof limit === 'string') return badRequest(c, limit);
-  const modeRaw = c.req.query('mode');
-  if (modeRaw !== undefined && modeRaw !== '' && !SEARCH_MODES.includes(modeRaw as SearchMode)) {
-    return badRequest(c, `mode must be one of ${SEARCH_MODES.join(', ')}`);
-  }
-  const explain = c.req.query('explain') === '1' || c.req.query('explain') === 'true';
-  let result;
-  try {
-    result = await c.get('deps').search.search({ q, limit, mode: (modeRaw || undefined) as SearchMode | undefined, explain });
-  } catch (error) {
-    if (error instanceof SemanticUnavailableError) return c.json({ error: { code: 'semantic_unavailable', message: error.message } }, 409);
-    throw error;
-  }
-  const papers = await apiPapers(
-    c,
-    result.hits.map((h) => h.paper),
-  );
-  c.header('X-Total-Count', String(result.total));
-  c.header('X-Search-Mode', result.mode);
-  if (result.jumpTo) c.header('X-Jump-To', result.jumpTo);
-  return c.json(
-    result.hits.map((hit, i) => ({
-      paper: papers[i]!,
-      title: hit.paper.title,
-      summary: hit.paper.abstract,
-      publishedAt: hit.paper.publishedAt,
-      numComments: papers[i]!.numComments,
-      // Highlights as text segments, never markup: clients render them with their own escaping.
-      highlightedTitle: hit.highlights.title,
-      highlightedSummary: hit.highlights.abstract,
-      score: hit.score,
-      ...(hit.explain ? { explain: hit.explain } : {}),
-    })),
-  );
-});
+export const searchApiRoutes = new Hono<AppEnv>().get(
+  '/api/papers/search',
+  describeRoute({
+    summary: 'Hybrid (lexical + semantic) paper search',
+    description: 'q supports "phrases", -exclusions, cat:, author:, after:, before:, and arXiv ids or URLs.',
+    operationId: 'searchPapers',
+    responses: {
+      200: jsonResponse(z.array(SearchHitSchema), 'Ranked hits with highlighted title and abstract segments.', {
+        ...RATE_LIMIT_HEADERS,
+        'X-Total-Count': { description: 'Matching papers.', schema: { type: 'integer' } },
+        'X-Search-Mode': {
+          description: 'The mode that ran (hybrid falls back to lexical when semantic search is unavailable).',
+          schema: { type: 'string' },
+        },
+        'X-Jump-To': { description: 'Set when the query named one paper by id or URL.', schema: { type: 'string' } },
+      }),
+      409: errorResponse('mode=semantic while semantic search is unavailable.'),
+      429: errorResponse('Rate limited.'),
+    },
+  }),
+  validator('query', searchQuery, rejectInvalid),
+  async (c) => {
+    const { q, limit, mode, explain } = c.req.valid('query');
+    const result = await c.get('deps').search.search({ q, limit, mode, explain: explain === '1' || explain === 'true' });
+    const papers = await apiPapers(
+      c,
+      result.hits.map((h) => h.paper),
+    );
+    c.header('X-Total-Count', String(result.total));
+    c.header('X-Search-Mode', result.mode);
+    if (result.jumpTo) c.header('X-Jump-To', result.jumpTo);
+    return c.json(
+      result.hits.map((hit, i) => ({
+        paper: papers[i]!,
+        title: hit.paper.title,
+        summary: hit.paper.abstract,
+        publishedAt: hit.paper.publishedAt,
+        numComments: papers[i]!.numComments,
+        // Highlights as text segments, never markup: clients render them with their own escaping.
+        highlightedTitle: hit.highlights.title,
+        highlightedSummary: hit.highlights.abstract,
+        score: hit.score,
+        ...(hit.explain ? { explain: hit.explain } : {}),
+      })),
+    );
+  },
+);
 
-for (const path of PAPER_ID_PATHS) {
-  searchApiRoutes.get(`/api/papers/${path}/similar`, async (c) => {
-    const id = paperIdFromParams(c.req.param()).replace(/v\d+$/, '');
-    const limit = limitParam(c.req.query('limit'), 10);
-    if (typeof limit === 'string') return badRequest(c, limit);
-    const { store, search } = c.get('deps');
-    const exists = await store.db.selectFrom('papers').select('id').where('id', '=', id).where('hidden', '=', 0).executeTakeFirst();
-    if (!exists) return c.json({ error: { code: 'not_found', message: `No paper with id ${id}.` } }, 404);
-    return c.json(await apiPapers(c, await search.similar(id, limit)));
-  });
+for (const [index, path] of PAPER_ID_PATHS.entries()) {
+  searchApiRoutes.get(
+    `/api/papers/${path}/similar`,
+    describeRoute({
+      summary: 'Papers similar to this one',
+      operationId: 'similarPapers',
+      // Old-style ids (hep-th/9901001) are routed too but documented once, under {id}.
+      hide: index > 0,
+      responses: {
+        200: jsonResponse(z.array(PaperSchema), 'Nearest papers, most similar first.'),
+        404: errorResponse('No such paper.'),
+        429: errorResponse('Rate limited.'),
+      },
+    }),
+    validator('query', similarQuery, rejectInvalid),
+    async (c) => {
+      const id = paperIdOf(c);
+      const { store, search } = c.get('deps');
+      await requireVisiblePaper(store.db, id);
+      return c.json(await apiPapers(c, await search.similar(id, c.req.valid('query').limit)));
+    },
+  );
 }

@@ -1,10 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
+import { validator } from 'hono-openapi';
+import { z } from 'zod';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { countsFor } from '../../feed/paper-listing.js';
 import { isIsoDay } from '../../feed/period.js';
 import type { AppEnv } from '../env.js';
-import { pageParam } from '../request-params.js';
+import { choiceParam, pageNumberParam, queryTextParam, rejectInvalid } from '../request-params.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { renderPage } from '../anonymous-page.js';
 import { pageContext, type PageContext } from '../viewer.js';
@@ -14,27 +15,18 @@ export const SEARCH_PAGE_SIZE = 20;
 /** The search service ranks at most this deep; pages past it would be empty. */
 const MAX_SEARCH_PAGE = 50;
 
-function readForm(query: Record<string, string>): SearchForm {
-  const q = (query.q ?? '').trim();
-  if (q.length > 500) throw new HTTPException(400, { message: 'The query can be at most 500 characters.' });
-  const category = (query.category ?? '').trim();
-  if (category !== '' && !/^[A-Za-z][A-Za-z.-]{1,19}$/.test(category)) {
-    throw new HTTPException(400, { message: `category must be an arXiv category such as cs.LG (got "${category.slice(0, 20)}")` });
-  }
-  const after = (query.after ?? '').trim();
-  const before = (query.before ?? '').trim();
-  for (const [name, value] of [
-    ['after', after],
-    ['before', before],
-  ] as const) {
-    if (value !== '' && !isIsoDay(value))
-      throw new HTTPException(400, { message: `${name} must be a date as YYYY-MM-DD (got "${value.slice(0, 20)}")` });
-  }
-  const sort = query.sort ?? 'relevance';
-  if (sort !== 'relevance' && sort !== 'date' && sort !== 'votes')
-    throw new HTTPException(400, { message: 'sort must be relevance, date or votes.' });
-  return { q, category, after, before, sort };
-}
+const trimmed = () => z.string().trim().default('');
+
+const searchPageQuery = z.object({
+  q: queryTextParam(false),
+  category: trimmed().refine((v) => v === '' || /^[A-Za-z][A-Za-z.-]{1,19}$/.test(v), {
+    error: 'category must be an arXiv category such as cs.LG',
+  }),
+  after: trimmed().refine((v) => v === '' || isIsoDay(v), { error: 'after must be a date as YYYY-MM-DD' }),
+  before: trimmed().refine((v) => v === '' || isIsoDay(v), { error: 'before must be a date as YYYY-MM-DD' }),
+  sort: choiceParam('sort', ['relevance', 'date', 'votes'], 'relevance', 'Order of the results.'),
+  p: pageNumberParam(MAX_SEARCH_PAGE),
+});
 
 type Outcome = { kind: 'redirect'; to: string } | { kind: 'page'; html: string };
 
@@ -76,9 +68,8 @@ async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: numbe
   };
 }
 
-export const searchPageRoutes = new Hono<AppEnv>().get('/search', async (c) => {
-  const form = readForm(c.req.query());
-  const pageNumber = pageParam(c.req.query('p'), MAX_SEARCH_PAGE);
+export const searchPageRoutes = new Hono<AppEnv>().get('/search', validator('query', searchPageQuery, rejectInvalid), async (c) => {
+  const { p: pageNumber, ...form } = c.req.valid('query');
   if (form.q === '' && form.category === '' && form.after === '' && form.before === '') {
     return c.html(
       searchPage({

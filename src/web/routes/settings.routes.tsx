@@ -1,9 +1,11 @@
 import { Hono, type Context } from 'hono';
+import { validator } from 'hono-openapi';
+import { z } from 'zod';
 import { parseScopes } from '../../accounts/api-scopes.js';
 import type { User } from '../../accounts/user.js';
 import { requireUser } from '../middleware/auth.js';
 import type { AppEnv } from '../env.js';
-import { formFields } from './form-fields.js';
+import { formText, rejectInvalid } from '../request-params.js';
 import { settingsPage, type SettingsPageProps } from '../views/settings-page.js';
 import { pageContext } from '../viewer.js';
 
@@ -13,6 +15,13 @@ const NOTICES: Record<string, string> = {
   'password-reset': 'Your password has been reset and you are logged in.',
   'token-revoked': 'The token has been revoked.',
 };
+
+/* The account service checks the values and the page shows its errors inline; the schemas fix the fields' types. */
+const noticeQuery = z.object({ notice: z.string().optional() });
+const emailForm = z.object({ currentPassword: formText(), email: formText() });
+const passwordForm = z.object({ currentPassword: formText(), password: formText() });
+const tokenForm = z.object({ name: formText(), scope: z.string().default('read') });
+const tokenPath = z.object({ id: z.coerce.number().int().positive() });
 
 function signedInUser(c: Context<AppEnv>): User {
   const user = c.get('user');
@@ -30,34 +39,34 @@ async function render(c: Context<AppEnv>, extra: Partial<SettingsPageProps> = {}
 export const settingsRoutes = new Hono<AppEnv>()
   .use('/settings', requireUser)
   .use('/settings/*', requireUser)
-  .get('/settings', (c) => render(c, { notice: NOTICES[c.req.query('notice') ?? ''] }))
-  .post('/settings/email', async (c) => {
-    const form = await formFields(c);
-    const result = await c.get('deps').accounts.changeEmail(signedInUser(c).id, form.currentPassword ?? '', form.email ?? '');
-    if (!result.ok) return render(c, { emailErrors: result.errors, emailValue: form.email ?? '' }, 422);
+  .get('/settings', validator('query', noticeQuery, rejectInvalid), (c) =>
+    render(c, { notice: NOTICES[c.req.valid('query').notice ?? ''] }),
+  )
+  .post('/settings/email', validator('form', emailForm, rejectInvalid), async (c) => {
+    const form = c.req.valid('form');
+    const result = await c.get('deps').accounts.changeEmail(signedInUser(c).id, form.currentPassword, form.email);
+    if (!result.ok) return render(c, { emailErrors: result.errors, emailValue: form.email }, 422);
     return c.redirect('/settings?notice=email-changed', 303);
   })
-  .post('/settings/password', async (c) => {
-    const form = await formFields(c);
+  .post('/settings/password', validator('form', passwordForm, rejectInvalid), async (c) => {
+    const form = c.req.valid('form');
     const auth = c.get('auth');
     const keep = auth.method === 'session' ? auth.sessionId : undefined;
-    const result = await c.get('deps').accounts.changePassword(signedInUser(c).id, form.currentPassword ?? '', form.password ?? '', keep);
+    const result = await c.get('deps').accounts.changePassword(signedInUser(c).id, form.currentPassword, form.password, keep);
     if (!result.ok) return render(c, { passwordErrors: result.errors }, 422);
     return c.redirect('/settings?notice=password-changed', 303);
   })
-  .post('/settings/tokens', async (c) => {
-    const form = await formFields(c);
-    const scopes = parseScopes([form.scope ?? 'read']);
+  .post('/settings/tokens', validator('form', tokenForm, rejectInvalid), async (c) => {
+    const form = c.req.valid('form');
+    const scopes = parseScopes([form.scope]);
     if (!scopes) return render(c, { tokenErrors: { scopes: 'Choose read only, or read and write.' } }, 422);
-    const result = await c.get('deps').accounts.createApiToken(signedInUser(c).id, form.name ?? '', scopes);
+    const result = await c.get('deps').accounts.createApiToken(signedInUser(c).id, form.name, scopes);
     if (!result.ok) return render(c, { tokenErrors: result.errors }, 422);
     // Rendered directly rather than redirected: the token must not travel in a URL, and is shown only here.
     return render(c, { newToken: { name: result.value.info.name, token: result.value.token } });
   })
-  .post('/settings/tokens/:id/revoke', async (c) => {
-    const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id <= 0) return c.notFound();
-    const revoked = await c.get('deps').accounts.revokeApiToken(signedInUser(c).id, id);
+  .post('/settings/tokens/:id{[0-9]{1,12}}/revoke', validator('param', tokenPath, rejectInvalid), async (c) => {
+    const revoked = await c.get('deps').accounts.revokeApiToken(signedInUser(c).id, c.req.valid('param').id);
     if (!revoked) return c.notFound();
     return c.redirect('/settings?notice=token-revoked', 303);
   });

@@ -1,0 +1,45 @@
+import type { WriteEvent } from '../write-events.js';
+
+/**
+ * Rendered pages for anonymous visitors and public JSON listings (signed-in users see their own vote state and are
+ * never served from here). It clears itself on every announced write that can change a page (see `watch`); the
+ * short TTL bounds staleness after writes made by another process (a CLI import, a second server).
+ */
+export class PageCache {
+  private readonly entries = new Map<string, { html: string; expires: number }>();
+
+  constructor(
+    private readonly ttlMs = 10_000,
+    private readonly maxEntries = 500,
+  ) {}
+
+  get(key: string, now = Date.now()): string | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expires <= now) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.html;
+  }
+
+  set(key: string, html: string, now = Date.now()): void {
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { html, expires: now + this.ttlMs });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Subscribes to write announcements; subscriptions never show on a page, everything else may. */
+  watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
+    return writes.subscribe((event) => {
+      if (event.kind !== 'subscription') this.clear();
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { Logger } from './logger.js';
+
+/**
+ * What a write changed, announced after its transaction committed. A plain serialisable object, so announcements
+ * can later be forwarded between instances.
+ */
+export type WriteEvent =
+  | {
+      readonly kind: 'vote' | 'comment' | 'submission' | 'paper-visibility' | 'import';
+      readonly paperIds: readonly string[];
+    }
+  | { readonly kind: 'user-ban'; readonly userIds: readonly number[] }
+  | { readonly kind: 'subscription'; readonly subscriptionIds: readonly number[] };
+
+export type WriteListener = (event: WriteEvent) => void;
+
+/** The announcing side, all a use-case needs. */
+export interface WriteAnnouncer {
+  announce(event: WriteEvent): void;
+}
+
+/** Announcements of committed writes and their subscribers (caches, later other instances). */
+export class WriteEvents implements WriteAnnouncer {
+  private readonly listeners = new Set<WriteListener>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Calls every subscriber. The write is already committed, so a failing subscriber is logged, never thrown. */
+  announce(event: WriteEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error('write listener failed', { kind: event.kind, error: String(error) });
+      }
+    }
+  }
+
+  /** Returns the function that unsubscribes. */
+  subscribe(listener: WriteListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
