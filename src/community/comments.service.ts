@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { requireVisiblePaper } from '../papers/visible-paper.js';
+import { stripUnsafeText } from '../security/text-safety.js';
 import { assertAdmin, assertNotBanned, type Actor, type CommunityDeps } from './community-deps.js';
 import { CommunityError } from './community-error.js';
 import {
@@ -31,7 +32,7 @@ export interface CommentRef {
 }
 
 function cleanBody(raw: string): string {
-  const body = raw.replace(/\r\n?/g, '\n').trim();
+  const body = stripUnsafeText(raw).trim();
   if (body === '') throw new CommunityError('invalid', 'A comment cannot be empty.');
   if (body.length > MAX_COMMENT_LENGTH) {
     throw new CommunityError('invalid', `A comment can be at most ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters.`);

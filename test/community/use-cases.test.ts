@@ -134,6 +134,21 @@ describeEachStore('community use-cases', (get) => {
       expect(row.edited_at).toBe(NOW.toISOString());
     });
 
+    it('stores comments without NUL, bidi overrides or other control characters, on post and on edit', async () => {
+      const id = await paper();
+      const posted = await postComment(deps, member, {
+        paperId: id,
+        parentId: null,
+        body: 'evil\u0000 file\u202Etxt.exe\r\nnext line\u0007',
+      });
+      const stored = () =>
+        get().store.db.selectFrom('comments').select('body').where('id', '=', posted.commentId).executeTakeFirstOrThrow();
+      expect((await stored()).body).toBe('evil filetxt.exe\nnext line');
+      await editComment(deps, member, { commentId: posted.commentId, body: '\u2066edited\u2069\u0000' });
+      expect((await stored()).body).toBe('edited');
+      expect(await refusal(postComment(deps, member, { paperId: id, parentId: null, body: '\u0000\u202E\u0007' }))).toBe('invalid');
+    });
+
     it('refuses a banned actor, a missing paper and a hidden paper', async () => {
       const id = await paper();
       const hidden = await paper({ hidden: true });
