@@ -10,6 +10,7 @@ import { OpenAiEmbedder } from './embedders/openai-embedder.js';
 import type { RankedHit } from './fusion.js';
 import type { PaperFilters } from './paper-filters.js';
 import { activateModel, activeModel, activeModelId } from './search-models.repository.js';
+import { nearestPapers } from './semantic/nearest-papers.js';
 import { VectorIndex } from './vector-index.js';
 import {
   countVectors,
@@ -17,7 +18,6 @@ import {
   otherEmbedders,
   papersWithoutVector,
   replaceVectors,
-  resolveCandidates,
   type StoredVector,
   vectorOfPaper,
   vectorsOfPapers,
@@ -454,6 +454,7 @@ export class SemanticIndex {
       this.store.db,
       this.embedder.id,
       wanted.filter((id) => !known.has(id)),
+      this.store.capabilities.maxParameters,
     );
     for (const id of wanted) {
       const v = known.get(id);
@@ -486,31 +487,9 @@ export class SemanticIndex {
 
   private async nearest(query: Float32Array, limit: number, filters: PaperFilters, exclude: string | null): Promise<RankedHit[]> {
     const { embedder, vectors } = this.requireReady();
-    // Re-ranking by exact vectors needs only a modest over-fetch; each candidate costs a row lookup.
-    let k = limit + Math.max(10, Math.ceil(limit / 4));
-    for (;;) {
-      const matches = vectors.search(query, k);
-      const candidates = await resolveCandidates(
-        this.store.db,
-        embedder.id,
-        matches.map((m) => m.key),
-        filters,
-      );
-      const hits: RankedHit[] = [];
-      const seen = new Map<string, Float32Array>();
-      for (const match of matches) {
-        const candidate = candidates.get(match.key);
-        if (candidate === undefined || candidate.paperId === exclude || seen.has(candidate.paperId)) continue;
-        seen.set(candidate.paperId, candidate.vector);
-        // The index compares quantized vectors: score and order the candidates by the exact stored ones.
-        hits.push({ paperId: candidate.paperId, score: dot(query, candidate.vector) });
-      }
-      hits.sort((a, b) => b.score - a.score || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
-      this.lastCandidates = { embedder: embedder.id, vectors: seen };
-      // Filters and hidden papers thin the candidates out: widen the search until enough survive or all were seen.
-      if (hits.length >= limit || matches.length < k || k >= vectors.size()) return hits.slice(0, limit);
-      k *= 4;
-    }
+    const hits = await nearestPapers(this.store, vectors, { query, limit, filters, exclude });
+    this.lastCandidates = { embedder: embedder.id, vectors: new Map(hits.map((h) => [h.paperId, h.vector])) };
+    return hits.map((h) => ({ paperId: h.paperId, score: h.score }));
   }
 
   /** Writes the index file if it has unsaved additions. */

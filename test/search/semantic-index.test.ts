@@ -27,6 +27,7 @@ describeEachStore('semantic index', (get) => {
       t.store.db,
       embedderId,
       TOPIC_PAPERS.map((p) => p.id),
+      t.store.capabilities.maxParameters,
     );
     const model = await t.store.db.selectFrom('search_models').select('data').where('id', '=', embedderId).executeTakeFirstOrThrow();
     const { deserializeLsa } = await import('../../src/search/embedders/lsa-model.js');
@@ -75,6 +76,7 @@ describeEachStore('semantic index on a worker thread', (get) => {
       t.store.db,
       embedderId,
       sample.map((p) => p.id),
+      t.store.capabilities.maxParameters,
     );
     expect(stored.size).toBe(sample.length);
     for (const paper of sample) {
