@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { DigestScheduler } from '../../src/digests/scheduler.js';
@@ -72,6 +73,36 @@ describeEachStore('digest CLI and scheduler', (get) => {
     expect(await runCli(['digest', 'status'], status.io, env())).toBe(0);
     expect(status.out.join('\n')).toMatch(/daily\s+2025-02-03\s+planned 0\s+sending 0\s+sent 1/);
     expect(status.out.join('\n')).toContain('subscribers: confirmed 1, pending 1');
+  });
+
+  it('names a subscriber whose saved search failed, and exits 3', async () => {
+    const t = get();
+    const id = await confirmedSubscriber(t.store, 'topic-broken@example.org', { topics: 'findings' });
+    // A damaged keyword index: the saved search fails for real in the database.
+    const keywordTable = t.kind === 'sqlite' ? 'papers_fts' : 'paper_fts';
+    await sql`ALTER TABLE ${sql.table(keywordTable)} RENAME TO keyword_index_moved`.execute(t.store.db);
+    try {
+      const dry = capture();
+      expect(await runCli(['digest', 'send', '--date', '2025-02-04', '--to', 'topic-broken@example.org', '--dry-run'], dry.io, env())).toBe(
+        3,
+      );
+      expect(dry.err.join('\n')).toContain(`subscriber #${id} (topic-broken@example.org): their saved search "findings" could not be run`);
+      expect(dry.out.join('\n')).toContain('1 could not be planned');
+
+      const sent = capture();
+      expect(await runCli(['digest', 'send', '--date', '2025-02-04', '--to', 'topic-broken@example.org', '--json'], sent.io, env())).toBe(
+        3,
+      );
+      const report = JSON.parse(sent.out[0]!) as { planned: number; failures: { subscriptionId: number; email: string; reason: string }[] };
+      expect(report.planned).toBe(0);
+      expect(report.failures).toEqual([
+        { subscriptionId: id, email: 'topic-broken@example.org', topics: 'findings', reason: expect.any(String) },
+      ]);
+      expect(report.failures[0]!.reason).toMatch(/papers_fts|paper_fts/);
+    } finally {
+      await sql`ALTER TABLE keyword_index_moved RENAME TO ${sql.table(keywordTable)}`.execute(t.store.db);
+      await t.store.db.deleteFrom('subscriptions').where('id', '=', id).execute();
+    }
   });
 
   it('the scheduler plans and sends the day that is due, once', async () => {
