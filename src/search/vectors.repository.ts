@@ -164,24 +164,14 @@ export async function resolveCandidates(
   return found;
 }
 
-/** How many of this embedder's vectors belong to visible papers passing the filters, counting at most `cap`. */
-export async function countFilteredVectors(db: Queryable, embedder: string, filters: PaperFilters, cap: number): Promise<number> {
-  const result = await sql<{ n: number | string }>`
-    SELECT count(*) AS n FROM (
-      SELECT 1 AS one FROM search_vectors JOIN papers ON papers.id = search_vectors.paper_id
-      WHERE search_vectors.embedder = ${embedder} AND ${whereAll(paperFilterConditions(filters))}
-      LIMIT ${cap}
-    ) AS matching`.execute(db);
-  return Number(result.rows[0]?.n ?? 0);
-}
-
-/** Every vector of this embedder whose paper is visible and passes the filters (callers check the count first). */
-export async function filteredVectors(db: Queryable, embedder: string, filters: PaperFilters): Promise<Candidate[]> {
-  const result = await sql<{ paper_id: string; vector: Uint8Array }>`
-    SELECT search_vectors.paper_id AS paper_id, search_vectors.vector AS vector
-    FROM search_vectors JOIN papers ON papers.id = search_vectors.paper_id
-    WHERE search_vectors.embedder = ${embedder} AND ${whereAll(paperFilterConditions(filters))}`.execute(db);
-  return result.rows.map((row) => ({ paperId: row.paper_id, vector: bytesToVector(row.vector) }));
+/**
+ * Ids of visible papers passing the filters, at most `limit`. Reads the papers table alone (no vectors), so
+ * callers can tell a selective filter from a broad one cheaply.
+ */
+export async function filteredPaperIds(db: Queryable, filters: PaperFilters, limit: number): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    SELECT papers.id AS id FROM papers WHERE ${whereAll(paperFilterConditions(filters))} LIMIT ${limit}`.execute(db);
+  return result.rows.map((row) => row.id);
 }
 
 export async function vectorsOfPapers(
