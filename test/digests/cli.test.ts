@@ -5,7 +5,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { DigestScheduler } from '../../src/digests/scheduler.js';
-import { testApp } from '../helpers/app.js';
+import { periodContaining } from '../../src/digests/period.js';
+import { buildDeps } from '../../src/runtime.js';
+import { testApp, testConfig } from '../helpers/app.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { confirmedSubscriber, manualClock, seedFeed } from './fixtures.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
@@ -99,6 +101,20 @@ describeEachStore('digest CLI and scheduler', (get) => {
         { subscriptionId: id, email: 'topic-broken@example.org', topics: 'findings', reason: expect.any(String) },
       ]);
       expect(report.failures[0]!.reason).toMatch(/papers_fts|paper_fts/);
+
+      // The scheduler plans through the same service, which logs each subscriber left without a digest.
+      const logged: { message: string; fields?: Record<string, unknown> }[] = [];
+      const logger = {
+        info: () => undefined,
+        error: (message: string, fields?: Record<string, unknown>) => logged.push({ message, fields }),
+      };
+      const deps = await buildDeps(testConfig(t, { PAPERBOY_SCHEDULER: 'off' }), t.store, logger);
+      await deps.digests.plan(periodContaining('daily', '2025-02-04'), { dryRun: true, email: 'topic-broken@example.org' });
+      expect(logged).toContainEqual({
+        message: 'digest could not be planned',
+        fields: expect.objectContaining({ subscription: id, period: '2025-02-04', topics: 'findings' }),
+      });
+      await deps.search.flush();
     } finally {
       await sql`ALTER TABLE keyword_index_moved RENAME TO ${sql.table(keywordTable)}`.execute(t.store.db);
       await t.store.db.deleteFrom('subscriptions').where('id', '=', id).execute();
