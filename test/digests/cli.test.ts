@@ -35,6 +35,9 @@ describeEachStore('digest CLI and scheduler', (get) => {
       { id: '2502.00001', day: '2025-02-03', upvotes: 12 },
       { id: '2502.00002', day: '2025-02-03', upvotes: 8 },
       { id: '2502.00003', day: '2025-02-04', upvotes: 5 },
+      // Only the dry run looks at this day, so it finds it unplanned whichever test ran before.
+      { id: '2502.00004', day: '2025-02-05', upvotes: 7 },
+      { id: '2502.00005', day: '2025-02-05', upvotes: 4 },
     ]);
     await confirmedSubscriber(get().store, 'cli@example.org');
     await confirmedSubscriber(get().store, 'waiting@example.org', { status: 'pending' });
@@ -45,10 +48,10 @@ describeEachStore('digest CLI and scheduler', (get) => {
 
   it('--dry-run prints who would get what and writes nothing', async () => {
     const { io, out } = capture();
-    expect(await runCli(['digest', 'send', '--date', '2025-02-03', '--dry-run'], io, env())).toBe(0);
-    expect(out.join('\n')).toContain('cli@example.org: 2502.00001, 2502.00002');
+    expect(await runCli(['digest', 'send', '--date', '2025-02-05', '--dry-run'], io, env())).toBe(0);
+    expect(out.join('\n')).toContain('cli@example.org: 2502.00004, 2502.00005');
     expect(out.join('\n')).not.toContain('waiting@example.org');
-    const rows = await get().store.db.selectFrom('digest_outbox').select('id').execute();
+    const rows = await get().store.db.selectFrom('digest_outbox').select('id').where('period', '=', '2025-02-05').execute();
     expect(rows).toHaveLength(0);
   });
 
