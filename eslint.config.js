@@ -1,5 +1,30 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/*
+ * Import direction (ARCHITECTURE.md, "Layers and import rules"). Specifiers are relative, so each pattern allows
+ * any number of leading "../" and names the folder it keeps out.
+ */
+const FEATURES = 'accounts|community|demo|digests|feed|ingest|mail|ops|search|security|trending';
+const up = (target) => `^(\\./|(\\.\\./)+)${target}`;
+
+/** Features and the wiring below the entry points never reach up into the web app, the CLI or the wiring. */
+const noEntryPoints = [
+  { regex: up('(web|cli)/'), message: 'Features never import the web app or the CLI: move the shared code down.' },
+  { regex: up('(runtime|server)\\.js$'), message: 'Only entry points import the wiring (runtime.ts, server.ts).' },
+];
+
+/** The bottom layer (config, db, papers) imports no feature; table definitions (*.table.ts) are schema leaves. */
+const noFeatures = [
+  ...noEntryPoints,
+  {
+    regex: up(`(${FEATURES})/(?!\\w[\\w-]*\\.table\\.js$)`),
+    message: 'config, db and papers sit at the bottom: they import no feature (only *.table.ts schema types).',
+  },
+  { regex: up('app-deps\\.js$'), message: 'config, db and papers sit at the bottom and know nothing of AppDeps.' },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**', 'coverage/**'] },
@@ -13,4 +38,50 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Cycles among the sources, resolved the way TypeScript does (`.js` specifiers to `.ts` files). Type-only imports
+    // are not followed here; `node scripts/import-cycles.mjs` lists cycles including them.
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    files: [
+      `src/{${FEATURES.split('|').join(',')}}/**/*.{ts,tsx}`,
+      'src/app-deps.ts',
+      'src/logger.ts',
+      'src/worker-threads.ts',
+      'src/project-root.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: noEntryPoints }] },
+  },
+  {
+    files: ['src/config.ts', 'src/config/**/*.ts', 'src/db/**/*.ts', 'src/papers/**/*.ts', 'src/**/*.table.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: noFeatures }] },
+  },
+  // Route files never import each other. Off until the routes' error mapping moves out of them: today
+  // community.routes.tsx takes asHttpError from paper.routes.tsx and feeds.routes.ts takes apiError from api.routes.ts.
+  // {
+  //   files: ['src/web/routes/*.{ts,tsx}'],
+  //   rules: {
+  //     'no-restricted-imports': [
+  //       'error',
+  //       {
+  //         patterns: [
+  //           {
+  //             regex: '^\\./[\\w.-]+\\.routes\\.js$',
+  //             message: 'Route files never import each other: move what they share into the feature or web/.',
+  //           },
+  //         ],
+  //       },
+  //     ],
+  //   },
+  // },
 );

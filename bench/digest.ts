@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { openSqlite } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { periodContaining } from '../src/digests/period.js';
+import { periodContaining } from '../src/feed/period.js';
 import { upsertFeedEntries } from '../src/feed/feed.repository.js';
 import { silentLogger } from '../src/logger.js';
 import { upsertPapers } from '../src/papers/papers.repository.js';

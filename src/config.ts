@@ -1,6 +1,9 @@
 import path from 'node:path';
-import { parseEmbedderSpec, type EmbedderSpec } from './search/embedders/embedder-spec.js';
-import { parseDigestConfig, type DigestConfig } from './digests/digest-config.js';
+import { ConfigError } from './config/config-error.js';
+import { parseDigestConfig, type DigestConfig } from './config/digest-config.js';
+import { parseEmbedderSpec, type EmbedderSpec } from './config/embedder-spec.js';
+
+export { ConfigError };
 
 export type DatabaseTarget = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
@@ -25,7 +28,7 @@ export interface Config {
   readonly embedderKey: string | null;
   /** PAPERBOY_KEYWORD_INDEX_IN_MEMORY: the server ranks plain keyword queries in memory (SQLite). */
   readonly keywordIndexInMemory: boolean;
-  /** Email digests: scheduler, send time and zone, rate, leases (see digests/digest-config.ts). */
+  /** Email digests: scheduler, send time and zone, rate, leases (see config/digest-config.ts). */
   readonly digests: DigestConfig;
   /** PAPERBOY_SECRET; when unset a key is generated in the data dir on first start (see security/secret.ts). */
   readonly secret: string | undefined;
@@ -34,16 +37,6 @@ export interface Config {
   readonly mailFrom: string;
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
   readonly trustProxy: boolean;
-}
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${message}`);
-    this.name = 'ConfigError';
-  }
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

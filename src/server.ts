@@ -8,6 +8,7 @@ import { jsonLogger, silentLogger, type Logger } from './logger.js';
 import { buildDeps, openMigratedStore } from './runtime.js';
 import { createApp } from './web/app.js';
 import { DigestScheduler } from './digests/scheduler.js';
+import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -15,10 +16,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the database, seeds demo data into an empty one, and listens. */
+/**
+ * Opens the database, seeds demo data into an empty one, and listens. A request whose headers or body arrive too
+ * slowly gets 408 and its connection is closed (`timeouts`; the defaults are HTTP_TIMEOUTS).
+ */
 export async function startServer(
   config: Config,
   logger: Logger = config.logLevel === 'silent' ? silentLogger : jsonLogger(),
+  timeouts: HttpTimeouts = HTTP_TIMEOUTS,
 ): Promise<RunningServer> {
   const store = await openMigratedStore(config);
   if (config.seedDemo) {
@@ -30,7 +35,13 @@ export async function startServer(
   deps.search.startBackgroundJobs();
   const app = createApp(config, deps);
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const serverOptions = {
+      headersTimeout: timeouts.headersTimeout,
+      requestTimeout: timeouts.requestTimeout,
+      keepAliveTimeout: timeouts.keepAliveTimeout,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    };
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -48,6 +59,7 @@ export async function startServer(
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();
+      await deps.accounts.settled();
       await deps.mail.close();
       await store.close();
     },

@@ -1,7 +1,10 @@
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import type { MailTransport } from '../mail/transport.js';
+import { DeferredWork } from '../security/deferred-work.js';
+import { stripUnsafeText } from '../security/text-safety.js';
 import { randomToken, signToken, tokenDigest, verifySignedToken } from '../security/tokens.js';
+import { deserializeScopes, normalizeScopes, serializeScopes, type ApiScope } from './api-scopes.js';
 import * as apiTokens from './api-tokens.repository.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import * as resets from './password-resets.repository.js';
@@ -19,7 +22,7 @@ export const MAX_API_TOKENS_PER_USER = 20;
 export const API_TOKEN_PREFIX = 'pb_';
 const RESET_PURPOSE = 'password-reset';
 
-export type FieldErrors = Partial<Record<'username' | 'email' | 'password' | 'currentPassword' | 'name' | 'form', string>>;
+export type FieldErrors = Partial<Record<'username' | 'email' | 'password' | 'currentPassword' | 'name' | 'scopes' | 'form', string>>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 export interface NewSession {
@@ -40,8 +43,21 @@ export interface ActiveSession {
 export interface ApiTokenInfo {
   readonly id: number;
   readonly name: string;
+  readonly scopes: readonly ApiScope[];
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
+}
+
+/** The owner of a Bearer token and what the token may do. */
+export interface ApiTokenGrant {
+  readonly user: User;
+  readonly scopes: readonly ApiScope[];
+}
+
+/** How passwords are hashed and checked; argon2id (password.ts) unless a caller wraps it, e.g. to count calls. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(passwordHash: string, password: string): Promise<boolean>;
 }
 
 export interface AccountServiceDeps {
@@ -51,7 +67,15 @@ export interface AccountServiceDeps {
   readonly mail: MailTransport;
   readonly publicUrl: string;
   readonly logger: Logger;
+  readonly passwords?: PasswordHasher;
 }
+
+/**
+ * The one answer to a sign-up whose username or email address is already registered: it does not say which, and
+ * the owner of a registered address is told by mail instead.
+ */
+export const SIGNUP_CONFLICT_MESSAGE =
+  'That username or email address cannot be used for a new account. If you already have one, log in or reset your password.';
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
@@ -60,7 +84,21 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** Sign-up, log-in, sessions, password resets, API tokens and the admin switches. */
 export class AccountService {
-  constructor(private readonly deps: AccountServiceDeps) {}
+  private readonly passwords: PasswordHasher;
+  /** Mails whose sending must not show in response times (reset links, sign-up notices). */
+  private readonly deferred: DeferredWork;
+
+  constructor(private readonly deps: AccountServiceDeps) {
+    this.passwords = deps.passwords ?? { hash: hashPassword, verify: verifyPassword };
+    this.deferred = new DeferredWork((error) =>
+      deps.logger.error('account mail failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  /** Resolves once every mail started so far has been sent (or has failed and been logged). */
+  settled(): Promise<void> {
+    return this.deferred.settled();
+  }
 
   private get db() {
     return this.deps.store.db;
@@ -70,6 +108,11 @@ export class AccountService {
     return new Date(this.deps.now().getTime() + offsetMs).toISOString();
   }
 
+  /**
+   * Creates an account. Format problems are reported per field; a username or address that is already registered
+   * gets SIGNUP_CONFLICT_MESSAGE whichever it is, after the same password hashing a successful sign-up does, and
+   * the owner of a registered address gets a mail (off the response path) saying someone tried.
+   */
   async signUp(input: { username: string; email: string; password: string }): Promise<Outcome<User>> {
     const username = input.username.trim();
     const email = normalizeEmail(input.email);
@@ -80,21 +123,41 @@ export class AccountService {
     if (usernameError) errors.username = usernameError;
     if (emailError) errors.email = emailError;
     if (passwordError) errors.password = passwordError;
-    if (!usernameError || !emailError) {
-      const taken = await users.usernameOrEmailTaken(this.db, username, email);
-      if (taken.username && !usernameError) errors.username = 'That username is taken.';
-      if (taken.email && !emailError) errors.email = 'An account with that email address already exists.';
-    }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.passwords.hash(input.password);
+    const taken = await users.usernameOrEmailTaken(this.db, username, email);
+    if (taken.username || taken.email) {
+      if (taken.email) this.deferred.run(() => this.mailSignUpAttempt(email));
+      return { ok: false, errors: { form: SIGNUP_CONFLICT_MESSAGE } };
+    }
     try {
       const row = await users.insertUser(this.db, { username, email, passwordHash, createdAt: this.nowIso() });
       return { ok: true, value: users.toUser(row) };
     } catch (error) {
       // Two sign-ups raced for the same name or address; the unique indexes decided.
-      if (isUniqueViolation(error)) return { ok: false, errors: { form: 'That username or email address is already registered.' } };
+      if (isUniqueViolation(error)) return { ok: false, errors: { form: SIGNUP_CONFLICT_MESSAGE } };
       throw error;
     }
+  }
+
+  private async mailSignUpAttempt(email: string): Promise<void> {
+    const row = await users.findUserByEmail(this.db, email);
+    if (!row || row.banned === 1) return;
+    await this.deps.mail.send({
+      to: row.email,
+      subject: 'Someone tried to sign up to Paperboy with your address',
+      text: [
+        `Hello ${row.username},`,
+        '',
+        'Someone (hopefully you) tried to create a new Paperboy account with this email address, which already belongs to',
+        `your account "${row.username}". No new account was created.`,
+        '',
+        `To log in: ${this.deps.publicUrl}/login`,
+        `If you forgot your password: ${this.deps.publicUrl}/forgot`,
+        '',
+        'If it was not you, you can ignore this mail.',
+      ].join('\n'),
+    });
   }
 
   /** Checks a username (or email) and password. Unknown accounts cost the same time as wrong passwords. */
@@ -103,10 +166,22 @@ export class AccountService {
     const row = trimmed.includes('@')
       ? await users.findUserByEmail(this.db, normalizeEmail(trimmed))
       : await users.findUserByUsername(this.db, trimmed);
-    const valid = await verifyPassword(row?.password_hash ?? (await decoyPasswordHash()), password);
+    const valid = await this.passwords.verify(row?.password_hash ?? (await decoyPasswordHash()), password);
     if (!row || !valid) return { ok: false, errors: { form: 'Wrong username or password.' } };
     if (row.banned === 1) return { ok: false, errors: { form: 'This account has been suspended.' } };
     return { ok: true, value: users.toUser(row) };
+  }
+
+  /**
+   * The key a log-in attempt counts against, the same for the username and the email spelling of an account:
+   * `user:<id>` for an account, and the lower-cased login for names nobody has.
+   */
+  async loginAccountKey(login: string): Promise<{ key: string; userId: number | null }> {
+    const trimmed = login.trim();
+    const row = trimmed.includes('@')
+      ? await users.findUserByEmail(this.db, normalizeEmail(trimmed))
+      : await users.findUserByUsername(this.db, trimmed);
+    return row ? { key: `user:${row.id}`, userId: row.id } : { key: `unknown:${trimmed.toLowerCase()}`, userId: null };
   }
 
   async createSession(userId: number): Promise<NewSession> {
@@ -153,11 +228,16 @@ export class AccountService {
 
   /**
    * Emails a single-use reset link when an account has this address. Says nothing either way, so the form
-   * cannot be used to find out who has an account.
+   * cannot be used to find out who has an account, and returns before looking the address up: the lookup, the
+   * reset row and the mail happen off the response path, so known and unknown addresses answer equally fast.
    */
   async requestPasswordReset(emailInput: string): Promise<void> {
     const email = normalizeEmail(emailInput);
     if (emailProblem(email)) return;
+    this.deferred.run(() => this.sendPasswordReset(email));
+  }
+
+  private async sendPasswordReset(email: string): Promise<void> {
     const row = await users.findUserByEmail(this.db, email);
     if (!row || row.banned === 1) return;
     await resets.deleteExpiredResets(this.db, this.nowIso());
@@ -205,7 +285,7 @@ export class AccountService {
     if (problem) return { ok: false, errors: { password: problem } };
     const reset = await this.liveReset(token);
     if (!reset) return { ok: false, errors: { form: 'This reset link is invalid, expired or already used. Ask for a new one.' } };
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.hash(password);
     const now = this.nowIso();
     const user = await this.db.transaction().execute(async (tx) => {
       if (!(await resets.consumePasswordReset(tx, reset.token_hash, now))) return null;
@@ -222,12 +302,12 @@ export class AccountService {
   async changePassword(userId: number, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<Outcome<null>> {
     const row = await users.findUserById(this.db, userId);
     if (!row) return { ok: false, errors: { form: 'No such account.' } };
-    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+    if (!(await this.passwords.verify(row.password_hash, currentPassword))) {
       return { ok: false, errors: { currentPassword: 'Your current password is not right.' } };
     }
     const problem = passwordProblem(newPassword);
     if (problem) return { ok: false, errors: { password: problem } };
-    const passwordHash = await hashPassword(newPassword);
+    const passwordHash = await this.passwords.hash(newPassword);
     const now = this.nowIso();
     await this.db.transaction().execute(async (tx) => {
       await users.updateUser(tx, userId, { password_hash: passwordHash });
@@ -243,7 +323,7 @@ export class AccountService {
     if (problem) return { ok: false, errors: { email: problem } };
     const row = await users.findUserById(this.db, userId);
     if (!row) return { ok: false, errors: { form: 'No such account.' } };
-    if (!(await verifyPassword(row.password_hash, currentPassword))) {
+    if (!(await this.passwords.verify(row.password_hash, currentPassword))) {
       return { ok: false, errors: { currentPassword: 'Your current password is not right.' } };
     }
     if (row.email === email) return { ok: true, value: users.toUser(row) };
@@ -258,29 +338,50 @@ export class AccountService {
     return { ok: true, value: users.toUser({ ...row, email }) };
   }
 
-  /** Creates a personal API token. The returned secret is shown once and never stored. */
-  async createApiToken(userId: number, nameInput: string): Promise<Outcome<{ token: string; info: ApiTokenInfo }>> {
-    const name = nameInput.trim();
+  /**
+   * Creates a personal API token. The returned secret is shown once and never stored. Without `scopes` the token
+   * may read and write (what every token could do before scopes existed).
+   */
+  async createApiToken(
+    userId: number,
+    nameInput: string,
+    scopesInput: readonly ApiScope[] = ['read', 'write'],
+  ): Promise<Outcome<{ token: string; info: ApiTokenInfo }>> {
+    const name = stripUnsafeText(nameInput).trim();
     if (name.length < 1 || name.length > 60) return { ok: false, errors: { name: 'Give the token a name of 1–60 characters.' } };
     if ((await apiTokens.countApiTokens(this.db, userId)) >= MAX_API_TOKENS_PER_USER) {
       return { ok: false, errors: { name: `You can have at most ${MAX_API_TOKENS_PER_USER} tokens; revoke one first.` } };
     }
+    const scopes = normalizeScopes(scopesInput);
+    if (scopes.length === 0) return { ok: false, errors: { scopes: 'Choose what the token may do: read, or read and write.' } };
     const token = `${API_TOKEN_PREFIX}${randomToken()}`;
-    const row = await apiTokens.insertApiToken(this.db, { userId, name, tokenHash: tokenDigest(token), createdAt: this.nowIso() });
-    return { ok: true, value: { token, info: { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: null } } };
+    const row = await apiTokens.insertApiToken(this.db, {
+      userId,
+      name,
+      tokenHash: tokenDigest(token),
+      scopes: serializeScopes(scopes),
+      createdAt: this.nowIso(),
+    });
+    return { ok: true, value: { token, info: { id: row.id, name: row.name, scopes, createdAt: row.created_at, lastUsedAt: null } } };
   }
 
   async listApiTokens(userId: number): Promise<ApiTokenInfo[]> {
     const rows = await apiTokens.listApiTokens(this.db, userId);
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      scopes: deserializeScopes(r.scopes),
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+    }));
   }
 
   revokeApiToken(userId: number, tokenId: number): Promise<boolean> {
     return apiTokens.deleteApiToken(this.db, userId, tokenId);
   }
 
-  /** The user a Bearer token belongs to, or null when unknown or the user is banned. */
-  async resolveApiToken(token: string): Promise<User | null> {
+  /** The user a Bearer token belongs to and its scopes, or null when unknown or the user is banned. */
+  async resolveApiToken(token: string): Promise<ApiTokenGrant | null> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return null;
     const found = await apiTokens.findApiTokenUser(this.db, tokenDigest(token));
     if (!found || found.user.banned === 1) return null;
@@ -288,7 +389,7 @@ export class AccountService {
     if (found.lastUsedAt === null || now.getTime() - Date.parse(found.lastUsedAt) > API_TOKEN_TOUCH_INTERVAL_MS) {
       await apiTokens.markApiTokenUsed(this.db, found.tokenId, now.toISOString());
     }
-    return users.toUser(found.user);
+    return { user: users.toUser(found.user), scopes: deserializeScopes(found.scopes) };
   }
 
   /** Grants or revokes admin rights; null when there is no such user. */

@@ -30,6 +30,8 @@ export interface ApiTokensTable {
   user_id: number;
   name: string;
   token_hash: string;
+  /** Comma-separated ApiScope values in canonical order (api-scopes.ts), e.g. `read` or `read,write`. */
+  scopes: string;
   created_at: string;
   last_used_at: string | null;
 }

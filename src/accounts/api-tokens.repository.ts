@@ -6,11 +6,17 @@ export type ApiTokenRow = Selectable<ApiTokensTable>;
 
 export async function insertApiToken(
   db: Queryable,
-  values: { userId: number; name: string; tokenHash: string; createdAt: string },
+  values: { userId: number; name: string; tokenHash: string; scopes: string; createdAt: string },
 ): Promise<ApiTokenRow> {
   return db
     .insertInto('api_tokens')
-    .values({ user_id: values.userId, name: values.name, token_hash: values.tokenHash, created_at: values.createdAt })
+    .values({
+      user_id: values.userId,
+      name: values.name,
+      token_hash: values.tokenHash,
+      scopes: values.scopes,
+      created_at: values.createdAt,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -41,17 +47,17 @@ export async function deleteUserApiTokens(db: Queryable, userId: number): Promis
 export async function findApiTokenUser(
   db: Queryable,
   tokenHash: string,
-): Promise<{ tokenId: number; lastUsedAt: string | null; user: Selectable<UsersTable> } | undefined> {
+): Promise<{ tokenId: number; lastUsedAt: string | null; scopes: string; user: Selectable<UsersTable> } | undefined> {
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at'])
+    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at', 'api_tokens.scopes'])
     .select(['users.id', 'users.username', 'users.email', 'users.password_hash', 'users.is_admin', 'users.banned', 'users.created_at'])
     .where('api_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { token_id, last_used_at, ...user } = row;
-  return { tokenId: token_id, lastUsedAt: last_used_at, user };
+  const { token_id, last_used_at, scopes, ...user } = row;
+  return { tokenId: token_id, lastUsedAt: last_used_at, scopes, user };
 }
 
 export async function markApiTokenUsed(db: Queryable, tokenId: number, at: string): Promise<void> {

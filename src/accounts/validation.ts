@@ -1,4 +1,5 @@
 /** Input checks for account forms. Each returns a message meant for the person filling in the form, or null. */
+import { containsUnsafeText } from '../security/text-safety.js';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{1,29}[A-Za-z0-9]$/;
 export const PASSWORD_MIN_LENGTH = 10;
@@ -19,6 +20,7 @@ const RESERVED_USERNAMES = new Set([
 ]);
 
 export function usernameProblem(username: string): string | null {
+  if (containsUnsafeText(username)) return 'Usernames cannot contain control or text-direction characters.';
   if (!USERNAME_PATTERN.test(username)) {
     return 'Usernames are 3–31 characters: letters, digits, "-" and "_", starting and ending with a letter or digit.';
   }
@@ -31,7 +33,7 @@ export function normalizeEmail(email: string): string {
 }
 
 export function emailProblem(email: string): string | null {
-  if (email.length > 254 || !/^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;.]+$/.test(email)) {
+  if (email.length > 254 || containsUnsafeText(email) || !/^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;.]+$/.test(email)) {
     return 'Please enter a valid email address.';
   }
   return null;

@@ -1,4 +1,4 @@
-import type { OutgoingDigest } from './delivery/digest-delivery.js';
+import type { RawMessage } from '../mail/transport.js';
 import { buildMime } from './mime.js';
 import { digestHtml } from './render/digest-html.js';
 import { digestSubject, type DigestContent } from './render/digest-paper.js';
@@ -70,7 +70,7 @@ export function composeDigest(input: {
   date: Date;
   content: DigestContent;
   renderer?: DigestRenderer;
-}): OutgoingDigest {
+}): RawMessage {
   const { content } = input;
   const rendered = (input.renderer ?? new DigestRenderer()).render(content);
   const raw = buildMime({

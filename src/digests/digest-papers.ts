@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../db/schema.js';
-import type { Period } from './period.js';
+import type { Period } from '../feed/period.js';
 import type { DigestPaper } from './render/digest-paper.js';
 
 const ID_CHUNK = 500;

@@ -1,11 +1,10 @@
 import type { Config } from '../config.js';
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import type { DigestDelivery } from './delivery/digest-delivery.js';
-import { FileDigestDelivery } from './delivery/file-delivery.js';
-import { SmtpDigestDelivery } from './delivery/smtp-delivery.js';
+import { createMailTransport } from '../mail/create-transport.js';
+import type { MailTransport } from '../mail/transport.js';
 import { newLeaseOwner, outboxStatus, recentFailures, type OutboxScope } from './outbox.repository.js';
-import type { Period } from './period.js';
+import type { Period } from '../feed/period.js';
 import { planPeriod, type PlanSummary, type TopicMatcher } from './planner.js';
 import { runOutbox, type WorkerSummary } from './worker.js';
 
@@ -16,8 +15,6 @@ export interface DigestServiceOptions {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly topicMatcher: TopicMatcher | null;
-  /** Where digests go; defaults to SMTP_URL, or .eml files under the data dir. */
-  readonly createDelivery?: () => DigestDelivery;
 }
 
 /** Planning and sending digests: used by the CLI, the scheduler and the benchmark. */
@@ -26,10 +23,9 @@ export class DigestService {
 
   constructor(private readonly options: DigestServiceOptions) {}
 
-  createDelivery(): DigestDelivery {
-    if (this.options.createDelivery) return this.options.createDelivery();
-    const { smtpUrl, dataDir } = this.options.config;
-    return smtpUrl ? new SmtpDigestDelivery(smtpUrl) : new FileDigestDelivery(dataDir);
+  /** Where digests go: SMTP_URL, or .eml files under <dataDir>/mail/digests. One per parallel connection. */
+  createTransport(): MailTransport {
+    return createMailTransport(this.options.config, 'digests');
   }
 
   /** Plans a period; every subscriber whose digest could not be planned is logged (and listed in the summary). */
@@ -55,7 +51,7 @@ export class DigestService {
 
   send(scope: OutboxScope = {}, limits: { maxDigests?: number } = {}): Promise<WorkerSummary> {
     const { config } = this.options;
-    return runOutbox(this.options.store, () => this.createDelivery(), {
+    return runOutbox(this.options.store, () => this.createTransport(), {
       owner: this.owner,
       from: config.mailFrom,
       publicUrl: config.publicUrl,

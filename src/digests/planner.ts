@@ -1,6 +1,6 @@
 import type { Store } from '../db/database.js';
 import { trendingPapersOfPeriod, trendingScores } from './digest-papers.js';
-import type { Period } from './period.js';
+import type { Period } from '../feed/period.js';
 
 /** Papers matching a saved search among the papers of a period, with their search score (see topic-search.ts). */
 export type TopicMatcher = (

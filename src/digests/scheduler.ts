@@ -1,9 +1,9 @@
 import { getJobState, setJobState } from '../db/job-state.repository.js';
 import type { Logger } from '../logger.js';
-import type { DigestConfig } from './digest-config.js';
+import type { DigestConfig } from '../config/digest-config.js';
 import type { DigestService } from './digest.service.js';
 import type { Frequency } from './digests.table.js';
-import { duePeriod } from './period.js';
+import { duePeriod } from '../feed/period.js';
 import type { Store } from '../db/database.js';
 
 const TICK_MS = 60_000;

@@ -1,5 +1,5 @@
 import type { SearchService } from '../search/search.service.js';
-import { addDays } from './period.js';
+import { addDays } from '../feed/period.js';
 import type { TopicMatcher } from './planner.js';
 
 /** The search engine's result limit per request. */

@@ -1,7 +1,7 @@
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { isTemporaryMailError, type MailTransport } from '../mail/transport.js';
 import { composeDigest, DigestRenderer, periodLabel } from './compose.js';
-import { DeliveryError, type DigestDelivery } from './delivery/digest-delivery.js';
 import { loadDigestPapers } from './digest-papers.js';
 import {
   claimDue,
@@ -15,7 +15,7 @@ import {
   type OutboxRow,
   type OutboxScope,
 } from './outbox.repository.js';
-import { isoWeekMonday } from './period.js';
+import { weekPeriod } from '../feed/period.js';
 import type { DigestPaper } from './render/digest-paper.js';
 import { unsubscribeToken } from './unsubscribe-token.js';
 
@@ -89,11 +89,11 @@ class RateLimiter {
 }
 
 function fromOfPeriod(row: OutboxRow): string {
-  return row.frequency === 'daily' ? row.period : (isoWeekMonday(row.period) ?? row.period);
+  return row.frequency === 'daily' ? row.period : (weekPeriod(row.period)?.from ?? row.period);
 }
 
 /** Sends every due digest in the outbox (optionally limited to a scope), then returns. */
-export async function runOutbox(store: Store, createDelivery: () => DigestDelivery, options: WorkerOptions): Promise<WorkerSummary> {
+export async function runOutbox(store: Store, createTransport: () => MailTransport, options: WorkerOptions): Promise<WorkerSummary> {
   const summary: WorkerSummary = { sent: 0, retried: 0, failed: 0, cancelled: 0, requeued: 0, presumedSent: 0 };
   const recovered = await recoverAbandoned(store.db, options.now());
   summary.requeued += recovered.requeued;
@@ -116,7 +116,7 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
 
   async function processRow(
     row: OutboxRow,
-    delivery: DigestDelivery,
+    transport: MailTransport,
     topics: Map<number, string | null>,
     active: Set<number>,
   ): Promise<void> {
@@ -143,13 +143,13 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
     });
     await limiter.take();
     try {
-      await delivery.deliver(message, () => markHandedOver(store.db, row.id, options.owner, options.now()));
+      await transport.deliver(message, () => markHandedOver(store.db, row.id, options.owner, options.now()));
     } catch (error) {
       if (error instanceof LeaseLostError) {
         options.logger?.error('digest lease lost before hand-over; left to its new owner', { id: row.id });
         return;
       }
-      const temporary = error instanceof DeliveryError ? error.temporary : true;
+      const temporary = isTemporaryMailError(error);
       const reason = error instanceof Error ? error.message : String(error);
       if (temporary && row.attempts < options.maxAttempts) {
         await markRetry(
@@ -172,7 +172,7 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
   }
 
   async function lane(): Promise<void> {
-    const delivery = createDelivery();
+    const transport = createTransport();
     let emptyClaims = 0;
     try {
       while (budget > 0) {
@@ -206,10 +206,10 @@ export async function runOutbox(store: Store, createDelivery: () => DigestDelive
           .execute();
         const topics = new Map(subs.map((s) => [s.id, s.topics]));
         const active = new Set(subs.filter((s) => s.status === 'confirmed').map((s) => s.id));
-        for (const row of rows) await processRow(row, delivery, topics, active);
+        for (const row of rows) await processRow(row, transport, topics, active);
       }
     } finally {
-      await delivery.close();
+      await transport.close();
     }
   }
 

@@ -3,6 +3,7 @@ import type { PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { textOf } from './oai-pmh.js';
 import { PoliteHttpClient, type PoliteHttpOptions } from './polite-http.js';
+import { checkPaperRecord } from '../papers/paper-limits.js';
 import { cleanText, optionalText, toIsoTimestamp } from './text.js';
 
 /** The arXiv API answers at most this many ids per query in one response page. */
@@ -74,23 +75,22 @@ function parseEntry(entry: XmlNode): ApiEntry | null {
     .filter((term): term is string => typeof term === 'string' && term !== '');
   const categories = [...new Set([...(typeof primary === 'string' && primary ? [primary] : []), ...terms])];
   const published = toIsoTimestamp(textOf(entry.published));
-  return {
-    kind: 'paper',
-    paper: {
-      id: arxivId.id,
-      version: arxivId.version,
-      title,
-      abstract,
-      authors,
-      categories,
-      publishedAt: published,
-      updatedAt: toIsoTimestamp(textOf(entry.updated)) ?? published,
-      comments: optionalText(textOf(entry.comment)),
-      journalRef: optionalText(textOf(entry.journal_ref)),
-      doi: optionalText(textOf(entry.doi)),
-      source: 'arxiv-api',
-    },
-  };
+  const check = checkPaperRecord({
+    id: arxivId.id,
+    version: arxivId.version,
+    title,
+    abstract,
+    authors,
+    categories,
+    publishedAt: published,
+    updatedAt: toIsoTimestamp(textOf(entry.updated)) ?? published,
+    comments: optionalText(textOf(entry.comment)),
+    journalRef: optionalText(textOf(entry.journal_ref)),
+    doi: optionalText(textOf(entry.doi)),
+    source: 'arxiv-api',
+  });
+  // A record beyond the paper limits (or with dates outside the paper years) is not stored: it counts as missing.
+  return check.ok ? { kind: 'paper', paper: check.paper } : null;
 }
 
 /** Parses an arXiv API Atom feed into its entries. */

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import type { PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
-import { openLineFile } from './line-reader.js';
+import { INPUT_LIMITS } from './input-limits.js';
+import { openBoundedLineFile, type OverlongLine } from './line-reader.js';
 import { itemsFromParseWorker, prewarmParseWorker } from './parse-in-worker.js';
 import { MalformedRecord, type SourceItem, type SourceUnit } from './source.js';
-import { cleanText, optionalText, splitAuthorList, toIsoTimestamp } from './text.js';
+import { withinPaperLimits } from './record-limits.js';
+import { cleanText, optionalText, readTimestamp, splitAuthorList } from './text.js';
 
 interface SnapshotVersion {
   version?: unknown;
@@ -46,11 +48,13 @@ export function parseSnapshotRecord(line: string): PaperRecord {
   if (authors.length === 0) throw new MalformedRecord(`${arxivId.id}: no authors`);
 
   const versions = Array.isArray(record.versions) ? (record.versions as SnapshotVersion[]) : [];
-  const versionDates = versions.map((v) => toIsoTimestamp(v?.created)).filter((d): d is string => d !== null);
-  const announced = toIsoTimestamp(record.update_date);
+  const versionDates = versions
+    .map((v) => readTimestamp(v?.created, `${arxivId.id}: a version date`))
+    .filter((d): d is string => d !== null);
+  const announced = readTimestamp(record.update_date, `${arxivId.id}: update_date`);
   const categories = typeof record.categories === 'string' ? record.categories.split(/\s+/).filter(Boolean) : [];
 
-  return {
+  return withinPaperLimits({
     id: arxivId.id,
     version: versions.length > 0 ? versions.length : arxivId.version,
     title,
@@ -64,17 +68,25 @@ export function parseSnapshotRecord(line: string): PaperRecord {
     doi: optionalText(record.doi),
     license: optionalText(record.license),
     source: 'arxiv-snapshot',
-  };
+  });
 }
 
 /** The item for the non-blank line at `position` of a snapshot file: its paper, or why it was skipped. */
-export function snapshotItem(line: string, position: number, label: string): SourceItem {
+export function snapshotItem(line: string | OverlongLine, position: number, label: string): SourceItem {
+  if (typeof line !== 'string') {
+    const reason = `line is ${line.overlongBytes} bytes long (at most ${INPUT_LIMITS.snapshotLineBytes})`;
+    return { kind: 'skip', reason, where: `${label}:${position}`, position };
+  }
   try {
     return { kind: 'paper', paper: parseSnapshotRecord(line), position };
   } catch (error) {
     if (!(error instanceof MalformedRecord)) throw error;
     return { kind: 'skip', reason: error.message, where: `${label}:${position}`, position };
   }
+}
+
+export function isBlank(line: string | OverlongLine): boolean {
+  return typeof line === 'string' && line.trim() === '';
 }
 
 /** Below this size starting a worker thread costs more than parsing on the calling thread. */
@@ -90,7 +102,7 @@ export function snapshotFileUnit(file: string): SourceUnit {
 }
 
 export function snapshotFileUnitWith(file: string, options: SnapshotUnitOptions): SourceUnit {
-  const reader = openLineFile(file);
+  const reader = openBoundedLineFile(file, INPUT_LIMITS.snapshotLineBytes);
   const label = path.basename(file);
   const parseInWorker = options.parseInWorker ?? reader.totalBytes >= WORKER_MIN_BYTES;
   let workerBytesRead = 0;
@@ -107,7 +119,7 @@ export function snapshotFileUnitWith(file: string, options: SnapshotUnitOptions)
       }
       let position = 0;
       for await (const line of reader.lines()) {
-        if (line.trim() === '') continue;
+        if (isBlank(line)) continue;
         position += 1;
         yield snapshotItem(line, position, label);
       }

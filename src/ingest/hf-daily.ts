@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { FeedRecord, PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { MalformedRecord, type SourceItem, type SourceUnit } from './source.js';
-import { cleanText, optionalText, toIsoTimestamp } from './text.js';
+import { INPUT_LIMITS } from './input-limits.js';
+import { withinFeedLimits, withinPaperLimits } from './record-limits.js';
+import { cleanText, optionalText, readTimestamp } from './text.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,7 +49,9 @@ export function parseDailyPaperEntry(entry: unknown): { paper: PaperRecord; feed
     .map((author) => optionalText(asObject(author)?.name))
     .filter((name): name is string => name !== null);
 
-  const featuredAt = toIsoTimestamp(inner.submittedOnDailyAt) ?? toIsoTimestamp(outer.publishedAt);
+  const featuredAt =
+    readTimestamp(inner.submittedOnDailyAt, `${arxivId.id}: submittedOnDailyAt`) ??
+    readTimestamp(outer.publishedAt, `${arxivId.id}: the entry's publishedAt (its feed date)`);
   if (!featuredAt) throw new MalformedRecord(`${arxivId.id}: no feed date (submittedOnDailyAt or publishedAt)`);
   const day = featuredAt.slice(0, 10);
   const organization = asObject(inner.organization);
@@ -54,19 +59,25 @@ export function parseDailyPaperEntry(entry: unknown): { paper: PaperRecord; feed
   const stars = typeof inner.githubStars === 'number' && inner.githubStars >= 0 ? Math.floor(inner.githubStars) : null;
 
   return {
-    paper: {
+    paper: withinPaperLimits({
       id: arxivId.id,
       version: arxivId.version,
       title,
       abstract: cleanText(summary),
       authors,
-      publishedAt: toIsoTimestamp(inner.publishedAt),
+      publishedAt: readTimestamp(inner.publishedAt, `${arxivId.id}: publishedAt`),
       projectPage: githubUrl(inner.projectPage),
       organization: optionalText(organization?.fullname) ?? optionalText(organization?.name),
       codeRepo: repoUrl ? { url: repoUrl, stars, countedAt: `${day}T00:00:00.000Z` } : null,
       source: 'hf-daily',
-    },
-    feed: { day, paperId: arxivId.id, upvotes: count(inner.upvotes), comments: count(outer.numComments), source: 'hf-daily' },
+    }),
+    feed: withinFeedLimits({
+      day,
+      paperId: arxivId.id,
+      upvotes: count(inner.upvotes),
+      comments: count(outer.numComments),
+      source: 'hf-daily',
+    }),
   };
 }
 
@@ -88,6 +99,35 @@ export function listDailyFiles(inputs: readonly string[]): string[] {
   return files;
 }
 
+class DailyFileError extends Error {}
+
+const gunzip = promisify(zlib.gunzip);
+
+/** The file's bytes, gunzipped for `.gz`; a DailyFileError when it is larger than the limit or not gzip. */
+async function readDailyFile(file: string, size: number): Promise<Buffer> {
+  const max = INPUT_LIMITS.dailyFileBytes;
+  if (size > max) throw new DailyFileError(`file is ${size} bytes (at most ${max})`);
+  const raw = await fs.promises.readFile(file);
+  if (!file.endsWith('.gz')) return raw;
+  try {
+    // Decompression stops as soon as the output would pass the limit, so a gzip bomb never takes more memory.
+    return await gunzip(raw, { maxOutputLength: max });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new DailyFileError(`file decompresses to more than ${max} bytes`);
+    throw new DailyFileError(`file is not valid gzip (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+async function readDailyJson(file: string, size: number): Promise<unknown> {
+  const text = (await readDailyFile(file, size)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DailyFileError('file is not valid JSON');
+  }
+}
+
 /** One daily-papers file (a JSON array of entries, at most a few hundred kilobytes). */
 export function dailyFileUnit(file: string): SourceUnit {
   const size = fs.statSync(file).size;
@@ -99,14 +139,13 @@ export function dailyFileUnit(file: string): SourceUnit {
     totalBytes: size,
     bytesRead: () => consumed,
     async *items(): AsyncIterable<SourceItem> {
-      let raw = await fs.promises.readFile(file);
-      if (file.endsWith('.gz')) raw = zlib.gunzipSync(raw);
       let entries: unknown;
       try {
-        entries = JSON.parse(raw.toString('utf8'));
-      } catch {
+        entries = await readDailyJson(file, size);
+      } catch (error) {
+        if (!(error instanceof DailyFileError)) throw error;
         consumed = size;
-        yield { kind: 'skip', reason: 'file is not valid JSON', where: label, position: 1 };
+        yield { kind: 'skip', reason: error.message, where: label, position: 1 };
         return;
       }
       if (!Array.isArray(entries)) {

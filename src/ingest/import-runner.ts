@@ -5,7 +5,7 @@ import { upsertFeedEntries } from '../feed/feed.repository.js';
 import type { FeedRecord, PaperRecord } from '../papers/paper.js';
 import { paperBatchSize, upsertPapers } from '../papers/papers.repository.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
-import type { SourceUnit } from './source.js';
+import type { SourceItem, SourceUnit } from './source.js';
 import { recomputeTrending } from '../trending/trending.repository.js';
 
 export interface SkippedRecord {
@@ -65,6 +65,38 @@ export function recordSkip(summary: ImportSummary, where: string, reason: string
   if (summary.skippedExamples.length < MAX_SKIP_EXAMPLES) summary.skippedExamples.push({ where, reason });
 }
 
+type UnitItem = SourceItem | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * The unit's items, ending with a `failed` item when the unit cannot be read on (unreadable file, corrupt gzip):
+ * the reason always names the file, and the import goes on with the next unit.
+ */
+async function* namingFailures(unit: SourceUnit): AsyncGenerator<UnitItem> {
+  const iterator = unit.items()[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<SourceItem>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        finished = true;
+        const message = error instanceof Error ? error.message : String(error);
+        yield { kind: 'failed', reason: `${unit.label} could not be read (${message})` };
+        return;
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // The consumer stopped early (a limit, a database error): let the unit release its file or worker.
+    if (!finished) await iterator.return?.();
+  }
+}
+
 /**
  * Imports units one batch at a time. Each batch is written in one transaction together with the unit's
  * checkpoint, so an interrupted import resumes after the last committed record and never duplicates one.
@@ -120,7 +152,15 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
       if (options.onPapersWritten && batchPapers.length > 0) await options.onPapersWritten(batchPapers.map((p) => p.id));
     };
 
-    for await (const item of unit.items()) {
+    let unitFailed = false;
+    for await (const item of namingFailures(unit)) {
+      if (item.kind === 'failed') {
+        // The records committed before the failure stay, and so does the unit's checkpoint: reading the same
+        // file again (after a passing read error) resumes after them.
+        recordSkip(summary, unit.label, item.reason);
+        unitFailed = true;
+        break;
+      }
       if (options.limit !== undefined && processed >= options.limit) break;
       lastPosition = item.position;
       if (item.position <= resumeAfter) {
@@ -140,7 +180,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
     }
     await flush();
     const interrupted = options.limit !== undefined && processed >= options.limit;
-    if (!options.dryRun && !interrupted) await deleteJobState(store.db, checkpointKey);
+    if (!options.dryRun && !interrupted && !unitFailed) await deleteJobState(store.db, checkpointKey);
     bytesBefore += unit.totalBytes ?? 0;
     if (interrupted) break;
   }

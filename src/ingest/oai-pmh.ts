@@ -1,9 +1,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { PaperRecord } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
+import { isPaperDay, isPaperTimestamp } from '../papers/paper-limits.js';
 import type { PoliteHttpClient } from './polite-http.js';
 import { MalformedRecord } from './source.js';
-import { cleanText, optionalText, toIsoTimestamp } from './text.js';
+import { withinPaperLimits } from './record-limits.js';
+import { cleanText, optionalText, readTimestamp, toIsoTimestamp } from './text.js';
 
 /** One record of a ListRecords page: a paper, or why it was passed over. */
 export type OaiRecordItem =
@@ -114,10 +116,10 @@ export function parseArxivMetadata(metadata: XmlNode): PaperRecord {
     .filter((name) => name !== '');
   if (authors.length === 0) throw new MalformedRecord(`${arxivId.id}: no authors`);
   const created = toIsoTimestamp(textOf(metadata.created));
-  if (!created) throw new MalformedRecord(`${arxivId.id}: missing or invalid <created> date`);
+  if (!created || !isPaperTimestamp(created)) throw new MalformedRecord(`${arxivId.id}: missing or invalid <created> date`);
   const categories = (textOf(metadata.categories) ?? '').split(/\s+/).filter(Boolean);
 
-  return {
+  return withinPaperLimits({
     id: arxivId.id,
     // The arXiv metadata format does not carry versions; an absent version never erases a known one.
     version: arxivId.version,
@@ -126,23 +128,33 @@ export function parseArxivMetadata(metadata: XmlNode): PaperRecord {
     authors,
     categories,
     publishedAt: created,
-    updatedAt: toIsoTimestamp(textOf(metadata.updated)) ?? created,
+    updatedAt: readTimestamp(textOf(metadata.updated), `${arxivId.id}: <updated>`) ?? created,
     comments: optionalText(textOf(metadata.comments)),
     journalRef: optionalText(textOf(metadata['journal-ref'])),
     doi: optionalText(textOf(metadata.doi)),
     license: optionalText(textOf(metadata.license)),
     source: 'oai-pmh',
-  };
+  });
+}
+
+/** An OAI-PMH datestamp (a day, or a UTC second) on a real day of the paper years. */
+function isOaiDatestamp(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$/.test(value) && isPaperDay(value.slice(0, 10));
 }
 
 function parseRecord(value: unknown, index: number): OaiRecordItem {
   const record = asNode(value);
   const header = asNode(record?.header);
   const identifier = textOf(header?.identifier) ?? `record #${index + 1}`;
-  const datestamp = textOf(header?.datestamp);
+  const written = textOf(header?.datestamp);
+  // The newest datestamp becomes the next harvest's `from`: one that is not a real day would stop every later run.
+  const datestamp = written !== null && isOaiDatestamp(written) ? written : null;
   if (!record || !header) return { kind: 'skip', reason: 'record without a header', datestamp: null, identifier };
   if (header['@_status'] === 'deleted') return { kind: 'skip', reason: 'deleted record', datestamp, identifier };
-  if (!datestamp) return { kind: 'skip', reason: 'record without a datestamp', datestamp: null, identifier };
+  if (!datestamp) {
+    const reason = written ? `invalid datestamp "${written.slice(0, 40)}"` : 'record without a datestamp';
+    return { kind: 'skip', reason, datestamp: null, identifier };
+  }
   const metadata = asNode(asNode(record.metadata)?.arXiv);
   if (!metadata) return { kind: 'skip', reason: 'no arXiv metadata', datestamp, identifier };
   try {

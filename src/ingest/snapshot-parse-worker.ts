@@ -2,8 +2,9 @@
 // with the synchronous database writes there. Items travel in batches under a credit window; the thread stays
 // alive between files (so its compiled code stays warm) and parses one file at a time.
 import { parentPort } from 'node:worker_threads';
-import { snapshotItem } from './arxiv-snapshot.js';
-import { openLineFile } from './line-reader.js';
+import { isBlank, snapshotItem } from './arxiv-snapshot.js';
+import { INPUT_LIMITS } from './input-limits.js';
+import { openBoundedLineFile } from './line-reader.js';
 import type { ParseJob, ParseWorkerMessage, ParseWorkerRequest } from './parse-worker-protocol.js';
 import type { SourceItem } from './source.js';
 
@@ -21,11 +22,11 @@ async function post(message: ParseWorkerMessage): Promise<void> {
 
 async function parse(job: ParseJob): Promise<void> {
   credits = job.window;
-  const reader = openLineFile(job.file);
+  const reader = openBoundedLineFile(job.file, INPUT_LIMITS.snapshotLineBytes);
   let batch: SourceItem[] = [];
   let position = 0;
   for await (const line of reader.lines()) {
-    if (line.trim() === '') continue;
+    if (isBlank(line)) continue;
     position += 1;
     batch.push(snapshotItem(line, position, job.label));
     if (batch.length >= job.batchSize) {

@@ -1,3 +1,7 @@
+import { isIsoDay } from '../feed/period.js';
+import { FIRST_PAPER_YEAR, isPaperTimestamp, LAST_PAPER_YEAR } from '../papers/paper-limits.js';
+import { MalformedRecord } from './source.js';
+
 /** Collapses runs of whitespace (arXiv titles and abstracts carry hard line breaks) and trims. */
 export function cleanText(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
@@ -9,20 +13,49 @@ export function optionalText(value: unknown): string | null {
   return cleaned === '' ? null : cleaned;
 }
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The date part of an ISO-8601 date or timestamp, years of any width and sign included. */
+const ISO_DATE_PART = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?=$|T)/;
 
-export function isIsoDay(value: string): boolean {
-  if (!ISO_DAY.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+/** The day, month and year of an RFC 2822 date (`Mon, 4 Jan 1999 12:00:00 GMT`), as the arXiv snapshot writes them. */
+const RFC_2822_DATE_PART = /^(?:[a-z]{3},\s*)?(\d{1,2})\s+([a-z]{3})\s+(\d{4})\b/i;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function dayExists(year: number, month: number, day: number): boolean {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** `Date` rolls 2025-02-30 and 31 Feb 2007 over into March: the date written must name a day that exists. */
+function writtenDayExists(value: string): boolean {
+  const iso = ISO_DATE_PART.exec(value);
+  if (iso) return dayExists(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  const rfc = RFC_2822_DATE_PART.exec(value);
+  if (rfc) return dayExists(Number(rfc[3]), MONTHS.indexOf(rfc[2]!.toLowerCase()) + 1, Number(rfc[1]));
+  return true;
 }
 
 /** Normalises a date or timestamp to an ISO-8601 UTC timestamp, or null when it cannot be read. */
 export function toIsoTimestamp(value: unknown): string | null {
   if (typeof value !== 'string' || value.trim() === '') return null;
   const trimmed = value.trim();
+  if (!writtenDayExists(trimmed)) return null;
   const date = new Date(isIsoDay(trimmed) ? `${trimmed}T00:00:00Z` : trimmed);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/**
+ * A date field of a record as an ISO-8601 UTC timestamp: null when the source left it out, and a MalformedRecord
+ * when it is there but is not a real date from 1991 to 9999.
+ */
+export function readTimestamp(value: unknown, field: string): string | null {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
+  const timestamp = toIsoTimestamp(value);
+  if (timestamp === null || !isPaperTimestamp(timestamp)) {
+    const shown = typeof value === 'string' ? value.trim().slice(0, 40) : typeof value;
+    throw new MalformedRecord(`${field} "${shown}" is not a date from ${FIRST_PAPER_YEAR} to ${LAST_PAPER_YEAR}`);
+  }
+  return timestamp;
 }
 
 /** Splits an arXiv author string ("A. One, B. Two and C. Three") into names. */

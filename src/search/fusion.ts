@@ -30,8 +30,8 @@ export type FusionMethod =
 export function normalizeScores(hits: readonly RankedHit[]): number[] | null {
   const finite = hits.map((h) => (Number.isFinite(h.score) ? h.score : 0));
   if (finite.length === 0) return null;
-  const max = Math.max(...finite);
-  const min = Math.min(...finite);
+  const max = finite.reduce((a, b) => Math.max(a, b));
+  const min = finite.reduce((a, b) => Math.min(a, b));
   if (max - min < 1e-12) return max > 0 ? finite.map(() => 1) : null;
   return finite.map((s) => (s - min) / (max - min));
 }
@@ -56,7 +56,8 @@ export function fuseWithFeedback(
   feedback: ReadonlyMap<string, number>,
   method: Extract<FusionMethod, { kind: 'feedback' }>,
 ): FusedHit[] {
-  const best = lexical.length > 0 ? Math.max(...lexical.map((h) => (Number.isFinite(h.score) ? h.score : 0))) : 0;
+  // reduce(), not Math.max(...): candidate lists can be longer than the engine's argument limit.
+  const best = lexical.reduce((max, h) => Math.max(max, Number.isFinite(h.score) ? h.score : 0), lexical.length > 0 ? -Infinity : 0);
   const lexicalWeight = lexical.length > 0 ? 1 : 0;
   const semanticWeight = lexical.length > 0 ? method.semanticWeight : 1;
   const entries = new Map<string, FusedHit>();

@@ -75,7 +75,9 @@ export function parseQuery(input: string): ParsedQuery {
   let after: string | null = null;
   let before: string | null = null;
 
-  const plain = (text: string) => terms.push(...words(text));
+  const plain = (text: string) => {
+    for (const word of words(text)) terms.push(word);
+  };
 
   for (const token of whole ? [] : tokenize(query)) {
     const { field, value } = token;

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/database.js';
+import { isIsoDay } from '../feed/period.js';
 import type { Logger } from '../logger.js';
 import type { Paper } from '../papers/paper.js';
 import { selectPaperWithRepo, toPaper } from '../papers/papers.repository.js';
-import type { EmbedderSpec } from './embedders/embedder-spec.js';
+import type { EmbedderSpec } from '../config/embedder-spec.js';
 import { fuse, fuseWithFeedback, type FusedHit, type FusionMethod, type RankedHit } from './fusion.js';
 import { highlight, highlightStems, type HighlightSegment } from './highlight.js';
-import { createLexicalIndex, type LexicalIndex } from './lexical/lexical-index.js';
+import { createLexicalIndex } from './lexical/create-lexical-index.js';
+import type { LexicalIndex } from './lexical/lexical-index.js';
 import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
 import { upvotesByPaper } from './paper-upvotes.js';
 import { parseQuery, type ParsedQuery } from './query-parser.js';
@@ -118,10 +120,6 @@ const MAX_DEPTH = 1000;
 function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || !Number.isFinite(value)) return fallback;
   return Math.min(max, Math.max(min, Math.floor(value)));
-}
-
-function isIsoDay(value: string | undefined): value is string {
-  return value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value);
 }
 
 /** True when the paper text satisfies the phrases and exclusions (for candidates that did not come from full text). */

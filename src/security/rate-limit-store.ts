@@ -18,7 +18,10 @@ export const RATE_LIMITS = {
   submit: { limit: 10, windowMs: 60 * 60_000 },
   comment: { limit: 10, windowMs: 10 * 60_000 },
   api: { limit: 300, windowMs: 60_000 },
-  /** Per account name, whatever the address: slows password guessing spread over many machines. */
+  /**
+   * Per account (its username and email spelling count together), whatever the address: slows password guessing
+   * spread over many machines. Browsers that have logged in to the account before are exempt (login-device.ts).
+   */
   loginAccount: { limit: 20, windowMs: 60 * 60_000 },
   /** Per email address: stops anyone from flooding a mailbox with reset mails. */
   passwordResetAddress: { limit: 3, windowMs: 60 * 60_000 },

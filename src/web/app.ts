@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import { metricsMiddleware } from './middleware/metrics.js';
 import { csrfProtection, sessionMiddleware } from './middleware/auth.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { requestBodyGuard } from './middleware/request-body.js';
+import { clientAbortResponse, isClientAbort } from './middleware/client-abort.js';
 import { RATE_LIMITS } from '../security/rate-limit-store.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { redactPath } from '../security/redact.js';
@@ -49,6 +51,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
 
   app.use(securityHeaders(config));
   app.use(metricsMiddleware);
+  app.use(requestBodyGuard);
   app.use(sessionMiddleware);
   // RFC 8058 one-click unsubscribe POSTs come from mail clients and carry a signed token instead.
   app.use(csrfProtection({ exemptPaths: ['/unsubscribe'] }));
@@ -78,6 +81,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   });
 
   app.onError((error, c) => {
+    if (isClientAbort(error, c)) return clientAbortResponse(c);
     const status = error instanceof HTTPException ? error.status : 500;
     const message = status === 500 ? 'Something went wrong on our side.' : error.message;
     if (status >= 500) deps.logger.error('unhandled error', { path: c.req.path, error: String(error), stack: error.stack });

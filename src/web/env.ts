@@ -1,3 +1,4 @@
+import type { ApiScope } from '../accounts/api-scopes.js';
 import type { User } from '../accounts/user.js';
 import type { AppDeps } from '../app-deps.js';
 import type { Config } from '../config.js';
@@ -17,4 +18,6 @@ export interface AppEnv {
 
 /** How the current request authenticated. */
 export type AuthState =
-  { readonly method: 'anonymous' } | { readonly method: 'session'; readonly sessionId: string } | { readonly method: 'token' };
+  | { readonly method: 'anonymous' }
+  | { readonly method: 'session'; readonly sessionId: string }
+  | { readonly method: 'token'; readonly scopes: readonly ApiScope[] };

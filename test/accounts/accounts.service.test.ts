@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { AccountService } from '../../src/accounts/accounts.service.js';
+import { AccountService, SIGNUP_CONFLICT_MESSAGE } from '../../src/accounts/accounts.service.js';
 import { FileTransport } from '../../src/mail/file-transport.js';
 import { silentLogger } from '../../src/logger.js';
 import { describeEachStore } from '../helpers/stores.js';
@@ -46,11 +46,11 @@ describeEachStore('AccountService', (get) => {
     expect((await accounts.signUp({ username: 'MixedCase', email: 'mixed@example.org', password: 'long enough pass' })).ok).toBe(true);
     expect(await accounts.signUp({ username: 'mixedcase', email: 'other@example.org', password: 'long enough pass' })).toEqual({
       ok: false,
-      errors: { username: 'That username is taken.' },
+      errors: { form: SIGNUP_CONFLICT_MESSAGE },
     });
     expect(await accounts.signUp({ username: 'another', email: 'MIXED@example.org', password: 'long enough pass' })).toEqual({
       ok: false,
-      errors: { email: 'An account with that email address already exists.' },
+      errors: { form: SIGNUP_CONFLICT_MESSAGE },
     });
     // The unique index holds even when the service's check is bypassed (two racing sign-ups).
     await expect(
@@ -95,11 +95,17 @@ describeEachStore('AccountService', (get) => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.token_hash).not.toContain(created.value.token.slice(3));
 
-    expect((await accounts.resolveApiToken(created.value.token))?.username).toBe('tokens');
+    expect((await accounts.resolveApiToken(created.value.token))?.user.username).toBe('tokens');
     expect(await accounts.resolveApiToken(`${created.value.token}x`)).toBeNull();
     const listed = await accounts.listApiTokens(userId);
     expect(listed).toEqual([
-      { id: created.value.info.id, name: 'laptop', createdAt: clock.toISOString(), lastUsedAt: clock.toISOString() },
+      {
+        id: created.value.info.id,
+        name: 'laptop',
+        scopes: ['read', 'write'],
+        createdAt: clock.toISOString(),
+        lastUsedAt: clock.toISOString(),
+      },
     ]);
 
     expect(await accounts.createApiToken(userId, '   ')).toMatchObject({ ok: false });

@@ -27,7 +27,7 @@ function resetPath(mail: ParsedMail | undefined): string {
 
 describeEachStore('password reset', (get) => {
   it('emails a single-use link that sets a new password and ends the old sessions', async () => {
-    const { app, config } = await testApp(get(), TEST_ENV);
+    const { app, config, deps } = await testApp(get(), TEST_ENV);
     const owner = new WebClient(app);
     await owner.signUp('forgetful', 'my old password', 'forgetful@example.org');
 
@@ -35,6 +35,7 @@ describeEachStore('password reset', (get) => {
     const sent = await requester.submit('/forgot', '/forgot', { email: 'Forgetful@Example.org' });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain('If an account uses that address');
+    await deps.accounts.settled();
     const mails = await mailsTo(config.dataDir, 'forgetful@example.org');
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe('Reset your Paperboy password');
@@ -61,19 +62,21 @@ describeEachStore('password reset', (get) => {
   });
 
   it('answers the same for unknown addresses and sends nothing', async () => {
-    const { app, config } = await testApp(get(), TEST_ENV);
+    const { app, config, deps } = await testApp(get(), TEST_ENV);
     const response = await new WebClient(app).submit('/forgot', '/forgot', { email: 'nobody@example.org' });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('If an account uses that address');
+    await deps.accounts.settled();
     expect(await mailsTo(config.dataDir, 'nobody@example.org')).toHaveLength(0);
   });
 
   it('refuses forged and expired links', async () => {
     let clock = new Date('2026-03-01T10:00:00Z');
-    const { app, config } = await testApp(get(), TEST_ENV, { now: () => clock });
+    const { app, config, deps } = await testApp(get(), TEST_ENV, { now: () => clock });
     await new WebClient(app).signUp('expiry_user', 'my old password', 'expiry@example.org');
     const client = new WebClient(app);
     await client.submit('/forgot', '/forgot', { email: 'expiry@example.org' });
+    await deps.accounts.settled();
     const link = resetPath((await mailsTo(config.dataDir, 'expiry@example.org')).at(-1));
 
     // Same random part, made-up signature; and a well-formed token that was never issued.

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { DigestScheduler } from '../../src/digests/scheduler.js';
-import { periodContaining } from '../../src/digests/period.js';
+import { periodContaining } from '../../src/feed/period.js';
 import { buildDeps } from '../../src/runtime.js';
 import { testApp, testConfig } from '../helpers/app.js';
 import { describeEachStore } from '../helpers/stores.js';

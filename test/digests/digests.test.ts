@@ -1,6 +1,6 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodContaining } from '../../src/digests/period.js';
+import { periodContaining } from '../../src/feed/period.js';
 import { testApp } from '../helpers/app.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { confirmedSubscriber, manualClock, seedFeed } from './fixtures.js';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { beforeAll, expect, it } from 'vitest';
 import { claimDue, LeaseLostError, markHandedOver, recoverAbandoned } from '../../src/digests/outbox.repository.js';
-import { periodContaining } from '../../src/digests/period.js';
+import { periodContaining } from '../../src/feed/period.js';
 import { planPeriod } from '../../src/digests/planner.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { confirmedSubscriber, seedFeed } from './fixtures.js';

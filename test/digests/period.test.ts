@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { parseDigestConfig } from '../../src/digests/digest-config.js';
-import { duePeriod, isoWeekKey, isoWeekMonday, latestCompletePeriod, periodContaining, zonedClock } from '../../src/digests/period.js';
+import { parseDigestConfig } from '../../src/config/digest-config.js';
+import { duePeriod, latestCompletePeriod, periodContaining, weekKeyOf, weekPeriod, zonedClock } from '../../src/feed/period.js';
 import { ConfigError } from '../../src/config.js';
 
 const NINE_PM = { hour: 21, minute: 0 };
 
 describe('digest periods', () => {
   it('names ISO weeks, including those that straddle a new year', () => {
-    expect(isoWeekKey('2025-01-06')).toBe('2025-W02');
-    expect(isoWeekKey('2024-12-30')).toBe('2025-W01');
-    expect(isoWeekKey('2021-01-03')).toBe('2020-W53');
-    expect(isoWeekMonday('2025-W01')).toBe('2024-12-30');
-    expect(isoWeekMonday('2020-W53')).toBe('2020-12-28');
-    expect(isoWeekMonday('2025-W53')).toBeNull();
+    expect(weekKeyOf('2025-01-06')).toBe('2025-W02');
+    expect(weekKeyOf('2024-12-30')).toBe('2025-W01');
+    expect(weekKeyOf('2021-01-03')).toBe('2020-W53');
+    expect(weekPeriod('2025-W01')?.from).toBe('2024-12-30');
+    expect(weekPeriod('2020-W53')?.from).toBe('2020-12-28');
+    expect(weekPeriod('2025-W53')).toBeNull();
     expect(periodContaining('weekly', '2025-01-08')).toEqual({
       frequency: 'weekly',
       key: '2025-W02',

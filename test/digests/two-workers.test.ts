@@ -3,17 +3,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, openSqlite, type Store } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { SmtpDigestDelivery } from '../../src/digests/delivery/smtp-delivery.js';
 import { newLeaseOwner } from '../../src/digests/outbox.repository.js';
-import { periodContaining } from '../../src/digests/period.js';
+import { periodContaining } from '../../src/feed/period.js';
 import { planPeriod } from '../../src/digests/planner.js';
 import { runOutbox } from '../../src/digests/worker.js';
+import { SmtpTransport } from '../../src/mail/smtp-transport.js';
 import { createPostgresDatabase, postgresAvailable, tempDir } from '../helpers/stores.js';
 import { confirmedSubscriber, seedFeed } from './fixtures.js';
 import { messageIdOf, startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 const SUBSCRIBERS = 240;
 const DAY = '2025-01-06';
+const FROM = 'Paperboy <news@paperboy.test>';
 
 type Engine = 'postgres' | 'sqlite';
 
@@ -70,7 +71,7 @@ for (const engine of ['postgres', 'sqlite'] as Engine[]) {
 
       const options = (owner: string) => ({
         owner,
-        from: 'Paperboy <news@paperboy.test>',
+        from: FROM,
         publicUrl: 'http://paperboy.test',
         secret: 'two-workers-secret-two-workers-secret-01',
         now: () => new Date(),
@@ -81,8 +82,8 @@ for (const engine of ['postgres', 'sqlite'] as Engine[]) {
         claimBatch: 4,
       });
       const [a, b] = await Promise.all([
-        runOutbox(first, () => new SmtpDigestDelivery(sink.url), options(newLeaseOwner())),
-        runOutbox(second, () => new SmtpDigestDelivery(sink.url), options(newLeaseOwner())),
+        runOutbox(first, () => new SmtpTransport(sink.url, FROM, { keepConnection: true }), options(newLeaseOwner())),
+        runOutbox(second, () => new SmtpTransport(sink.url, FROM, { keepConnection: true }), options(newLeaseOwner())),
       ]);
       expect(a.sent + b.sent).toBe(SUBSCRIBERS);
       expect(a.sent).toBeGreaterThan(0);

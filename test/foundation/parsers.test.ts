@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSnapshotRecord } from '../../src/ingest/arxiv-snapshot.js';
 import { parseDailyPaperEntry } from '../../src/ingest/hf-daily.js';
 import { MalformedRecord } from '../../src/ingest/source.js';
+import { isPaperDay, isPaperTimestamp, PAPER_LIMITS } from '../../src/papers/paper-limits.js';
 import { dailyEntry, snapshotLine } from '../helpers/fixtures.js';
 
 describe('arXiv snapshot records', () => {
@@ -50,9 +51,76 @@ describe('arXiv snapshot records', () => {
     [snapshotLine({ title: '   ' }), 'missing title'],
     [snapshotLine({ abstract: undefined }), 'missing abstract'],
     [snapshotLine({ authors: '', authors_parsed: [] }), 'no authors'],
-  ])('rejects a malformed record (%s)', (line, reason) => {
+    [
+      snapshotLine({ title: 'T'.repeat(PAPER_LIMITS.title + 1) }),
+      `title is ${PAPER_LIMITS.title + 1} characters long (at most ${PAPER_LIMITS.title})`,
+    ],
+    [snapshotLine({ abstract: 'word '.repeat(PAPER_LIMITS.abstract) }), 'abstract is'],
+    [snapshotLine({ categories: `cs.LG ${'x'.repeat(PAPER_LIMITS.category + 1)}` }), 'a category is'],
+    [snapshotLine({ doi: `10.1/${'d'.repeat(PAPER_LIMITS.doi)}` }), 'doi is'],
+    [snapshotLine({ license: `https://${'l'.repeat(PAPER_LIMITS.license)}` }), 'license is'],
+    [
+      snapshotLine({ versions: [{ version: 'v1', created: '-271821-04-20' }] }),
+      'a version date "-271821-04-20" is not a date from 1991 to 9999',
+    ],
+    [snapshotLine({ versions: [{ version: 'v1', created: 'Sat, 31 Feb 2007 10:00:00 GMT' }] }), 'a version date'],
+    [snapshotLine({ update_date: '1066-10-14' }), 'update_date "1066-10-14" is not a date'],
+    [snapshotLine({ update_date: '2025-13-01' }), 'update_date "2025-13-01" is not a date'],
+  ])('rejects a malformed record (%#)', (line, reason) => {
     expect(() => parseSnapshotRecord(line)).toThrow(MalformedRecord);
     expect(() => parseSnapshotRecord(line)).toThrow(reason);
+  });
+});
+
+describe('paper limits', () => {
+  it('truncates author and category lists, author names, comments and journal references instead of skipping the paper', () => {
+    const names = Array.from({ length: PAPER_LIMITS.authors + 50 }, (_, i) => ['Member', `Number${i}`, '']);
+    const paper = parseSnapshotRecord(
+      snapshotLine({
+        authors_parsed: names,
+        categories: Array.from({ length: PAPER_LIMITS.categories + 5 }, (_, i) => `cs.X${i}`).join(' '),
+        comments: 'c'.repeat(PAPER_LIMITS.comments * 3),
+        'journal-ref': 'j'.repeat(PAPER_LIMITS.journalRef + 1),
+      }),
+    );
+    const runOn = parseSnapshotRecord(
+      snapshotLine({
+        authors_parsed: [
+          ['Lovelace', 'Ada', ''],
+          ['Kongand Xiaoxia Xingand '.repeat(30), 'X', ''],
+        ],
+      }),
+    );
+    expect(runOn.authors[0]).toBe('Ada Lovelace');
+    expect(runOn.authors[1]).toHaveLength(PAPER_LIMITS.authorName);
+    expect(runOn.authors[1]).toMatch(/^X Kongand Xiaoxia .*…$/);
+    expect(paper.authors).toHaveLength(PAPER_LIMITS.authors);
+    expect(paper.authors[0]).toBe('Number0 Member');
+    expect(paper.categories).toHaveLength(PAPER_LIMITS.categories);
+    expect(paper.comments).toHaveLength(PAPER_LIMITS.comments);
+    expect(paper.comments?.endsWith('…')).toBe(true);
+    expect(paper.journalRef).toHaveLength(PAPER_LIMITS.journalRef);
+  });
+
+  it('keeps values at the limits', () => {
+    const paper = parseSnapshotRecord(
+      snapshotLine({
+        title: 'T'.repeat(PAPER_LIMITS.title),
+        abstract: 'a'.repeat(PAPER_LIMITS.abstract),
+        comments: 'c'.repeat(PAPER_LIMITS.comments),
+      }),
+    );
+    expect(paper.title).toHaveLength(PAPER_LIMITS.title);
+    expect(paper.abstract).toHaveLength(PAPER_LIMITS.abstract);
+    expect(paper.comments).toBe('c'.repeat(PAPER_LIMITS.comments));
+  });
+
+  it('accepts real days and timestamps from 1991 to 9999 only', () => {
+    expect(['1991-01-01', '2024-02-29', '9999-12-31'].every(isPaperDay)).toBe(true);
+    expect(['1990-12-31', '2025-02-29', '2025-04-31', '+275760-09', '10000-01-01', '2025-1-01'].some(isPaperDay)).toBe(false);
+    expect(isPaperTimestamp('2025-01-02T03:04:05.678Z')).toBe(true);
+    expect(isPaperTimestamp('+275760-09-13T00:00:00.000Z')).toBe(false);
+    expect(isPaperTimestamp('-271821-04-20T00:00:00.000Z')).toBe(false);
   });
 });
 
@@ -89,7 +157,20 @@ describe('HF daily-papers entries', () => {
     [{ title: 'x' }, 'entry has no paper object'],
     [dailyEntry({ paper: { id: 'abc' } }), 'invalid arXiv id'],
     [dailyEntry({ paper: { title: '', summary: 'x' }, outer: { title: '' } }), 'missing title'],
-    [dailyEntry({ paper: { submittedOnDailyAt: undefined }, outer: { publishedAt: 'yesterday' } }), 'no feed date'],
+    [dailyEntry({ paper: { submittedOnDailyAt: undefined }, outer: { publishedAt: undefined } }), 'no feed date'],
+    [
+      dailyEntry({ paper: { submittedOnDailyAt: undefined }, outer: { publishedAt: 'yesterday' } }),
+      '"yesterday" is not a date from 1991 to 9999',
+    ],
+    [
+      dailyEntry({ paper: { submittedOnDailyAt: '+275760-09-13T00:00:00.000Z' } }),
+      'submittedOnDailyAt "+275760-09-13T00:00:00.000Z" is not a date',
+    ],
+    [dailyEntry({ paper: { submittedOnDailyAt: '2025-02-30' } }), 'submittedOnDailyAt "2025-02-30" is not a date'],
+    [dailyEntry({ paper: { publishedAt: '-271821-04-20' } }), 'publishedAt "-271821-04-20" is not a date'],
+    [dailyEntry({ paper: { summary: 'x'.repeat(PAPER_LIMITS.abstract + 1) } }), `abstract is ${PAPER_LIMITS.abstract + 1} characters long`],
+    [dailyEntry({ paper: { upvotes: 1e300 } }), 'upvote count 1e+300 is larger than'],
+    [dailyEntry({ paper: { githubRepo: `https://github.com/${'a'.repeat(PAPER_LIMITS.url)}` } }), 'code repository URL is'],
   ])('rejects a malformed entry (%#)', (entry, reason) => {
     expect(() => parseDailyPaperEntry(entry)).toThrow(reason);
   });

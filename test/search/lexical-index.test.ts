@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLexicalIndex, type LexicalIndex } from '../../src/search/lexical/lexical-index.js';
+import { createLexicalIndex } from '../../src/search/lexical/create-lexical-index.js';
+import type { LexicalIndex } from '../../src/search/lexical/lexical-index.js';
 import { filtersFromQuery } from '../../src/search/paper-filters.js';
 import { parseQuery } from '../../src/search/query-parser.js';
 import { paperRecord } from '../helpers/fixtures.js';

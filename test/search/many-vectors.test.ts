@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { planPeriod } from '../../src/digests/planner.js';
-import { periodContaining } from '../../src/digests/period.js';
+import { periodContaining } from '../../src/feed/period.js';
 import { searchTopicMatcher } from '../../src/digests/topic-search.js';
 import { silentLogger } from '../../src/logger.js';
 import type { PaperRecord } from '../../src/papers/paper.js';

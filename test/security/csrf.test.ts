@@ -4,7 +4,7 @@ import { describeEachStore } from '../helpers/stores.js';
 import { csrfTokenIn, TEST_ENV, WebClient } from './web-client.js';
 
 async function createToken(browser: WebClient, name: string): Promise<{ token: string; id: number }> {
-  const page = await browser.submit('/settings', '/settings/tokens', { name });
+  const page = await browser.submit('/settings', '/settings/tokens', { name, scope: 'write' });
   expect(page.status).toBe(200);
   const html = await page.text();
   const token = /id="new-token-value"[^>]*value="(pb_[^"]+)"|value="(pb_[^"]+)"/.exec(html);

@@ -25,6 +25,7 @@ describeEachStore('request logs', (get) => {
     await new WebClient(app).logIn('logged_user', 'wrong-password-xyz');
     await browser.submit('/settings', '/settings/tokens', { name: 'ci' });
     await browser.submit('/forgot', '/forgot', { email: 'logged@example.org' });
+    await deps.accounts.settled();
 
     const mailDir = path.join(config.dataDir, 'mail');
     const file = fs.readdirSync(mailDir).find((f) => f.endsWith('.eml'));

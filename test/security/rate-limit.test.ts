@@ -71,7 +71,7 @@ describeEachStore('rate limits', (get) => {
   });
 
   it('also limits per account name and per reset address, whatever the client address', async () => {
-    const { app, config } = await testApp(get(), TEST_ENV);
+    const { app, config, deps } = await testApp(get(), TEST_ENV);
     await new WebClient(app).signUp('target', 'the real password', 'target@example.org');
     const statuses: number[] = [];
     for (let i = 0; i <= RATE_LIMITS.loginAccount.limit; i++)
@@ -84,6 +84,7 @@ describeEachStore('rate limits', (get) => {
       resets.push((await new WebClient(app).submit('/forgot', '/forgot', { email: 'TARGET@example.org' })).status);
     }
     expect(resets).toEqual([...Array(RATE_LIMITS.passwordResetAddress.limit).fill(200), 429]);
+    await deps.accounts.settled();
     const fs = await import('node:fs');
     const mails = fs.readdirSync(`${config.dataDir}/mail`).filter((f) => f.endsWith('.eml'));
     expect(mails.length).toBeGreaterThanOrEqual(RATE_LIMITS.passwordResetAddress.limit);

@@ -1,6 +1,5 @@
-import { isIsoDay } from '../../ingest/text.js';
 import { silentLogger, jsonLogger } from '../../logger.js';
-import { latestCompletePeriod, periodForDate, type Period } from '../../digests/period.js';
+import { isIsoDay, latestCompletePeriod, periodContaining, type Period } from '../../feed/period.js';
 import type { Frequency } from '../../digests/digests.table.js';
 import { normaliseEmail, SubscriptionInputError } from '../../digests/subscription.js';
 import { buildDeps, openMigratedStore } from '../../runtime.js';
@@ -43,7 +42,7 @@ export const digestSend: Command = {
         values.json || config.logLevel === 'silent' ? silentLogger : jsonLogger((line) => process.stderr.write(line)),
       );
       const period: Period = values.date
-        ? periodForDate(frequency, values.date)
+        ? periodContaining(frequency, values.date)
         : latestCompletePeriod(frequency, deps.now(), config.digests.timeZone, config.digests.sendTime);
       if (email) {
         const subscriber = await store.db.selectFrom('subscriptions').select('status').where('email', '=', email).executeTakeFirst();

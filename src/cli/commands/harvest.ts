@@ -3,7 +3,7 @@ import { formatHarvestNotes, runHarvest, type HarvestSummary } from '../../inges
 import { formatSummary } from '../../ingest/import-runner.js';
 import { minIntervalFor, paperboyUserAgent, PoliteHttpClient } from '../../ingest/polite-http.js';
 import type { ProgressSink } from '../../ingest/progress.js';
-import { isIsoDay } from '../../ingest/text.js';
+import { isIsoDay } from '../../feed/period.js';
 import { openMigratedStore } from '../../runtime.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 

@@ -8,6 +8,7 @@ import * as digests from './005-digests.js';
 import * as searchVocab from './006-search-vocab.js';
 import * as papersVisibleIds from './007-papers-visible-ids.js';
 import * as papersTextChanges from './008-papers-text-changes.js';
+import * as apiTokenScopes from './009-api-token-scopes.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '006-search-vocab', up: searchVocab.up },
   { name: '007-papers-visible-ids', up: papersVisibleIds.up },
   { name: '008-papers-text-changes', up: papersTextChanges.up },
+  { name: '009-api-token-scopes', up: apiTokenScopes.up },
 ];

@@ -40,10 +40,10 @@ const TITLE_REPEAT = 2;
 
 function weightedTerms(doc: EmbeddableDocument, terms: (text: string) => string[] = contentTerms): string[] {
   const title = terms(doc.title);
-  const out: string[] = [];
-  for (let i = 0; i < TITLE_REPEAT; i++) out.push(...title);
-  out.push(...terms(doc.abstract));
-  return out;
+  // Concatenated, never spread into push(): a spread passes every word as an argument, and a long text overflows the stack.
+  let out: string[] = [];
+  for (let i = 0; i < TITLE_REPEAT; i++) out = out.concat(title);
+  return out.concat(terms(doc.abstract));
 }
 
 /** contentTerms() with each distinct word stemmed once (training reads millions of words of a far smaller vocabulary). */

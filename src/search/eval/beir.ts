@@ -7,7 +7,7 @@ import { openLineFile } from '../../ingest/line-reader.js';
 import { silentLogger } from '../../logger.js';
 import type { PaperRecord } from '../../papers/paper.js';
 import { paperBatchSize, upsertPapers } from '../../papers/papers.repository.js';
-import type { EmbedderSpec } from '../embedders/embedder-spec.js';
+import type { EmbedderSpec } from '../../config/embedder-spec.js';
 import type { FusionMethod } from '../fusion.js';
 import { createSearchService, type SearchMode, type SearchService } from '../search.service.js';
 import { mean, mrrAt, ndcgAt, percentile, recallAt, type Judgements } from './metrics.js';

@@ -1,7 +1,7 @@
 import type { Store } from '../../db/database.js';
 import { BuiltinEmbedder } from '../embedders/builtin-embedder.js';
 import type { Embedder } from '../embedders/embedder.js';
-import { describeEmbedderSpec, type EmbedderSpec } from '../embedders/embedder-spec.js';
+import { describeEmbedderSpec, type EmbedderSpec } from '../../config/embedder-spec.js';
 import { deserializeLsa } from '../embedders/lsa-model.js';
 import { OnnxEmbedder } from '../embedders/onnx-embedder.js';
 import { OpenAiEmbedder } from '../embedders/openai-embedder.js';

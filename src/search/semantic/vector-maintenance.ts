@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Store } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { Embedder } from '../embedders/embedder.js';
-import type { EmbedderSpec } from '../embedders/embedder-spec.js';
+import type { EmbedderSpec } from '../../config/embedder-spec.js';
 import { activeModelId } from '../search-models.repository.js';
 import { VectorIndex } from '../vector-index.js';
 import { deleteVectorsExcept, papersWithoutVector } from '../vectors.repository.js';

@@ -4,10 +4,12 @@
  * Exports:
  * - `sessionMiddleware`: resolves the caller and sets `c.get('user')` (User | null), `c.get('csrfToken')` (put it in
  *   every state-changing form as the hidden field `_csrf`, or send it as the `X-CSRF-Token` header) and
- *   `c.get('auth')` (how the caller authenticated). A `Authorization: Bearer <api token>` header wins over cookies.
+ *   `c.get('auth')` (how the caller authenticated). Under /api/, an `Authorization: Bearer <api token>` header wins
+ *   over cookies; everywhere else it is ignored, so tokens never act on pages or HTML forms.
  * - `csrfProtection(options)`: rejects unsafe requests (POST, PUT, PATCH, DELETE) whose CSRF token is missing or wrong.
- *   Bearer-authenticated requests are exempt (browsers never attach that header on their own), and so are /api/
- *   writes that carry no session cookie (they act anonymously, so there is nothing to forge).
+ *   Bearer requests under /api/ are exempt (browsers never attach that header on their own), and so are /api/
+ *   writes that carry no session cookie (they act anonymously, so there is nothing to forge). It also refuses
+ *   (403 `insufficient_scope`) a request its token's scopes do not allow: a read-only token cannot write.
  * - `requireUser` / `requireAdmin`: 401 JSON under /api/, a redirect to /login (or 403 page) elsewhere.
  * - `startSession(c, userId)` / `endSession(c)` (from ./session.js) for the log-in and log-out routes.
  */
@@ -15,8 +17,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { SESSION_LIFETIME_MS } from '../../accounts/accounts.service.js';
+import { scopesAllow } from '../../accounts/api-scopes.js';
 import type { AppEnv } from '../env.js';
 import { errorPage } from '../views/error-page.js';
+import { isFormRequest, refuseRequest } from './request-body.js';
 import { cookieNames, cookieOptions } from '../../security/cookies.js';
 import { constantTimeEqual, hmac, randomToken } from '../../security/tokens.js';
 
@@ -58,13 +62,15 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = createMiddleware<App
   const { accounts, secret } = c.get('deps');
   const config = c.get('config');
   const names = cookieNames(config);
-  const bearer = bearerToken(c);
+  // Tokens are for the API only: on pages and HTML forms the header is ignored, so a token can never act there
+  // (and the request goes through the cookie and CSRF checks like any browser's).
+  const bearer = isApiPath(c.req.path) ? bearerToken(c) : undefined;
 
   if (bearer !== undefined) {
     // Requests with a Bearer token never use cookies, so they cannot be forged cross-site.
-    const user = bearer ? await accounts.resolveApiToken(bearer) : null;
-    c.set('user', user);
-    c.set('auth', user ? { method: 'token' } : { method: 'anonymous' });
+    const grant = bearer ? await accounts.resolveApiToken(bearer) : null;
+    c.set('user', grant?.user ?? null);
+    c.set('auth', grant ? { method: 'token', scopes: grant.scopes } : { method: 'anonymous' });
     c.set('csrfToken', '');
     return next();
   }
@@ -95,17 +101,18 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = createMiddleware<App
   return next();
 });
 
-async function submittedCsrfToken(c: Context<AppEnv>): Promise<string | undefined> {
+/** The submitted token: the header, or the `_csrf` field of a form; null when the form cannot be parsed. */
+async function submittedCsrfToken(c: Context<AppEnv>): Promise<string | undefined | null> {
   const header = c.req.header(CSRF_HEADER);
   if (header) return header;
-  const type = c.req.header('content-type') ?? '';
-  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+  if (!isFormRequest(c)) return undefined;
+  try {
     // Hono caches the parsed body, so the route can read it again.
-    const body = await c.req.parseBody();
-    const field = body[CSRF_FIELD];
+    const field = (await c.req.parseBody())[CSRF_FIELD];
     return typeof field === 'string' ? field : undefined;
+  } catch {
+    return null;
   }
-  return undefined;
 }
 
 function originAllowed(c: Context<AppEnv>): boolean {
@@ -120,6 +127,11 @@ function csrfFailure(c: Context<AppEnv>) {
   return c.html(errorPage(403, 'Request refused', message), 403);
 }
 
+function insufficientScope(c: Context<AppEnv>) {
+  const message = 'This API token is read-only. Create a token with the "write" scope on the settings page to do this.';
+  return c.json({ error: { code: 'insufficient_scope', message } }, 403);
+}
+
 export interface CsrfOptions {
   /**
    * Paths whose unsafe requests authenticate by other means and come from outside the site, e.g. RFC 8058
@@ -131,13 +143,16 @@ export interface CsrfOptions {
 export function csrfProtection(options: CsrfOptions = {}): MiddlewareHandler<AppEnv> {
   const exempt = new Set(options.exemptPaths ?? []);
   return createMiddleware<AppEnv>(async (c, next) => {
+    const auth = c.get('auth');
+    if (auth.method === 'token' && !scopesAllow(auth.scopes, c.req.method)) return insufficientScope(c);
     if (SAFE_METHODS.has(c.req.method) || exempt.has(c.req.path)) return next();
-    if (bearerToken(c) !== undefined) return next();
+    if (isApiPath(c.req.path) && bearerToken(c) !== undefined) return next();
     if (isApiPath(c.req.path) && c.get('auth').method !== 'session' && getCookie(c, cookieNames(c.get('config')).session) === undefined) {
       return next();
     }
     if (!originAllowed(c)) return csrfFailure(c);
     const submitted = await submittedCsrfToken(c);
+    if (submitted === null) return refuseRequest(c, 400, 'The form could not be read.');
     if (!submitted || !constantTimeEqual(submitted, c.get('csrfToken'))) return csrfFailure(c);
     return next();
   });

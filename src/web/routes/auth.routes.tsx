@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { endSession, startSession } from '../middleware/auth.js';
 import { RATE_LIMITS } from '../../security/rate-limit-store.js';
 import { enforceRateLimit, rateLimit } from '../middleware/rate-limit.js';
+import { isKnownLoginDevice, rememberLoginDevice } from '../middleware/login-device.js';
 import { normalizeEmail } from '../../accounts/validation.js';
 import type { AppEnv } from '../env.js';
 import { formFields } from './form-fields.js';
@@ -26,6 +27,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const result = await c.get('deps').accounts.signUp({ ...values, password: form.password ?? '' });
     if (!result.ok) return c.html(signupPage(pageContext(c), values, result.errors), 422);
     await startSession(c, result.value.id);
+    rememberLoginDevice(c, result.value.id);
     return c.redirect('/', 303);
   })
   .get('/login', (c) => {
@@ -39,11 +41,16 @@ export const accountRoutes = new Hono<AppEnv>()
     const form = await formFields(c);
     const next = safeNext(form.next);
     const login = form.login ?? '';
-    const limited = enforceRateLimit(c, 'login-account', RATE_LIMITS.loginAccount, login.trim().toLowerCase());
-    if (limited) return limited;
-    const result = await c.get('deps').accounts.authenticate(login, form.password ?? '');
+    const { accounts } = c.get('deps');
+    const account = await accounts.loginAccountKey(login);
+    if (account.userId === null || !isKnownLoginDevice(c, account.userId)) {
+      const limited = enforceRateLimit(c, 'login-account', RATE_LIMITS.loginAccount, account.key);
+      if (limited) return limited;
+    }
+    const result = await accounts.authenticate(login, form.password ?? '');
     if (!result.ok) return c.html(loginPage(pageContext(c), { login, next }, result.errors), 401);
     await startSession(c, result.value.id);
+    rememberLoginDevice(c, result.value.id);
     return c.redirect(next, 303);
   })
   .post('/logout', async (c) => {
@@ -61,13 +68,8 @@ export const accountRoutes = new Hono<AppEnv>()
     if (email === '') return c.html(forgotPage(pageContext(c), false, email, { email: 'Please enter your email address.' }), 422);
     const limited = enforceRateLimit(c, 'password-reset-address', RATE_LIMITS.passwordResetAddress, normalizeEmail(email));
     if (limited) return limited;
-    const { accounts, logger } = c.get('deps');
-    try {
-      await accounts.requestPasswordReset(email);
-    } catch (error) {
-      // The page must look the same whether or not the address has an account, so a mail failure is only logged.
-      logger.error('password reset mail failed', { error: error instanceof Error ? error.message : String(error) });
-    }
+    // Returns at once whether or not the address has an account; the mail is sent (or its failure logged) after.
+    await c.get('deps').accounts.requestPasswordReset(email);
     return c.html(forgotPage(pageContext(c), true));
   })
   .get('/reset/:token', async (c) => {
@@ -86,5 +88,6 @@ export const accountRoutes = new Hono<AppEnv>()
       return c.html(resetPage(pageContext(c), token, valid, result.errors), valid ? 422 : 410);
     }
     await startSession(c, result.value.id);
+    rememberLoginDevice(c, result.value.id);
     return c.redirect('/settings?notice=password-reset', 303);
   });

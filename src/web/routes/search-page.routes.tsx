@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { countsFor } from '../../feed/paper-listing.js';
-import { isIsoDay } from '../../ingest/text.js';
+import { isIsoDay } from '../../feed/period.js';
 import type { AppEnv } from '../env.js';
 import { pageParam } from '../request-params.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { parseScopes } from '../../accounts/api-scopes.js';
 import type { User } from '../../accounts/user.js';
 import { requireUser } from '../middleware/auth.js';
 import type { AppEnv } from '../env.js';
@@ -46,7 +47,9 @@ export const settingsRoutes = new Hono<AppEnv>()
   })
   .post('/settings/tokens', async (c) => {
     const form = await formFields(c);
-    const result = await c.get('deps').accounts.createApiToken(signedInUser(c).id, form.name ?? '');
+    const scopes = parseScopes([form.scope ?? 'read']);
+    if (!scopes) return render(c, { tokenErrors: { scopes: 'Choose read only, or read and write.' } }, 422);
+    const result = await c.get('deps').accounts.createApiToken(signedInUser(c).id, form.name ?? '', scopes);
     if (!result.ok) return render(c, { tokenErrors: result.errors }, 422);
     // Rendered directly rather than redirected: the token must not travel in a URL, and is shown only here.
     return render(c, { newToken: { name: result.value.info.name, token: result.value.token } });

@@ -1,4 +1,5 @@
 import type { ApiTokenInfo, FieldErrors } from '../../accounts/accounts.service.js';
+import type { ApiScope } from '../../accounts/api-scopes.js';
 import type { User } from '../../accounts/user.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../accounts/validation.js';
 import type { PageContext } from '../viewer.js';
@@ -17,6 +18,10 @@ export interface SettingsPageProps {
   readonly passwordErrors?: FieldErrors;
   readonly tokenErrors?: FieldErrors;
   readonly emailValue?: string;
+}
+
+function accessLabel(scopes: readonly ApiScope[]): string {
+  return scopes.includes('write') ? 'read and write' : 'read only';
 }
 
 function day(iso: string | null): string {
@@ -97,7 +102,7 @@ export function settingsPage(props: SettingsPageProps) {
           <h2 id="tokens-title">API tokens</h2>
           <p>
             Personal tokens let scripts act as you through the <a href="/api/openapi.json">API</a>: send{' '}
-            <code>Authorization: Bearer &lt;token&gt;</code>.
+            <code>Authorization: Bearer &lt;token&gt;</code>. Tokens work only under <code>/api/</code> and cannot create other tokens.
           </p>
           {newToken ? (
             <div class="new-token" role="status">
@@ -115,6 +120,7 @@ export function settingsPage(props: SettingsPageProps) {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
+                  <th scope="col">Access</th>
                   <th scope="col">Created</th>
                   <th scope="col">Last used</th>
                   <th scope="col">
@@ -126,6 +132,7 @@ export function settingsPage(props: SettingsPageProps) {
                 {tokens.map((token) => (
                   <tr>
                     <td>{token.name}</td>
+                    <td>{accessLabel(token.scopes)}</td>
                     <td>{day(token.createdAt)}</td>
                     <td>{day(token.lastUsedAt)}</td>
                     <td>
@@ -152,6 +159,20 @@ export function settingsPage(props: SettingsPageProps) {
               errors={props.tokenErrors}
               hint="For example the script or machine that will use it."
             />
+            <fieldset class="token-scope">
+              <legend>Access</legend>
+              {props.tokenErrors?.scopes ? (
+                <p class="field-error" role="alert">
+                  {props.tokenErrors.scopes}
+                </p>
+              ) : null}
+              <label>
+                <input type="radio" name="scope" value="read" checked /> Read only (GET requests)
+              </label>
+              <label>
+                <input type="radio" name="scope" value="write" /> Read and write (votes, subscriptions, revoking tokens)
+              </label>
+            </fieldset>
             <button type="submit">Create token</button>
           </form>
         </section>

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.js';
+import { ConfigError } from './config-error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
