@@ -31,6 +31,8 @@ export async function startServer(
     if (summary) logger.info('imported demo papers', { summary: formatSummary(summary) });
   }
   const deps = await buildDeps(config, store, logger);
+  // Vectors are kept in step with other processes and the growing corpus by timers, never by a search.
+  deps.search.startBackgroundJobs();
   const app = createApp(config, deps);
   const server: ServerType = await new Promise((resolve) => {
     const serverOptions = {

@@ -28,14 +28,25 @@ export class DigestService {
     return createMailTransport(this.options.config, 'digests');
   }
 
-  plan(period: Period, options: { dryRun?: boolean; email?: string } = {}): Promise<PlanSummary> {
-    return planPeriod(this.options.store, period, {
+  /** Plans a period; every subscriber whose digest could not be planned is logged (and listed in the summary). */
+  async plan(period: Period, options: { dryRun?: boolean; email?: string } = {}): Promise<PlanSummary> {
+    const summary = await planPeriod(this.options.store, period, {
       now: this.options.now(),
       messageIdHost: new URL(this.options.config.publicUrl).hostname,
       topicMatcher: this.options.topicMatcher,
       dryRun: options.dryRun,
       email: options.email,
     });
+    for (const failure of summary.failures) {
+      this.options.logger.error('digest could not be planned', {
+        frequency: period.frequency,
+        period: period.key,
+        subscription: failure.subscriptionId,
+        topics: failure.topics,
+        error: failure.reason,
+      });
+    }
+    return summary;
   }
 
   send(scope: OutboxScope = {}, limits: { maxDigests?: number } = {}): Promise<WorkerSummary> {

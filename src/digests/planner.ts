@@ -28,6 +28,14 @@ export interface PlannedDigest {
   readonly paperIds: readonly string[];
 }
 
+/** A subscriber who gets no digest this run because their saved search could not be run. */
+export interface PlanFailure {
+  readonly subscriptionId: number;
+  readonly email: string;
+  readonly topics: string;
+  readonly reason: string;
+}
+
 export interface PlanSummary {
   readonly period: Period;
   readonly subscribers: number;
@@ -37,6 +45,8 @@ export interface PlanSummary {
   readonly alreadyPlanned: number;
   /** Topic subscriptions whose saved search could not be run (search unavailable or the query failed). */
   readonly topicErrors: number;
+  /** Who those subscribers are and why (the same count as topicErrors). */
+  readonly failures: PlanFailure[];
   /** Filled on a dry run. */
   readonly digests: PlannedDigest[];
 }
@@ -58,7 +68,9 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
   const db = store.db;
   const pageSize = options.pageSize ?? 2000;
   const trending = await trendingPapersOfPeriod(db, period, CANDIDATES);
-  const topicLists = new Map<string, readonly string[] | null>();
+  /** Each saved search's ranked papers, or why it could not be run. */
+  const topicLists = new Map<string, readonly string[] | { readonly failed: string }>();
+  const failures: PlanFailure[] = [];
   const summary = { subscribers: 0, planned: 0, empty: 0, alreadyPlanned: 0, topicErrors: 0 };
   const digests: PlannedDigest[] = [];
   const nowIso = options.now.toISOString();
@@ -66,10 +78,13 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
   const outboxBatch = Math.max(1, Math.floor(store.capabilities.maxParameters / outboxColumns) - 1);
   const paperBatch = Math.max(1, Math.floor(store.capabilities.maxParameters / 3) - 1);
 
-  async function topicList(query: string): Promise<readonly string[] | null> {
-    if (topicLists.has(query)) return topicLists.get(query)!;
-    let ranked: readonly string[] | null = null;
-    if (options.topicMatcher) {
+  async function topicList(query: string): Promise<readonly string[] | { readonly failed: string }> {
+    const known = topicLists.get(query);
+    if (known) return known;
+    let ranked: readonly string[] | { readonly failed: string };
+    if (!options.topicMatcher) {
+      ranked = { failed: 'topic search is not available in this process' };
+    } else {
       try {
         const matches = await options.topicMatcher(query, period, CANDIDATES);
         // Ranked by the (hybrid) search score, then by trending score among equally relevant papers.
@@ -81,8 +96,8 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
           .filter((m) => trendingOf.has(m.id))
           .sort((a, b) => b.score - a.score || trendingOf.get(b.id)! - trendingOf.get(a.id)! || a.id.localeCompare(b.id))
           .map((m) => m.id);
-      } catch {
-        ranked = null;
+      } catch (error) {
+        ranked = { failed: error instanceof Error ? error.message : String(error) };
       }
     }
     topicLists.set(query, ranked);
@@ -110,8 +125,9 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
     const referenced = new Set<string>();
     for (const sub of page) {
       const list = sub.topics ? await topicList(sub.topics) : trending;
-      if (list === null) {
+      if ('failed' in list) {
         summary.topicErrors += 1;
+        failures.push({ subscriptionId: sub.id, email: sub.email, topics: sub.topics ?? '', reason: list.failed });
         continue;
       }
       lists.set(sub.id, list);
@@ -205,5 +221,5 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
       }
     });
   }
-  return { period, ...summary, digests };
+  return { period, ...summary, failures, digests };
 }

@@ -12,7 +12,9 @@ import type { LexicalIndex } from './lexical/lexical-index.js';
 import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
 import { upvotesByPaper } from './paper-upvotes.js';
 import { parseQuery, type ParsedQuery } from './query-parser.js';
-import { SemanticIndex, SemanticUnavailableError, type RebuildReport } from './semantic-index.js';
+import type { SemanticHit } from './semantic/nearest-papers.js';
+import type { QueryVector } from './semantic/semantic-reader.js';
+import { createSemanticIndex, SemanticUnavailableError, type RebuildReport, type SemanticIndex } from './semantic-index.js';
 import { words } from './text.js';
 
 export type { HighlightSegment } from './highlight.js';
@@ -68,10 +70,15 @@ export interface SearchService {
   indexPapers(ids: readonly string[]): Promise<void>;
   /** Trains the builtin model when the corpus outgrew it and embeds papers that have no vector yet. */
   refresh(): Promise<void>;
-  /** Resolves once the start-up catch-up (training, embedding missing papers) has finished. */
+  /**
+   * Resolves once the start-up catch-up (training, embedding missing papers) has finished. Searches never wait for
+   * it: until then they answer from the vectors that exist.
+   */
   whenReady(): Promise<void>;
+  /** Keeps the index in step with other processes and the growing corpus, on timers (the server runs these). */
+  startBackgroundJobs(): void;
   rebuild(progress?: (line: string) => void): Promise<RebuildReport>;
-  /** Persists the nearest-neighbour index; call before exiting. */
+  /** Stops the background jobs and persists the nearest-neighbour index; call before exiting. */
   flush(): Promise<void>;
   /** Null when semantic search works, otherwise why not. */
   semanticUnavailableReason(): string | null;
@@ -130,7 +137,7 @@ class DefaultSearchService implements SearchService {
 
   constructor(private readonly options: SearchServiceOptions) {
     this.lexical = createLexicalIndex(options.store, { inMemory: options.lexicalInMemory ?? true, dataDir: options.dataDir });
-    this.semantic = new SemanticIndex(options.store, {
+    this.semantic = createSemanticIndex(options.store, {
       spec: options.embedder,
       apiKey: options.embedderKey,
       dataDir: options.dataDir,
@@ -139,7 +146,8 @@ class DefaultSearchService implements SearchService {
       maxTrainingPapers: options.maxTrainingPapers,
       builtinDimensions: options.builtinDimensions,
     });
-    const semanticReady = (options.catchUp === false ? this.semantic.load() : this.semantic.start()).catch((error: unknown) => {
+    const { maintenance } = this.semantic;
+    const semanticReady = (options.catchUp === false ? maintenance.load() : maintenance.start()).catch((error: unknown) => {
       options.logger.error('semantic search could not start', { error: String(error) });
     });
     const lexicalReady = this.lexical
@@ -156,7 +164,11 @@ class DefaultSearchService implements SearchService {
   }
 
   semanticUnavailableReason(): string | null {
-    return this.semantic.unavailableReason();
+    return this.semantic.state.unavailableReason();
+  }
+
+  startBackgroundJobs(): void {
+    this.semantic.maintenance.startBackgroundJobs();
   }
 
   private get db() {
@@ -191,10 +203,12 @@ class DefaultSearchService implements SearchService {
       ranked = hasFilters(filters) ? await this.filterOnly(filters, parsed, depth) : [];
     } else {
       let lexical: RankedHit[] = [];
-      let semantic: RankedHit[] = [];
+      let semantic: SemanticHit[] = [];
+      let query: QueryVector | null = null;
       if (mode !== 'lexical') {
         try {
-          semantic = await this.semanticCandidates(parsed, filters, depth);
+          query = await this.semantic.reader.embedQuery(parsed.text);
+          if (query) semantic = await this.semanticCandidates(query, parsed, filters, depth);
         } catch (error) {
           if (!(error instanceof SemanticUnavailableError)) throw error;
           if (mode === 'semantic') throw error;
@@ -222,7 +236,7 @@ class DefaultSearchService implements SearchService {
                 semanticRank: i + 1,
                 semanticScore: h.score,
               }))
-            : await this.hybrid(parsed, lexical, semantic);
+            : await this.hybrid(query, lexical, semantic);
     }
 
     if (req.sort === 'date' || req.sort === 'votes') ranked = await this.reorder(ranked, req.sort);
@@ -247,9 +261,9 @@ class DefaultSearchService implements SearchService {
     return { hits, total: ranked.length, parsed, mode, notices };
   }
 
-  private async semanticCandidates(parsed: ParsedQuery, filters: PaperFilters, depth: number): Promise<RankedHit[]> {
+  private async semanticCandidates(query: QueryVector, parsed: ParsedQuery, filters: PaperFilters, depth: number): Promise<SemanticHit[]> {
     const constrained = parsed.phrases.length > 0 || parsed.excluded.length > 0;
-    const hits = await this.semantic.search(parsed.text, constrained ? depth * 3 : depth, filters);
+    const hits = await this.semantic.reader.nearest(query, constrained ? depth * 3 : depth, filters);
     if (!constrained) return hits;
     const texts = await this.texts(hits.map((h) => h.paperId));
     return hits.filter((h) => satisfiesTextConstraints(texts.get(h.paperId) ?? '', parsed)).slice(0, depth);
@@ -259,12 +273,15 @@ class DefaultSearchService implements SearchService {
    * Fuses both rankings. Every candidate gets its query similarity (also keyword hits the nearest-neighbour search
    * did not return), so fusion compares all of them on both signals instead of treating "not in the top k" as zero.
    */
-  private async hybrid(parsed: ParsedQuery, lexical: readonly RankedHit[], semantic: readonly RankedHit[]): Promise<FusedHit[]> {
+  private async hybrid(query: QueryVector | null, lexical: readonly RankedHit[], semantic: readonly SemanticHit[]): Promise<FusedHit[]> {
     const method = this.options.fusion ?? DEFAULT_FUSION;
-    if (semantic.length === 0) return fuse(lexical, [], method.kind === 'feedback' ? { kind: 'convex', semanticWeight: 0 } : method);
+    if (!query || semantic.length === 0) {
+      return fuse(lexical, [], method.kind === 'feedback' ? { kind: 'convex', semanticWeight: 0 } : method);
+    }
     const candidates = [...new Set([...lexical.map((h) => h.paperId), ...semantic.map((h) => h.paperId)])];
     const seeds = method.kind === 'feedback' ? lexical.slice(0, method.seeds).map((h) => h.paperId) : [];
-    const { similarity, feedback } = await this.semantic.candidateScores(parsed.text, candidates, seeds);
+    const known = new Map(semantic.map((h) => [h.paperId, h.vector]));
+    const { similarity, feedback } = await this.semantic.reader.candidateScores(query, candidates, seeds, known);
     const complete = [...similarity].map(([paperId, score]) => ({ paperId, score })).sort((a, b) => b.score - a.score);
     return method.kind === 'feedback' ? fuseWithFeedback(lexical, complete, feedback, method) : fuse(lexical, complete, method);
   }
@@ -333,7 +350,7 @@ class DefaultSearchService implements SearchService {
     const n = clampInt(limit, 10, 1, MAX_LIMIT);
     let hits: RankedHit[];
     try {
-      hits = await this.semantic.similar(paperId, n, filtersFromQuery(parseQuery('')));
+      hits = await this.semantic.reader.similar(paperId, n, filtersFromQuery(parseQuery('')));
     } catch (error) {
       if (error instanceof SemanticUnavailableError) return this.lexicallySimilar(paperId, n);
       throw error;
@@ -358,21 +375,21 @@ class DefaultSearchService implements SearchService {
 
   async indexPapers(ids: readonly string[]): Promise<void> {
     await this.ready;
-    await this.semantic.indexPapers(ids);
+    await this.semantic.maintenance.indexPapers(ids);
   }
 
   async refresh(): Promise<void> {
     await this.ready;
-    await this.semantic.refresh();
+    await this.semantic.maintenance.refresh();
   }
 
   async rebuild(progress?: (line: string) => void): Promise<RebuildReport> {
     await this.ready;
-    return this.semantic.rebuild(progress);
+    return this.semantic.maintenance.rebuild(progress);
   }
 
   async flush(): Promise<void> {
-    await Promise.all([this.semantic.flush(), this.lexical.flush()]);
+    await Promise.all([this.semantic.maintenance.stop(), this.lexical.flush()]);
   }
 }
 

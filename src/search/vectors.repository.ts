@@ -134,30 +134,62 @@ export interface Candidate {
   readonly vector: Float32Array;
 }
 
-/** Maps index keys back to papers that are visible and pass the filters, with their exact stored vectors. */
+/** Parameters one filtered statement binds besides its keys: the embedder, the filters' values, and some slack. */
+function filterParameters(filters: PaperFilters): number {
+  return 8 + filters.categories.length + filters.authors.length;
+}
+
+/**
+ * Maps index keys back to papers that are visible and pass the filters, with their exact stored vectors. The keys
+ * are bound in chunks that stay under the engine's parameter limit, so any number of keys can be resolved.
+ */
 export async function resolveCandidates(
   db: Queryable,
   embedder: string,
   keys: readonly number[],
   filters: PaperFilters,
+  maxParameters: number,
 ): Promise<Map<number, Candidate>> {
-  if (keys.length === 0) return new Map();
-  const result = await sql<{ key: number; paper_id: string; vector: Uint8Array }>`
-    SELECT search_vectors.key AS key, search_vectors.paper_id AS paper_id, search_vectors.vector AS vector
-    FROM search_vectors JOIN papers ON papers.id = search_vectors.paper_id
-    WHERE search_vectors.embedder = ${embedder}
-      AND search_vectors.key IN (${sql.join(keys.map((k) => sql`${k}`))})
-      AND ${whereAll(paperFilterConditions(filters))}`.execute(db);
-  return new Map(result.rows.map((row) => [Number(row.key), { paperId: row.paper_id, vector: bytesToVector(row.vector) }]));
+  const found = new Map<number, Candidate>();
+  const chunk = Math.max(1, maxParameters - filterParameters(filters));
+  for (let i = 0; i < keys.length; i += chunk) {
+    const result = await sql<{ key: number; paper_id: string; vector: Uint8Array }>`
+      SELECT search_vectors.key AS key, search_vectors.paper_id AS paper_id, search_vectors.vector AS vector
+      FROM search_vectors JOIN papers ON papers.id = search_vectors.paper_id
+      WHERE search_vectors.embedder = ${embedder}
+        AND search_vectors.key IN (${sql.join(keys.slice(i, i + chunk).map((k) => sql`${k}`))})
+        AND ${whereAll(paperFilterConditions(filters))}`.execute(db);
+    for (const row of result.rows) found.set(Number(row.key), { paperId: row.paper_id, vector: bytesToVector(row.vector) });
+  }
+  return found;
 }
 
-export async function vectorsOfPapers(db: Queryable, embedder: string, paperIds: readonly string[]): Promise<Map<string, Float32Array>> {
-  if (paperIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('search_vectors')
-    .select(['paper_id', 'vector'])
-    .where('embedder', '=', embedder)
-    .where('paper_id', 'in', paperIds)
-    .execute();
-  return new Map(rows.map((row) => [row.paper_id, bytesToVector(row.vector)]));
+/**
+ * Ids of visible papers passing the filters, at most `limit`. Reads the papers table alone (no vectors), so
+ * callers can tell a selective filter from a broad one cheaply.
+ */
+export async function filteredPaperIds(db: Queryable, filters: PaperFilters, limit: number): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    SELECT papers.id AS id FROM papers WHERE ${whereAll(paperFilterConditions(filters))} LIMIT ${limit}`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+export async function vectorsOfPapers(
+  db: Queryable,
+  embedder: string,
+  paperIds: readonly string[],
+  maxParameters: number,
+): Promise<Map<string, Float32Array>> {
+  const found = new Map<string, Float32Array>();
+  const chunk = Math.max(1, maxParameters - 2);
+  for (let i = 0; i < paperIds.length; i += chunk) {
+    const rows = await db
+      .selectFrom('search_vectors')
+      .select(['paper_id', 'vector'])
+      .where('embedder', '=', embedder)
+      .where('paper_id', 'in', paperIds.slice(i, i + chunk))
+      .execute();
+    for (const row of rows) found.set(row.paper_id, bytesToVector(row.vector));
+  }
+  return found;
 }

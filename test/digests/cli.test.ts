@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { DigestScheduler } from '../../src/digests/scheduler.js';
-import { testApp } from '../helpers/app.js';
+import { periodContaining } from '../../src/feed/period.js';
+import { buildDeps } from '../../src/runtime.js';
+import { testApp, testConfig } from '../helpers/app.js';
 import { describeEachStore } from '../helpers/stores.js';
 import { confirmedSubscriber, manualClock, seedFeed } from './fixtures.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
@@ -32,6 +35,9 @@ describeEachStore('digest CLI and scheduler', (get) => {
       { id: '2502.00001', day: '2025-02-03', upvotes: 12 },
       { id: '2502.00002', day: '2025-02-03', upvotes: 8 },
       { id: '2502.00003', day: '2025-02-04', upvotes: 5 },
+      // Only the dry run looks at this day, so it finds it unplanned whichever test ran before.
+      { id: '2502.00004', day: '2025-02-05', upvotes: 7 },
+      { id: '2502.00005', day: '2025-02-05', upvotes: 4 },
     ]);
     await confirmedSubscriber(get().store, 'cli@example.org');
     await confirmedSubscriber(get().store, 'waiting@example.org', { status: 'pending' });
@@ -42,10 +48,10 @@ describeEachStore('digest CLI and scheduler', (get) => {
 
   it('--dry-run prints who would get what and writes nothing', async () => {
     const { io, out } = capture();
-    expect(await runCli(['digest', 'send', '--date', '2025-02-03', '--dry-run'], io, env())).toBe(0);
-    expect(out.join('\n')).toContain('cli@example.org: 2502.00001, 2502.00002');
+    expect(await runCli(['digest', 'send', '--date', '2025-02-05', '--dry-run'], io, env())).toBe(0);
+    expect(out.join('\n')).toContain('cli@example.org: 2502.00004, 2502.00005');
     expect(out.join('\n')).not.toContain('waiting@example.org');
-    const rows = await get().store.db.selectFrom('digest_outbox').select('id').execute();
+    const rows = await get().store.db.selectFrom('digest_outbox').select('id').where('period', '=', '2025-02-05').execute();
     expect(rows).toHaveLength(0);
   });
 
@@ -72,6 +78,50 @@ describeEachStore('digest CLI and scheduler', (get) => {
     expect(await runCli(['digest', 'status'], status.io, env())).toBe(0);
     expect(status.out.join('\n')).toMatch(/daily\s+2025-02-03\s+planned 0\s+sending 0\s+sent 1/);
     expect(status.out.join('\n')).toContain('subscribers: confirmed 1, pending 1');
+  });
+
+  it('names a subscriber whose saved search failed, and exits 3', async () => {
+    const t = get();
+    const id = await confirmedSubscriber(t.store, 'topic-broken@example.org', { topics: 'findings' });
+    // A damaged keyword index: the saved search fails for real in the database.
+    const keywordTable = t.kind === 'sqlite' ? 'papers_fts' : 'paper_fts';
+    await sql`ALTER TABLE ${sql.table(keywordTable)} RENAME TO keyword_index_moved`.execute(t.store.db);
+    try {
+      const dry = capture();
+      expect(await runCli(['digest', 'send', '--date', '2025-02-04', '--to', 'topic-broken@example.org', '--dry-run'], dry.io, env())).toBe(
+        3,
+      );
+      expect(dry.err.join('\n')).toContain(`subscriber #${id} (topic-broken@example.org): their saved search "findings" could not be run`);
+      expect(dry.out.join('\n')).toContain('1 could not be planned');
+
+      const sent = capture();
+      expect(await runCli(['digest', 'send', '--date', '2025-02-04', '--to', 'topic-broken@example.org', '--json'], sent.io, env())).toBe(
+        3,
+      );
+      const report = JSON.parse(sent.out[0]!) as { planned: number; failures: { subscriptionId: number; email: string; reason: string }[] };
+      expect(report.planned).toBe(0);
+      expect(report.failures).toEqual([
+        { subscriptionId: id, email: 'topic-broken@example.org', topics: 'findings', reason: expect.any(String) },
+      ]);
+      expect(report.failures[0]!.reason).toMatch(/papers_fts|paper_fts/);
+
+      // The scheduler plans through the same service, which logs each subscriber left without a digest.
+      const logged: { message: string; fields?: Record<string, unknown> }[] = [];
+      const logger = {
+        info: () => undefined,
+        error: (message: string, fields?: Record<string, unknown>) => logged.push({ message, fields }),
+      };
+      const deps = await buildDeps(testConfig(t, { PAPERBOY_SCHEDULER: 'off' }), t.store, logger);
+      await deps.digests.plan(periodContaining('daily', '2025-02-04'), { dryRun: true, email: 'topic-broken@example.org' });
+      expect(logged).toContainEqual({
+        message: 'digest could not be planned',
+        fields: expect.objectContaining({ subscription: id, period: '2025-02-04', topics: 'findings' }),
+      });
+      await deps.search.flush();
+    } finally {
+      await sql`ALTER TABLE keyword_index_moved RENAME TO ${sql.table(keywordTable)}`.execute(t.store.db);
+      await t.store.db.deleteFrom('subscriptions').where('id', '=', id).execute();
+    }
   });
 
   it('the scheduler plans and sends the day that is due, once', async () => {

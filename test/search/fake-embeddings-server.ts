@@ -9,6 +9,17 @@ export interface FakeEmbeddingsServer {
   readonly baseUrl: string;
   readonly requests: { authorization: string | undefined; inputs: string[]; model: string }[];
   failNext(count: number, status?: number): void;
+  /**
+   * From now on, requests embedding more than one text (document batches, not queries) are held unanswered until
+   * `release()`.
+   */
+  holdBatches(): void;
+  /** Resolves when a held request arrives (at once if one is held already). */
+  nextHeld(): Promise<void>;
+  /** Requests held and not answered yet. */
+  heldCount(): number;
+  /** Answers every held request and stops holding. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +41,9 @@ export async function startFakeEmbeddingsServer(): Promise<FakeEmbeddingsServer>
   const requests: FakeEmbeddingsServer['requests'] = [];
   let failures = 0;
   let failStatus = 503;
+  let holding = false;
+  const held: (() => void)[] = [];
+  let onHeld: (() => void) | null = null;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -47,7 +61,14 @@ export async function startFakeEmbeddingsServer(): Promise<FakeEmbeddingsServer>
       }
       // Answer out of order: clients must use the index field.
       const data = parsed.input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) })).reverse();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: parsed.model }));
+      const answer = () =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: parsed.model }));
+      if (holding && parsed.input.length > 1) {
+        held.push(answer);
+        onHeld?.();
+        return;
+      }
+      answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,6 +79,23 @@ export async function startFakeEmbeddingsServer(): Promise<FakeEmbeddingsServer>
     failNext(count, status = 503) {
       failures = count;
       failStatus = status;
+    },
+    holdBatches() {
+      holding = true;
+    },
+    nextHeld: () =>
+      held.length > 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onHeld = () => {
+              onHeld = null;
+              resolve();
+            };
+          }),
+    heldCount: () => held.length,
+    release() {
+      holding = false;
+      for (const answer of held.splice(0)) answer();
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

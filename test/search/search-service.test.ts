@@ -18,15 +18,9 @@ function builtinService(t: TestStore): Promise<SearchService> {
   });
 }
 
-describeEachStore('search service', (get) => {
-  let fake: FakeEmbeddingsServer;
-  beforeAll(async () => {
-    fake = await startFakeEmbeddingsServer();
-  });
-  afterAll(() => fake.close());
+const ids = (result: { hits: { paper: { id: string } }[] }) => result.hits.map((h) => h.paper.id);
 
-  const ids = (result: { hits: { paper: { id: string } }[] }) => result.hits.map((h) => h.paper.id);
-
+describeEachStore('search service on an empty database', (get) => {
   it('answers an empty corpus with no hits in every mode', async () => {
     const search = await builtinService(get());
     for (const mode of ['lexical', 'semantic', 'hybrid'] as const) {
@@ -37,7 +31,10 @@ describeEachStore('search service', (get) => {
     expect(await search.similar('2501.10001')).toEqual([]);
     expect((await search.search({ q: '2501.10001' })).jumpTo).toBeUndefined();
   });
+});
 
+/** Every test writes the papers it needs (writing them again changes nothing), so each one runs alone too. */
+describeEachStore('search service', (get) => {
   it('trains the builtin model on start and finds papers by keywords and by meaning', async () => {
     const t = get();
     await writePapers(t.store, TOPIC_PAPERS);
@@ -58,6 +55,7 @@ describeEachStore('search service', (get) => {
 
   it('finds a paper added after indexing by both keywords and meaning', async () => {
     const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
     const search = await builtinService(t);
     const added = paperRecord({
       id: '2503.30001',
@@ -77,6 +75,7 @@ describeEachStore('search service', (get) => {
 
   it('embeds papers written without indexing on the next start (crash between import and indexing)', async () => {
     const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
     await writePapers(t.store, [
       paperRecord({
         id: '2503.30002',
@@ -90,6 +89,7 @@ describeEachStore('search service', (get) => {
 
   it('applies filters, phrases and exclusions in every mode, and never returns hidden papers', async () => {
     const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
     const search = await builtinService(t);
     for (const mode of ['lexical', 'semantic', 'hybrid'] as const) {
       const cv = await search.search({ q: 'video cat:cs.CV', mode });
@@ -103,16 +103,20 @@ describeEachStore('search service', (get) => {
       expect(dated.hits.every((h) => h.paper.publishedAt! >= '2025-03-01')).toBe(true);
     }
     await t.store.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2501.10003').execute();
-    for (const mode of ['lexical', 'semantic', 'hybrid'] as const) {
-      expect(ids(await search.search({ q: 'robot language corrections', mode }))).not.toContain('2501.10003');
+    try {
+      for (const mode of ['lexical', 'semantic', 'hybrid'] as const) {
+        expect(ids(await search.search({ q: 'robot language corrections', mode }))).not.toContain('2501.10003');
+      }
+      expect((await search.similar('2501.10004')).map((p) => p.id)).not.toContain('2501.10003');
+      expect((await search.search({ q: 'arxiv.org/abs/2501.10003' })).jumpTo).toBeUndefined();
+    } finally {
+      await t.store.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2501.10003').execute();
     }
-    expect((await search.similar('2501.10004')).map((p) => p.id)).not.toContain('2501.10003');
-    expect((await search.search({ q: 'arxiv.org/abs/2501.10003' })).jumpTo).toBeUndefined();
-    await t.store.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2501.10003').execute();
   });
 
   it('jumps to a paper given its id or URL, lists operator-only queries by date, and sorts by votes', async () => {
     const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
     const search = await builtinService(t);
     const jump = await search.search({ q: 'https://arxiv.org/pdf/2501.10007v2' });
     expect(jump.jumpTo).toBe('2501.10007');
@@ -157,14 +161,25 @@ describeEachStore('search service', (get) => {
   });
 
   it('returns similar papers by meaning, never the paper itself', async () => {
+    await writePapers(get().store, TOPIC_PAPERS);
     const search = await builtinService(get());
     const similar = (await search.similar('2501.10007', 3)).map((p) => p.id);
     expect(similar).not.toContain('2501.10007');
     expect(similar[0]).toBe('2501.10008');
   });
+});
+
+describeEachStore('search service after a change of embedder', (get) => {
+  let fake: FakeEmbeddingsServer;
+  beforeAll(async () => {
+    fake = await startFakeEmbeddingsServer();
+  });
+  afterAll(() => fake.close());
 
   it('detects a change of embedder, degrades to keywords, and re-indexes on rebuild', async () => {
     const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
+    await (await builtinService(t)).flush();
     const openai = await createSearchService({
       store: t.store,
       logger: silentLogger,
@@ -195,9 +210,12 @@ describeEachStore('search service', (get) => {
     expect(builtin.semanticUnavailableReason()).toBeNull();
     expect(ids(await builtin.search({ q: 'galaxies dark matter halos', mode: 'semantic', limit: 3 }))).toContain('2501.10012');
   });
+});
 
+describeEachStore('search service with a capped training sample', (get) => {
   it('does not retrain a builtin model whose training sample was capped', async () => {
     const t = get();
+    await writePapers(t.store, TOPIC_PAPERS);
     const search = await createSearchService({
       store: t.store,
       logger: silentLogger,

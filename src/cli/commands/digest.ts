@@ -12,7 +12,8 @@ function parseFrequencyFlag(raw: string | undefined): Frequency {
 
 export const digestSend: Command = {
   name: 'digest send',
-  summary: 'Plan the digests of a period and send them (default: the latest complete daily period)',
+  summary:
+    'Plan the digests of a period and send them (default: the latest complete daily period); exits 3 when some subscriber got no digest',
   usage: 'paperboy digest send [--frequency daily|weekly] [--date YYYY-MM-DD] [--dry-run] [--to address] [--json]',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
@@ -59,15 +60,23 @@ export const digestSend: Command = {
         .execute();
       if (topicSubscribers.length > 0) await deps.search.whenReady();
       const plan = await deps.digests.plan(period, { dryRun: values['dry-run'] ?? false, email });
+      // Subscribers whose digest could not be planned are named on stderr; the others are still planned and sent.
+      for (const failure of plan.failures) {
+        ctx.io.err(
+          `no digest for subscriber #${failure.subscriptionId} (${failure.email}): their saved search "${failure.topics}" could not be run: ${failure.reason}`,
+        );
+      }
+      const unplanned = plan.failures.length > 0;
       if (values['dry-run']) {
         if (values.json) ctx.io.out(JSON.stringify(plan));
         else {
           ctx.io.out(
-            `${frequency} digest for ${period.key} (${period.from} … ${period.to}): ${plan.planned} would be planned, ${plan.alreadyPlanned} already planned, ${plan.empty} with nothing new.`,
+            `${frequency} digest for ${period.key} (${period.from} … ${period.to}): ${plan.planned} would be planned, ${plan.alreadyPlanned} already planned, ${plan.empty} with nothing new` +
+              (unplanned ? `, ${plan.failures.length} could not be planned.` : '.'),
           );
           for (const digest of plan.digests) ctx.io.out(`  ${digest.email}: ${digest.paperIds.join(', ')}`);
         }
-        return ExitCode.ok;
+        return unplanned ? ExitCode.partial : ExitCode.ok;
       }
       const sent = await deps.digests.send({ frequency, period: period.key, email });
       const result = {
@@ -78,12 +87,15 @@ export const digestSend: Command = {
         alreadyPlanned: plan.alreadyPlanned,
         empty: plan.empty,
         topicErrors: plan.topicErrors,
+        failures: plan.failures,
         ...sent,
       };
       if (values.json) ctx.io.out(JSON.stringify(result));
       else {
         ctx.io.out(
-          `${frequency} digest for ${period.key}: planned ${plan.planned} (${plan.alreadyPlanned} already planned, ${plan.empty} with nothing new), ` +
+          `${frequency} digest for ${period.key}: planned ${plan.planned} (${plan.alreadyPlanned} already planned, ${plan.empty} with nothing new` +
+            (unplanned ? `, ${plan.failures.length} could not be planned` : '') +
+            '), ' +
             `sent ${sent.sent}, retrying later ${sent.retried}, failed ${sent.failed}` +
             (sent.requeued + sent.presumedSent > 0
               ? `; recovered after an interrupted run: ${sent.requeued} re-queued, ${sent.presumedSent} already handed over`
@@ -91,7 +103,7 @@ export const digestSend: Command = {
         );
       }
       await deps.mail.close();
-      return sent.failed > 0 ? ExitCode.partial : ExitCode.ok;
+      return sent.failed > 0 || unplanned ? ExitCode.partial : ExitCode.ok;
     } finally {
       await store.close();
     }

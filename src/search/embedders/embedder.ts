@@ -26,6 +26,13 @@ export function l2Normalize(vector: Float32Array): Float32Array {
   return vector;
 }
 
+/** Dot product; the cosine similarity of two normalised vectors. */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
 export function isZeroVector(vector: Float32Array): boolean {
   for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return false;
   return true;
