@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { FieldErrors } from '../../accounts/accounts.service.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../accounts/validation.js';
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
@@ -79,5 +80,34 @@ export function Notice({ children }: { children?: Child }) {
     <p class="notice" role="status">
       {children}
     </p>
+  );
+}
+
+export const NEW_PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a good one.`;
+
+/** The `password` field of every form that sets a new password, with the length rules the server enforces. */
+export function NewPasswordField({
+  label,
+  errors,
+  hint = NEW_PASSWORD_HINT,
+  idPrefix,
+}: {
+  label: string;
+  errors?: FieldErrors;
+  hint?: string;
+  idPrefix?: string;
+}) {
+  return (
+    <Field
+      idPrefix={idPrefix}
+      name="password"
+      label={label}
+      type="password"
+      autocomplete="new-password"
+      minlength={PASSWORD_MIN_LENGTH}
+      maxlength={PASSWORD_MAX_LENGTH}
+      errors={errors}
+      hint={hint}
+    />
   );
 }

@@ -1,11 +1,8 @@
 import type { FieldErrors } from '../../accounts/accounts.service.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../accounts/validation.js';
 import type { PageContext } from '../viewer.js';
-import { CsrfField, Field, FormError, Notice } from './account-forms.js';
+import { CsrfField, Field, FormError, NewPasswordField, Notice } from './account-forms.js';
 import { html } from './components.js';
 import { Layout } from './layout.js';
-
-const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a good one.`;
 
 export function signupPage(page: PageContext, values: { username?: string; email?: string } = {}, errors?: FieldErrors) {
   return html(
@@ -35,16 +32,7 @@ export function signupPage(page: PageContext, values: { username?: string; email
             errors={errors}
             hint="Only used for password resets and digests you ask for."
           />
-          <Field
-            name="password"
-            label="Password"
-            type="password"
-            autocomplete="new-password"
-            minlength={PASSWORD_MIN_LENGTH}
-            maxlength={PASSWORD_MAX_LENGTH}
-            errors={errors}
-            hint={PASSWORD_HINT}
-          />
+          <NewPasswordField label="Password" errors={errors} />
           <button type="submit">Sign up</button>
         </form>
         <p>
@@ -118,16 +106,7 @@ export function resetPage(page: PageContext, token: string, valid: boolean, erro
             <FormError errors={errors} />
             <form method="post" action={`/reset/${encodeURIComponent(token)}`} novalidate>
               <CsrfField token={page.csrfToken} />
-              <Field
-                name="password"
-                label="New password"
-                type="password"
-                autocomplete="new-password"
-                minlength={PASSWORD_MIN_LENGTH}
-                maxlength={PASSWORD_MAX_LENGTH}
-                errors={errors}
-                hint={PASSWORD_HINT}
-              />
+              <NewPasswordField label="New password" errors={errors} />
               <button type="submit">Set the password</button>
             </form>
           </>

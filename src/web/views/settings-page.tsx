@@ -1,9 +1,8 @@
 import type { ApiTokenInfo, FieldErrors } from '../../accounts/accounts.service.js';
 import type { ApiScope } from '../../accounts/api-scopes.js';
 import type { User } from '../../accounts/user.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../accounts/validation.js';
 import type { PageContext } from '../viewer.js';
-import { CsrfField, Field, FormError, Notice } from './account-forms.js';
+import { CsrfField, Field, FormError, NewPasswordField, Notice } from './account-forms.js';
 import { html } from './components.js';
 import { Layout } from './layout.js';
 
@@ -83,14 +82,9 @@ export function settingsPage(props: SettingsPageProps) {
               autocomplete="current-password"
               errors={props.passwordErrors}
             />
-            <Field
+            <NewPasswordField
               idPrefix="pw-"
-              name="password"
               label="New password"
-              type="password"
-              autocomplete="new-password"
-              minlength={PASSWORD_MIN_LENGTH}
-              maxlength={PASSWORD_MAX_LENGTH}
               errors={props.passwordErrors}
               hint="Changing it logs you out everywhere else."
             />
