@@ -81,14 +81,24 @@ export interface TestStore {
  */
 export type StoreLifetime = 'suite' | 'test';
 
-async function openFreshStore(kind: StoreKind, fromTemplate: boolean): Promise<{ current: TestStore; drop: () => Promise<void> }> {
+type PostgresDatabase = Awaited<ReturnType<typeof createPostgresDatabase>>;
+
+/**
+ * Opens a store: a copy of the migrated template (per-test stores; `postgresCopies` makes the PostgreSQL ones), or
+ * a database migrated from scratch (per-suite stores, where making the template first would cost more than it saves).
+ */
+async function openFreshStore(
+  kind: StoreKind,
+  source: 'migrate' | 'template',
+  postgresCopies: PostgresCopies | null,
+): Promise<{ current: TestStore; drop: () => Promise<void> }> {
   const dataDir = tempDir();
   const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   if (kind === 'sqlite') {
     const file = path.join(dataDir, 'paperboy.db');
-    if (fromTemplate) fs.copyFileSync(await sqliteTemplate(), file);
+    if (source === 'template') fs.copyFileSync(await sqliteTemplate(), file);
     const store = openSqlite(file);
-    if (!fromTemplate) await migrateToLatest(store);
+    if (source === 'migrate') await migrateToLatest(store);
     return {
       current: { kind, store, databaseUrl: `sqlite:${file}`, dataDir },
       drop: async () => {
@@ -97,9 +107,10 @@ async function openFreshStore(kind: StoreKind, fromTemplate: boolean): Promise<{
       },
     };
   }
-  const database = await createPostgresDatabase(fromTemplate ? await postgresTemplate() : undefined);
+  if (source === 'template' && !postgresCopies) throw new Error('PostgreSQL copies of the template come from PostgresCopies');
+  const database = postgresCopies ? await postgresCopies.take() : await createPostgresDatabase();
   const store = openPostgres(database.url, 4);
-  if (!fromTemplate) await migrateToLatest(store);
+  if (source === 'migrate') await migrateToLatest(store);
   return {
     current: { kind, store, databaseUrl: database.url, dataDir },
     drop: async () => {
@@ -108,6 +119,26 @@ async function openFreshStore(kind: StoreKind, fromTemplate: boolean): Promise<{
       removeDir();
     },
   };
+}
+
+/** Copies of the PostgreSQL template; the next one is made while the current test runs (a copy takes ~250 ms). */
+class PostgresCopies {
+  private spare: Promise<PostgresDatabase> | null = null;
+
+  async take(): Promise<PostgresDatabase> {
+    const template = await postgresTemplate();
+    const next = this.spare ?? createPostgresDatabase(template);
+    this.spare = createPostgresDatabase(template);
+    // A failure surfaces when the spare is taken; until then it must not count as unhandled.
+    this.spare.catch(() => undefined);
+    return next;
+  }
+
+  async discard(): Promise<void> {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) await (await spare).drop();
+  }
 }
 
 let sqliteTemplateFile: Promise<string> | null = null;
@@ -170,8 +201,8 @@ export function describeEachStore(
     run(`${name} [${kind}]`, () => {
       let current: TestStore | null = null;
       let drop: (() => Promise<void>) | null = null;
-      const open = async () => {
-        ({ current, drop } = await openFreshStore(kind, perTest));
+      const open = async (source: 'migrate' | 'template', postgresCopies: PostgresCopies | null = null) => {
+        ({ current, drop } = await openFreshStore(kind, source, postgresCopies));
       };
       const close = async () => {
         const dropping = drop;
@@ -180,25 +211,27 @@ export function describeEachStore(
         await dropping?.();
       };
       if (perTest) {
+        const postgresCopies = kind === 'postgres' ? new PostgresCopies() : null;
         let usesPostgresTemplate = false;
         // Dropping a PostgreSQL database takes a few hundred milliseconds: the next test need not wait for it.
         const dropping: Promise<void>[] = [];
         beforeEach(async () => {
-          if (kind === 'postgres' && !usesPostgresTemplate) {
+          if (postgresCopies && !usesPostgresTemplate) {
             usesPostgresTemplate = true;
             postgresTemplateUsers += 1;
           }
-          await open();
+          await open('template', postgresCopies);
         });
         afterEach(() => {
           dropping.push(close());
         });
         afterAll(async () => {
           await Promise.all(dropping);
+          await postgresCopies?.discard();
           if (usesPostgresTemplate) await releasePostgresTemplate();
         });
       } else {
-        beforeAll(open);
+        beforeAll(() => open('migrate'));
         afterAll(close);
       }
       suite(() => {
