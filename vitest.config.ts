@@ -8,5 +8,9 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // Tests run in random order inside each file, so none can lean on what another wrote; vitest prints the seed
+    // ("Running tests with seed …"), and `--sequence.seed=<seed>` replays an order. Files keep the default order
+    // (slowest first, from the previous run), which keeps the wall time short; each file has its own stores.
+    sequence: { shuffle: { files: false, tests: true } },
   },
 });

@@ -1,5 +1,5 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { periodContaining } from '../../src/feed/period.js';
 import { testApp } from '../helpers/app.js';
 import { describeEachStore } from '../helpers/stores.js';
@@ -14,10 +14,10 @@ function paperIdsIn(mail: ParsedMail): string[] {
   return [...(mail.text ?? '').matchAll(/Read: http:\/\/paperboy\.test\/papers\/(\S+)/g)].map((m) => m[1]!);
 }
 
-describeEachStore('digests: planning and sending', (get) => {
+describeEachStore('digests: planning and sending', { lifetime: 'test' }, (get) => {
   let sink: SmtpSink;
   let flakyAttempts = 0;
-  const clock = manualClock('2025-01-06T22:00:00.000Z');
+  let clock = manualClock('2025-01-06T22:00:00.000Z');
 
   beforeAll(async () => {
     sink = await startSmtpSink({
@@ -27,8 +27,12 @@ describeEachStore('digests: planning and sending', (get) => {
         return null;
       },
     });
-    const { store } = get();
-    await seedFeed(store, [
+  });
+  beforeEach(async () => {
+    clock = manualClock('2025-01-06T22:00:00.000Z');
+    flakyAttempts = 0;
+    sink.received.length = 0;
+    await seedFeed(get().store, [
       { id: '2501.00001', day: MONDAY, upvotes: 90, title: 'Quantum error correction at scale', code: 'https://github.com/example/qec' },
       { id: '2501.00002', day: MONDAY, upvotes: 70 },
       { id: '2501.00003', day: MONDAY, upvotes: 50 },
@@ -96,7 +100,11 @@ describeEachStore('digests: planning and sending', (get) => {
   });
 
   it('never repeats a paper a subscriber already received, and sends nothing when nothing is new', async () => {
+    await confirmedSubscriber(get().store, 'ada@example.org', { maxPapers: 5 });
     const deps = await service();
+    await deps.digests.plan(periodContaining('daily', MONDAY));
+    await deps.digests.send();
+    expect(await mailsTo('ada@example.org')).toHaveLength(1);
     await deps.digests.plan(periodContaining('daily', TUESDAY));
     await deps.digests.send();
     const mails = await mailsTo('ada@example.org');

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { claimDue, LeaseLostError, markHandedOver, recoverAbandoned } from '../../src/digests/outbox.repository.js';
 import { periodContaining } from '../../src/feed/period.js';
 import { planPeriod } from '../../src/digests/planner.js';
@@ -12,8 +12,8 @@ const NOW = new Date('2025-04-07T22:00:00.000Z');
 /** A lease owner whose process is certainly gone: pid 2^22 + 1 is above Linux's pid_max ceiling. */
 const DEAD_HERE = `${os.hostname()}:4194305:deadbeef`;
 
-describeEachStore('digest outbox leases and recovery', (get) => {
-  beforeAll(async () => {
+describeEachStore('digest outbox leases and recovery', { lifetime: 'test' }, (get) => {
+  beforeEach(async () => {
     const { store } = get();
     await seedFeed(store, [{ id: '2504.00001', day: DAY, upvotes: 3 }]);
     for (const name of ['a', 'b', 'c', 'd']) await confirmedSubscriber(store, `${name}@lease.example.org`);

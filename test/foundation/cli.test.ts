@@ -67,7 +67,8 @@ describe('an import killed mid-run', () => {
   it('resumes on the next run with every paper stored exactly once', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'big.jsonl');
-    const total = 30_000;
+    // Large enough that the import is still running well after its first committed batch (500 records) is seen.
+    const total = 15_000;
     const lines = Array.from({ length: total }, (_, i) => snapshotLine({ id: `2602.${String(i + 1).padStart(5, '0')}` }));
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
     const dbFile = path.join(dir, 'paperboy.db');

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/db/database.js';
 import { openPostgres, openSqlite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
-/** Admin connection used to create a throwaway database per test file. */
+/** Admin connection used to create throwaway databases (per suite, or per test). */
 export const POSTGRES_ADMIN_URL = process.env.PAPERBOY_TEST_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
 async function probePostgres(): Promise<string | null> {
@@ -38,24 +38,30 @@ export function tempDir(prefix = 'paperboy-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A fresh, empty PostgreSQL database; returns its URL and a function that drops it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh PostgreSQL database, empty or a copy of `template`; returns its URL and a function that drops it. */
+export async function createPostgresDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `paperboy_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    // Names are generated here from digits and lowercase letters, so they are safe as identifiers.
+    await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  return { url: url.toString(), drop: () => dropPostgresDatabase(name) };
+}
+
+async function dropPostgresDatabase(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface TestStore {
@@ -68,37 +74,168 @@ export interface TestStore {
 }
 
 /**
- * Runs the same suite against SQLite (a real file) and PostgreSQL (a fresh database). The store is created
- * once per suite; tests that need isolation should use distinct ids or call `reset`.
+ * How long one store lives. 'suite': one store for the whole describe block, so tests must not rely on what
+ * another test wrote (nor break when it did): each builds its own data under ids of its own. 'test': every test
+ * gets a store of its own, freshly migrated (a copy of a migrated template), for tests that need an empty or
+ * exactly known database.
  */
-export function describeEachStore(name: string, suite: (ctx: () => TestStore) => void): void {
+export type StoreLifetime = 'suite' | 'test';
+
+type PostgresDatabase = Awaited<ReturnType<typeof createPostgresDatabase>>;
+
+/**
+ * Opens a store: a copy of the migrated template (per-test stores; `postgresCopies` makes the PostgreSQL ones), or
+ * a database migrated from scratch (per-suite stores, where making the template first would cost more than it saves).
+ */
+async function openFreshStore(
+  kind: StoreKind,
+  source: 'migrate' | 'template',
+  postgresCopies: PostgresCopies | null,
+): Promise<{ current: TestStore; drop: () => Promise<void> }> {
+  const dataDir = tempDir();
+  const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  if (kind === 'sqlite') {
+    const file = path.join(dataDir, 'paperboy.db');
+    if (source === 'template') fs.copyFileSync(await sqliteTemplate(), file);
+    const store = openSqlite(file);
+    if (source === 'migrate') await migrateToLatest(store);
+    return {
+      current: { kind, store, databaseUrl: `sqlite:${file}`, dataDir },
+      drop: async () => {
+        await store.close();
+        removeDir();
+      },
+    };
+  }
+  if (source === 'template' && !postgresCopies) throw new Error('PostgreSQL copies of the template come from PostgresCopies');
+  const database = postgresCopies ? await postgresCopies.take() : await createPostgresDatabase();
+  const store = openPostgres(database.url, 4);
+  if (source === 'migrate') await migrateToLatest(store);
+  return {
+    current: { kind, store, databaseUrl: database.url, dataDir },
+    drop: async () => {
+      await store.close();
+      await database.drop();
+      removeDir();
+    },
+  };
+}
+
+/** Copies of the PostgreSQL template; the next one is made while the current test runs (a copy takes ~250 ms). */
+class PostgresCopies {
+  private spare: Promise<PostgresDatabase> | null = null;
+
+  async take(): Promise<PostgresDatabase> {
+    const template = await postgresTemplate();
+    const next = this.spare ?? createPostgresDatabase(template);
+    this.spare = createPostgresDatabase(template);
+    // A failure surfaces when the spare is taken; until then it must not count as unhandled.
+    this.spare.catch(() => undefined);
+    return next;
+  }
+
+  async discard(): Promise<void> {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) await (await spare).drop();
+  }
+}
+
+let sqliteTemplateFile: Promise<string> | null = null;
+
+/** A migrated, closed SQLite file (WAL checkpointed into it), made once per test process and copied per test. */
+function sqliteTemplate(): Promise<string> {
+  sqliteTemplateFile ??= (async () => {
+    const dir = tempDir('paperboy-template-');
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'template.db');
+    const store = openSqlite(file);
+    await migrateToLatest(store);
+    await store.close();
+    return file;
+  })();
+  return sqliteTemplateFile;
+}
+
+let postgresTemplateName: Promise<string> | null = null;
+/** How many running suites use the PostgreSQL template; the last one to finish drops it. */
+let postgresTemplateUsers = 0;
+
+/** A migrated PostgreSQL database with no open connection, which `CREATE DATABASE … TEMPLATE` copies per test. */
+function postgresTemplate(): Promise<string> {
+  postgresTemplateName ??= (async () => {
+    const database = await createPostgresDatabase();
+    const store = openPostgres(database.url, 1);
+    await migrateToLatest(store);
+    await store.close();
+    return new URL(database.url).pathname.slice(1);
+  })();
+  return postgresTemplateName;
+}
+
+async function releasePostgresTemplate(): Promise<void> {
+  postgresTemplateUsers -= 1;
+  if (postgresTemplateUsers > 0 || !postgresTemplateName) return;
+  const name = await postgresTemplateName;
+  postgresTemplateName = null;
+  await dropPostgresDatabase(name);
+}
+
+/**
+ * Runs the same suite against SQLite (a real file) and PostgreSQL (a fresh database). By default the store lives
+ * as long as the suite (see `StoreLifetime`); pass `{ lifetime: 'test' }` before the suite for a fresh store in every test, whose
+ * `get()` then only works inside tests and `beforeEach` hooks.
+ */
+export function describeEachStore(name: string, options: { lifetime: StoreLifetime }, suite: (ctx: () => TestStore) => void): void;
+export function describeEachStore(name: string, suite: (ctx: () => TestStore) => void): void;
+export function describeEachStore(
+  name: string,
+  optionsOrSuite: { lifetime: StoreLifetime } | ((ctx: () => TestStore) => void),
+  maybeSuite?: (ctx: () => TestStore) => void,
+): void {
+  const options = typeof optionsOrSuite === 'function' ? { lifetime: 'suite' } : optionsOrSuite;
+  const suite = typeof optionsOrSuite === 'function' ? optionsOrSuite : maybeSuite!;
+  const perTest = options.lifetime === 'test';
   for (const kind of ['sqlite', 'postgres'] as const) {
     const run = kind === 'sqlite' || postgresAvailable ? describe : describe.skip;
     run(`${name} [${kind}]`, () => {
       let current: TestStore | null = null;
       let drop: (() => Promise<void>) | null = null;
-      beforeAll(async () => {
-        const dataDir = tempDir();
-        if (kind === 'sqlite') {
-          const file = path.join(dataDir, 'paperboy.db');
-          const store = openSqlite(file);
-          await migrateToLatest(store);
-          current = { kind, store, databaseUrl: `sqlite:${file}`, dataDir };
-        } else {
-          const database = await createPostgresDatabase();
-          drop = database.drop;
-          const store = openPostgres(database.url, 4);
-          await migrateToLatest(store);
-          current = { kind, store, databaseUrl: database.url, dataDir };
-        }
-      });
-      afterAll(async () => {
-        await current?.store.close();
-        await drop?.();
-        if (current) fs.rmSync(current.dataDir, { recursive: true, force: true });
-      });
+      const open = async (source: 'migrate' | 'template', postgresCopies: PostgresCopies | null = null) => {
+        ({ current, drop } = await openFreshStore(kind, source, postgresCopies));
+      };
+      const close = async () => {
+        const dropping = drop;
+        current = null;
+        drop = null;
+        await dropping?.();
+      };
+      if (perTest) {
+        const postgresCopies = kind === 'postgres' ? new PostgresCopies() : null;
+        let usesPostgresTemplate = false;
+        // Dropping a PostgreSQL database takes a few hundred milliseconds: the next test need not wait for it.
+        const dropping: Promise<void>[] = [];
+        beforeEach(async () => {
+          if (postgresCopies && !usesPostgresTemplate) {
+            usesPostgresTemplate = true;
+            postgresTemplateUsers += 1;
+          }
+          await open('template', postgresCopies);
+        });
+        afterEach(() => {
+          dropping.push(close());
+        });
+        afterAll(async () => {
+          await Promise.all(dropping);
+          await postgresCopies?.discard();
+          if (usesPostgresTemplate) await releasePostgresTemplate();
+        });
+      } else {
+        beforeAll(() => open('migrate'));
+        afterAll(close);
+      }
       suite(() => {
-        if (!current) throw new Error('store not ready');
+        if (!current) throw new Error(perTest ? 'the store is created per test: use it inside a test or beforeEach' : 'store not ready');
         return current;
       });
     });

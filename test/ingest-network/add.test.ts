@@ -44,7 +44,7 @@ afterAll(async () => {
   await server.close();
 });
 
-describeEachStore('paperboy add', (get) => {
+describeEachStore('paperboy add', { lifetime: 'test' }, (get) => {
   it('stores the papers the API returns, with versions, and reports the missing ids', async () => {
     server.reset();
     const cli = captureIo();
@@ -90,6 +90,9 @@ describeEachStore('paperboy add', (get) => {
   });
 
   it('updates a stored paper to its newer version', async () => {
+    server.reset();
+    const first = captureIo();
+    expect(await runCli(['add', '2501.00201', '2501.00202v1', 'hep-th/9901001', '2501.99999'], first.io, cliEnv(get(), server))).toBe(3);
     server.reset();
     const cli = captureIo();
     const code = await runCli(['add', 'https://arxiv.org/pdf/2501.00201', '--json'], cli.io, cliEnv(get(), server));

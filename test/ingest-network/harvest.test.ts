@@ -23,10 +23,28 @@ async function paperIds(t: TestStore): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** A complete harvest of set cs (both recorded pages), as a test's starting point: it leaves lastDatestamp 2025-01-08. */
+async function harvestBothPages(t: TestStore, server: ReplayServer, intervalMs = INTERVAL_MS): Promise<void> {
+  server.reset();
+  server.script(xmlReply('oai/list-records-cs-page1.xml'), xmlReply('oai/list-records-cs-page2.xml'));
+  const cli = captureIo();
+  expect(await runCli(['harvest', 'arxiv', '--set', 'cs'], cli.io, cliEnv(t, server, intervalMs)), cli.stderr()).toBe(3);
+  server.reset();
+}
+
+/** A harvest of set cs from 2025-01-01 that stores page 1 and then fails on page 2, leaving its resumption token. */
+async function harvestFailingOnPage2(t: TestStore, server: ReplayServer, intervalMs: number): Promise<void> {
+  server.reset();
+  server.script(xmlReply('oai/list-records-cs-page1.xml'), ...Array.from({ length: 6 }, () => ({ status: 500 })));
+  const cli = captureIo();
+  expect(await runCli(['harvest', 'arxiv', '--set', 'cs', '--from', '2025-01-01'], cli.io, cliEnv(t, server, intervalMs))).toBe(1);
+  server.reset();
+}
+
 const PAGE1_IDS = ['2501.00101', '2501.00102', 'cs/0112017'];
 const ALL_IDS = ['2501.00101', '2501.00102', '2501.00104', 'cs/0112017'];
 
-describeEachStore('harvest arxiv over OAI-PMH', (get) => {
+describeEachStore('harvest arxiv over OAI-PMH', { lifetime: 'test' }, (get) => {
   let server: ReplayServer;
   beforeAll(async () => {
     server = await ReplayServer.start();
@@ -102,7 +120,7 @@ describeEachStore('harvest arxiv over OAI-PMH', (get) => {
   });
 
   it('continues from the last datestamp on the next run, and treats noRecordsMatch as nothing new', async () => {
-    server.reset();
+    await harvestBothPages(get(), server);
     server.script(xmlReply('oai/no-records-match.xml'));
     const cli = captureIo();
     const code = await runCli(['harvest', 'arxiv', '--set', 'cs', '--json'], cli.io, cliEnv(get(), server));
@@ -121,7 +139,7 @@ describeEachStore('harvest arxiv over OAI-PMH', (get) => {
   });
 
   it('re-harvesting the same records updates them instead of duplicating them', async () => {
-    server.reset();
+    await harvestBothPages(get(), server);
     server.script(xmlReply('oai/list-records-cs-page1.xml'), xmlReply('oai/list-records-cs-page2.xml'));
     const cli = captureIo();
     const code = await runCli(
@@ -158,7 +176,7 @@ describeEachStore('harvest arxiv over OAI-PMH', (get) => {
   });
 });
 
-describeEachStore('harvest arxiv after an interruption', (get) => {
+describeEachStore('harvest arxiv after an interruption', { lifetime: 'test' }, (get) => {
   let server: ReplayServer;
   const interval = 60;
   beforeAll(async () => {
@@ -200,7 +218,7 @@ describeEachStore('harvest arxiv after an interruption', (get) => {
   });
 
   it('a re-run continues with the saved resumption token, with no duplicates or losses', async () => {
-    server.reset();
+    await harvestFailingOnPage2(get(), server, interval);
     server.script(xmlReply('oai/list-records-cs-page2.xml'));
     const cli = captureIo();
     const code = await runCli(['harvest', 'arxiv', '--set', 'cs', '--from', '2025-01-01'], cli.io, cliEnv(get(), server, interval));
@@ -216,7 +234,7 @@ describeEachStore('harvest arxiv after an interruption', (get) => {
   });
 
   it('restarts the list from its datestamp when the saved resumption token has expired', async () => {
-    server.reset();
+    await harvestBothPages(get(), server, interval);
     server.script(
       xmlReply('oai/list-records-cs-page1.xml'),
       { status: 500 },

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
 import { signedInUser, type SignedIn } from '../helpers/community.js';
 import { seedCommunity } from '../helpers/community-seed.js';
@@ -6,11 +6,11 @@ import { describeEachStore } from '../helpers/stores.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
-describeEachStore('JSON API', (get) => {
+describeEachStore('JSON API', { lifetime: 'test' }, (get) => {
   let t: App;
   let carol: SignedIn;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     await seedCommunity(get().store);
     t = await testApp(get(), {}, { now: () => new Date('2025-01-07T12:00:00Z') });
     carol = await signedInUser(t.deps, { username: 'carol' });
@@ -143,6 +143,7 @@ describeEachStore('JSON API', (get) => {
 
     it('is enforced by the database: a second vote row cannot exist', async () => {
       const db = get().store.db;
+      await json('/api/papers/2501.00001/upvote', { method: 'POST', headers: { cookie: carol.cookie, 'x-csrf-token': carol.csrf } });
       await expect(
         db.insertInto('votes').values({ user_id: carol.user.id, paper_id: '2501.00001', created_at: '2025-01-07T00:00:00Z' }).execute(),
       ).rejects.toThrow(/unique|duplicate|primary/i);

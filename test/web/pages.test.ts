@@ -29,6 +29,14 @@ describeEachStore('community pages', (get) => {
         categories: ['cs.AI'],
         published: '2025-01-07T10:00:00Z',
       },
+      {
+        id: '2501.09998',
+        title: 'A Paper Submitted Twice',
+        abstract: 'Fetched from the arXiv API on its first submission.',
+        authors: ['Lise Meitner'],
+        categories: ['cs.AI'],
+        published: '2025-01-07T09:00:00Z',
+      },
     ]);
     await seedCommunity(get().store);
     t = await testApp(get(), { PAPERBOY_ARXIV_API_URL: arxiv.url }, { now: () => clock });
@@ -228,8 +236,9 @@ describeEachStore('community pages', (get) => {
     it("rejects empty comments and replies to another paper's comment", async () => {
       const empty = await t.app.request('/papers/2501.00001/comments', alice.form({ body: '   ' }));
       expect(empty.status).toBe(400);
-      const rows = await get().store.db.selectFrom('comments').select('id').where('paper_id', '=', '2501.00001').execute();
-      const wrongParent = await t.app.request('/papers/2501.00003/comments', alice.form({ body: 'hi', parent_id: String(rows[0]!.id) }));
+      const parent = await t.app.request('/papers/2501.00002/comments', alice.form({ body: 'A comment on another paper' }));
+      const parentId = /#comment-(\d+)$/.exec(parent.headers.get('location') ?? '')![1]!;
+      const wrongParent = await t.app.request('/papers/2501.00003/comments', alice.form({ body: 'hi', parent_id: parentId }));
       expect(wrongParent.status).toBe(400);
     });
 
@@ -316,7 +325,8 @@ describeEachStore('community pages', (get) => {
     });
 
     it('refuses duplicates, unknown papers and bad input politely', async () => {
-      const dup = await t.app.request('/submit', bob.form({ paper: '2501.09999' }));
+      expect((await t.app.request('/submit', bob.form({ paper: '2501.09998' }))).status).toBe(200);
+      const dup = await t.app.request('/submit', bob.form({ paper: '2501.09998' }));
       expect(dup.status).toBe(409);
       expect(await dup.text()).toContain('already on the feed');
       const featured = await t.app.request('/submit', bob.form({ paper: '2501.00001' }));
@@ -332,6 +342,7 @@ describeEachStore('community pages', (get) => {
 
   describe('profiles', () => {
     it("shows a user's upvotes and 404s unknown users", async () => {
+      await t.app.request('/papers/2501.00003/upvote', bob.form({ action: 'add' }));
       const { html } = await get_('/u/bob');
       expect(html).toContain('<h1>bob</h1>');
       expect(html).toContain('href="/papers/2501.00003"');
