@@ -3,7 +3,7 @@ import type { ApiTokensTable, PasswordResetsTable, SessionsTable, UsersTable } f
 import type { CommentsTable, VotesTable } from '../community/community.table.js';
 import type { DigestOutboxTable, DigestSentPapersTable, SubscriptionsTable } from '../digests/digests.table.js';
 import type { FeedEntriesTable } from '../feed/feed.table.js';
-import type { CodeReposTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
+import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
 
@@ -12,6 +12,7 @@ export interface DB {
   papers: PapersTable;
   code_repos: CodeReposTable;
   repo_star_counts: RepoStarCountsTable;
+  organizations: OrganizationsTable;
   feed_entries: FeedEntriesTable;
   job_state: JobStateTable;
   search_vectors: SearchVectorsTable;

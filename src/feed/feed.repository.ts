@@ -10,7 +10,11 @@ export interface FeedItem {
   readonly comments: number;
 }
 
-/** Adds feed entries; a re-import refreshes the carried-over counts instead of duplicating the entry. */
+/**
+ * Adds feed entries; a re-import refreshes the carried-over counts instead of duplicating the entry, and fills in
+ * what the entry says beyond the paper (exact times, its own title, submitter, media) without erasing what an
+ * earlier import stored when this one lacks it.
+ */
 export async function upsertFeedEntries(db: Queryable, entries: readonly FeedRecord[], now: string): Promise<void> {
   const unique = new Map<string, FeedRecord>();
   for (const entry of entries) unique.set(`${entry.day}\u0000${entry.paperId}`, entry);
@@ -26,12 +30,24 @@ export async function upsertFeedEntries(db: Queryable, entries: readonly FeedRec
         submitted_by: null,
         source: e.source,
         created_at: now,
+        submitted_on_daily_at: e.submittedOnDailyAt ?? null,
+        published_at: e.publishedAt ?? null,
+        title: e.title ?? null,
+        summary: e.summary ?? null,
+        source_submitter: e.submittedBy ? JSON.stringify(e.submittedBy) : null,
+        media_urls: e.mediaUrls ? JSON.stringify(e.mediaUrls) : null,
       })),
     )
     .onConflict((oc) =>
       oc.columns(['day', 'paper_id']).doUpdateSet({
         imported_upvotes: sql`excluded.imported_upvotes`,
         imported_comments: sql`excluded.imported_comments`,
+        submitted_on_daily_at: sql`coalesce(excluded.submitted_on_daily_at, feed_entries.submitted_on_daily_at)`,
+        published_at: sql`coalesce(excluded.published_at, feed_entries.published_at)`,
+        title: sql`coalesce(excluded.title, feed_entries.title)`,
+        summary: sql`coalesce(excluded.summary, feed_entries.summary)`,
+        source_submitter: sql`coalesce(excluded.source_submitter, feed_entries.source_submitter)`,
+        media_urls: sql`coalesce(excluded.media_urls, feed_entries.media_urls)`,
       }),
     )
     .execute();

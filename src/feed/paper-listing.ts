@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from '../db/schema.js';
-import type { Paper } from '../papers/paper.js';
-import { toPaper } from '../papers/papers.repository.js';
+import type { FeedEntryDetails, Paper, SourceSubmitter } from '../papers/paper.js';
+import { PAPER_EXTRA_COLUMNS, toPaper } from '../papers/papers.repository.js';
 
 /** A paper as listings show it: with its feed day and community counts. */
 export interface ListedPaper {
@@ -15,6 +15,38 @@ export interface ListedPaper {
   readonly trendingScore: number;
   /** The user who submitted it to the feed, when it was submitted here. */
   readonly submittedBy: string | null;
+  /** What the source said about the paper's appearance on `day` (exact times, its own title, submitter, media). */
+  readonly entry?: FeedEntryDetails | null;
+}
+
+/** The feed entry's own columns, selected from the entry aliased `entry`. */
+const ENTRY_COLUMNS = [
+  'entry.submitted_on_daily_at as entry_submitted_on_daily_at',
+  'entry.published_at as entry_published_at',
+  'entry.title as entry_title',
+  'entry.summary as entry_summary',
+  'entry.source_submitter as entry_source_submitter',
+  'entry.media_urls as entry_media_urls',
+] as const;
+
+interface EntryRow {
+  entry_submitted_on_daily_at: string | null;
+  entry_published_at: string | null;
+  entry_title: string | null;
+  entry_summary: string | null;
+  entry_source_submitter: string | null;
+  entry_media_urls: string | null;
+}
+
+function toEntryDetails(row: EntryRow): FeedEntryDetails {
+  return {
+    submittedOnDailyAt: row.entry_submitted_on_daily_at,
+    publishedAt: row.entry_published_at,
+    title: row.entry_title,
+    summary: row.entry_summary,
+    submittedBy: row.entry_source_submitter === null ? null : (JSON.parse(row.entry_source_submitter) as SourceSubmitter),
+    mediaUrls: row.entry_media_urls === null ? null : (JSON.parse(row.entry_media_urls) as string[]),
+  };
 }
 
 export type ListingSort = 'upvotes' | 'trending' | 'publishedAt';
@@ -59,12 +91,13 @@ export async function listPapers(db: Queryable, query: ListingQuery): Promise<Li
     .selectFrom(entries.as('fe'))
     .innerJoin('papers', 'papers.id', 'fe.paper_id')
     .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
+    .leftJoin('organizations', 'organizations.name', 'papers.organization_name')
+    .leftJoin('feed_entries as entry', (join) => join.onRef('entry.paper_id', '=', 'fe.paper_id').onRef('entry.day', '=', 'fe.first_day'))
     .leftJoin('users as submitter', 'submitter.id', 'fe.submitted_by')
     .selectAll('papers')
     .select([
-      'code_repos.url as repo_url',
-      'code_repos.stars as repo_stars',
-      'code_repos.stars_counted_at as repo_stars_counted_at',
+      ...PAPER_EXTRA_COLUMNS,
+      ...ENTRY_COLUMNS,
       'fe.imported_upvotes',
       'fe.imported_comments',
       'fe.first_day',
@@ -94,6 +127,7 @@ export async function listPapers(db: Queryable, query: ListingQuery): Promise<Li
       comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
       trendingScore: Number(row.trending_score),
       submittedBy: row.submitter_name ?? null,
+      entry: toEntryDetails(row),
     })),
     total: rows.length > 0 ? Number(rows[0]!.total) : query.offset > 0 ? await countOnly(db, query) : 0,
   };
@@ -110,11 +144,21 @@ export async function getListedPaper(db: Queryable, paperId: string): Promise<Li
   const row = await db
     .selectFrom('papers')
     .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
+    .leftJoin('organizations', 'organizations.name', 'papers.organization_name')
+    .leftJoin('feed_entries as entry', (join) =>
+      join
+        .onRef('entry.paper_id', '=', 'papers.id')
+        .on('entry.day', '=', (eb) =>
+          eb
+            .selectFrom('feed_entries as first')
+            .select((f) => f.fn.min('first.day').as('d'))
+            .whereRef('first.paper_id', '=', 'papers.id'),
+        ),
+    )
     .selectAll('papers')
     .select((eb) => [
-      'code_repos.url as repo_url',
-      'code_repos.stars as repo_stars',
-      'code_repos.stars_counted_at as repo_stars_counted_at',
+      ...PAPER_EXTRA_COLUMNS,
+      ...ENTRY_COLUMNS,
       eb
         .selectFrom('feed_entries')
         .select((f) => f.fn.max('imported_upvotes').as('m'))
@@ -148,15 +192,24 @@ export async function getListedPaper(db: Queryable, paperId: string): Promise<Li
     comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
     trendingScore: Number(row.trending_score),
     submittedBy: (row.submitter_name as string | null) ?? null,
+    entry: toEntryDetails(row),
   };
+}
+
+export interface PaperCounts {
+  readonly upvotes: number;
+  readonly comments: number;
+  /** The first feed day, and the exact time the source put the paper on its feed (null when it did not say). */
+  readonly day: string | null;
+  readonly submittedOnDailyAt: string | null;
 }
 
 /** Counts for papers found elsewhere (search hits, similar papers), in one query. */
 export async function countsFor(
   db: Queryable,
   paperIds: readonly string[],
-): Promise<Map<string, { upvotes: number; comments: number; day: string | null }>> {
-  const out = new Map<string, { upvotes: number; comments: number; day: string | null }>();
+): Promise<Map<string, PaperCounts>> {
+  const out = new Map<string, PaperCounts>();
   if (paperIds.length === 0) return out;
   const rows = await db
     .selectFrom('papers')
@@ -168,6 +221,7 @@ export async function countsFor(
       eb.fn.max('feed_entries.imported_upvotes').as('imported_upvotes'),
       eb.fn.max('feed_entries.imported_comments').as('imported_comments'),
       eb.fn.min('feed_entries.day').as('first_day'),
+      eb.fn.min('feed_entries.submitted_on_daily_at').as('submitted_on_daily_at'),
     ])
     .where('papers.id', 'in', [...paperIds])
     .groupBy(['papers.id', 'papers.local_upvotes', 'papers.local_comments'])
@@ -177,6 +231,7 @@ export async function countsFor(
       upvotes: Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes),
       comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
       day: (row.first_day as string | null) ?? null,
+      submittedOnDailyAt: (row.submitted_on_daily_at as string | null) ?? null,
     });
   }
   return out;

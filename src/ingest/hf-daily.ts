@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { FeedRecord, PaperRecord } from '../papers/paper.js';
+import type { FeedRecord, Organization, PaperRecord, SourceSubmitter } from '../papers/paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { MalformedRecord, type SourceItem, type SourceUnit } from './source.js';
 import { INPUT_LIMITS } from './input-limits.js';
 import { withinFeedLimits, withinPaperLimits } from './record-limits.js';
-import { cleanText, optionalText, readTimestamp } from './text.js';
+import { readTimestamp, verbatimText, verbatimUrl } from './text.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,19 +19,45 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
 }
 
-function githubUrl(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString().replace(/\/+$/, '') : null;
-  } catch {
-    return null;
+function strings(value: unknown, read: (item: unknown) => string | null): string[] | null {
+  if (!Array.isArray(value)) return null;
+  const kept = value.map(read).filter((item): item is string => item !== null);
+  return kept.length > 0 ? kept : null;
+}
+
+function organizationOf(value: unknown): Organization | null {
+  const org = asObject(value);
+  if (!org) return null;
+  const organization = { name: verbatimText(org.name), fullname: verbatimText(org.fullname), avatar: verbatimUrl(org.avatar) };
+  return organization.name || organization.fullname ? organization : null;
+}
+
+const SUBMITTER_TEXT = ['name', 'user', 'fullname', 'type'] as const;
+const SUBMITTER_FLAGS = ['isPro', 'isHf'] as const;
+
+/** The submitter's public profile fields HF shows on a card, with HF's keys; ids and everything else are left out. */
+function submitterOf(value: unknown): SourceSubmitter | null {
+  const raw = asObject(value);
+  if (!raw) return null;
+  const submitter: Record<string, string | boolean> = {};
+  for (const key of SUBMITTER_TEXT) {
+    const text = verbatimText(raw[key]);
+    if (text !== null) submitter[key] = text;
   }
+  const avatarUrl = verbatimUrl(raw.avatarUrl);
+  if (avatarUrl !== null) submitter.avatarUrl = avatarUrl;
+  for (const key of SUBMITTER_FLAGS) if (typeof raw[key] === 'boolean') submitter[key] = raw[key];
+  return submitter.name || submitter.user || submitter.fullname ? (submitter as SourceSubmitter) : null;
 }
 
 /**
- * Maps one entry of the Hugging Face `/api/daily_papers` response. The feed day is `paper.submittedOnDailyAt`
- * where present, otherwise the entry's own `publishedAt` (when it was put on the feed).
+ * Maps one entry of the Hugging Face `/api/daily_papers` response, keeping every value as HF wrote it: titles and
+ * summaries with their line breaks and TeX, URLs with their trailing slashes, timestamps with their time of day.
+ * The paper object's fields go to the paper; the entry's own `publishedAt`, `title`, `summary`, `submittedBy`
+ * and `mediaUrls`, and the paper's `submittedOnDailyAt`, belong to this appearance on the feed.
+ *
+ * The feed day is `paper.submittedOnDailyAt` where present, otherwise the entry's own `publishedAt` (when it was
+ * put on the feed).
  */
 export function parseDailyPaperEntry(entry: unknown): { paper: PaperRecord; feed: FeedRecord } {
   const outer = asObject(entry);
@@ -41,21 +67,22 @@ export function parseDailyPaperEntry(entry: unknown): { paper: PaperRecord; feed
   if (typeof inner.id !== 'string') throw new MalformedRecord('paper has no id');
   const arxivId = parseArxivId(inner.id);
   if (!arxivId) throw new MalformedRecord(`invalid arXiv id "${inner.id.slice(0, 40)}"`);
-  const title = optionalText(inner.title) ?? optionalText(outer.title);
+  const entryTitle = verbatimText(outer.title);
+  const title = verbatimText(inner.title) ?? entryTitle;
   if (!title) throw new MalformedRecord(`${arxivId.id}: missing title`);
-  const summary = typeof inner.summary === 'string' ? inner.summary : typeof outer.summary === 'string' ? outer.summary : null;
+  const entrySummary = typeof outer.summary === 'string' ? outer.summary : null;
+  const summary = typeof inner.summary === 'string' ? inner.summary : entrySummary;
   if (summary === null) throw new MalformedRecord(`${arxivId.id}: missing summary`);
   const authors = (Array.isArray(inner.authors) ? inner.authors : [])
-    .map((author) => optionalText(asObject(author)?.name))
+    .map((author) => verbatimText(asObject(author)?.name))
     .filter((name): name is string => name !== null);
 
-  const featuredAt =
-    readTimestamp(inner.submittedOnDailyAt, `${arxivId.id}: submittedOnDailyAt`) ??
-    readTimestamp(outer.publishedAt, `${arxivId.id}: the entry's publishedAt (its feed date)`);
+  const submittedOnDailyAt = readTimestamp(inner.submittedOnDailyAt, `${arxivId.id}: submittedOnDailyAt`);
+  const entryPublishedAt = readTimestamp(outer.publishedAt, `${arxivId.id}: the entry's publishedAt (its feed date)`);
+  const featuredAt = submittedOnDailyAt ?? entryPublishedAt;
   if (!featuredAt) throw new MalformedRecord(`${arxivId.id}: no feed date (submittedOnDailyAt or publishedAt)`);
   const day = featuredAt.slice(0, 10);
-  const organization = asObject(inner.organization);
-  const repoUrl = githubUrl(inner.githubRepo);
+  const repoUrl = verbatimUrl(inner.githubRepo);
   const stars = typeof inner.githubStars === 'number' && inner.githubStars >= 0 ? Math.floor(inner.githubStars) : null;
 
   return {
@@ -63,11 +90,14 @@ export function parseDailyPaperEntry(entry: unknown): { paper: PaperRecord; feed
       id: arxivId.id,
       version: arxivId.version,
       title,
-      abstract: cleanText(summary),
+      abstract: summary,
       authors,
       publishedAt: readTimestamp(inner.publishedAt, `${arxivId.id}: publishedAt`),
-      projectPage: githubUrl(inner.projectPage),
-      organization: optionalText(organization?.fullname) ?? optionalText(organization?.name),
+      projectPage: verbatimUrl(inner.projectPage),
+      organization: organizationOf(inner.organization) ?? organizationOf(outer.organization),
+      aiSummary: verbatimText(inner.ai_summary) ?? verbatimText(outer.ai_summary),
+      aiKeywords: strings(inner.ai_keywords, verbatimText) ?? strings(outer.ai_keywords, verbatimText),
+      thumbnail: verbatimUrl(outer.thumbnail),
       codeRepo: repoUrl ? { url: repoUrl, stars, countedAt: `${day}T00:00:00.000Z` } : null,
       source: 'hf-daily',
     }),
@@ -77,6 +107,13 @@ export function parseDailyPaperEntry(entry: unknown): { paper: PaperRecord; feed
       upvotes: count(inner.upvotes),
       comments: count(outer.numComments),
       source: 'hf-daily',
+      submittedOnDailyAt,
+      publishedAt: entryPublishedAt,
+      title: entryTitle,
+      // The entry repeats the paper's summary; only a summary of its own is worth a second copy.
+      summary: entrySummary !== null && entrySummary !== summary ? entrySummary : null,
+      submittedBy: submitterOf(outer.submittedBy) ?? submitterOf(inner.submittedOnDailyBy),
+      mediaUrls: strings(inner.mediaUrls, verbatimUrl) ?? strings(outer.mediaUrls, verbatimUrl),
     }),
   };
 }

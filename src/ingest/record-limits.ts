@@ -1,5 +1,5 @@
 import type { FeedRecord, PaperRecord } from '../papers/paper.js';
-import { checkPaperRecord, feedRecordProblem } from '../papers/paper-limits.js';
+import { checkFeedRecord, checkPaperRecord } from '../papers/paper-limits.js';
 import { MalformedRecord } from './source.js';
 
 /** The record held to the paper limits (lists and annotations truncated), or a MalformedRecord saying why not. */
@@ -9,9 +9,9 @@ export function withinPaperLimits(record: PaperRecord): PaperRecord {
   return check.paper;
 }
 
-/** The feed entry, or a MalformedRecord when its day is not a real day of the paper years. */
+/** The feed entry held to the limits (its media list truncated), or a MalformedRecord saying why not. */
 export function withinFeedLimits(feed: FeedRecord): FeedRecord {
-  const problem = feedRecordProblem(feed);
-  if (problem) throw new MalformedRecord(`${feed.paperId}: ${problem}`);
-  return feed;
+  const check = checkFeedRecord(feed);
+  if (!check.ok) throw new MalformedRecord(`${feed.paperId}: ${check.problem}`);
+  return check.feed;
 }

@@ -13,6 +13,29 @@ export function optionalText(value: unknown): string | null {
   return cleaned === '' ? null : cleaned;
 }
 
+/**
+ * A text field exactly as the source wrote it (line breaks, TeX such as `$\times$`, braces and backslashes kept),
+ * or null when it is missing or blank. For sources whose own API shows the text unchanged: what is stored is what
+ * they said, and every page escapes it when it is shown.
+ */
+export function verbatimText(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/**
+ * A link exactly as the source gave it (a trailing slash, query or fragment kept), or null when it is not an
+ * http(s) URL. Surrounding spaces are tolerated when checking, and kept: the value is the source's.
+ */
+export function verbatimUrl(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The date part of an ISO-8601 date or timestamp, years of any width and sign included. */
 const ISO_DATE_PART = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?=$|T)/;
 

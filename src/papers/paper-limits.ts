@@ -1,4 +1,4 @@
-import type { FeedRecord, PaperRecord } from './paper.js';
+import type { FeedRecord, PaperRecord, SourceSubmitter } from './paper.js';
 
 /**
  * The largest values a paper may carry, enforced on every import. arXiv's own limits are far smaller (abstracts
@@ -6,10 +6,11 @@ import type { FeedRecord, PaperRecord } from './paper.js';
  * every page, feed and index that shows the paper large or slow.
  *
  * A record with an over-long identifying or linking field (title, abstract, a category, DOI, licence, URL,
- * organisation) is skipped with the reason: cutting those would store something the source never said. Lists and
- * free-text annotations are truncated instead, because a shortened one is still true: the first authors of a
- * 5,000-author collaboration, the first categories, the start of the comments or journal reference, and the start
- * of an author "name" that is really a run of names the source failed to split (arXiv has some of 500 characters).
+ * organisation, thumbnail, a feed entry's title, summary, submitter or media URL) is skipped with the reason: cutting
+ * those would store something the source never said. Lists and free-text annotations are truncated instead, because a
+ * shortened one is still true: the first authors of a 5,000-author collaboration, the first categories, the start of
+ * the comments or journal reference, the start of an author "name" that is really a run of names the source failed to
+ * split (arXiv has some of 500 characters), the start of a generated summary and the first generated keywords.
  */
 export const PAPER_LIMITS = {
   /** Characters of a title. */
@@ -34,8 +35,16 @@ export const PAPER_LIMITS = {
   license: 500,
   /** Characters of a URL: project page and code repository. */
   url: 2_000,
-  /** Characters of an organisation name. */
+  /** Characters of an organisation's handle or display name, and of a submitter's handle, full name or type. */
   organization: 300,
+  /** Characters of a generated summary kept (HF `ai_summary`, truncated with an ellipsis). */
+  aiSummary: 5_000,
+  /** Generated keywords kept (HF `ai_keywords`); the rest are dropped. */
+  aiKeywords: 100,
+  /** Characters of one generated keyword kept (truncated with an ellipsis). */
+  aiKeyword: 200,
+  /** Media URLs of a feed entry kept; the rest are dropped. */
+  mediaUrls: 20,
   /** Largest upvote, comment or star count (stored in 32-bit integer columns). */
   count: 1_000_000_000,
 } as const;
@@ -108,7 +117,10 @@ export function checkPaperRecord(record: PaperRecord): PaperCheck {
     ['doi', record.doi, PAPER_LIMITS.doi],
     ['license', record.license, PAPER_LIMITS.license],
     ['project page URL', record.projectPage, PAPER_LIMITS.url],
-    ['organization', record.organization, PAPER_LIMITS.organization],
+    ['organization name', record.organization?.name, PAPER_LIMITS.organization],
+    ['organization fullname', record.organization?.fullname, PAPER_LIMITS.organization],
+    ['organization avatar URL', record.organization?.avatar, PAPER_LIMITS.url],
+    ['thumbnail URL', record.thumbnail, PAPER_LIMITS.url],
     ['code repository URL', record.codeRepo?.url, PAPER_LIMITS.url],
   ] as const;
   for (const [field, value, max] of fields) if (value && value.length > max) return fail(tooLong(field, value.length, max));
@@ -127,14 +139,55 @@ export function checkPaperRecord(record: PaperRecord): PaperCheck {
     ...(categories ? { categories } : {}),
     ...(record.comments ? { comments: truncated(record.comments, PAPER_LIMITS.comments) } : {}),
     ...(record.journalRef ? { journalRef: truncated(record.journalRef, PAPER_LIMITS.journalRef) } : {}),
+    ...(record.aiSummary ? { aiSummary: truncated(record.aiSummary, PAPER_LIMITS.aiSummary) } : {}),
+    ...(record.aiKeywords
+      ? { aiKeywords: record.aiKeywords.slice(0, PAPER_LIMITS.aiKeywords).map((k) => truncated(k, PAPER_LIMITS.aiKeyword)) }
+      : {}),
   };
   return { ok: true, paper };
 }
 
-/** The reason a feed entry must be skipped, or null when its day is a real day of the paper years and its counts fit. */
-export function feedRecordProblem(feed: FeedRecord): string | null {
-  if (!isPaperDay(feed.day)) return badDate('feed day', feed.day);
-  if (feed.upvotes > PAPER_LIMITS.count) return tooMany('upvote count', feed.upvotes);
-  if (feed.comments > PAPER_LIMITS.count) return tooMany('comment count', feed.comments);
+export type FeedCheck = { readonly ok: true; readonly feed: FeedRecord } | { readonly ok: false; readonly problem: string };
+
+function submitterProblem(submitter: SourceSubmitter): string | null {
+  const texts = [
+    ['submitter name', submitter.name, PAPER_LIMITS.organization],
+    ['submitter user', submitter.user, PAPER_LIMITS.organization],
+    ['submitter fullname', submitter.fullname, PAPER_LIMITS.organization],
+    ['submitter type', submitter.type, PAPER_LIMITS.organization],
+    ['submitter avatar URL', submitter.avatarUrl, PAPER_LIMITS.url],
+  ] as const;
+  for (const [field, value, max] of texts) if (value && value.length > max) return tooLong(field, value.length, max);
   return null;
+}
+
+/**
+ * Holds a feed entry to PAPER_LIMITS: its day a real day of the paper years, counts that fit, its own title,
+ * summary, submitter and media URLs within bounds (the media list is truncated), its timestamps real.
+ */
+export function checkFeedRecord(feed: FeedRecord): FeedCheck {
+  const fail = (problem: string): FeedCheck => ({ ok: false, problem });
+  if (!isPaperDay(feed.day)) return fail(badDate('feed day', feed.day));
+  if (feed.upvotes > PAPER_LIMITS.count) return fail(tooMany('upvote count', feed.upvotes));
+  if (feed.comments > PAPER_LIMITS.count) return fail(tooMany('comment count', feed.comments));
+  if (feed.title && feed.title.length > PAPER_LIMITS.title) return fail(tooLong("the entry's title", feed.title.length, PAPER_LIMITS.title));
+  if (feed.summary && feed.summary.length > PAPER_LIMITS.abstract) {
+    return fail(tooLong("the entry's summary", feed.summary.length, PAPER_LIMITS.abstract));
+  }
+  const dates = [
+    ['submittedOnDailyAt', feed.submittedOnDailyAt],
+    ["the entry's publishedAt", feed.publishedAt],
+  ] as const;
+  for (const [field, value] of dates) if (value && !isPaperTimestamp(value)) return fail(badDate(field, value));
+  const submitter = feed.submittedBy ? submitterProblem(feed.submittedBy) : null;
+  if (submitter) return fail(submitter);
+  const mediaUrls = feed.mediaUrls?.slice(0, PAPER_LIMITS.mediaUrls);
+  for (const url of mediaUrls ?? []) if (url.length > PAPER_LIMITS.url) return fail(tooLong('a media URL', url.length, PAPER_LIMITS.url));
+  return { ok: true, feed: mediaUrls ? { ...feed, mediaUrls } : feed };
+}
+
+/** The reason a feed entry must be skipped, or null when it is within the limits. */
+export function feedRecordProblem(feed: FeedRecord): string | null {
+  const check = checkFeedRecord(feed);
+  return check.ok ? null : check.problem;
 }

@@ -1,14 +1,14 @@
 import { sql, type Selectable } from 'kysely';
 import type { Queryable } from '../db/schema.js';
-import type { CodeReposTable, PapersTable } from './papers.table.js';
-import type { Paper, PaperRecord } from './paper.js';
+import type { CodeReposTable, OrganizationsTable, PapersTable } from './papers.table.js';
+import type { Organization, Paper, PaperRecord } from './paper.js';
 
 export interface UpsertCounts {
   inserted: number;
   updated: number;
 }
 
-const PAPER_COLUMNS = 20;
+const PAPER_COLUMNS = 24;
 
 /** Rows per statement, bounded by the engine's parameter limit. */
 export function paperBatchSize(maxParameters: number): number {
@@ -69,7 +69,11 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
         doi: r.doi ?? null,
         license: r.license ?? null,
         project_page: r.projectPage ?? null,
-        organization: r.organization ?? null,
+        organization: r.organization?.fullname ?? r.organization?.name ?? null,
+        organization_name: r.organization?.name ?? null,
+        ai_summary: r.aiSummary ?? null,
+        ai_keywords: r.aiKeywords ? JSON.stringify(r.aiKeywords) : null,
+        thumbnail: r.thumbnail ?? null,
         source: r.source,
         ingested_at: now,
         modified_at: now,
@@ -93,12 +97,18 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
           license: sql`coalesce(excluded.license, papers.license)`,
           project_page: sql`coalesce(excluded.project_page, papers.project_page)`,
           organization: sql`coalesce(excluded.organization, papers.organization)`,
+          organization_name: sql`coalesce(excluded.organization_name, papers.organization_name)`,
+          ai_summary: sql`coalesce(excluded.ai_summary, papers.ai_summary)`,
+          ai_keywords: sql`coalesce(excluded.ai_keywords, papers.ai_keywords)`,
+          thumbnail: sql`coalesce(excluded.thumbnail, papers.thumbnail)`,
           source: sql`excluded.source`,
           modified_at: sql`excluded.modified_at`,
         })
         .where(sql<boolean>`excluded.version IS NULL OR papers.version IS NULL OR excluded.version >= papers.version`),
     )
     .execute();
+
+  await upsertOrganizations(db, unique, now);
 
   const repos = unique.filter((r) => r.codeRepo);
   if (repos.length > 0) {
@@ -137,19 +147,66 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
   return { inserted, updated: unique.length - inserted };
 }
 
+/**
+ * Records each organisation a batch names by its handle. The display name and avatar follow the latest record that
+ * gives them; one that lacks them keeps the stored ones.
+ */
+async function upsertOrganizations(db: Queryable, records: readonly PaperRecord[], now: string): Promise<void> {
+  const byName = new Map<string, Organization>();
+  for (const record of records) {
+    const org = record.organization;
+    if (!org?.name) continue;
+    const previous = byName.get(org.name);
+    byName.set(org.name, {
+      name: org.name,
+      fullname: org.fullname ?? previous?.fullname ?? null,
+      avatar: org.avatar ?? previous?.avatar ?? null,
+    });
+  }
+  if (byName.size === 0) return;
+  await db
+    .insertInto('organizations')
+    .values([...byName.values()].map((org) => ({ name: org.name!, fullname: org.fullname, avatar: org.avatar, updated_at: now })))
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({
+        fullname: sql`coalesce(excluded.fullname, organizations.fullname)`,
+        avatar: sql`coalesce(excluded.avatar, organizations.avatar)`,
+        updated_at: sql`excluded.updated_at`,
+      }),
+    )
+    .execute();
+}
+
 type PaperRow = Selectable<PapersTable> & {
   repo_url: Selectable<CodeReposTable>['url'] | null;
   repo_stars: number | null;
   repo_stars_counted_at: string | null;
+  org_fullname: Selectable<OrganizationsTable>['fullname'];
+  org_avatar: Selectable<OrganizationsTable>['avatar'];
 };
 
-/** The paper columns plus its code repository, for queries that render papers. */
+/** The columns `toPaper` reads beside the paper's own: its code repository and its organisation. */
+export const PAPER_EXTRA_COLUMNS = [
+  'code_repos.url as repo_url',
+  'code_repos.stars as repo_stars',
+  'code_repos.stars_counted_at as repo_stars_counted_at',
+  'organizations.fullname as org_fullname',
+  'organizations.avatar as org_avatar',
+] as const;
+
+/** The paper columns plus its code repository and organisation, for queries that render papers. */
 export function selectPaperWithRepo(db: Queryable) {
   return db
     .selectFrom('papers')
     .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
+    .leftJoin('organizations', 'organizations.name', 'papers.organization_name')
     .selectAll('papers')
-    .select(['code_repos.url as repo_url', 'code_repos.stars as repo_stars', 'code_repos.stars_counted_at as repo_stars_counted_at']);
+    .select(PAPER_EXTRA_COLUMNS);
+}
+
+function organizationOf(row: PaperRow): Organization | null {
+  if (!row.organization_name && !row.organization) return null;
+  return { name: row.organization_name, fullname: row.org_fullname ?? row.organization, avatar: row.org_avatar };
 }
 
 export function toPaper(row: PaperRow): Paper {
@@ -168,7 +225,10 @@ export function toPaper(row: PaperRow): Paper {
     doi: row.doi,
     license: row.license,
     projectPage: row.project_page,
-    organization: row.organization,
+    organization: organizationOf(row),
+    aiSummary: row.ai_summary,
+    aiKeywords: row.ai_keywords === null ? null : (JSON.parse(row.ai_keywords) as string[]),
+    thumbnail: row.thumbnail,
     codeRepo: row.repo_url ? { url: row.repo_url, stars: row.repo_stars, starsCountedAt: row.repo_stars_counted_at } : null,
     hidden: Boolean(row.hidden),
   };

@@ -19,7 +19,16 @@ export interface PapersTable {
   doi: string | null;
   license: string | null;
   project_page: string | null;
+  /** The organisation's display name (HF's `organization.fullname`, or the only name a source gave). */
   organization: string | null;
+  /** HF's organisation handle (`organization.name`), the key of `organizations`; added by migration 010. */
+  organization_name: string | null;
+  /** The source's generated one-sentence summary (HF `ai_summary`), kept apart from the abstract. */
+  ai_summary: string | null;
+  /** JSON array of the source's generated keywords (HF `ai_keywords`). */
+  ai_keywords: string | null;
+  /** The social-card image URL the source gives (HF `thumbnail`), exactly as given. */
+  thumbnail: string | null;
   /** Where the paper was last written from: arxiv-snapshot, hf-daily, oai-pmh, arxiv-api. */
   source: string;
   hidden: Generated<number>;
@@ -45,4 +54,12 @@ export interface RepoStarCountsTable {
   paper_id: string;
   counted_at: string;
   stars: number;
+}
+
+/** An organisation papers are attributed to, keyed by its Hugging Face handle. */
+export interface OrganizationsTable {
+  name: string;
+  fullname: string | null;
+  avatar: string | null;
+  updated_at: string;
 }

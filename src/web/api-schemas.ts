@@ -12,20 +12,46 @@ export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
   .meta({ ref: 'Error', description: 'Every error answer under /api/.' });
 
+export const OrganizationSchema = z
+  .object({
+    name: z.string().optional().meta({ description: "The organisation's handle on the source." }),
+    fullname: z.string().optional(),
+    avatar: z.string().optional().meta({ description: 'Avatar image URL.' }),
+  })
+  .meta({ ref: 'Organization', description: 'As the source gave it; keys it did not give are left out.' });
+
+export const SubmitterSchema = z
+  .object({
+    user: z.string().optional().meta({ description: 'Username (local submissions; some source entries).' }),
+    name: z.string().optional().meta({ description: "The submitter's handle on the source." }),
+    fullname: z.string().optional(),
+    avatarUrl: z.string().optional(),
+    type: z.string().optional(),
+    isPro: z.boolean().optional(),
+    isHf: z.boolean().optional(),
+  })
+  .meta({ ref: 'Submitter', description: 'Who put the paper on the feed: a local user, or the source\'s submitter.' });
+
 export const PaperSchema = z
   .object({
     id: z.string().meta({ examples: ['2501.12345'] }),
-    title: z.string(),
-    summary: z.string().meta({ description: 'The abstract.' }),
+    title: z.string().meta({ description: 'As the source wrote it (TeX and line breaks included).' }),
+    summary: z.string().meta({ description: 'The abstract, as the source wrote it.' }),
     authors: z.array(z.object({ name: z.string() })),
     publishedAt: dateTime.nullable(),
-    submittedOnDailyAt: dateTime.nullable().meta({ description: 'First day the paper was featured.' }),
+    submittedOnDailyAt: dateTime
+      .nullable()
+      .meta({ description: 'When the paper was first featured: the exact time the source gave, else the start of the feed day.' }),
     upvotes: z.number().int().meta({ description: 'Imported plus local upvotes.' }),
     numComments: z.number().int(),
     githubRepo: z.string().nullable(),
     githubStars: z.number().int().nullable(),
     projectPage: z.string().nullable(),
-    organization: z.object({ fullname: z.string() }).nullable(),
+    organization: OrganizationSchema.nullable(),
+    ai_summary: z.string().nullable().meta({ description: "The source's generated one-sentence summary." }),
+    ai_keywords: z.array(z.string()).nullable().meta({ description: "The source's generated keywords." }),
+    thumbnail: z.string().nullable().meta({ description: "The source's social-card image URL." }),
+    mediaUrls: z.array(z.string()).optional(),
     categories: z.array(z.string()),
     trendingScore: z.number(),
     arxivUrl: z.string(),
@@ -35,11 +61,12 @@ export const PaperSchema = z
 export const DailyPaperSchema = z
   .object({
     paper: PaperSchema,
-    publishedAt: dateTime.nullable().meta({ description: 'When it was put on the feed.' }),
-    title: z.string(),
+    publishedAt: dateTime.nullable().meta({ description: 'When it was put on the feed, with its time of day.' }),
+    title: z.string().meta({ description: "The entry's own title (it may carry TeX the paper's lacks)." }),
     summary: z.string(),
+    thumbnail: z.string().nullable(),
     numComments: z.number().int(),
-    submittedBy: z.object({ user: z.string() }).nullable(),
+    submittedBy: SubmitterSchema.nullable(),
   })
   .meta({ ref: 'DailyPaper' });
 
