@@ -146,14 +146,12 @@ export async function getListedPaper(db: Queryable, paperId: string): Promise<Li
     .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
     .leftJoin('organizations', 'organizations.name', 'papers.organization_name')
     .leftJoin('feed_entries as entry', (join) =>
-      join
-        .onRef('entry.paper_id', '=', 'papers.id')
-        .on('entry.day', '=', (eb) =>
-          eb
-            .selectFrom('feed_entries as first')
-            .select((f) => f.fn.min('first.day').as('d'))
-            .whereRef('first.paper_id', '=', 'papers.id'),
-        ),
+      join.onRef('entry.paper_id', '=', 'papers.id').on('entry.day', '=', (eb) =>
+        eb
+          .selectFrom('feed_entries as first')
+          .select((f) => f.fn.min('first.day').as('d'))
+          .whereRef('first.paper_id', '=', 'papers.id'),
+      ),
     )
     .selectAll('papers')
     .select((eb) => [
@@ -205,10 +203,7 @@ export interface PaperCounts {
 }
 
 /** Counts for papers found elsewhere (search hits, similar papers), in one query. */
-export async function countsFor(
-  db: Queryable,
-  paperIds: readonly string[],
-): Promise<Map<string, PaperCounts>> {
+export async function countsFor(db: Queryable, paperIds: readonly string[]): Promise<Map<string, PaperCounts>> {
   const out = new Map<string, PaperCounts>();
   if (paperIds.length === 0) return out;
   const rows = await db

@@ -170,7 +170,8 @@ export function checkFeedRecord(feed: FeedRecord): FeedCheck {
   if (!isPaperDay(feed.day)) return fail(badDate('feed day', feed.day));
   if (feed.upvotes > PAPER_LIMITS.count) return fail(tooMany('upvote count', feed.upvotes));
   if (feed.comments > PAPER_LIMITS.count) return fail(tooMany('comment count', feed.comments));
-  if (feed.title && feed.title.length > PAPER_LIMITS.title) return fail(tooLong("the entry's title", feed.title.length, PAPER_LIMITS.title));
+  if (feed.title && feed.title.length > PAPER_LIMITS.title)
+    return fail(tooLong("the entry's title", feed.title.length, PAPER_LIMITS.title));
   if (feed.summary && feed.summary.length > PAPER_LIMITS.abstract) {
     return fail(tooLong("the entry's summary", feed.summary.length, PAPER_LIMITS.abstract));
   }

@@ -30,7 +30,7 @@ export const SubmitterSchema = z
     isPro: z.boolean().optional(),
     isHf: z.boolean().optional(),
   })
-  .meta({ ref: 'Submitter', description: 'Who put the paper on the feed: a local user, or the source\'s submitter.' });
+  .meta({ ref: 'Submitter', description: "Who put the paper on the feed: a local user, or the source's submitter." });
 
 export const PaperSchema = z
   .object({

@@ -80,7 +80,7 @@ describeEachStore('importing papers', (get) => {
     const paper = await findPaper(store.db, '2504.00001');
     expect(paper?.categories).toEqual(['cs.CV', 'cs.LG']);
     expect(paper?.codeRepo).toEqual({ url: 'https://github.com/example/things', stars: 42, starsCountedAt: '2025-04-02T00:00:00.000Z' });
-    expect(paper?.organization).toBe('Example Lab');
+    expect(paper?.organization).toEqual({ name: 'example', fullname: 'Example Lab', avatar: null });
 
     fs.writeFileSync(daily, JSON.stringify([dailyEntry({ id: '2504.00001', day: '2025-04-02', upvotes: 9 })]));
     await runImport(store, [dailyFileUnit(daily)]);

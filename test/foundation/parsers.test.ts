@@ -131,12 +131,24 @@ describe('HF daily-papers entries', () => {
       id: '2501.00002',
       title: 'A Study of Things',
       authors: ['Ada Lovelace', 'Alan Turing'],
-      organization: 'Example Lab',
+      organization: { name: 'example', fullname: 'Example Lab', avatar: null },
       codeRepo: { url: 'https://github.com/example/things', stars: 42, countedAt: '2025-01-03T00:00:00.000Z' },
       source: 'hf-daily',
     });
     expect(paper.categories).toBeUndefined();
-    expect(feed).toEqual({ day: '2025-01-03', paperId: '2501.00002', upvotes: 7, comments: 3, source: 'hf-daily' });
+    expect(feed).toEqual({
+      day: '2025-01-03',
+      paperId: '2501.00002',
+      upvotes: 7,
+      comments: 3,
+      source: 'hf-daily',
+      submittedOnDailyAt: '2025-01-03T00:00:00.000Z',
+      publishedAt: '2025-01-03T00:00:00.000Z',
+      title: 'A Study of Things',
+      summary: null,
+      submittedBy: null,
+      mediaUrls: null,
+    });
   });
 
   it('uses the entry publishedAt as the feed day when submittedOnDailyAt is absent', () => {
