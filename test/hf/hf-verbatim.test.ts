@@ -167,6 +167,19 @@ describeEachStore('HF daily papers, served back verbatim', (get) => {
     });
     expect(paper.thumbnail).toBe(FULL_ENTRY.thumbnail);
   });
+
+  it('keeps every stored field when a later import of the entry lacks it, and takes the new counts', async () => {
+    const { store, dataDir } = get();
+    const { ai_summary: _s, ai_keywords: _k, organization: _o, mediaUrls: _m, githubRepo: _r, githubStars: _g, ...bare } = FULL_ENTRY.paper;
+    const { thumbnail: _t, submittedBy: _b, ...bareEntry } = FULL_ENTRY;
+    const later = path.join(dataDir, `${FULL_DAY}-later.json`);
+    fs.writeFileSync(later, JSON.stringify([{ ...bareEntry, numComments: 9, paper: { ...bare, upvotes: 80 } }]));
+    await runImport(store, [dailyFileUnit(later)]);
+    // A fresh app: the import ran behind this one's back, past its page cache.
+    app = (await testApp(get())).app;
+    const [entry] = await daily(FULL_DAY);
+    expectVerbatim(FULL_DAY, { ...FULL_ENTRY, numComments: 9, paper: { ...FULL_ENTRY.paper, upvotes: 80 } }, entry!);
+  });
 });
 
 describe('the shared days picked above', () => {
