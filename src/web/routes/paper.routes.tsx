@@ -14,7 +14,7 @@ import type { AppEnv } from '../env.js';
 import { PAPER_ID_PATHS, formText, paperIdFromParams, paperIdOf, rejectInvalid } from '../request-params.js';
 import { renderPage } from '../anonymous-page.js';
 import { actorOf, safeNext } from '../viewer.js';
-import { html } from '../views/components.js';
+import { displayTitle, html } from '../views/components.js';
 import { Layout } from '../views/layout.js';
 import { visibleCount } from '../views/comments.js';
 import { PaperContent } from '../views/paper-page.js';
@@ -63,7 +63,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
           viewer ? votedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
         ]);
         return html(
-          <Layout title={item.paper.title} page={page} description={item.paper.abstract.slice(0, 200)}>
+          <Layout title={displayTitle(item)} page={page} description={item.paper.abstract.slice(0, 200)}>
             <PaperContent
               page={page}
               item={item}

@@ -4,7 +4,19 @@ import { arxivAbsUrl, arxivPdfUrl } from '../../papers/arxiv-id.js';
 import type { Paper } from '../../papers/paper.js';
 import type { PageContext } from '../viewer.js';
 import { CommentThread } from './comments.js';
-import { Categories, CodeLink, formatCount, formatDay, paperPath, shortAuthors, VoteButton } from './components.js';
+import {
+  AiSummary,
+  Categories,
+  CodeLink,
+  displayTitle,
+  formatCount,
+  formatDay,
+  imageUrl,
+  OrganizationName,
+  paperPath,
+  shortAuthors,
+  VoteButton,
+} from './components.js';
 
 export interface PaperPageProps {
   readonly page: PageContext;
@@ -31,13 +43,15 @@ function safeExternal(url: string | null): string | null {
 export function PaperContent({ page, item, voters, voted, thread, similar, now, paperLocalComments }: PaperPageProps) {
   const { paper } = item;
   const projectPage = safeExternal(paper.projectPage);
+  const thumbnail = imageUrl(paper.thumbnail);
+  const title = displayTitle(item);
   return (
     <>
       <article class="paper-detail">
         <div class="paper-head">
           <VoteButton paperId={paper.id} upvotes={item.upvotes} voted={voted} page={page} />
           <div>
-            <h1>{paper.title}</h1>
+            <h1>{title}</h1>
             <p class="voters muted">
               {formatCount(item.upvotes)} upvotes · {formatCount(voters)} {voters === 1 ? 'voter' : 'voters'} here
             </p>
@@ -51,7 +65,11 @@ export function PaperContent({ page, item, voters, voted, thread, similar, now, 
             </li>
           ))}
         </ul>
-        {paper.organization ? <p class="muted">{paper.organization}</p> : null}
+        {paper.organization ? (
+          <p class="muted">
+            <OrganizationName organization={paper.organization} />
+          </p>
+        ) : null}
         <dl class="dates">
           {paper.publishedAt ? (
             <>
@@ -101,6 +119,10 @@ export function PaperContent({ page, item, voters, voted, thread, similar, now, 
             </a>
           ) : null}
         </p>
+        {thumbnail ? (
+          <img class="thumbnail" src={thumbnail} alt={`Preview of ${title}`} loading="lazy" referrerpolicy="no-referrer" />
+        ) : null}
+        <AiSummary summary={paper.aiSummary} keywords={paper.aiKeywords} />
         <h2>Abstract</h2>
         <p class="abstract-full">{paper.abstract}</p>
         {paper.comments ? <p class="muted">arXiv comments: {paper.comments}</p> : null}
