@@ -28,7 +28,9 @@ function strings(value: unknown, read: (item: unknown) => string | null): string
 function organizationOf(value: unknown): Organization | null {
   const org = asObject(value);
   if (!org) return null;
-  const organization = { name: verbatimText(org.name), fullname: verbatimText(org.fullname), avatar: verbatimUrl(org.avatar) };
+  // HF's paper organisations carry `avatar`; its user-side organisation objects call it `avatarUrl`.
+  const avatar = verbatimUrl(org.avatar) ?? verbatimUrl(org.avatarUrl);
+  const organization = { name: verbatimText(org.name), fullname: verbatimText(org.fullname), avatar };
   return organization.name || organization.fullname ? organization : null;
 }
 
