@@ -69,7 +69,7 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
         doi: r.doi ?? null,
         license: r.license ?? null,
         project_page: r.projectPage ?? null,
-        organization: r.organization?.fullname ?? r.organization?.name ?? null,
+        organization: r.organization?.fullname ?? null,
         organization_name: r.organization?.name ?? null,
         ai_summary: r.aiSummary ?? null,
         ai_keywords: r.aiKeywords ? JSON.stringify(r.aiKeywords) : null,
@@ -206,7 +206,9 @@ export function selectPaperWithRepo(db: Queryable) {
 
 function organizationOf(row: PaperRow): Organization | null {
   if (!row.organization_name && !row.organization) return null;
-  return { name: row.organization_name, fullname: row.org_fullname ?? row.organization, avatar: row.org_avatar };
+  // A handle's display name comes from its organisations row (null when the source gave none: never the handle).
+  const fullname = row.organization_name ? row.org_fullname : row.organization;
+  return { name: row.organization_name, fullname, avatar: row.org_avatar };
 }
 
 export function toPaper(row: PaperRow): Paper {

@@ -51,6 +51,24 @@ const FULL_ENTRY = {
   },
 };
 
+/** An organisation known by its handle alone, on an entry without thumbnail or submitter. */
+const HANDLE_ONLY_ENTRY = {
+  paper: {
+    id: '2608.99002',
+    authors: [{ name: 'Alan Turing' }],
+    publishedAt: '2026-08-31T09:30:00.000Z',
+    submittedOnDailyAt: '2026-09-01T11:11:11.111Z',
+    title: 'A second paper',
+    summary: 'Short.',
+    upvotes: 0,
+    organization: { name: 'solo-lab' },
+  },
+  publishedAt: '2026-08-31T09:30:00.000Z',
+  title: 'A second paper',
+  summary: 'Short.',
+  numComments: 0,
+};
+
 type Json = Record<string, unknown>;
 
 /** The entry-level and paper-level fields Paperboy keeps, as HF names them. */
@@ -114,7 +132,7 @@ describeEachStore('HF daily papers, served back verbatim', (get) => {
   beforeAll(async () => {
     const { store, dataDir } = get();
     const full = path.join(dataDir, `${FULL_DAY}.json`);
-    fs.writeFileSync(full, JSON.stringify([FULL_ENTRY]));
+    fs.writeFileSync(full, JSON.stringify([FULL_ENTRY, HANDLE_ONLY_ENTRY]));
     const files = [...SHARED_DAYS.map((day) => path.join(SHARED_DIR, `${day}.json`)), full];
     const summary = await runImport(store, files.map(dailyFileUnit));
     expect(summary.skipped).toBe(0);
@@ -144,9 +162,15 @@ describeEachStore('HF daily papers, served back verbatim', (get) => {
 
   it('serves an entry in HF full shape with its generated summary, keywords, submitter and media', async () => {
     const ours = await daily(FULL_DAY);
-    expect(ours).toHaveLength(1);
-    expectVerbatim(FULL_DAY, FULL_ENTRY, ours[0]!);
-    expect(ours[0]!.submittedBy).toStrictEqual({
+    expect(ours).toHaveLength(2);
+    const full = ours.find((entry) => (entry.paper as Json).id === FULL_ENTRY.paper.id)!;
+    expectVerbatim(
+      FULL_DAY,
+      HANDLE_ONLY_ENTRY,
+      ours.find((entry) => entry !== full)!,
+    );
+    expectVerbatim(FULL_DAY, FULL_ENTRY, full);
+    expect(full.submittedBy).toStrictEqual({
       avatarUrl: FULL_ENTRY.submittedBy.avatarUrl,
       isPro: true,
       fullname: 'Grace <Hopper>',
@@ -177,8 +201,8 @@ describeEachStore('HF daily papers, served back verbatim', (get) => {
     await runImport(store, [dailyFileUnit(later)]);
     // A fresh app: the import ran behind this one's back, past its page cache.
     app = (await testApp(get())).app;
-    const [entry] = await daily(FULL_DAY);
-    expectVerbatim(FULL_DAY, { ...FULL_ENTRY, numComments: 9, paper: { ...FULL_ENTRY.paper, upvotes: 80 } }, entry!);
+    const entry = (await daily(FULL_DAY)).find((e) => (e.paper as Json).id === FULL_ENTRY.paper.id)!;
+    expectVerbatim(FULL_DAY, { ...FULL_ENTRY, numComments: 9, paper: { ...FULL_ENTRY.paper, upvotes: 80 } }, entry);
   });
 });
 
