@@ -120,7 +120,8 @@ export function PaperContent({ page, item, voters, voted, thread, similar, now, 
           ) : null}
         </p>
         {thumbnail ? (
-          <img class="thumbnail" src={thumbnail} alt={`Preview of ${title}`} loading="lazy" referrerpolicy="no-referrer" />
+          // Decorative: it repeats the title above, and an instance without internet shows nothing rather than a broken image.
+          <img class="thumbnail" src={thumbnail} alt="" loading="lazy" referrerpolicy="no-referrer" />
         ) : null}
         <AiSummary summary={paper.aiSummary} keywords={paper.aiKeywords} />
         <h2>Abstract</h2>
