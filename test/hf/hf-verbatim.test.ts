@@ -193,16 +193,30 @@ describeEachStore('HF daily papers, served back verbatim', (get) => {
   });
 
   it('keeps every stored field when a later import of the entry lacks it, and takes the new counts', async () => {
+    // A paper and day of its own, so this re-import changes nothing the other tests read, in whatever order they run.
+    const day = '2026-09-03';
+    const first = {
+      ...FULL_ENTRY,
+      paper: {
+        ...FULL_ENTRY.paper,
+        id: '2608.99003',
+        submittedOnDailyAt: '2026-09-03T05:06:07.089Z',
+        organization: { name: 'relab', fullname: 'Re Lab' },
+      },
+    };
+    const { ai_summary: _s, ai_keywords: _k, organization: _o, mediaUrls: _m, githubRepo: _r, githubStars: _g, ...bare } = first.paper;
+    const { thumbnail: _t, submittedBy: _b, ...bareEntry } = first;
     const { store, dataDir } = get();
-    const { ai_summary: _s, ai_keywords: _k, organization: _o, mediaUrls: _m, githubRepo: _r, githubStars: _g, ...bare } = FULL_ENTRY.paper;
-    const { thumbnail: _t, submittedBy: _b, ...bareEntry } = FULL_ENTRY;
-    const later = path.join(dataDir, `${FULL_DAY}-later.json`);
-    fs.writeFileSync(later, JSON.stringify([{ ...bareEntry, numComments: 9, paper: { ...bare, upvotes: 80 } }]));
-    await runImport(store, [dailyFileUnit(later)]);
-    // A fresh app: the import ran behind this one's back, past its page cache.
-    app = (await testApp(get())).app;
-    const entry = (await daily(FULL_DAY)).find((e) => (e.paper as Json).id === FULL_ENTRY.paper.id)!;
-    expectVerbatim(FULL_DAY, { ...FULL_ENTRY, numComments: 9, paper: { ...FULL_ENTRY.paper, upvotes: 80 } }, entry);
+    const files = [path.join(dataDir, `${day}.json`), path.join(dataDir, `${day}-later.json`)];
+    fs.writeFileSync(files[0]!, JSON.stringify([first]));
+    fs.writeFileSync(files[1]!, JSON.stringify([{ ...bareEntry, numComments: 9, paper: { ...bare, upvotes: 80 } }]));
+    await runImport(store, [dailyFileUnit(files[0]!)]);
+    await runImport(store, [dailyFileUnit(files[1]!)]);
+    // A fresh app: the imports ran behind the shared one's back, past its page cache.
+    const fresh = (await testApp(get())).app;
+    const res = await fresh.request(`/api/daily_papers?date=${day}`);
+    const [entry] = (await res.json()) as Json[];
+    expectVerbatim(day, { ...first, numComments: 9, paper: { ...first.paper, upvotes: 80 } }, entry!);
   });
 });
 
