@@ -9,6 +9,7 @@ import * as searchVocab from './006-search-vocab.js';
 import * as papersVisibleIds from './007-papers-visible-ids.js';
 import * as papersTextChanges from './008-papers-text-changes.js';
 import * as apiTokenScopes from './009-api-token-scopes.js';
+import * as sourceJobs from './011-source-jobs.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '007-papers-visible-ids', up: papersVisibleIds.up },
   { name: '008-papers-text-changes', up: papersTextChanges.up },
   { name: '009-api-token-scopes', up: apiTokenScopes.up },
+  { name: '011-source-jobs', up: sourceJobs.up },
 ];
