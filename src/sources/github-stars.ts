@@ -68,7 +68,24 @@ export async function trackedRepos(db: Queryable, sinceDay: string): Promise<Tra
 }
 
 /** Records a new star count for papers linking one repository, and their new trending scores, in one transaction. */
-async function recordStars(trx: Queryable, paperIds: readonly string[], stars: number, countedAt: string): Promise<void> {
+async function recordStars(
+  trx: Queryable,
+  paperIds: readonly string[],
+  stars: number,
+  countedAt: string,
+  lockRows: boolean,
+): Promise<void> {
+  // An import writes papers before code_repos; taking the papers' row locks first keeps the same order, so the two
+  // never deadlock when they run at once on PostgreSQL.
+  if (lockRows) {
+    await trx
+      .selectFrom('papers')
+      .select('id')
+      .where('id', 'in', [...paperIds])
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
   await trx
     .updateTable('code_repos')
     .set({ stars, stars_counted_at: countedAt })
@@ -175,7 +192,7 @@ export async function refreshStars(options: StarRefreshOptions): Promise<StarRef
     if (response.status === 304) notModified += 1;
     const isChange = stars !== null && stars !== repo.stars;
     await store.db.transaction().execute(async (trx) => {
-      if (isChange) await recordStars(trx, repo.paperIds, stars!, at.toISOString());
+      if (isChange) await recordStars(trx, repo.paperIds, stars!, at.toISOString(), store.capabilities.skipLocked);
       const newEtag = response.status === 304 ? etag : response.status === 200 ? response.headers.get('etag') : null;
       await setValidator(trx, GITHUB_SOURCE, resource, newEtag, response.status, at);
       await options.saveProgress(trx, repo.key);

@@ -27,7 +27,7 @@ export interface SourcesOverview {
   /** Whether `paperboy serve` runs the sources (PAPERBOY_SCHEDULER). */
   readonly schedulerOn: boolean;
   readonly sources: readonly SourceStatus[];
-  /** Set when no enabled source has ever been reached and they are failing: most likely no internet. */
+  /** Set when sources are failing and none has ever fetched anything successfully: most likely no internet. */
   readonly offline: boolean;
 }
 
@@ -72,6 +72,8 @@ export async function sourcesOverview(
     };
   });
   const enabled = sources.filter((s) => s.enabled);
-  const offline = enabled.length > 0 && enabled.every((s) => s.lastSuccessAt === null && s.consecutiveFailures > 0);
+  // A run that needed no request (no repositories to check yet) proves nothing about the network.
+  const reachedSomething = enabled.some((s) => s.lastSuccessAt !== null && s.fetches > 0);
+  const offline = !reachedSomething && enabled.some((s) => s.consecutiveFailures > 0);
   return { schedulerOn: config.digests.scheduler, sources, offline };
 }
