@@ -17,6 +17,10 @@ class FakeServer {
   readonly interruptions: Answer[] = [];
   /** Called when a request arrives, before it is answered. */
   onRequest: ((request: SeenRequest) => void) | null = null;
+  /** The first request this matches is never answered (the client is killed while it waits). */
+  stallOnce: ((url: URL) => boolean) | null = null;
+  /** Milliseconds before each answer, so concurrent clients overlap. */
+  delayMs = 0;
 
   protected constructor(
     private readonly server: http.Server,
@@ -27,10 +31,16 @@ class FakeServer {
       const seen = { at: performance.now(), url, headers: req.headers };
       this.requests.push(seen);
       this.onRequest?.(seen);
+      if (this.stallOnce?.(url)) {
+        this.stallOnce = null;
+        return;
+      }
       const answer = this.interruptions.shift() ?? this.handler(url, req.headers);
       if (answer === 'stall') return;
-      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
-      res.end(answer.body ?? '');
+      setTimeout(() => {
+        res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
+        res.end(answer.body ?? '');
+      }, this.delayMs);
     });
   }
 
