@@ -109,7 +109,12 @@ export class SourceScheduler {
         const now = this.now();
         await ensureSourceJob(this.store.db, job.name, now);
         if (!(await acquireSourceLease(this.store.db, job.name, this.owner, now, this.leaseMs))) continue;
-        const run = this.runLeased(job).finally(() => this.running.delete(job.name));
+        const run = this.runLeased(job)
+          // Only the database can fail here (a job's own errors are recorded as its failures); the lease expires.
+          .catch((error: unknown) =>
+            this.logger.error('source run could not be recorded', { source: job.name, error: describeError(error) }),
+          )
+          .finally(() => this.running.delete(job.name));
         this.running.set(job.name, run);
         started.push(run);
       }
