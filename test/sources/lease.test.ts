@@ -72,6 +72,29 @@ describeEachStore('source leases', (get) => {
     }
   });
 
+  it('stopping the server aborts a run in progress and gives its lease back without recording a failure', async () => {
+    hf.days.set('2026-11-29', papers('2611.5', 3));
+    const clock = manualClock(NOW);
+    const { config, deps } = await testApp(get(), env(), { now: clock.now });
+    const scheduler = schedulerFor(config, deps, { now: clock.now });
+    const arrived = new Promise<void>((resolve) => {
+      hf.stallOnce = (url) => url.searchParams.get('date') === '2026-11-28';
+      hf.onRequest = (request) => {
+        if (request.url.searchParams.get('date') === '2026-11-28') resolve();
+      };
+    });
+    const ticking = scheduler.tick();
+    await arrived;
+    hf.onRequest = null;
+    const started = performance.now();
+    await scheduler.stop();
+    await ticking;
+    expect(performance.now() - started).toBeLessThan(1000);
+    const row = (await findSourceJob(get().store.db, 'hf'))!;
+    expect(row).toMatchObject({ lease_owner: null, consecutive_failures: 0, last_error: null, next_run_at: NOW });
+    expect(JSON.parse(row.state!)).toMatchObject({ dayIndex: 1, page: 0 });
+  });
+
   it('a run killed with SIGKILL is resumed from its checkpoint once its lease expires, without duplicates', async () => {
     hf.days.set('2026-11-29', papers('2611.7', 150));
     hf.days.set('2026-11-28', papers('2611.8', 40));
