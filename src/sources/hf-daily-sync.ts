@@ -147,6 +147,14 @@ export async function syncHfDays(options: HfSyncOptions): Promise<HfSyncSummary>
   return summary;
 }
 
+/**
+ * Drops page checkpoints left by imports killed between their commit and their clean-up (each key names one answer,
+ * so none is ever reused). Whatever they covered is committed; a page being imported right now just starts over.
+ */
+export async function dropStalePageCheckpoints(store: Store): Promise<void> {
+  await store.db.deleteFrom('job_state').where('key', 'like', 'import:hf-api:%').execute();
+}
+
 /** `YYYY-MM-DD` of `date` in UTC. */
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { recomputeTrending } from '../trending/trending.repository.js';
 import type { WriteAnnouncer } from '../write-events.js';
 import { GITHUB_SOURCE, refreshStars } from './github-stars.js';
-import { recentDays, syncHfDays, type HfSyncPosition } from './hf-daily-sync.js';
+import { dropStalePageCheckpoints, recentDays, syncHfDays, type HfSyncPosition } from './hf-daily-sync.js';
 import type { SourceJob } from './source-job.js';
 import { SourceHttp } from './source-http.js';
 
@@ -66,6 +66,7 @@ function hfJob(config: Config, deps: SourceDeps, http: SourceHttp): SourceJob {
         countFetch: ctx.countFetch,
         signal: ctx.signal,
       });
+      await dropStalePageCheckpoints(deps.store);
       return { papersUpserted: summary.inserted + summary.updated };
     },
   };

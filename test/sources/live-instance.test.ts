@@ -163,6 +163,17 @@ describeEachStore('a live instance', (get) => {
     await scheduler.stop();
   });
 
+  it('spaces its requests to one host by PAPERBOY_SOURCE_MIN_INTERVAL_MS', async () => {
+    const clock = manualClock('2026-11-29T09:00:00.000Z');
+    const { config, deps } = await testApp(get(), { ...liveEnv(), PAPERBOY_FEED_SOURCES: 'hf' }, { now: clock.now });
+    const scheduler = schedulerFor(config, deps, { now: clock.now, minIntervalMs: 250 });
+    await scheduler.tick();
+    expect(hf.requests).toHaveLength(3);
+    for (let i = 1; i < hf.requests.length; i++) expect(hf.requests[i]!.at - hf.requests[i - 1]!.at).toBeGreaterThanOrEqual(245);
+    expect(await deps.store.db.selectFrom('job_state').select('key').where('key', 'like', 'import:hf-api:%').execute()).toEqual([]);
+    await scheduler.stop();
+  });
+
   it('pages through a day until a short page', async () => {
     const clock = manualClock('2026-11-29T09:00:00.000Z');
     const { config, deps } = await testApp(get(), { ...liveEnv(), PAPERBOY_FEED_SOURCES: 'hf' }, { now: clock.now });
