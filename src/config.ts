@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError } from './config/config-error.js';
 import { parseDigestConfig, type DigestConfig } from './config/digest-config.js';
 import { parseEmbedderSpec, type EmbedderSpec } from './config/embedder-spec.js';
+import { parseSourcesConfig, type SourcesConfig } from './config/sources-config.js';
 
 export { ConfigError };
 
@@ -30,6 +31,8 @@ export interface Config {
   readonly keywordIndexInMemory: boolean;
   /** Email digests: scheduler, send time and zone, rate, leases (see config/digest-config.ts). */
   readonly digests: DigestConfig;
+  /** Live sources (Hugging Face mirror, GitHub stars, daily arXiv harvest) run by the scheduler in `serve`. */
+  readonly sources: SourcesConfig;
   /** PAPERBOY_SECRET; when unset a key is generated in the data dir on first start (see security/secret.ts). */
   readonly secret: string | undefined;
   /** SMTP server for outgoing mail; when unset mail is written as .eml files under <dataDir>/mail. */
@@ -177,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     embedderKey: nonEmpty(env, 'PAPERBOY_EMBEDDER_KEY') ?? null,
     keywordIndexInMemory: parseBoolean(env, 'PAPERBOY_KEYWORD_INDEX_IN_MEMORY', true),
     digests: parseDigestConfig(env),
+    sources: Object.freeze(parseSourcesConfig(env, parseHttpUrl)),
     secret: parseSecret(env),
     smtpUrl: parseSmtpUrl(env),
     mailFrom: parseMailFrom(env, publicUrl),

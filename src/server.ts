@@ -8,6 +8,8 @@ import { jsonLogger, silentLogger, type Logger } from './logger.js';
 import { buildDeps, openMigratedStore } from './runtime.js';
 import { createApp } from './web/app.js';
 import { DigestScheduler } from './digests/scheduler.js';
+import { configuredSourceJobs } from './sources/live-sources.js';
+import { SourceScheduler } from './sources/scheduler.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
 
 export interface RunningServer {
@@ -50,12 +52,18 @@ export async function startServer(
   logger.info('listening', { url, publicUrl: config.publicUrl, database: store.description });
   const scheduler = config.digests.scheduler ? new DigestScheduler(store, deps.digests, config.digests, logger, deps.now) : null;
   scheduler?.start();
+  // Live sources (Hugging Face mirror, GitHub stars, daily arXiv harvest): leased per job, so every instance may run this.
+  const sources = config.digests.scheduler
+    ? new SourceScheduler({ store, jobs: configuredSourceJobs(config, deps), logger, now: deps.now, observer: deps.metrics })
+    : null;
+  sources?.start();
   return {
     url,
     store,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler?.stop();
+      await sources?.stop();
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();

@@ -6,6 +6,7 @@ import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
+import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
 
 /** Every table the application knows, one entry per `*.table.ts`. Features add theirs here. */
 export interface DB {
@@ -26,6 +27,8 @@ export interface DB {
   subscriptions: SubscriptionsTable;
   digest_outbox: DigestOutboxTable;
   digest_sent_papers: DigestSentPapersTable;
+  source_jobs: SourceJobsTable;
+  source_validators: SourceValidatorsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../project-root.js';
+
 /**
- * A fetch wrapper for services that ask clients to be gentle (arXiv's OAI-PMH and API): one request at a
- * time, a minimum gap between requests, Retry-After honoured, transient failures retried with backoff.
+ * A fetch wrapper for services that ask clients to be gentle (arXiv's OAI-PMH and API, Hugging Face, GitHub): one
+ * request at a time, a minimum gap between requests, Retry-After honoured, transient failures retried with backoff.
  */
 
 /** arXiv's terms of use: no more than one request every three seconds, on a single connection. */
@@ -36,6 +40,22 @@ export interface PoliteHttpOptions {
   readonly onRetry?: (notice: RetryNotice) => void;
 }
 
+/** Per-request options of `PoliteHttpClient.get`. */
+export interface PoliteGetOptions {
+  readonly accept?: string;
+  /** Extra request headers (If-None-Match, Authorization …). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Responses the caller handles itself, returned as they are instead of being retried or failed: a 304 after
+   * If-None-Match, a 404, a rate-limit answer whose headers the caller reads.
+   */
+  readonly handBack?: (status: number, headers: Headers) => boolean;
+  /** Called for every request sent, retries included (per-source request counters). */
+  readonly onAttempt?: () => void;
+  /** Aborts the request, and any wait before a retry, when the caller shuts down. */
+  readonly signal?: AbortSignal;
+}
+
 export interface HttpTextResponse {
   readonly url: string;
   readonly status: number;
@@ -50,14 +70,32 @@ export class HttpRequestError extends Error {
     readonly url: string,
     readonly status: number | null,
     readonly attempts: number,
+    /** How long the server asked us to wait (Retry-After) before trying again, when it said so. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'HttpRequestError';
   }
 }
 
+let cachedVersion: string | null = null;
+
+/** The installed Paperboy version, from package.json. */
+export function paperboyVersion(): string {
+  if (cachedVersion === null) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+      cachedVersion = typeof pkg.version === 'string' ? pkg.version : '0';
+    } catch {
+      cachedVersion = '0';
+    }
+  }
+  return cachedVersion;
+}
+
+/** `Paperboy/<version> (+<instance URL>)`: who is asking, and where to find out more. */
 export function paperboyUserAgent(publicUrl?: string): string {
-  return `Paperboy/0.1 (self-hosted research-paper discovery${publicUrl ? `; +${publicUrl}` : ''})`;
+  return `Paperboy/${paperboyVersion()}${publicUrl ? ` (+${publicUrl})` : ''}`;
 }
 
 /**
@@ -96,12 +134,26 @@ function describeNetworkError(error: unknown): string {
   return error.message;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 type Outcome =
   | { readonly kind: 'ok'; readonly response: HttpTextResponse }
   | { readonly kind: 'retry'; readonly reason: string; readonly status: number | null; readonly retryAfterMs: number | null }
-  | { readonly kind: 'fail'; readonly reason: string; readonly status: number };
+  | { readonly kind: 'fail'; readonly reason: string; readonly status: number; readonly retryAfterMs: number | null };
 
 /**
  * Sends GET requests one at a time (so a keep-alive pool never opens a second connection) and spaces
@@ -145,19 +197,24 @@ export class PoliteHttpClient {
 
   /** GETs `url` and returns the body of a 2xx response; throws HttpRequestError otherwise. */
   getText(url: string, accept = 'application/xml'): Promise<HttpTextResponse> {
-    const run = this.queue.then(() => this.getWithRetries(url, accept));
+    return this.get(url, { accept });
+  }
+
+  /** GETs `url`: the response when it is 2xx or handed back (see PoliteGetOptions); throws HttpRequestError otherwise. */
+  get(url: string, options: PoliteGetOptions = {}): Promise<HttpTextResponse> {
+    const run = this.queue.then(() => this.getWithRetries(url, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async getWithRetries(url: string, accept: string): Promise<HttpTextResponse> {
+  private async getWithRetries(url: string, options: PoliteGetOptions): Promise<HttpTextResponse> {
     const maxAttempts = this.maxRetries + 1;
     for (let attempt = 1; ; attempt += 1) {
-      await this.waitForTurn(0);
-      const outcome = await this.attempt(url, accept);
+      await this.waitForTurn(0, options.signal);
+      const outcome = await this.attempt(url, options);
       if (outcome.kind === 'ok') return outcome.response;
       if (outcome.kind === 'fail') {
-        throw new HttpRequestError(`GET ${url} failed: ${outcome.reason}`, url, outcome.status, attempt);
+        throw new HttpRequestError(`GET ${url} failed: ${outcome.reason}`, url, outcome.status, attempt, outcome.retryAfterMs);
       }
       if (attempt >= maxAttempts) {
         throw new HttpRequestError(
@@ -165,6 +222,7 @@ export class PoliteHttpClient {
           url,
           outcome.status,
           attempt,
+          outcome.retryAfterMs,
         );
       }
       const backoff = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempt - 1));
@@ -175,37 +233,45 @@ export class PoliteHttpClient {
           url,
           outcome.status,
           attempt,
+          outcome.retryAfterMs,
         );
       }
       const delayMs = outcome.retryAfterMs ?? backoff;
       this.onRetry({ url, attempt, maxAttempts, reason: outcome.reason, delayMs, retryAfter: outcome.retryAfterMs !== null });
-      await this.waitForTurn(delayMs);
+      await this.waitForTurn(delayMs, options.signal);
     }
   }
 
   /** Waits until both the politeness interval and `extraMs` (a backoff) have passed since the last exchange. */
-  private async waitForTurn(extraMs: number): Promise<void> {
+  private async waitForTurn(extraMs: number, signal?: AbortSignal): Promise<void> {
     const readyAt = this.lastExchangeEnded + Math.max(this.minIntervalMs, extraMs);
     // Timers count whole milliseconds from the event loop's cached clock and can fire a little early: check again.
-    for (let wait = readyAt - performance.now(); wait > 0; wait = readyAt - performance.now()) await sleep(Math.ceil(wait));
+    for (let wait = readyAt - performance.now(); wait > 0; wait = readyAt - performance.now()) await sleep(Math.ceil(wait), signal);
+    signal?.throwIfAborted();
   }
 
-  private async attempt(url: string, accept: string): Promise<Outcome> {
+  private async attempt(url: string, options: PoliteGetOptions): Promise<Outcome> {
     this.sent += 1;
+    options.onAttempt?.();
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       const response = await fetch(url, {
-        headers: { 'user-agent': this.userAgent, accept },
+        headers: { ...options.headers, 'user-agent': this.userAgent, accept: options.accept ?? 'application/xml' },
         redirect: 'follow',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
       });
       // Read the whole body before the next request so the connection is free again.
       const body = await response.text();
-      if (response.ok) return { kind: 'ok', response: { url, status: response.status, headers: response.headers, body } };
+      if (response.ok || options.handBack?.(response.status, response.headers)) {
+        return { kind: 'ok', response: { url, status: response.status, headers: response.headers, body } };
+      }
       const reason = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       if (RETRYABLE_STATUSES.has(response.status)) return { kind: 'retry', reason, status: response.status, retryAfterMs };
-      return { kind: 'fail', reason, status: response.status };
+      return { kind: 'fail', reason, status: response.status, retryAfterMs };
     } catch (error) {
+      // The caller is shutting down: no retry, no waiting.
+      if (options.signal?.aborted) throw options.signal.reason;
       return { kind: 'retry', reason: describeNetworkError(error), status: null, retryAfterMs: null };
     } finally {
       this.lastExchangeEnded = performance.now();

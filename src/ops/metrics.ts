@@ -2,7 +2,8 @@
  * A small Prometheus registry (text exposition format 0.0.4) for what this app measures: HTTP requests per route
  * pattern, search latency, and the database connection pool. Each app instance owns one `Metrics`.
  *
- * Hooks for other modules: `deps.metrics.observeSearch(seconds, mode)` or `const stop = deps.metrics.startSearchTimer(mode); ...; stop()`.
+ * Hooks for other modules: `deps.metrics.observeSearch(seconds, mode)` or `const stop = deps.metrics.startSearchTimer(mode); ...; stop()`;
+ * the live sources report through `observeSourceRun` and `setSourceLastSuccess`.
  */
 
 type Labels = Readonly<Record<string, string>>;
@@ -112,6 +113,13 @@ export class Metrics {
     LATENCY_BUCKETS_SECONDS,
   );
   readonly searchDuration = new Histogram('paperboy_search_duration_seconds', 'Search latency by search mode.', LATENCY_BUCKETS_SECONDS);
+  readonly sourceFetches = new Counter(
+    'paperboy_source_fetches_total',
+    'HTTP requests sent to each live source, retries and 304s included.',
+  );
+  readonly sourceFailures = new Counter('paperboy_source_failures_total', 'Runs of each live source that failed.');
+  readonly sourcePapers = new Counter('paperboy_source_papers_upserted_total', 'Papers written (inserted or updated) by each live source.');
+  private readonly sourceLastSuccess = new Map<string, number>();
   private readonly gauges: CallbackGauge[] = [];
   private readonly started = Date.now();
 
@@ -120,6 +128,11 @@ export class Metrics {
       new CallbackGauge('paperboy_process_uptime_seconds', 'Seconds since this instance started.', () => [
         { labels: {}, value: (Date.now() - this.started) / 1000 },
       ]),
+    );
+    this.gauges.push(
+      new CallbackGauge('paperboy_source_last_success_timestamp_seconds', 'Unix time of the last successful run of each live source.', () =>
+        [...this.sourceLastSuccess].map(([source, value]) => ({ labels: { source }, value })),
+      ),
     );
     if (poolStats) {
       this.gauges.push(
@@ -155,11 +168,26 @@ export class Metrics {
     return () => this.observeSearch((performance.now() - started) / 1000, mode);
   }
 
+  /** One run of a live source, by whichever instance ran it. */
+  observeSourceRun(source: string, run: { fetches: number; failed: boolean; papersUpserted: number }): void {
+    this.sourceFetches.inc({ source }, run.fetches);
+    this.sourceFailures.inc({ source }, run.failed ? 1 : 0);
+    this.sourcePapers.inc({ source }, run.papersUpserted);
+  }
+
+  /** The last success of a source (from the shared database, so every instance reports the same). */
+  setSourceLastSuccess(source: string, epochSeconds: number): void {
+    this.sourceLastSuccess.set(source, epochSeconds);
+  }
+
   render(): string {
     const sections = [
       this.httpRequests.render(),
       this.httpDuration.render(),
       this.searchDuration.render(),
+      this.sourceFetches.render(),
+      this.sourceFailures.render(),
+      this.sourcePapers.render(),
       ...this.gauges.map((g) => g.render()),
     ];
     return `${sections.map((lines) => lines.join('\n')).join('\n')}\n`;

@@ -22,6 +22,7 @@ import { feedRoutes } from './routes/feed.routes.js';
 import { paperRoutes } from './routes/paper.routes.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
+import { sourcesRoutes } from './routes/sources.routes.js';
 import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { searchPageRoutes } from './routes/search-page.routes.js';
@@ -93,6 +94,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', paperRoutes);
   app.route('/', searchPageRoutes);
   app.route('/', communityRoutes);
+  app.route('/', sourcesRoutes);
   app.route('/', searchApiRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);

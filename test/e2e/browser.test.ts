@@ -66,6 +66,7 @@ run('in a real browser', () => {
       PORT: '0',
       PAPERBOY_DEMO: 'false',
       PAPERBOY_LOG: 'silent',
+      PAPERBOY_FEED_SOURCES: 'none',
       PAPERBOY_ARXIV_API_URL: arxiv.url,
     });
     server = await startServer(config);

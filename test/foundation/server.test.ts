@@ -12,7 +12,10 @@ describe('first start on an empty data directory', () => {
 
   beforeAll(async () => {
     dataDir = tempDir();
-    server = await startServer(loadConfig({ PAPERBOY_DATA_DIR: dataDir, PORT: '0', PAPERBOY_LOG: 'silent' }), silentLogger);
+    server = await startServer(
+      loadConfig({ PAPERBOY_DATA_DIR: dataDir, PORT: '0', PAPERBOY_LOG: 'silent', PAPERBOY_FEED_SOURCES: 'none' }),
+      silentLogger,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -50,7 +53,10 @@ describe('first start on an empty data directory', () => {
     await server.close();
     const saved = fs.readdirSync(`${dataDir}/search`).filter((name) => name.endsWith('.usearch'));
     expect(saved).toHaveLength(1);
-    server = await startServer(loadConfig({ PAPERBOY_DATA_DIR: dataDir, PORT: '0', PAPERBOY_LOG: 'silent' }), silentLogger);
+    server = await startServer(
+      loadConfig({ PAPERBOY_DATA_DIR: dataDir, PORT: '0', PAPERBOY_LOG: 'silent', PAPERBOY_FEED_SOURCES: 'none' }),
+      silentLogger,
+    );
     expect(await countPapers(server.store.db)).toBe(before);
   }, 120_000);
 });

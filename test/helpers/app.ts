@@ -4,13 +4,14 @@ import { buildDeps, type DepsOverrides } from '../../src/runtime.js';
 import { createApp } from '../../src/web/app.js';
 import type { TestStore } from './stores.js';
 
-/** The config a test instance runs with: its own data dir and database, quiet logs. */
+/** The config a test instance runs with: its own data dir and database, quiet logs, no live sources (no internet). */
 export function testConfig(t: TestStore, env: Record<string, string> = {}): Config {
   return loadConfig({
     PAPERBOY_DATA_DIR: t.dataDir,
     DATABASE_URL: t.databaseUrl,
     PUBLIC_URL: 'http://paperboy.test',
     PAPERBOY_LOG: 'silent',
+    PAPERBOY_FEED_SOURCES: 'none',
     ...env,
   });
 }

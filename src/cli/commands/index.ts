@@ -9,6 +9,8 @@ import { migrate } from './migrate.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
+import { sourcesStatus } from './sources.js';
+import { syncHf } from './sync.js';
 import { trendingRecompute } from './trending.js';
 
 /** Every CLI command. Features add theirs here. */
@@ -18,6 +20,8 @@ export const COMMANDS: readonly Command[] = [
   importArxivSnapshot,
   importHfDaily,
   harvestArxiv,
+  syncHf,
+  sourcesStatus,
   addPapers,
   stats,
   searchCommand,

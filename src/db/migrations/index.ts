@@ -10,6 +10,7 @@ import * as papersVisibleIds from './007-papers-visible-ids.js';
 import * as papersTextChanges from './008-papers-text-changes.js';
 import * as apiTokenScopes from './009-api-token-scopes.js';
 import * as hfFields from './010-hf-fields.js';
+import * as sourceJobs from './011-source-jobs.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '008-papers-text-changes', up: papersTextChanges.up },
   { name: '009-api-token-scopes', up: apiTokenScopes.up },
   { name: '010-hf-fields', up: hfFields.up },
+  { name: '011-source-jobs', up: sourceJobs.up },
 ];

@@ -105,6 +105,9 @@ export function adminPage({ page, hiddenPapers, hiddenComments, bannedUsers, mes
     <Layout title="Moderation" page={page}>
       <section class="narrow">
         <h1>Moderation</h1>
+        <p>
+          <a href="/admin/sources">Live sources</a>: state of the Hugging Face mirror, GitHub stars and arXiv harvest.
+        </p>
         {message ? (
           <p class="notice" role="status">
             {message}
