@@ -57,7 +57,7 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   const writes = new WriteEvents(logger);
   const pageCache = new PageCache();
   pageCache.watch(writes);
-  const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes);
+  const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes, logger);
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
   return {
     store,

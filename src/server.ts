@@ -15,6 +15,8 @@ import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
 export interface RunningServer {
   readonly url: string;
   readonly store: Store;
+  /** Resolves once the work taken off the response path so far (mails, subscription writes) is done. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,10 @@ export async function startServer(
   return {
     url,
     store,
+    settled: async () => {
+      await deps.accounts.settled();
+      await deps.subscriptions.settled();
+    },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler?.stop();
@@ -68,6 +74,7 @@ export async function startServer(
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();
       await deps.accounts.settled();
+      await deps.subscriptions.settled();
       await deps.mail.close();
       await store.close();
     },

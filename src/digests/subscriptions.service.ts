@@ -1,5 +1,7 @@
 import type { Store } from '../db/database.js';
+import type { Logger } from '../logger.js';
 import type { MailTransport } from '../mail/transport.js';
+import { DeferredWork } from '../security/deferred-work.js';
 import { randomToken, tokenDigest } from '../security/tokens.js';
 import type { WriteAnnouncer } from '../write-events.js';
 import type { Frequency } from './digests.table.js';
@@ -49,6 +51,9 @@ function isUniqueViolation(error: unknown): boolean {
  * only the confirmation mail.
  */
 export class SubscriptionService {
+  /** The registration and its mail: their duration depends on the address's state, so they run off the response path. */
+  private readonly deferred: DeferredWork;
+
   constructor(
     private readonly store: Store,
     private readonly mail: MailTransport,
@@ -56,14 +61,32 @@ export class SubscriptionService {
     private readonly publicUrl: string,
     private readonly now: () => Date,
     private readonly writes: WriteAnnouncer,
-  ) {}
+    logger: Logger,
+  ) {
+    this.deferred = new DeferredWork((error) =>
+      logger.error('subscription confirmation failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  /** Resolves once every registration started so far is written and mailed (or has failed and been logged). */
+  settled(): Promise<void> {
+    return this.deferred.settled();
+  }
 
   private announce(id: number): void {
     this.writes.announce({ kind: 'subscription', subscriptionIds: [id] });
   }
 
-  async subscribe(request: SubscribeRequest): Promise<void> {
-    const now = this.now();
+  /**
+   * Returns before looking the address up: the lookup, the write and the confirmation mail happen off the response
+   * path, so new, pending, confirmed and unsubscribed addresses take the same time to answer.
+   */
+  subscribe(request: SubscribeRequest): void {
+    const requestedAt = this.now();
+    this.deferred.run(() => this.register(request, requestedAt));
+  }
+
+  private async register(request: SubscribeRequest, now: Date): Promise<void> {
     const nowIso = now.toISOString();
     const token = randomToken(32);
     const hash = tokenDigest(token);
@@ -124,27 +147,29 @@ export class SubscriptionService {
       }
     }
     if (written !== null) this.announce(written);
-    // Confirmed and paused addresses get nothing: the answer is the same, and nobody learns they are subscribed.
-    if (shouldMail) {
-      try {
-        await this.mail.send(
-          confirmationMail({
-            email: request.email,
-            confirmUrl: `${this.publicUrl}/confirm/${token}`,
-            frequency: request.frequency,
-            topics: request.topics,
-          }),
-        );
-      } catch (error) {
-        // Let the next attempt send it instead of waiting out the re-send interval.
-        await db
-          .updateTable('subscriptions')
-          .set({ confirm_sent_at: null })
-          .where('email', '=', request.email)
-          .where('confirm_token_hash', '=', hash)
-          .execute();
-        throw error;
-      }
+    // Confirmed and paused addresses get nothing, and nobody learns they are subscribed.
+    if (shouldMail) await this.sendConfirmation(request, token, hash);
+  }
+
+  private async sendConfirmation(request: SubscribeRequest, token: string, hash: string): Promise<void> {
+    try {
+      await this.mail.send(
+        confirmationMail({
+          email: request.email,
+          confirmUrl: `${this.publicUrl}/confirm/${token}`,
+          frequency: request.frequency,
+          topics: request.topics,
+        }),
+      );
+    } catch (error) {
+      // Let the next attempt send it instead of waiting out the re-send interval.
+      await this.store.db
+        .updateTable('subscriptions')
+        .set({ confirm_sent_at: null })
+        .where('email', '=', request.email)
+        .where('confirm_token_hash', '=', hash)
+        .execute();
+      throw error;
     }
   }
 
@@ -265,8 +290,10 @@ export interface SubscribeInput {
 }
 
 /**
- * Starts a double opt-in subscription. Answers the same whatever state the address is in; the subscription is tied
- * to the signed-in account only when it is for the account's own address. Throws SubscriptionInputError.
+ * Starts a double opt-in subscription. Answers the same, after the same work, whatever state the address is in:
+ * only the input is checked here, the rest runs off the response path (`SubscriptionService.settled()` waits for
+ * it). The subscription is tied to the signed-in account only when it is for the account's own address. Throws
+ * SubscriptionInputError.
  */
 export async function subscribeToDigest(
   deps: SubscriptionDeps,
@@ -274,7 +301,7 @@ export async function subscribeToDigest(
   input: SubscribeInput,
 ): Promise<{ email: string }> {
   const email = normaliseEmail(input.email);
-  await deps.subscriptions.subscribe({
+  deps.subscriptions.subscribe({
     email,
     frequency: parseFrequency(input.frequency),
     topics: parseTopics(input.topics),

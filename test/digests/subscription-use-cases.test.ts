@@ -44,11 +44,13 @@ describeEachStore('subscription use-cases', (get) => {
   it('subscribes, confirms and unsubscribes, announcing the subscription at each write', async () => {
     const { email } = await subscribeToDigest(deps, null, { email: ' Lin@Example.org ', frequency: 'weekly' });
     expect(email).toBe('lin@example.org');
+    await deps.subscriptions.settled();
     const id = await subscriptionId(email);
     expect(events).toEqual([{ kind: 'subscription', subscriptionIds: [id] }]);
 
     // Asking again within the re-send interval writes nothing, so nothing is announced.
     await subscribeToDigest(deps, null, { email, frequency: 'weekly' });
+    await deps.subscriptions.settled();
     expect(events).toHaveLength(1);
 
     const confirmed = await confirmSubscription(deps, null, { token: await confirmationToken(email) });
@@ -75,6 +77,7 @@ describeEachStore('subscription use-cases', (get) => {
     const actor = { userId: signUp.value.id, email: signUp.value.email };
     await subscribeToDigest(deps, actor, { email: 'someone-else@example.org' });
     await subscribeToDigest(deps, actor, { email: 'READER@example.org' });
+    await deps.subscriptions.settled();
     const rows = await get()
       .store.db.selectFrom('subscriptions')
       .select(['email', 'user_id'])
@@ -110,6 +113,7 @@ describeEachStore('subscription use-cases', (get) => {
     expect((badFrequency as SubscriptionInputError).field).toBe('frequency');
     expect(await confirmSubscription(deps, null, { token: 'x'.repeat(30) })).toBeNull();
     expect(await unsubscribe(deps, null, { token: 'forged' })).toBeNull();
+    await deps.subscriptions.settled();
     expect(events).toEqual([]);
   });
 });

@@ -89,6 +89,8 @@ run('email digest in a real browser: subscribe, confirm from the mail, unsubscri
     await page.selectOption('#subscribe-frequency', 'daily');
     await page.click('.subscribe-form button[type=submit]');
     await page.waitForSelector('text=Check your inbox');
+    // The confirmation mail leaves off the response path.
+    await server.settled();
 
     const confirmation = await simpleParser(sink.received.find((m) => m.to.includes('reader@example.org'))!.raw);
     const confirmUrl = /(http:\/\/127\.0\.0\.1:\d+\/confirm\/[\w-]+)/.exec(confirmation.text ?? '')![1]!;
