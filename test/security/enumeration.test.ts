@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AppDeps } from '../../src/app-deps.js';
+import type { Store } from '../../src/db/database.js';
+import { SubscriptionService } from '../../src/digests/subscriptions.service.js';
+import { createApp } from '../../src/web/app.js';
+import { confirmedSubscriber } from '../digests/fixtures.js';
+import { startSmtpSink, type SmtpSink } from '../digests/smtp-sink.js';
 import { AccountService, SIGNUP_CONFLICT_MESSAGE, type PasswordHasher } from '../../src/accounts/accounts.service.js';
 import { hashPassword, verifyPassword } from '../../src/accounts/password.js';
 import { silentLogger } from '../../src/logger.js';
@@ -176,5 +184,136 @@ describeEachStore('the same work for known and unknown accounts', (get) => {
     expect(mailFiles(dataDir)).toHaveLength(1);
     expect(await get().store.db.selectFrom('password_resets').select('user_id').execute()).toHaveLength(1);
     await get().store.db.deleteFrom('password_resets').execute();
+  });
+});
+
+/** Counts the statements a Kysely instance runs, so a test can see when, and whether, the store is used. */
+function countingStore(store: Store): { store: Store; queries: () => number } {
+  let count = 0;
+  const counter: KyselyPlugin = {
+    transformQuery(args) {
+      count += 1;
+      return args.node;
+    },
+    transformResult(args) {
+      return Promise.resolve(args.result);
+    },
+  };
+  const counted: Store = {
+    db: store.db.withPlugin(counter),
+    capabilities: store.capabilities,
+    description: store.description,
+    sizeBytes: () => store.sizeBytes(),
+    close: () => store.close(),
+  };
+  return { store: counted, queries: () => count };
+}
+
+describeEachStore('subscribing does not tell who subscribes', (get) => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await sink?.close();
+  });
+
+  /** The app with a subscription service whose store calls are counted. */
+  async function countedApp() {
+    const { config, deps } = await testApp(get(), { ...TEST_ENV, SMTP_URL: sink.url, PAPERBOY_SCHEDULER: 'off' });
+    const counted = countingStore(get().store);
+    const subscriptions = new SubscriptionService(
+      counted.store,
+      deps.mail,
+      deps.secret,
+      config.publicUrl,
+      deps.now,
+      deps.writes,
+      silentLogger,
+    );
+    return { app: createApp(config, { ...deps, subscriptions }), deps, subscriptions, queries: counted.queries };
+  }
+
+  /** One address in each state the subscribe form can meet: new, pending (mailed minutes ago), confirmed, unsubscribed. */
+  async function addressesInEveryState(prefix: string, deps: AppDeps) {
+    const addresses = {
+      new: `${prefix}-new@example.org`,
+      pending: `${prefix}-pending@example.org`,
+      confirmed: `${prefix}-confirmed@example.org`,
+      unsubscribed: `${prefix}-left@example.org`,
+    };
+    deps.subscriptions.subscribe({ email: addresses.pending, frequency: 'daily', topics: null });
+    await deps.subscriptions.settled();
+    await confirmedSubscriber(get().store, addresses.confirmed);
+    const left = await confirmedSubscriber(get().store, addresses.unsubscribed);
+    await get().store.db.updateTable('subscriptions').set({ status: 'unsubscribed' }).where('id', '=', left).execute();
+    return addresses;
+  }
+
+  function mailsTo(address: string): number {
+    return sink.received.filter((m) => m.to.includes(address)).length;
+  }
+
+  const RELEVANT_HEADERS = ['content-type', 'content-length', 'cache-control', 'location', 'set-cookie', 'vary'];
+
+  function answerOf(response: Response, body: string, address: string) {
+    return {
+      status: response.status,
+      headers: RELEVANT_HEADERS.map((name) => [name, response.headers.get(name)]),
+      body: body.replaceAll(address, 'ADDRESS'),
+    };
+  }
+
+  it('answers the JSON API byte for byte the same for every state, touching the store only after the answer', async () => {
+    const { app, deps, subscriptions, queries } = await countedApp();
+    const addresses = await addressesInEveryState('api', deps);
+    const before = { mails: sink.received.length, queries: queries() };
+    const answers = [];
+    for (const [i, email] of Object.values(addresses).entries()) {
+      const response = await app.request('/api/subscriptions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${40 + i}` },
+        body: JSON.stringify({ email, frequency: 'weekly' }),
+      });
+      // Nothing was looked up, written or sent when the answer was ready.
+      expect(queries()).toBe(before.queries);
+      answers.push({ ...answerOf(response, await response.text(), email), queriesBeforeAnswer: queries() - before.queries });
+    }
+    expect(sink.received.length).toBe(before.mails);
+    for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
+    expect(answers[0]!.status).toBe(202);
+
+    await subscriptions.settled();
+    // Every state had its lookup afterwards; only the new and the unsubscribed address are mailed a confirmation.
+    expect(queries() - before.queries).toBeGreaterThanOrEqual(4);
+    expect(mailsTo(addresses.new)).toBe(1);
+    expect(mailsTo(addresses.pending)).toBe(1);
+    expect(mailsTo(addresses.confirmed)).toBe(0);
+    expect(mailsTo(addresses.unsubscribed)).toBe(1);
+  });
+
+  it('answers the form the same for every state but the echoed address, and the confirmation mail arrives after settled()', async () => {
+    const { app, deps, subscriptions, queries } = await countedApp();
+    const addresses = await addressesInEveryState('form', deps);
+    const client = new WebClient(app);
+    await client.get('/');
+    const before = queries();
+    const answers = [];
+    for (const email of Object.values(addresses)) {
+      const response = await client.submit('/', '/subscribe', { email, frequency: 'daily' });
+      expect(queries()).toBe(before);
+      answers.push(answerOf(response, await response.text(), email));
+    }
+    for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
+    expect(answers[0]!.status).toBe(202);
+    expect(answers[0]!.body).toContain('Check your inbox');
+
+    await subscriptions.settled();
+    const [mail] = await Promise.all(sink.received.filter((m) => m.to.includes(addresses.new)).map((m) => simpleParser(m.raw)));
+    expect(mail!.subject).toBe('Confirm your Paperboy subscription');
+    expect(mail!.text).toMatch(/http:\/\/paperboy\.test\/confirm\/[\w-]{20,}/);
+    const row = await get().store.db.selectFrom('subscriptions').selectAll().where('email', '=', addresses.new).executeTakeFirstOrThrow();
+    expect(row.status).toBe('pending');
+    expect(mailsTo(addresses.confirmed)).toBe(0);
   });
 });
