@@ -64,7 +64,7 @@ export class SubscriptionService {
     logger: Logger,
   ) {
     this.deferred = new DeferredWork((error) =>
-      logger.error('subscription confirmation failed', { error: error instanceof Error ? error.message : String(error) }),
+      logger.error('subscription request failed', { error: error instanceof Error ? error.message : String(error) }),
     );
   }
 

@@ -94,7 +94,7 @@ describeEachStore('subscription routes', (get) => {
     expect(failed.status).toBe(202);
     expect(await failed.text()).toContain('Check your inbox');
     await downDeps.subscriptions.settled();
-    expect(logged).toEqual(['subscription confirmation failed']);
+    expect(logged).toEqual(['subscription request failed']);
     const row = await statusOf('retry@example.org');
     expect(row?.status).toBe('pending');
     expect(row?.confirm_sent_at).toBeNull();
