@@ -15,6 +15,7 @@ import { readBeirQueries } from '../src/search/eval/beir.js';
 import { mean, mrrAt } from '../src/search/eval/metrics.js';
 import { PRIOR_CANDIDATES, withPopularityPrior } from '../src/search/popularity-prior.js';
 import { createApp } from '../src/web/app.js';
+import { MAX_QUERY_LENGTH } from '../src/web/request-params.js';
 
 const [dataDir, evalDir] = process.argv.slice(2);
 if (!dataDir || !evalDir) throw new Error('usage: hf-search-prior.ts <data dir> <known-item dir> [--queries N]');
@@ -41,10 +42,13 @@ let changed = 0;
 const started = performance.now();
 for (const query of queries) {
   const judgements = dataset.qrels.get(query.id)!;
-  const result = await deps.search.search({ q: query.text, limit: PRIOR_CANDIDATES, mode: 'hybrid', highlight: false });
+  // The route takes at most MAX_QUERY_LENGTH characters; every variant sees the same text.
+  const text = query.text.slice(0, MAX_QUERY_LENGTH);
+  const result = await deps.search.search({ q: text, limit: PRIOR_CANDIDATES, mode: 'hybrid', highlight: false });
   const relevanceIds = result.hits.map((h) => h.paper.id);
   relevance.push(mrrAt(relevanceIds, judgements, 10));
-  const res = await app.request(`/api/papers/search?${new URLSearchParams({ q: query.text, limit: '10' })}`);
+  const res = await app.request(`/api/papers/search?${new URLSearchParams({ q: text, limit: '10' })}`);
+  if (!res.ok) throw new Error(`${query.id}: HTTP ${res.status} ${await res.text()}`);
   const routeIds = ((await res.json()) as { paper: { id: string } }[]).map((h) => h.paper.id);
   route.push(mrrAt(routeIds, judgements, 10));
   if (routeIds.join() !== relevanceIds.slice(0, 10).join()) changed += 1;

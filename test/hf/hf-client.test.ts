@@ -138,7 +138,10 @@ print(json.dumps(plain(result)))`;
 
   it('list_daily_papers(date=…) returns the day in HF order: by upvotes, ties by arXiv time', async () => {
     for (const day of DAYS) {
-      const ours = await api<{ id: string; upvotes: number; published_at: string }[]>(`api.list_daily_papers(date="${day}")`);
+      const ours = (await api<{ id: string; upvotes: number | null; published_at: string }[]>(`api.list_daily_papers(date="${day}")`)).map(
+        // PaperInfo reads 0 upvotes as None (`upvotes or None`).
+        (p) => ({ ...p, upvotes: p.upvotes ?? 0 }),
+      );
       const theirs = readDay(day);
       expect(
         ours.map((p) => p.upvotes),
