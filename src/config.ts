@@ -40,6 +40,8 @@ export interface Config {
   readonly mailFrom: string;
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
   readonly trustProxy: boolean;
+  /** PAPERBOY_API_RATE_PER_MINUTE: requests per minute each client may make under /api/. */
+  readonly apiRatePerMinute: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -114,6 +116,18 @@ function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
+/** Enough for a script that walks every day of a two-year feed one request per day without waiting. */
+export const DEFAULT_API_RATE_PER_MINUTE = 1200;
+
+function parseApiRate(env: Env): number {
+  const raw = nonEmpty(env, 'PAPERBOY_API_RATE_PER_MINUTE');
+  if (raw === undefined) return DEFAULT_API_RATE_PER_MINUTE;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1_000_000) {
+    throw new ConfigError('PAPERBOY_API_RATE_PER_MINUTE', `must be a whole number of requests between 1 and 1000000 (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
 function parseSecret(env: Env): string | undefined {
   const raw = nonEmpty(env, 'PAPERBOY_SECRET');
   if (raw !== undefined && raw.length < 32) throw new ConfigError('PAPERBOY_SECRET', 'must be at least 32 characters long');
@@ -185,5 +199,6 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: parseSmtpUrl(env),
     mailFrom: parseMailFrom(env, publicUrl),
     trustProxy: parseBoolean(env, 'PAPERBOY_TRUST_PROXY', false),
+    apiRatePerMinute: parseApiRate(env),
   });
 }

@@ -49,7 +49,17 @@ function toEntryDetails(row: EntryRow): FeedEntryDetails {
   };
 }
 
-export type ListingSort = 'upvotes' | 'trending' | 'publishedAt';
+/**
+ * `upvotes` is Hugging Face's order of a feed day: most upvoted first, ties by arXiv publication time (newest
+ * first), then id. `featured` is the cursor listing's order: newest feed day first, then id (both descending).
+ */
+export type ListingSort = 'upvotes' | 'trending' | 'publishedAt' | 'featured';
+
+/** Where a `featured` listing resumes: after the paper with this first feed day and id. */
+export interface ListingCursor {
+  readonly day: string;
+  readonly id: string;
+}
 
 export interface ListingPage {
   readonly items: ListedPaper[];
@@ -64,6 +74,10 @@ export interface ListingQuery {
   readonly offset: number;
   /** Only papers submitted by this user. */
   readonly submittedBy?: number;
+  /** Only papers submitted by the user with this username (no such user: nothing). */
+  readonly submitter?: string;
+  /** `featured` sort only: continue after this paper (keyset pagination; `offset` is then usually 0). */
+  readonly after?: ListingCursor;
   /** Only papers upvoted by this user. */
   readonly upvotedBy?: number;
 }
@@ -86,6 +100,12 @@ export async function listPapers(db: Queryable, query: ListingQuery): Promise<Li
     .groupBy('feed_entries.paper_id');
   if (query.range) entries = entries.where('feed_entries.day', '>=', query.range.from).where('feed_entries.day', '<=', query.range.to);
   if (query.submittedBy !== undefined) entries = entries.where('feed_entries.submitted_by', '=', query.submittedBy);
+  if (query.submitter !== undefined) {
+    const username = query.submitter;
+    entries = entries.where('feed_entries.submitted_by', 'in', (eb) =>
+      eb.selectFrom('users').select('users.id').where('users.username', '=', username),
+    );
+  }
 
   let select = db
     .selectFrom(entries.as('fe'))
@@ -113,10 +133,15 @@ export async function listPapers(db: Queryable, query: ListingQuery): Promise<Li
       ),
     );
   }
+  if (query.after !== undefined) {
+    const { day, id } = query.after;
+    select = select.where((eb) => eb.or([eb('fe.first_day', '<', day), eb.and([eb('fe.first_day', '=', day), eb('papers.id', '<', id)])]));
+  }
   const upvotes = sql<number>`(fe.imported_upvotes + papers.local_upvotes)`;
   if (query.sort === 'trending') select = select.orderBy('papers.trending_score', 'desc');
   else if (query.sort === 'publishedAt') select = select.orderBy(sql`coalesce(papers.published_at, fe.first_day)`, 'desc');
-  else select = select.orderBy(upvotes, 'desc');
+  else if (query.sort === 'featured') select = select.orderBy('fe.first_day', 'desc');
+  else select = select.orderBy(upvotes, 'desc').orderBy(sql`coalesce(papers.published_at, '')`, 'desc');
   const rows = await select.orderBy('papers.id', 'desc').limit(query.limit).offset(query.offset).execute();
 
   return {
@@ -141,7 +166,17 @@ async function countOnly(db: Queryable, query: ListingQuery): Promise<number> {
 
 /** One paper with its counts, or null when it does not exist. Hidden papers are returned; callers decide. */
 export async function getListedPaper(db: Queryable, paperId: string): Promise<ListedPaper | null> {
-  const row = await db
+  return (await getListedPapers(db, [paperId])).get(paperId) ?? null;
+}
+
+/**
+ * Papers by id with their counts and trending score, the same values `getListedPaper` gives for each (search hits
+ * and similar papers read through here, so every answer agrees with the paper's own). Hidden papers are included.
+ */
+export async function getListedPapers(db: Queryable, paperIds: readonly string[]): Promise<Map<string, ListedPaper>> {
+  const out = new Map<string, ListedPaper>();
+  if (paperIds.length === 0) return out;
+  const rows = await db
     .selectFrom('papers')
     .leftJoin('code_repos', 'code_repos.paper_id', 'papers.id')
     .leftJoin('organizations', 'organizations.name', 'papers.organization_name')
@@ -180,18 +215,20 @@ export async function getListedPaper(db: Queryable, paperId: string): Promise<Li
         .limit(1)
         .as('submitter_name'),
     ])
-    .where('papers.id', '=', paperId)
-    .executeTakeFirst();
-  if (!row) return null;
-  return {
-    paper: toPaper(row),
-    day: (row.first_day as string | null) ?? null,
-    upvotes: Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes),
-    comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
-    trendingScore: Number(row.trending_score),
-    submittedBy: (row.submitter_name as string | null) ?? null,
-    entry: toEntryDetails(row),
-  };
+    .where('papers.id', 'in', [...paperIds])
+    .execute();
+  for (const row of rows) {
+    out.set(row.id, {
+      paper: toPaper(row),
+      day: (row.first_day as string | null) ?? null,
+      upvotes: Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes),
+      comments: Number(row.imported_comments ?? 0) + Number(row.local_comments),
+      trendingScore: Number(row.trending_score),
+      submittedBy: (row.submitter_name as string | null) ?? null,
+      entry: toEntryDetails(row),
+    });
+  }
+  return out;
 }
 
 export interface PaperCounts {

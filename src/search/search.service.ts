@@ -112,7 +112,8 @@ export interface SearchServiceOptions {
   readonly lexicalInMemory?: boolean;
 }
 
-const MAX_LIMIT = 100;
+/** Hugging Face allows 120 papers per search request. */
+const MAX_LIMIT = 120;
 /** Candidates each ranking contributes before fusion; also the deepest page reachable. */
 const MIN_DEPTH = 100;
 const MAX_DEPTH = 1000;

@@ -17,7 +17,6 @@ export const RATE_LIMITS = {
   vote: { limit: 60, windowMs: 60_000 },
   submit: { limit: 10, windowMs: 60 * 60_000 },
   comment: { limit: 10, windowMs: 10 * 60_000 },
-  api: { limit: 300, windowMs: 60_000 },
   /**
    * Per account (its username and email spelling count together), whatever the address: slows password guessing
    * spread over many machines. Browsers that have logged in to the account before are exempt (login-device.ts).
@@ -26,6 +25,19 @@ export const RATE_LIMITS = {
   /** Per email address: stops anyone from flooding a mailbox with reset mails. */
   passwordResetAddress: { limit: 3, windowMs: 60 * 60_000 },
 } as const satisfies Record<string, RateLimitBudget>;
+
+/** The general budget of every /api/ request, per client: PAPERBOY_API_RATE_PER_MINUTE a minute. */
+export function apiBudget(perMinute: number): RateLimitBudget {
+  return { limit: perMinute, windowMs: 60_000 };
+}
+
+/** A request over its budget; the web app's error handler answers 429 in the shape of the route's family. */
+export class RateLimitExceeded extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RateLimitExceeded';
+  }
+}
 
 interface Window {
   count: number;

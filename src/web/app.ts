@@ -10,7 +10,7 @@ import { csrfProtection, sessionMiddleware } from './middleware/auth.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { requestBodyGuard } from './middleware/request-body.js';
 import { clientAbortResponse, isClientAbort } from './middleware/client-abort.js';
-import { RATE_LIMITS } from '../security/rate-limit-store.js';
+import { RateLimitExceeded, apiBudget } from '../security/rate-limit-store.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { redactPath } from '../security/redact.js';
 import { accountApiRoutes } from './routes/account-api.routes.js';
@@ -20,6 +20,7 @@ import { settingsRoutes } from './routes/settings.routes.js';
 import { subscriptionRoutes } from './routes/subscriptions.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
 import { paperRoutes } from './routes/paper.routes.js';
+import { paperMarkdownRoutes } from './routes/paper-markdown.routes.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { sourcesRoutes } from './routes/sources.routes.js';
@@ -47,15 +48,38 @@ function httpErrorOf(error: Error): HttpError {
   if (error instanceof Refused) return { status: error.status, code: error.code, message: error.message };
   if (error instanceof SubscriptionInputError) return { status: 400, code: 'invalid_request', message: error.message, field: error.field };
   if (error instanceof SemanticUnavailableError) return { status: 409, code: 'semantic_unavailable', message: error.message };
+  if (error instanceof RateLimitExceeded) return { status: 429, code: 'rate_limited', message: error.message };
   if (error instanceof HTTPException && error.status < 500) {
     return { status: error.status as ContentfulStatusCode, code: 'bad_request', message: error.message };
   }
   return { status: 500, code: 'internal', message: 'Something went wrong on our side.' };
 }
 
-/** The API and the syndication feeds are read by programs, so their errors are JSON; everything else is a page. */
+/**
+ * The routes shaped like Hugging Face's papers API, whose clients read errors as HF writes them: the daily list,
+ * the paper listing, search, one paper and its Markdown. A paper's /upvote and /similar are Paperboy's own.
+ */
+function isHfShaped(path: string): boolean {
+  if (path === '/api/daily_papers' || path === '/api/papers' || isPaperMarkdown(path)) return true;
+  return path.startsWith('/api/papers/') && !/\/(upvote|similar)$/.test(path);
+}
+
+function isPaperMarkdown(path: string): boolean {
+  return path.startsWith('/papers/') && path.endsWith('.md');
+}
+
+/** The API, the syndication feeds and the Markdown papers are read by programs, so their errors are JSON; everything else is a page. */
 function wantsJson(path: string, accept: string | undefined): boolean {
-  return path.startsWith('/api/') || path.startsWith('/feeds/') || (accept?.includes('application/json') ?? false);
+  return path.startsWith('/api/') || path.startsWith('/feeds/') || isPaperMarkdown(path) || (accept?.includes('application/json') ?? false);
+}
+
+/**
+ * The JSON error body for a route family: HF-shaped routes answer `{"error": message, "code"}` as Hugging Face's
+ * client expects (it shows `error` to the user); every other route `{"error": {code, message, field?}}`.
+ */
+function errorBody(path: string, { code, message, field }: Omit<HttpError, 'status'>) {
+  if (isHfShaped(path)) return { error: message, code, ...(field === undefined ? {} : { field }) };
+  return { error: { code, message, ...(field === undefined ? {} : { field }) } };
 }
 
 /** Builds the HTTP application. Tests drive it in-process with `app.request()`. */
@@ -81,7 +105,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.use(sessionMiddleware);
   // RFC 8058 one-click unsubscribe POSTs come from mail clients and carry a signed token instead.
   app.use(csrfProtection({ exemptPaths: ['/unsubscribe'] }));
-  app.use('/api/*', rateLimit('api', RATE_LIMITS.api));
+  app.use('/api/*', rateLimit('api', apiBudget(config.apiRatePerMinute)));
 
   app.route('/', healthRoutes);
   app.route('/', metricsRoutes);
@@ -91,6 +115,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);
+  app.route('/', paperMarkdownRoutes);
   app.route('/', paperRoutes);
   app.route('/', searchPageRoutes);
   app.route('/', communityRoutes);
@@ -102,7 +127,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => {
     if (wantsJson(c.req.path, c.req.header('accept'))) {
-      return c.json({ error: { code: 'not_found', message: 'No such resource.' } }, 404);
+      return c.json(errorBody(c.req.path, { code: 'not_found', message: 'No such resource.' }), 404);
     }
     return c.html(errorPage(404, 'Page not found', 'There is nothing at this address.'), 404);
   });
@@ -112,7 +137,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
     const { status, code, message, field } = httpErrorOf(error);
     if (status >= 500) deps.logger.error('unhandled error', { path: c.req.path, error: String(error), stack: error.stack });
     if (wantsJson(c.req.path, c.req.header('accept'))) {
-      return c.json({ error: { code, message, ...(field === undefined ? {} : { field }) } }, status);
+      return c.json(errorBody(c.req.path, { code, message, field }), status);
     }
     return c.html(errorPage(status, status === 500 ? 'Server error' : 'Request error', message), status);
   });

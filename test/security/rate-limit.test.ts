@@ -90,14 +90,15 @@ describeEachStore('rate limits', (get) => {
     expect(mails.length).toBeGreaterThanOrEqual(RATE_LIMITS.passwordResetAddress.limit);
   });
 
-  it('applies the general API budget to /api/* and answers JSON when it runs out', async () => {
-    const { app } = await testApp(get(), TEST_ENV);
+  it('applies the general API budget (PAPERBOY_API_RATE_PER_MINUTE) to /api/* and answers JSON when it runs out', async () => {
+    const { app, config } = await testApp(get(), { ...TEST_ENV, PAPERBOY_API_RATE_PER_MINUTE: '40' });
     const client = new WebClient(app);
     const first = await client.get('/api/me');
-    expect(first.headers.get('ratelimit-policy')).toContain('"api";q=');
-    for (let i = 1; i < RATE_LIMITS.api.limit; i++) await client.get('/api/me');
+    expect(first.headers.get('ratelimit-policy')).toContain('"api";q=40;w=60');
+    for (let i = 1; i < config.apiRatePerMinute; i++) await client.get('/api/me');
     const blocked = await client.get('/api/me');
     expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await blocked.json()).toMatchObject({ error: { code: 'rate_limited' } });
   });
 

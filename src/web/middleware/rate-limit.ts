@@ -9,7 +9,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.js';
 import { errorPage } from '../views/error-page.js';
 import { clientAddress } from './client-address.js';
-import type { RateLimitBudget } from '../../security/rate-limit-store.js';
+import { RateLimitExceeded, type RateLimitBudget } from '../../security/rate-limit-store.js';
 
 export { RATE_LIMITS, RateLimitStore } from '../../security/rate-limit-store.js';
 
@@ -25,7 +25,8 @@ function defaultKey(c: Context<AppEnv>): string {
 
 /**
  * Counts one request against a named budget for an explicit key (e.g. an account name read from the form) and
- * sets the headers. Returns the 429 response to send when the budget is spent, otherwise null.
+ * sets the headers. When the budget is spent: JSON callers get RateLimitExceeded thrown (the app's error handler
+ * answers 429 in the shape of the route's family), page callers the 429 page to send; otherwise null.
  */
 export function enforceRateLimit(c: Context<AppEnv>, name: string, options: Omit<RateLimitOptions, 'key'>, key: string): Response | null {
   const { rateLimits, now } = c.get('deps');
@@ -37,7 +38,7 @@ export function enforceRateLimit(c: Context<AppEnv>, name: string, options: Omit
   c.header('Retry-After', String(resetSeconds));
   const message = `Too many requests; try again in ${resetSeconds} seconds.`;
   if (c.req.path.startsWith('/api/') || (c.req.header('accept')?.includes('application/json') ?? false)) {
-    return c.json({ error: { code: 'rate_limited', message } }, 429);
+    throw new RateLimitExceeded(message);
   }
   return c.html(errorPage(429, 'Slow down', message), 429);
 }

@@ -1,41 +1,60 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
-import { countsFor } from '../../feed/paper-listing.js';
+import { getListedPapers, type ListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
 import { requireVisiblePaper } from '../../papers/visible-paper.js';
-import { SEARCH_MODES, type SearchMode } from '../../search/search.service.js';
+import { PRIOR_CANDIDATES, isHeadQuery, withPopularityPrior } from '../../search/popularity-prior.js';
+import { parseQuery } from '../../search/query-parser.js';
+import { SEARCH_MODES, type SearchHit, type SearchMode } from '../../search/search.service.js';
 import type { AppEnv } from '../env.js';
 import { apiPaper } from '../api-shapes.js';
 import { PaperSchema, RATE_LIMIT_HEADERS, SearchHitSchema, errorResponse, jsonResponse } from '../api-schemas.js';
+import { hfErrorResponse } from '../hf-error-schema.js';
 import { PAPER_ID_PATHS, choiceParam, integerParam, paperIdOf, queryTextParam, rejectInvalid } from '../request-params.js';
 
 const searchQuery = z.object({
   q: queryTextParam(true),
-  limit: integerParam('limit', 1, 100, 20, 'Hits to return.'),
+  limit: integerParam('limit', 1, 120, 20, 'Hits to return (1–120, as on Hugging Face).'),
   mode: choiceParam('mode', SEARCH_MODES as [SearchMode, ...SearchMode[]], 'hybrid', 'Ranking: lexical, semantic or both fused.'),
   explain: z.string().optional().meta({ description: 'Add per-hit ranking details (1 or true).' }),
 });
 
 const similarQuery = z.object({ limit: integerParam('limit', 1, 100, 10, 'Papers to return.') });
 
-/** Papers in the shape of the Hugging Face papers API, with their vote and comment counts. */
+/**
+ * Papers in the shape of the Hugging Face papers API, with the counts and trending score `/api/papers/{id}` gives
+ * (both read through getListedPapers).
+ */
 async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
-  const counts = await countsFor(
+  const listed = await getListedPapers(
     c.get('deps').store.db,
     papers.map((p) => p.id),
   );
-  return papers.map((paper) => {
-    const n = counts.get(paper.id);
-    return apiPaper({
-      paper,
-      day: n?.day ?? null,
-      upvotes: n?.upvotes ?? 0,
-      comments: n?.comments ?? 0,
-      trendingScore: 0,
-      submittedBy: null,
-    });
-  });
+  return papers.map((paper) =>
+    apiPaper(listed.get(paper.id) ?? { paper, day: null, upvotes: 0, comments: 0, trendingScore: 0, submittedBy: null }),
+  );
+}
+
+/**
+ * The hits of one search with their listed papers. Short head-term queries take the relevance ranking's top
+ * PRIOR_CANDIDATES and reorder them with the popularity prior (upvotes); other queries keep relevance order.
+ */
+async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: number; mode: SearchMode; explain: boolean }) {
+  const { search, store } = c.get('deps');
+  const head = isHeadQuery(parseQuery(request.q));
+  const result = await search.search({ ...request, limit: head ? Math.max(request.limit, PRIOR_CANDIDATES) : request.limit });
+  const listed = await getListedPapers(
+    store.db,
+    result.hits.map((h) => h.paper.id),
+  );
+  const lookup = (paper: Paper): ListedPaper =>
+    listed.get(paper.id) ?? { paper, day: null, upvotes: 0, comments: 0, trendingScore: 0, submittedBy: null };
+  let hits: SearchHit[] = result.hits;
+  if (head && result.parsed.jumpTo === null) {
+    hits = withPopularityPrior(result.hits.map((hit) => ({ hit, score: hit.score, upvotes: lookup(hit.paper).upvotes }))).map((x) => x.hit);
+  }
+  return { ...result, hits: hits.slice(0, request.limit).map((hit) => ({ hit, paper: apiPaper(lookup(hit.paper)) })) };
 }
 
 export const searchApiRoutes = new Hono<AppEnv>().get(
@@ -54,28 +73,25 @@ export const searchApiRoutes = new Hono<AppEnv>().get(
         },
         'X-Jump-To': { description: 'Set when the query named one paper by id or URL.', schema: { type: 'string' } },
       }),
-      409: errorResponse('mode=semantic while semantic search is unavailable.'),
-      429: errorResponse('Rate limited.'),
+      400: hfErrorResponse('A malformed parameter.'),
+      409: hfErrorResponse('mode=semantic while semantic search is unavailable.'),
+      429: hfErrorResponse('Rate limited.'),
     },
   }),
   validator('query', searchQuery, rejectInvalid),
   async (c) => {
     const { q, limit, mode, explain } = c.req.valid('query');
-    const result = await c.get('deps').search.search({ q, limit, mode, explain: explain === '1' || explain === 'true' });
-    const papers = await apiPapers(
-      c,
-      result.hits.map((h) => h.paper),
-    );
+    const result = await rankedHits(c, { q, limit, mode, explain: explain === '1' || explain === 'true' });
     c.header('X-Total-Count', String(result.total));
     c.header('X-Search-Mode', result.mode);
     if (result.jumpTo) c.header('X-Jump-To', result.jumpTo);
     return c.json(
-      result.hits.map((hit, i) => ({
-        paper: papers[i]!,
+      result.hits.map(({ hit, paper }) => ({
+        paper,
         title: hit.paper.title,
         summary: hit.paper.abstract,
         publishedAt: hit.paper.publishedAt,
-        numComments: papers[i]!.numComments,
+        numComments: paper.numComments,
         // Highlights as text segments, never markup: clients render them with their own escaping.
         highlightedTitle: hit.highlights.title,
         highlightedSummary: hit.highlights.abstract,
