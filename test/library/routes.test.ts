@@ -237,4 +237,25 @@ describeEachStore('library routes', (get) => {
     expect(await (await json(reader, 'DELETE', `/api/me/library/${id}`)).json()).toEqual({ id, removed: true });
     expect(await (await json(reader, 'GET', '/api/me/library')).json()).toEqual([]);
   });
+
+  it('acts with a personal API token: a read token lists, only a write token saves', async () => {
+    const reader = await signedInUser(t.deps);
+    const id = await paper();
+    const tokenOf = async (scopes: ('read' | 'write')[]) => {
+      const outcome = await t.deps.accounts.createApiToken(reader.user.id, `token ${scopes.join(' ')}`, scopes);
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+      return outcome.value.token;
+    };
+    const [readToken, writeToken] = [await tokenOf(['read']), await tokenOf(['read', 'write'])];
+    const post = (token: string) =>
+      request('/api/me/library', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ paperId: id }),
+      });
+    expect((await post(readToken)).status).toBe(403);
+    expect((await post(writeToken)).status).toBe(200);
+    const listed = await request('/api/me/library', { headers: { authorization: `Bearer ${readToken}` } });
+    expect(((await listed.json()) as { id: string }[]).map((i) => i.id)).toEqual([id]);
+  });
 });

@@ -174,12 +174,12 @@ export const libraryRoutes = new Hono<AppEnv>()
       }),
     );
   })
-  .post('/library/save', requireUser, rateLimit('vote', RATE_LIMITS.vote), validator('form', saveForm, rejectInvalid), async (c) => {
+  .post('/library/save', requireUser, rateLimit('library', RATE_LIMITS.vote), validator('form', saveForm, rejectInvalid), async (c) => {
     const form = c.req.valid('form');
     await saveToLibrary(c.get('deps'), actorOf(c.get('user')!), { paperId: form.paper, tags: form.tags, note: form.note });
     return c.redirect(safeNext(form.next, '/library'), 303);
   })
-  .post('/library/remove', requireUser, rateLimit('vote', RATE_LIMITS.vote), validator('form', removeForm, rejectInvalid), async (c) => {
+  .post('/library/remove', requireUser, rateLimit('library', RATE_LIMITS.vote), validator('form', removeForm, rejectInvalid), async (c) => {
     const form = c.req.valid('form');
     await removeFromLibrary(c.get('deps'), actorOf(c.get('user')!), { paperId: form.paper });
     return c.redirect(safeNext(form.next, '/library'), 303);
@@ -202,7 +202,7 @@ export const libraryRoutes = new Hono<AppEnv>()
   .post(
     '/library/import',
     requireUser,
-    rateLimit('submit', RATE_LIMITS.submit),
+    rateLimit('library-import', RATE_LIMITS.submit),
     validator('form', importForm, rejectInvalid),
     async (c) => {
       const form = c.req.valid('form');
@@ -270,7 +270,7 @@ export const libraryRoutes = new Hono<AppEnv>()
       },
     }),
     requireUser,
-    rateLimit('vote', RATE_LIMITS.vote),
+    rateLimit('library', RATE_LIMITS.vote),
     validator('json', saveBody, rejectInvalid),
     async (c) => {
       const body = c.req.valid('json');
@@ -295,7 +295,7 @@ for (const [index, path] of PAPER_ID_PATHS.entries()) {
       },
     }),
     requireUser,
-    rateLimit('vote', RATE_LIMITS.vote),
+    rateLimit('library', RATE_LIMITS.vote),
     async (c) => {
       const id = paperIdOf(c);
       const removed = await removeFromLibrary(c.get('deps'), actorOf(c.get('user')!), { paperId: id });
