@@ -10,7 +10,12 @@ export type WriteEvent =
       readonly paperIds: readonly string[];
     }
   | { readonly kind: 'user-ban'; readonly userIds: readonly number[] }
-  | { readonly kind: 'subscription'; readonly subscriptionIds: readonly number[] };
+  | { readonly kind: 'subscription'; readonly subscriptionIds: readonly number[] }
+  /**
+   * A reader's library changed. Libraries are private, so only a change that touches a public tag (`public`) can
+   * change a page anyone else sees.
+   */
+  | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean };
 
 export type WriteListener = (event: WriteEvent) => void;
 

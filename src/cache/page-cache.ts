@@ -36,10 +36,15 @@ export class PageCache {
     return this.entries.size;
   }
 
-  /** Subscribes to write announcements; subscriptions never show on a page, everything else may. */
+  /**
+   * Subscribes to write announcements. Subscriptions never show on a page, and neither do private library
+   * changes (libraries are only ever rendered for their owner, never cached); everything else may.
+   */
   watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
     return writes.subscribe((event) => {
-      if (event.kind !== 'subscription') this.clear();
+      if (event.kind === 'subscription') return;
+      if (event.kind === 'library' && !event.public) return;
+      this.clear();
     });
   }
 }

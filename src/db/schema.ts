@@ -3,6 +3,7 @@ import type { ApiTokensTable, PasswordResetsTable, SessionsTable, UsersTable } f
 import type { CommentsTable, VotesTable } from '../community/community.table.js';
 import type { DigestOutboxTable, DigestSentPapersTable, SubscriptionsTable } from '../digests/digests.table.js';
 import type { FeedEntriesTable } from '../feed/feed.table.js';
+import type { LibraryItemsTable, LibraryItemTagsTable, LibraryPublicTagsTable } from '../library/library.table.js';
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
@@ -29,6 +30,9 @@ export interface DB {
   digest_sent_papers: DigestSentPapersTable;
   source_jobs: SourceJobsTable;
   source_validators: SourceValidatorsTable;
+  library_items: LibraryItemsTable;
+  library_item_tags: LibraryItemTagsTable;
+  library_public_tags: LibraryPublicTagsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -14,8 +14,14 @@ export const COMMENT_BODY_LIMIT_BYTES = 128 * 1024;
 
 const COMMENT_WRITE_PATH = /^\/(papers\/.+\/comments|comments\/\d+\/edit)$/;
 
+/** A BibTeX import (an uploaded file or pasted entries): room for a library of a few thousand entries. */
+export const BIBTEX_IMPORT_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+const BIBTEX_IMPORT_PATH = '/library/import';
+
 /** The body limit of a request path. */
 export function bodyLimitFor(path: string): number {
+  if (path === BIBTEX_IMPORT_PATH) return BIBTEX_IMPORT_BODY_LIMIT_BYTES;
   return COMMENT_WRITE_PATH.test(path) ? COMMENT_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
 }
 

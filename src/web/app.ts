@@ -23,6 +23,7 @@ import { paperRoutes } from './routes/paper.routes.js';
 import { paperMarkdownRoutes } from './routes/paper-markdown.routes.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
+import { libraryRoutes } from './routes/library.routes.js';
 import { sourcesRoutes } from './routes/sources.routes.js';
 import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
@@ -112,6 +113,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', accountRoutes);
   app.route('/', settingsRoutes);
   app.route('/', subscriptionRoutes);
+  app.route('/', libraryRoutes);
   app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);

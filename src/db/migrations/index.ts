@@ -11,6 +11,7 @@ import * as papersTextChanges from './008-papers-text-changes.js';
 import * as apiTokenScopes from './009-api-token-scopes.js';
 import * as hfFields from './010-hf-fields.js';
 import * as sourceJobs from './011-source-jobs.js';
+import * as library from './012-library.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '009-api-token-scopes', up: apiTokenScopes.up },
   { name: '010-hf-fields', up: hfFields.up },
   { name: '011-source-jobs', up: sourceJobs.up },
+  { name: '012-library', up: library.up },
 ];

@@ -6,6 +6,7 @@ import { countUserComments } from '../../community/comments.repository.js';
 import { banUser, setPaperHidden } from '../../community/moderation.js';
 import { submitPaper } from '../../community/submissions.js';
 import { votedPaperIds } from '../../community/votes.repository.js';
+import { savedPaperIds } from '../../library/library.repository.js';
 import { getListedPaper, listPapers } from '../../feed/paper-listing.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { requireAdmin, requireUser } from '../middleware/auth.js';
@@ -94,7 +95,9 @@ export const communityRoutes = new Hono<AppEnv>()
     ]);
     const page = pageContext(c);
     const ids = [...submissions.items, ...upvoted.items].map((i) => i.paper.id);
-    const voted = page.viewer ? await votedPaperIds(store.db, page.viewer.id, ids) : new Set<string>();
+    const [voted, saved] = page.viewer
+      ? await Promise.all([votedPaperIds(store.db, page.viewer.id, ids), savedPaperIds(store.db, page.viewer.id, ids)])
+      : [new Set<string>(), new Set<string>()];
     return c.html(
       userPage({
         page,
@@ -108,6 +111,7 @@ export const communityRoutes = new Hono<AppEnv>()
         upvoted: upvoted.items,
         comments,
         voted,
+        saved,
       }),
     );
   })

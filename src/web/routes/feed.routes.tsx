@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { validator } from 'hono-openapi';
 import { z } from 'zod';
 import { votedPaperIds } from '../../community/votes.repository.js';
+import { savedPaperIds } from '../../library/library.repository.js';
 import { adjacentFeedDays, latestFeedDay } from '../../feed/feed.repository.js';
 import { listPapers } from '../../feed/paper-listing.js';
 import { dayPeriod, monthPeriod, periodPath, shiftPeriod, weekKeyOf, weekPeriod, type FeedPeriod } from '../../feed/period.js';
@@ -24,6 +25,10 @@ async function neighbours(c: Context<AppEnv>, period: FeedPeriod): Promise<{ pre
 
 async function votedBy(c: Context<AppEnv>, page: PageContext, ids: readonly string[]): Promise<ReadonlySet<string>> {
   return page.viewer ? votedPaperIds(c.get('deps').store.db, page.viewer.id, ids) : new Set();
+}
+
+async function savedBy(c: Context<AppEnv>, page: PageContext, ids: readonly string[]): Promise<ReadonlySet<string>> {
+  return page.viewer ? savedPaperIds(c.get('deps').store.db, page.viewer.id, ids) : new Set();
 }
 
 const pageQuery = z.object({ p: pageNumberParam() });
@@ -54,12 +59,19 @@ async function periodPage(c: Context<AppEnv>, pageNumber: number, resolvePeriod:
       }),
       neighbours(c, period),
     ]);
-    const voted = await votedBy(
-      c,
+    const ids = listing.items.map((i) => i.paper.id);
+    const [voted, saved] = await Promise.all([votedBy(c, page, ids), savedBy(c, page, ids)]);
+    return feedPage({
       page,
-      listing.items.map((i) => i.paper.id),
-    );
-    return feedPage({ page, period, items: listing.items, total: listing.total, pageNumber, pageSize: FEED_PAGE_SIZE, ...nav, voted });
+      period,
+      items: listing.items,
+      total: listing.total,
+      pageNumber,
+      pageSize: FEED_PAGE_SIZE,
+      ...nav,
+      voted,
+      saved,
+    });
   });
   return c.html(html!);
 }
@@ -95,12 +107,9 @@ export const feedRoutes = new Hono<AppEnv>()
         limit: TRENDING_PAGE_SIZE,
         offset: (pageNumber - 1) * TRENDING_PAGE_SIZE,
       });
-      const voted = await votedBy(
-        c,
-        page,
-        listing.items.map((i) => i.paper.id),
-      );
-      return trendingPage({ page, items: listing.items, total: listing.total, pageNumber, pageSize: TRENDING_PAGE_SIZE, voted });
+      const ids = listing.items.map((i) => i.paper.id);
+      const [voted, saved] = await Promise.all([votedBy(c, page, ids), savedBy(c, page, ids)]);
+      return trendingPage({ page, items: listing.items, total: listing.total, pageNumber, pageSize: TRENDING_PAGE_SIZE, voted, saved });
     });
     return c.html(html!);
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { deleteComment, editComment, hideComment, paperThread, postComment } from '../../community/comments.service.js';
 import { setPaperHidden } from '../../community/moderation.js';
 import { countVoters, votedPaperIds } from '../../community/votes.repository.js';
+import { savedPaperIds } from '../../library/library.repository.js';
 import { votePaper } from '../../community/voting.js';
 import { getListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
@@ -56,11 +57,12 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
         const viewer = page.viewer;
         const item = await getListedPaper(store.db, id);
         if (!item || (item.paper.hidden && !viewer?.isAdmin)) return null;
-        const [voters, thread, similar, voted] = await Promise.all([
+        const [voters, thread, similar, voted, saved] = await Promise.all([
           countVoters(store.db, id),
           paperThread(store.db, id, viewer?.isAdmin ?? false),
           similarPapers(c, id),
           viewer ? votedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
+          viewer ? savedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
         ]);
         return html(
           <Layout title={displayTitle(item)} page={page} description={item.paper.abstract.slice(0, 200)}>
@@ -69,6 +71,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
               item={item}
               voters={voters}
               voted={voted.has(id)}
+              saved={saved.has(id)}
               thread={thread}
               similar={similar}
               now={now()}

@@ -54,9 +54,10 @@ export interface UserPageProps {
   readonly upvoted: readonly ListedPaper[];
   readonly comments: number;
   readonly voted: ReadonlySet<string>;
+  readonly saved?: ReadonlySet<string>;
 }
 
-export function userPage({ page, profile, submissions, upvoted, comments, voted }: UserPageProps) {
+export function userPage({ page, profile, submissions, upvoted, comments, voted, saved }: UserPageProps) {
   const viewer = page.viewer;
   return html(
     <Layout title={profile.username} page={page}>
@@ -78,13 +79,17 @@ export function userPage({ page, profile, submissions, upvoted, comments, voted 
         {submissions.length === 0 ? (
           <p class="empty">No submissions yet.</p>
         ) : (
-          submissions.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} headingLevel={3} />)
+          submissions.map((item) => (
+            <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} saved={saved?.has(item.paper.id)} headingLevel={3} />
+          ))
         )}
         <h2>Upvoted papers</h2>
         {upvoted.length === 0 ? (
           <p class="empty">No upvotes yet.</p>
         ) : (
-          upvoted.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} headingLevel={3} />)
+          upvoted.map((item) => (
+            <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} saved={saved?.has(item.paper.id)} headingLevel={3} />
+          ))
         )}
       </section>
     </Layout>,

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { ListedPaper } from '../../feed/paper-listing.js';
 import type { Organization } from '../../papers/paper.js';
 import type { PageContext } from '../viewer.js';
+import { SaveButton } from './save-button.js';
 
 const EXCERPT_LENGTH = 300;
 
@@ -176,13 +177,15 @@ export interface PaperCardProps {
   readonly item: ListedPaper;
   readonly page: PageContext | null;
   readonly voted?: boolean;
+  /** Whether the signed-in viewer has the paper in their library. */
+  readonly saved?: boolean;
   /** Title and abstract with search matches highlighted, replacing the plain text. */
   readonly title?: Child;
   readonly abstract?: Child;
   readonly headingLevel?: 2 | 3;
 }
 
-export function PaperCard({ item, page, voted = false, title, abstract, headingLevel = 2 }: PaperCardProps) {
+export function PaperCard({ item, page, voted = false, saved = false, title, abstract, headingLevel = 2 }: PaperCardProps) {
   const { paper } = item;
   const heading = <a href={paperPath(paper.id)}>{title ?? displayTitle(item)}</a>;
   return (
@@ -214,6 +217,7 @@ export function PaperCard({ item, page, voted = false, title, abstract, headingL
           ) : null}
         </div>
         <Categories categories={paper.categories} />
+        <SaveButton paperId={paper.id} saved={saved} page={page} />
       </div>
     </article>
   );

@@ -16,6 +16,8 @@ export interface FeedPageProps {
   readonly previous: string | null;
   readonly next: string | null;
   readonly voted: ReadonlySet<string>;
+  /** The signed-in viewer's saved papers among these. */
+  readonly saved?: ReadonlySet<string>;
 }
 
 const KIND_TITLE = { day: 'Daily papers', week: 'Weekly papers', month: 'Monthly papers' } as const;
@@ -43,7 +45,7 @@ function PeriodSwitch({ period }: { period: FeedPeriod }) {
 }
 
 /** The listing part of a feed page, without the layout (cached for anonymous visitors). */
-export function FeedContent({ page, period, items, total, pageNumber, pageSize, previous, next, voted }: FeedPageProps) {
+export function FeedContent({ page, period, items, total, pageNumber, pageSize, previous, next, voted, saved }: FeedPageProps) {
   const heading = period ? `${KIND_TITLE[period.kind]} — ${period.label}` : 'Daily papers';
   const unit = period?.kind ?? 'day';
   return (
@@ -74,7 +76,7 @@ export function FeedContent({ page, period, items, total, pageNumber, pageSize, 
             {total} {total === 1 ? 'paper' : 'papers'}
           </p>
           {items.map((item) => (
-            <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} />
+            <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} saved={saved?.has(item.paper.id)} />
           ))}
         </>
       )}
@@ -115,9 +117,11 @@ export interface TrendingPageProps {
   readonly pageNumber: number;
   readonly pageSize: number;
   readonly voted: ReadonlySet<string>;
+  /** The signed-in viewer's saved papers among these. */
+  readonly saved?: ReadonlySet<string>;
 }
 
-export function TrendingContent({ page, items, total, pageNumber, pageSize, voted }: TrendingPageProps) {
+export function TrendingContent({ page, items, total, pageNumber, pageSize, voted, saved }: TrendingPageProps) {
   return (
     <section class="feed">
       <div class="feed-header">
@@ -129,7 +133,7 @@ export function TrendingContent({ page, items, total, pageNumber, pageSize, vote
       {items.length === 0 ? (
         <p class="empty">Nothing is trending yet.</p>
       ) : (
-        items.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} />)
+        items.map((item) => <PaperCard item={item} page={page} voted={voted.has(item.paper.id)} saved={saved?.has(item.paper.id)} />)
       )}
       <Pagination basePath="/trending" params={{}} page={pageNumber} total={total} pageSize={pageSize} />
     </section>

@@ -29,6 +29,7 @@ function UserMenu({ page }: { page: PageContext }) {
   return (
     <div class="user-menu">
       <a href="/submit">Submit</a>
+      <a href="/library">Library</a>
       {viewer.isAdmin ? <a href="/admin">Admin</a> : null}
       <a href={`/u/${encodeURIComponent(viewer.username)}`} class="username">
         {viewer.username}

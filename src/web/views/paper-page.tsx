@@ -4,6 +4,7 @@ import { arxivAbsUrl, arxivPdfUrl } from '../../papers/arxiv-id.js';
 import type { Paper } from '../../papers/paper.js';
 import type { PageContext } from '../viewer.js';
 import { CommentThread } from './comments.js';
+import { SaveButton } from './save-button.js';
 import {
   AiSummary,
   Categories,
@@ -23,6 +24,8 @@ export interface PaperPageProps {
   readonly item: ListedPaper;
   readonly voters: number;
   readonly voted: boolean;
+  /** Whether the signed-in viewer has the paper in their library. */
+  readonly saved?: boolean;
   readonly thread: readonly CommentNode[];
   readonly similar: readonly Paper[];
   readonly now: Date;
@@ -40,7 +43,7 @@ function safeExternal(url: string | null): string | null {
   }
 }
 
-export function PaperContent({ page, item, voters, voted, thread, similar, now, paperLocalComments }: PaperPageProps) {
+export function PaperContent({ page, item, voters, voted, saved = false, thread, similar, now, paperLocalComments }: PaperPageProps) {
   const { paper } = item;
   const projectPage = safeExternal(paper.projectPage);
   const thumbnail = imageUrl(paper.thumbnail);
@@ -55,6 +58,7 @@ export function PaperContent({ page, item, voters, voted, thread, similar, now, 
             <p class="voters muted">
               {formatCount(item.upvotes)} upvotes · {formatCount(voters)} {voters === 1 ? 'voter' : 'voters'} here
             </p>
+            <SaveButton paperId={paper.id} saved={saved} page={page} />
           </div>
         </div>
         {paper.hidden ? <p class="notice">This paper is hidden from listings by a moderator.</p> : null}

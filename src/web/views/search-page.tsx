@@ -21,6 +21,8 @@ export interface SearchPageProps {
   readonly pageSize: number;
   readonly notices: readonly string[];
   readonly voted: ReadonlySet<string>;
+  /** The signed-in viewer's saved papers among the results. */
+  readonly saved?: ReadonlySet<string>;
 }
 
 /** Matched words in <mark>; every segment is text, escaped by JSX. */
@@ -64,7 +66,7 @@ const SORTS = [
   ['votes', 'Most upvoted'],
 ] as const;
 
-export function searchPage({ page, form, results, total, pageNumber, pageSize, notices, voted }: SearchPageProps) {
+export function searchPage({ page, form, results, total, pageNumber, pageSize, notices, voted, saved }: SearchPageProps) {
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(form)) if (value !== '' && !(key === 'sort' && value === 'relevance')) params[key] = value;
   const title = form.q ? `Search: ${form.q}` : 'Search';
@@ -138,6 +140,7 @@ export function searchPage({ page, form, results, total, pageNumber, pageSize, n
                 item={r.item}
                 page={page}
                 voted={voted.has(r.item.paper.id)}
+                saved={saved?.has(r.item.paper.id)}
                 title={<Highlighted segments={r.title} />}
                 abstract={<Highlighted segments={excerptSegments(r.abstract)} />}
               />
