@@ -4,7 +4,7 @@ import { periodContaining } from '../../src/feed/period.js';
 import { searchTopicMatcher } from '../../src/digests/topic-search.js';
 import { silentLogger } from '../../src/logger.js';
 import type { PaperRecord } from '../../src/papers/paper.js';
-import { upsertPapers } from '../../src/papers/papers.repository.js';
+import { paperBatchSize, upsertPapers } from '../../src/papers/papers.repository.js';
 import { documentText, dot, l2Normalize } from '../../src/search/embedders/embedder.js';
 import { OpenAiEmbedder } from '../../src/search/embedders/openai-embedder.js';
 import { NO_FILTERS } from '../../src/search/paper-filters.js';
@@ -49,7 +49,7 @@ describeEachStore('semantic search over more vectors than one statement can bind
     fake = await startFakeEmbeddingsServer();
     embedder = new OpenAiEmbedder({ baseUrl: fake.baseUrl, model: 'tiny-embed', apiKey: null });
     const now = '2026-03-03T00:00:00.000Z';
-    const perInsert = Math.floor(t.store.capabilities.maxParameters / 20);
+    const perInsert = paperBatchSize(t.store.capabilities.maxParameters);
     for (let start = 0; start < PAPERS; start += perInsert) {
       const papers = Array.from({ length: Math.min(perInsert, PAPERS - start) }, (_, i) => syntheticPaper(start + i));
       await t.store.db.transaction().execute(async (trx) => {
