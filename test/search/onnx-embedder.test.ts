@@ -29,19 +29,28 @@ function norm(vector: Float32Array): number {
 }
 
 describe('ONNX embedder loading', () => {
-  const dir = tempDir('paperboy-onnx-');
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const root = tempDir('paperboy-onnx-');
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  /** A model directory of the test's own, holding only the given files (each empty or `{}`). */
+  function modelDir(name: string, files: readonly string[]): string {
+    const dir = path.join(root, name);
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), file.endsWith('.json') ? '{}' : '');
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
 
   it('names the missing model file', async () => {
-    await expect(OnnxEmbedder.load(dir)).rejects.toThrow(/has no config\.json/);
-    fs.writeFileSync(path.join(dir, 'config.json'), '{}');
-    fs.writeFileSync(path.join(dir, 'tokenizer.json'), '{}');
-    await expect(OnnxEmbedder.load(dir)).rejects.toThrow(/has no onnx\/model\.onnx/);
+    await expect(OnnxEmbedder.load(modelDir('empty', []))).rejects.toThrow(/has no config\.json/);
+    const withoutWeights = modelDir('without-weights', ['config.json', 'tokenizer.json']);
+    await expect(OnnxEmbedder.load(withoutWeights)).rejects.toThrow(/has no onnx\/model\.onnx/);
   });
 
+  // Runs where the optional runtime is not installed (CI installs it, so there this is skipped).
   it.skipIf(runtimeInstalled)('explains how to install the optional runtime when it is absent', async () => {
-    fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), '');
+    const dir = modelDir('complete', ['config.json', 'tokenizer.json', 'onnx/model.onnx']);
     const error = await OnnxEmbedder.load(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EmbedderError);
     expect(String(error)).toMatch(/ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install @huggingface\/transformers@3/);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openSqlite, type Store } from '../../src/db/database.js';
+import type { PaperRecord } from '../../src/papers/paper.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDemoIfEmpty } from '../../src/demo/seed.js';
 import { FTS5_COLUMN_WEIGHTS } from '../../src/search/lexical/fts5-index.js';
@@ -13,7 +14,7 @@ import { parseQuery } from '../../src/search/query-parser.js';
 import { STOPWORDS, words } from '../../src/search/text.js';
 import { paperRecord } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/stores.js';
-import { writePapers } from './corpus.js';
+import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
 const WEIGHTS = FTS5_COLUMN_WEIGHTS;
 
@@ -29,6 +30,7 @@ async function fts5Ranking(store: Store, q: string, limit: number): Promise<{ ke
   return rows.map((row) => ({ key: Number(row.key), score: -row.rank }));
 }
 
+/** The demo papers, read by every test here and written by none. */
 describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
   let dir: string;
   let store: Store;
@@ -110,59 +112,98 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
     expect(without.length).toBeGreaterThan(0);
     expect(without.some((h) => excluded.has(h.key))).toBe(false);
   });
+});
+
+/** The change-log page PostingsMirror applies at once: a larger backlog is applied in the background. */
+const CATCH_UP_PAGE = 4_096;
+
+describe('in-memory postings kept in step with a database of their own', () => {
+  /** A migrated SQLite file of the test's own holding `papers`, removed when the test ends. */
+  async function ownStore(papers: readonly PaperRecord[]): Promise<{ file: string; dir: string; store: Store }> {
+    const dir = tempDir();
+    const file = path.join(dir, 'paperboy.db');
+    const store = openSqlite(file);
+    onTestFinished(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    await migrateToLatest(store);
+    if (papers.length > 0) await writePapers(store, papers);
+    return { file, dir, store };
+  }
+
+  /** A second connection to the same file, as another process writing to the database would have. */
+  function otherConnection(file: string): Store {
+    const other = openSqlite(file);
+    onTestFinished(() => other.close());
+    return other;
+  }
+
+  const acousticsPapers = [
+    paperRecord({ id: '2512.98001', title: 'Acoustics of bells', abstract: 'Bars, plates and their overtones.' }),
+    paperRecord({ id: '2512.98002', title: 'Room acoustics', abstract: 'Reverberation in concert halls.' }),
+  ];
 
   it('follows papers written by another connection: new text, changed text, hiding and deletion', async () => {
-    const other = openSqlite(path.join(dir, 'paperboy.db'));
-    try {
-      const keyOf = async (id: string) =>
-        Number((await sql<{ key: number }>`SELECT rowid AS key FROM papers WHERE id = ${id}`.execute(store.db)).rows[0]!.key);
-      await writePapers(other, [
-        paperRecord({ id: '2512.99001', title: 'Xylophone acoustics', abstract: 'Marimba bars and their overtones.' }),
-      ]);
-      const key = await keyOf('2512.99001');
-      expect((await search('xylophone', 5))!.map((h) => h.key)).toEqual([key]);
+    const { file, store } = await ownStore([...TOPIC_PAPERS, ...acousticsPapers]);
+    const mirror = new PostingsMirror(store.db, WEIGHTS);
+    await mirror.build();
+    const search = (q: string, limit: number) => mirror.search({ terms: matchTerms(parseQuery(q)), limit });
+    const other = otherConnection(file);
+    const keyOf = async (id: string) =>
+      Number((await sql<{ key: number }>`SELECT rowid AS key FROM papers WHERE id = ${id}`.execute(store.db)).rows[0]!.key);
+    await writePapers(other, [
+      paperRecord({ id: '2512.99001', title: 'Xylophone acoustics', abstract: 'Marimba bars and their overtones.' }),
+    ]);
+    const key = await keyOf('2512.99001');
+    expect((await search('xylophone', 5))!.map((h) => h.key)).toEqual([key]);
 
-      await writePapers(other, [
-        paperRecord({ id: '2512.99001', title: 'Glockenspiel acoustics', abstract: 'Marimba bars and their overtones.' }),
-      ]);
-      expect(await search('xylophone', 5)).toEqual([]);
-      expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
+    await writePapers(other, [
+      paperRecord({ id: '2512.99001', title: 'Glockenspiel acoustics', abstract: 'Marimba bars and their overtones.' }),
+    ]);
+    expect(await search('xylophone', 5)).toEqual([]);
+    expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
 
-      await other.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2512.99001').execute();
-      expect(await search('glockenspiel marimba', 5)).toEqual([]);
-      await other.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2512.99001').execute();
-      expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
+    await other.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2512.99001').execute();
+    expect(await search('glockenspiel marimba', 5)).toEqual([]);
+    await other.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2512.99001').execute();
+    expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
 
-      await other.db.deleteFrom('papers').where('id', '=', '2512.99001').execute();
-      expect(await search('glockenspiel marimba', 5)).toEqual([]);
-      // The statistics follow too: the same bm25 as FTS5 after all of it.
-      const q = 'acoustics overtones bars';
-      const expected = await fts5Ranking(store, q, 10);
-      (await search(q, 10))!.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
-    } finally {
-      await other.close();
-    }
+    await other.db.deleteFrom('papers').where('id', '=', '2512.99001').execute();
+    expect(await search('glockenspiel marimba', 5)).toEqual([]);
+    // The statistics follow too: the same bm25 as FTS5 after all of it.
+    const q = 'acoustics overtones bars';
+    const expected = await fts5Ranking(store, q, 10);
+    // The two acoustics papers and the acoustic models of TOPIC_PAPERS.
+    expect(expected.length).toBe(3);
+    const actual = (await search(q, 10))!;
+    expect(actual.map((h) => h.key)).toEqual(expected.map((h) => h.key));
+    actual.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
   });
 
   it('answers from FTS5 while a large backlog from another process is applied, then from memory again', async () => {
-    const other = openSqlite(path.join(dir, 'paperboy.db'));
-    try {
-      const burst = Array.from({ length: 5_000 }, (_, i) =>
-        paperRecord({ id: `2512.${String(50000 + i)}`, title: `Backlog paper ${i}`, abstract: `Sesquipedalian prose, batch ${i}.` }),
-      );
-      for (let i = 0; i < burst.length; i += 250) await writePapers(other, burst.slice(i, i + 250));
-      expect(await search('sesquipedalian', 5)).toBeNull();
-      await mirror.catchUp();
-      const hits = (await search('sesquipedalian', 10))!;
-      expect(hits.length).toBe(10);
-      const expected = await fts5Ranking(store, 'sesquipedalian', 10);
-      hits.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
-    } finally {
-      await other.close();
-    }
+    const { file, store } = await ownStore(TOPIC_PAPERS);
+    const mirror = new PostingsMirror(store.db, WEIGHTS);
+    await mirror.build();
+    const search = (q: string, limit: number) => mirror.search({ terms: [q], limit });
+    expect((await search('protein', 5))!.length).toBe(2);
+    // One paper more than a catch-up page: the smallest backlog that is applied in the background.
+    const burst = Array.from({ length: CATCH_UP_PAGE + 1 }, (_, i) =>
+      paperRecord({ id: `2512.${String(50000 + i)}`, title: `Backlog paper ${i}`, abstract: `Sesquipedalian prose, batch ${i}.` }),
+    );
+    const other = otherConnection(file);
+    for (let i = 0; i < burst.length; i += 500) await writePapers(other, burst.slice(i, i + 500));
+    expect(await search('sesquipedalian', 5)).toBeNull();
+    await mirror.catchUp();
+    expect(mirror.size).toBe(TOPIC_PAPERS.length + burst.length);
+    const hits = (await search('sesquipedalian', 10))!;
+    expect(hits.length).toBe(10);
+    const expected = await fts5Ranking(store, 'sesquipedalian', 10);
+    hits.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
   });
 
   it('saves its file, and a later start loads it and catches up from the saved position', async () => {
+    const { dir, store } = await ownStore([...TOPIC_PAPERS, ...acousticsPapers]);
     const file = path.join(dir, 'search', 'keyword-index.bin');
     const first = new PostingsMirror(store.db, WEIGHTS, file);
     expect((await first.build()).source).toBe('database');
@@ -172,45 +213,49 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
     const second = new PostingsMirror(store.db, WEIGHTS, file);
     const report = await second.build();
     expect(report.source).toBe('file');
-    await mirror.catchUp();
-    expect(report.papers).toBe(mirror.size);
-    for (const q of ['diffusion models', 'ornithopter', 'graph neural networks for molecules']) {
+    expect(report.papers).toBe(TOPIC_PAPERS.length + acousticsPapers.length + 1);
+    const fromDatabase = new PostingsMirror(store.db, WEIGHTS);
+    await fromDatabase.build();
+    for (const q of ['protein structure', 'ornithopter', 'graph neural networks for molecules', 'acoustics']) {
       const terms = matchTerms(parseQuery(q));
-      expect(await second.search({ terms, limit: 20 })).toEqual(await mirror.search({ terms, limit: 20 }));
+      const expected = await fromDatabase.search({ terms, limit: 20 });
+      expect(expected!.length).toBeGreaterThan(0);
+      expect(await second.search({ terms, limit: 20 })).toEqual(expected);
     }
     // Changes since the save are applied on top: flushing writes them out.
     await second.flush();
-    expect((await new PostingsMirror(store.db, WEIGHTS, file).build()).source).toBe('file');
+    const third = await new PostingsMirror(store.db, WEIGHTS, file).build();
+    expect(third.source).toBe('file');
+    expect(third.papers).toBe(report.papers);
   });
 
   it("rebuilds from the database when the file is damaged or another database's", async () => {
+    const { dir, store } = await ownStore(TOPIC_PAPERS);
     const file = path.join(dir, 'search', 'keyword-index.bin');
-    const otherDir = tempDir();
-    const otherStore = openSqlite(path.join(otherDir, 'paperboy.db'));
-    try {
-      await migrateToLatest(otherStore);
-      await writePapers(otherStore, [paperRecord({ id: '2512.99004', title: 'A lone paper', abstract: 'Nothing else here.' })]);
-      const foreign = await new PostingsMirror(otherStore.db, WEIGHTS, file).build();
-      expect(foreign.source).toBe('database');
-      expect(foreign.fileRejected).toMatch(/change-log position/);
-      expect(foreign.papers).toBe(1);
+    expect((await new PostingsMirror(store.db, WEIGHTS, file).build()).source).toBe('database');
 
-      fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-      const damaged = new PostingsMirror(otherStore.db, WEIGHTS, file);
-      expect((await damaged.build()).source).toBe('database');
-      expect((await damaged.search({ terms: ['lone'], limit: 5 }))!.length).toBe(1);
-    } finally {
-      await otherStore.close();
-      fs.rmSync(otherDir, { recursive: true, force: true });
-    }
+    const { store: otherStore } = await ownStore([
+      paperRecord({ id: '2512.99004', title: 'A lone paper', abstract: 'Nothing else here.' }),
+    ]);
+    const foreign = await new PostingsMirror(otherStore.db, WEIGHTS, file).build();
+    expect(foreign.source).toBe('database');
+    expect(foreign.fileRejected).toMatch(/change-log position/);
+    expect(foreign.papers).toBe(1);
+
+    fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    const damaged = new PostingsMirror(otherStore.db, WEIGHTS, file);
+    expect((await damaged.build()).source).toBe('database');
+    expect((await damaged.search({ terms: ['lone'], limit: 5 }))!.length).toBe(1);
   });
 
   it('logs no change when a paper is written again as it was', async () => {
+    const { store } = await ownStore(TOPIC_PAPERS);
     const count = async () =>
       Number((await sql<{ n: number }>`SELECT count(*) AS n FROM papers_text_changes`.execute(store.db)).rows[0]!.n);
     const paper = paperRecord({ id: '2512.99002', title: 'Unchanged paper', abstract: 'Written twice.' });
     await writePapers(store, [paper]);
     const before = await count();
+    expect(before).toBe(TOPIC_PAPERS.length + 1);
     await writePapers(store, [paper]);
     expect(await count()).toBe(before);
   });

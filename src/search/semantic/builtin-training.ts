@@ -1,7 +1,8 @@
 import type { Store } from '../../db/database.js';
 import { BuiltinEmbedder } from '../embedders/builtin-embedder.js';
 import type { Embedder } from '../embedders/embedder.js';
-import { lsaModelId, serializeLsa, trainLsa } from '../embedders/lsa-model.js';
+import { lsaModelId, serializeLsa } from '../embedders/lsa-model.js';
+import { trainLsaOffThread } from '../embedders/lsa-train-thread.js';
 import { activateModel } from '../search-models.repository.js';
 
 export const DEFAULT_MAX_TRAINING = 60_000;
@@ -68,7 +69,8 @@ export async function trainBuiltinModel(
   progress(`training the builtin model on ${sample.length} of ${corpus} papers`);
   if (sample.length === 0 && !options.force) return null;
   // trainedOn records the corpus size, not the sample size, so a capped sample does not look like a small corpus.
-  const model = { ...(await trainLsa(sample, { dimensions: options.dimensions })), trainedOn: corpus };
+  // Training is seconds of computation: a worker thread does it while the server keeps answering.
+  const model = { ...(await trainLsaOffThread(sample, { dimensions: options.dimensions })), trainedOn: corpus };
   const data = serializeLsa(model);
   const id = lsaModelId(data);
   await activateModel(store.db, 'builtin', { id, trainedOn: model.trainedOn, data }, options.now);

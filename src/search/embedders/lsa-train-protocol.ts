@@ -1,0 +1,10 @@
+import type { EmbeddableDocument } from './embedder.js';
+import type { LsaModel, LsaTrainingOptions } from './lsa-model.js';
+
+/** Messages to the builtin model's training worker: the papers in batches, then the order to train on them. */
+export type LsaTrainRequest =
+  | { readonly type: 'documents'; readonly documents: readonly EmbeddableDocument[] }
+  | { readonly type: 'train'; readonly options: LsaTrainingOptions };
+
+/** The one reply: the trained model, or why training failed. */
+export type LsaTrainReply = { readonly model: LsaModel } | { readonly error: string };

@@ -1,0 +1,40 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { startSiblingWorker } from '../../worker-threads.js';
+import type { EmbeddableDocument } from './embedder.js';
+import type { LsaModel, LsaTrainingOptions } from './lsa-model.js';
+import type { LsaTrainReply, LsaTrainRequest } from './lsa-train-protocol.js';
+
+/** Papers per message: copying one batch into the worker takes the main thread a few milliseconds at most. */
+const BATCH = 1_000;
+
+/**
+ * trainLsa on a worker thread of its own, which stops once the model is back: the same model, while the main thread
+ * keeps serving requests (training on a few thousand papers takes seconds of computation).
+ */
+export async function trainLsaOffThread(documents: readonly EmbeddableDocument[], options: LsaTrainingOptions = {}): Promise<LsaModel> {
+  const worker = startSiblingWorker(import.meta.url, 'lsa-train-worker');
+  try {
+    const reply = new Promise<LsaModel>((resolve, reject) => {
+      worker.once('message', (message: LsaTrainReply) => {
+        if ('error' in message) reject(new Error(`training worker: ${message.error}`));
+        else resolve(message.model);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code: number) => reject(new Error(`the training worker stopped (exit code ${code})`)));
+    });
+    // A failure while the papers are still being sent surfaces when the reply is awaited.
+    reply.catch(() => undefined);
+    for (let i = 0; i < documents.length; i += BATCH) {
+      // Only the text crosses the thread boundary.
+      const batch = documents.slice(i, i + BATCH).map((d) => ({ title: d.title, abstract: d.abstract }));
+      const request: LsaTrainRequest = { type: 'documents', documents: batch };
+      worker.postMessage(request);
+      await nextTurn();
+    }
+    const train: LsaTrainRequest = { type: 'train', options };
+    worker.postMessage(train);
+    return await reply;
+  } finally {
+    await worker.terminate();
+  }
+}
