@@ -56,6 +56,10 @@ export function httpRepresentation(options: RepresentationOptions = {}): Middlew
     const vary = mergeVary(res.headers.get('vary'), compressible ? ['Accept-Encoding', ...policy.vary] : policy.vary);
     if (vary !== null) res.headers.set('vary', vary);
     if (policy.cacheControl !== null) res.headers.set('cache-control', policy.cacheControl);
+    if (!policy.validators) {
+      res.headers.delete('etag');
+      res.headers.delete('last-modified');
+    }
     const hasBody = status !== 204 && status !== 304 && status >= 200;
     if (!hasBody || (!compressible && !policy.validators)) return;
 
