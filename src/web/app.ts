@@ -86,10 +86,11 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
     });
   });
 
+  // Metrics see what the client got (a 304, the time spent compressing).
+  app.use(metricsMiddleware);
   app.use(httpRepresentation());
   app.use(jsonCharset);
   app.use(securityHeaders(config));
-  app.use(metricsMiddleware);
   app.use(readOnlyCors);
   app.use(unroutedMethods(app, methodNotAllowed));
   app.use(requestBodyGuard);

@@ -97,6 +97,9 @@ describeEachStore('HTTP semantics over a real socket', (get) => {
     expect(other.body.equals(first.body)).toBe(true);
     const head = await get_('/feeds/trending.atom', { 'if-none-match': etag }, 'HEAD');
     expect(head.status).toBe(304);
+    // Metrics count what the client got.
+    const metrics = (await get_('/metrics')).body.toString();
+    expect(metrics).toMatch(/paperboy_http_requests_total\{method="GET",route="\/feeds\/trending.atom",status="304"\} [1-9]/);
   });
 
   it('dates shared representations and answers If-Modified-Since, unless If-None-Match disagrees', async () => {
