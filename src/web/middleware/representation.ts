@@ -20,6 +20,13 @@ export interface RepresentationOptions {
   readonly now?: () => number;
 }
 
+/** Path and query: the URL a shared representation is dated under. */
+function urlKey(c: Context<AppEnv>): string {
+  const url = c.req.url;
+  const query = url.indexOf('?');
+  return query === -1 ? c.req.path : `${c.req.path}${url.slice(query)}`;
+}
+
 /** Replaces the response outright: assigning `c.res` alone would merge the old response's fields into the new. */
 function replaceResponse(c: Context<AppEnv>, response: Response): void {
   c.res = undefined;
@@ -61,31 +68,33 @@ export function httpRepresentation(options: RepresentationOptions = {}): Middlew
       res.headers.delete('last-modified');
     }
     const hasBody = status !== 204 && status !== 304 && status >= 200;
-    if (!hasBody || (!compressible && !policy.validators)) return;
+    const acceptEncoding = c.req.header('accept-encoding');
+    const mayCompress =
+      compressible && method !== 'HEAD' && c.get('auth')?.method !== 'session' && negotiateCoding(acceptEncoding, true) !== 'identity';
+    if (!hasBody || (!mayCompress && !policy.validators)) return;
 
-    const body = new Uint8Array(await res.arrayBuffer());
-    const headers = new Headers(res.headers);
-    const sessionRequest = c.get('auth')?.method === 'session';
-    const coding: Coding =
-      compressible && method !== 'HEAD' && !sessionRequest
-        ? negotiateCoding(c.req.header('accept-encoding'), body.byteLength >= MIN_COMPRESSED_BYTES)
-        : 'identity';
+    const routeTag = res.headers.get('etag');
+    // Uncompressed with the route's own tag (cached feeds, static files), the body is never read or copied.
+    const body = mayCompress || routeTag === null ? new Uint8Array(await res.arrayBuffer()) : null;
+    const headers = body === null ? res.headers : new Headers(res.headers);
+    const coding: Coding = mayCompress ? negotiateCoding(acceptEncoding, body!.byteLength >= MIN_COMPRESSED_BYTES) : 'identity';
 
     let contentTag: string | null = null;
     if (policy.validators) {
-      contentTag = headers.get('etag') ?? strongEtagOf(body);
+      contentTag = routeTag ?? strongEtagOf(body!);
       const etag = coding === 'identity' ? contentTag : etagForCoding(contentTag, coding);
       headers.set('etag', etag);
-      const url = new URL(c.req.url);
-      const lastModified = policy.shared ? clock.lastModified(`${url.pathname}${url.search}`, contentTag) : null;
+      const lastModified = policy.shared ? clock.lastModified(urlKey(c), contentTag) : null;
       if (lastModified !== null) headers.set('last-modified', new Date(lastModified).toUTCString());
       const outcome = evaluatePreconditions(c.req.raw.headers, { etag, lastModified }, now());
       if (outcome !== 'proceed') {
-        for (const field of CONTENT_FIELDS) headers.delete(field);
-        replaceResponse(c, new Response(null, { status: outcome === 'not-modified' ? 304 : 412, headers }));
+        const bodiless = new Headers(headers);
+        for (const field of CONTENT_FIELDS) bodiless.delete(field);
+        replaceResponse(c, new Response(null, { status: outcome === 'not-modified' ? 304 : 412, headers: bodiless }));
         return;
       }
     }
+    if (body === null) return;
     if (coding === 'identity') {
       replaceResponse(c, new Response(body, { status, headers }));
       return;
