@@ -39,14 +39,20 @@ export class CompressedBodies {
 
   constructor(private readonly maxBytes = 8 * 1024 * 1024) {}
 
-  async compress(etag: string, body: Uint8Array, coding: ContentCoding): Promise<Body> {
+  /** The compressed body of `etag` if it is at hand, so the caller need not even read the plain one. */
+  peek(etag: string, coding: ContentCoding): Body | null {
     const key = `${coding} ${etag}`;
     const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
+    if (!hit) return null;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit;
+  }
+
+  async compress(etag: string, body: Uint8Array, coding: ContentCoding): Promise<Body> {
+    const hit = this.peek(etag, coding);
+    if (hit) return hit;
+    const key = `${coding} ${etag}`;
     const compressed = await compressBody(body, coding);
     if (compressed.byteLength <= this.maxBytes / 4) this.remember(key, compressed);
     return compressed;

@@ -69,15 +69,20 @@ export function httpRepresentation(options: RepresentationOptions = {}): Middlew
     }
     const hasBody = status !== 204 && status !== 304 && status >= 200;
     const acceptEncoding = c.req.header('accept-encoding');
-    const mayCompress =
-      compressible && method !== 'HEAD' && c.get('auth')?.method !== 'session' && negotiateCoding(acceptEncoding, true) !== 'identity';
+    const canCompress = compressible && method !== 'HEAD' && c.get('auth')?.method !== 'session';
+    // The coding this client gets if the body is large enough to be worth it.
+    const preferred: Coding = canCompress ? negotiateCoding(acceptEncoding, true) : 'identity';
+    const mayCompress = preferred !== 'identity';
     if (!hasBody || (!mayCompress && !policy.validators)) return;
 
+    // With the route's own tag (cached feeds, static files), the plain body is not read or copied when it goes
+    // uncompressed, or when its compressed form is already at hand.
     const routeTag = res.headers.get('etag');
-    // Uncompressed with the route's own tag (cached feeds, static files), the body is never read or copied.
-    const body = mayCompress || routeTag === null ? new Uint8Array(await res.arrayBuffer()) : null;
+    const ready = routeTag !== null && policy.shared && preferred !== 'identity' ? compressed.peek(routeTag, preferred) : null;
+    const body = (mayCompress && ready === null) || routeTag === null ? new Uint8Array(await res.arrayBuffer()) : null;
     const headers = body === null ? res.headers : new Headers(res.headers);
-    const coding: Coding = mayCompress ? negotiateCoding(acceptEncoding, body!.byteLength >= MIN_COMPRESSED_BYTES) : 'identity';
+    const coding: Coding =
+      ready !== null ? preferred : mayCompress ? negotiateCoding(acceptEncoding, body!.byteLength >= MIN_COMPRESSED_BYTES) : 'identity';
 
     let contentTag: string | null = null;
     if (policy.validators) {
@@ -94,13 +99,13 @@ export function httpRepresentation(options: RepresentationOptions = {}): Middlew
         return;
       }
     }
-    if (body === null) return;
     if (coding === 'identity') {
-      replaceResponse(c, new Response(body, { status, headers }));
+      if (body !== null) replaceResponse(c, new Response(body, { status, headers }));
       return;
     }
     const encoded =
-      policy.shared && contentTag !== null ? await compressed.compress(contentTag, body, coding) : await compressBody(body, coding);
+      ready ??
+      (policy.shared && contentTag !== null ? await compressed.compress(contentTag, body!, coding) : await compressBody(body!, coding));
     headers.set('content-encoding', coding);
     headers.delete('content-length');
     replaceResponse(c, new Response(encoded, { status, headers }));
