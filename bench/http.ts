@@ -2,7 +2,8 @@
 // Starts the server (in a child process, so the load generator does not share its event loop) on a fresh SQLite
 // database of the Hugging Face daily papers, then drives each route with autocannon. Prints one JSON object:
 // requests/s, p50/p99 latency and errors per route, and each route's throughput as a ratio of /healthz measured
-// in the same run.
+// in the same run. A second group drives one feed as clients do: without compression (the baseline of that group),
+// gzip, brotli, and a revalidation with the ETag it was given (304); each as a ratio of the uncompressed feed.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '15' },
     connections: { type: 'string', default: '50' },
     query: { type: 'string', default: 'diffusion models' },
+    feed: { type: 'string', default: '/feeds/trending.atom' },
   },
 });
 
@@ -54,8 +56,11 @@ try {
 
   let client = 0;
   let unique = 0;
-  /** With `uncached`, every request gets a distinct URL (an ignored parameter), so no cached page can answer it. */
-  async function measure(route: string, seconds: number, uncached = false) {
+  /**
+   * With `uncached`, every request gets a distinct URL (an ignored parameter), so no cached page can answer it.
+   * `headers` are sent with every request; `label` names the case in the output.
+   */
+  async function measure(route: string, seconds: number, uncached = false, headers: Record<string, string> = {}, label?: string) {
     const result = await autocannon({
       url: `${ready.url}${route}`,
       connections,
@@ -66,20 +71,20 @@ try {
           setupRequest: (request) => ({
             ...request,
             path: uncached ? `${route}&uncached=${(unique += 1)}` : request.path,
-            headers: { ...request.headers, 'x-forwarded-for': `10.0.${(client = (client + 1) % 2000) >> 8}.${client & 255}` },
+            headers: { ...request.headers, ...headers, 'x-forwarded-for': `10.0.${(client = (client + 1) % 2000) >> 8}.${client & 255}` },
           }),
         },
       ],
     });
     return {
-      route: uncached ? `${route} (uncached)` : route,
+      route: label ?? (uncached ? `${route} (uncached)` : route),
       bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
       requestsPerSecond: Math.round(result.requests.average),
       latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
       requests: result.requests.total,
       errors: result.errors,
       timeouts: result.timeouts,
-      non2xx: result.non2xx,
+      statuses: { '2xx': result['2xx'], '3xx': result['3xx'], '4xx': result['4xx'], '5xx': result['5xx'] },
     };
   }
 
@@ -99,6 +104,24 @@ try {
     const r = await measure(route, duration, uncached);
     routes.push({ ...r, ratioToHealthz: Math.round((r.requestsPerSecond / Math.max(1, baseline.requestsPerSecond)) * 1000) / 1000 });
   }
+
+  // The feed as clients fetch it. The revalidation sends the validator the server gave a brotli-accepting client;
+  // a server without validators answers it in full.
+  const feed = values.feed!;
+  const brotli = { 'accept-encoding': 'br' };
+  const given = await fetch(`${ready.url}${feed}`, { headers: brotli });
+  await given.arrayBuffer();
+  const etag = given.headers.get('etag');
+  const identity = await measure(feed, duration, false, {}, `${feed} (identity)`);
+  const feedCases = [{ ...identity, ratioToIdentity: 1 }];
+  for (const [label, headers] of [
+    [`${feed} (gzip)`, { 'accept-encoding': 'gzip' }],
+    [`${feed} (br)`, brotli],
+    [`${feed} (If-None-Match, br)`, { ...brotli, 'if-none-match': etag ?? '"none"' }],
+  ] as const) {
+    const r = await measure(feed, duration, false, headers, label);
+    feedCases.push({ ...r, ratioToIdentity: Math.round((r.requestsPerSecond / Math.max(1, identity.requestsPerSecond)) * 1000) / 1000 });
+  }
   console.log(
     JSON.stringify(
       {
@@ -111,6 +134,7 @@ try {
         settings: { connections, durationSeconds: duration },
         baseline,
         routes,
+        feed: { etag, cases: feedCases },
       },
       null,
       2,

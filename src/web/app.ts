@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { SubscriptionInputError } from '../digests/subscription.js';
@@ -12,6 +12,10 @@ import { requestBodyGuard } from './middleware/request-body.js';
 import { clientAbortResponse, isClientAbort } from './middleware/client-abort.js';
 import { RateLimitExceeded, apiBudget } from '../security/rate-limit-store.js';
 import { rateLimit } from './middleware/rate-limit.js';
+import { httpRepresentation } from './middleware/representation.js';
+import { jsonCharset } from './middleware/json-charset.js';
+import { readOnlyCors } from './middleware/cors.js';
+import { allowedMethods, unroutedMethods } from './middleware/allowed-methods.js';
 import { redactPath } from '../security/redact.js';
 import { accountApiRoutes } from './routes/account-api.routes.js';
 import { accountRoutes } from './routes/auth.routes.js';
@@ -83,6 +87,14 @@ function errorBody(path: string, { code, message, field }: Omit<HttpError, 'stat
   return { error: { code, message, ...(field === undefined ? {} : { field }) } };
 }
 
+/** 405 with the methods the path has, as a page or as JSON like every other error. */
+function methodNotAllowed(c: Context<AppEnv>, allowed: readonly string[]) {
+  c.header('Allow', allowed.join(', '));
+  const message = `This address does not take ${c.req.method} requests; it takes ${allowed.join(', ')}.`;
+  if (wantsJson(c.req.path, c.req.header('accept'))) return c.json({ error: { code: 'method_not_allowed', message } }, 405);
+  return c.html(errorPage(405, 'Method not allowed', message), 405);
+}
+
 /** Builds the HTTP application. Tests drive it in-process with `app.request()`. */
 export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -100,8 +112,13 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
     });
   });
 
-  app.use(securityHeaders(config));
+  // Metrics see what the client got (a 304, the time spent compressing).
   app.use(metricsMiddleware);
+  app.use(httpRepresentation());
+  app.use(jsonCharset);
+  app.use(securityHeaders(config));
+  app.use(readOnlyCors);
+  app.use(unroutedMethods(app, methodNotAllowed));
   app.use(requestBodyGuard);
   app.use(sessionMiddleware);
   // RFC 8058 one-click unsubscribe POSTs come from mail clients and carry a signed token instead.
@@ -128,6 +145,8 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', openApiRoutes(app, config.publicUrl));
 
   app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) return methodNotAllowed(c, allowed);
     if (wantsJson(c.req.path, c.req.header('accept'))) {
       return c.json(errorBody(c.req.path, { code: 'not_found', message: 'No such resource.' }), 404);
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Hono } from 'hono';
 import { projectRoot } from '../../project-root.js';
 import type { AppEnv } from '../env.js';
+import { strongEtagOf } from '../middleware/entity-tags.js';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -12,13 +13,21 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** Files under public/, read once at start and served with long-lived caching. */
-function loadAssets(): Map<string, { body: Buffer; type: string }> {
+interface Asset {
+  readonly body: Buffer;
+  readonly type: string;
+  readonly etag: string;
+}
+
+/** Files under public/, read (and tagged) once at start and served with long-lived caching. */
+function loadAssets(): Map<string, Asset> {
   const dir = path.join(projectRoot(), 'public');
-  const assets = new Map<string, { body: Buffer; type: string }>();
+  const assets = new Map<string, Asset>();
   for (const name of fs.readdirSync(dir)) {
     const type = TYPES[path.extname(name)];
-    if (type) assets.set(name, { body: fs.readFileSync(path.join(dir, name)), type });
+    if (!type) continue;
+    const body = fs.readFileSync(path.join(dir, name));
+    assets.set(name, { body, type, etag: strongEtagOf(body) });
   }
   return assets;
 }
@@ -31,6 +40,7 @@ export function staticRoutes(): Hono<AppEnv> {
     return c.body(new Uint8Array(asset.body), 200, {
       'content-type': asset.type,
       'cache-control': 'public, max-age=3600',
+      etag: asset.etag,
     });
   });
 }
