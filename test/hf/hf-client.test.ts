@@ -192,6 +192,23 @@ print(json.dumps(plain(result)))`;
     expect(refused.stderr).not.toContain("{'code'");
   });
 
+  it('list_papers() without a query lists the most trending featured papers, honouring limit', async () => {
+    const popular = await api<{ id: string; title: string }[]>('api.list_papers()');
+    expect(popular.length).toBeGreaterThan(0);
+    expect(popular.length).toBeLessThanOrEqual(20);
+    const scores: number[] = [];
+    for (const paper of popular.slice(0, 5)) {
+      const info = await api<{ title: string; trendingScore: number }>(`api.paper_info("${paper.id}")`);
+      expect(paper.title).toBe(info.title);
+      scores.push(info.trendingScore);
+    }
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(await api<unknown[]>('api.list_papers(limit=3)')).toHaveLength(3);
+    const all = await api<{ id: string }[]>('api.list_papers(limit=120)');
+    expect(all.length).toBe(Math.min(120, DAYS.reduce((n, day) => n + readDay(day).length, 0) + 1));
+    expect(all.slice(0, popular.length).map((p) => p.id)).toEqual(popular.map((p) => p.id));
+  });
+
   it('list_daily_papers(submitter=…) lists what that user submitted', async () => {
     const mine = await api<{ id: string; submitted_by: { user: string } | null }[]>('api.list_daily_papers(submitter="ada")');
     expect(mine.map((p) => p.id)).toEqual(['2608.00042']);

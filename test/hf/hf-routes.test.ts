@@ -92,6 +92,41 @@ describeEachStore('Hugging Face-shaped routes', (get) => {
     expect(linked).toContain('[Project page](https://sparse-diffusion.example.org)');
   });
 
+  it('answers a search without q with the most trending featured papers, like HF, and still validates q', async () => {
+    type Hit = {
+      paper: { id: string; trendingScore: number; numComments: number };
+      title: string;
+      numComments: number;
+      highlightedTitle: { text: string; match: boolean }[];
+      score: number;
+    };
+    const featured = (await json('/api/papers?limit=100')).body as { id: string }[];
+    for (const url of ['/api/papers/search', '/api/papers/search?q=', '/api/papers/search?q=%20%20']) {
+      const { res, body } = await json(url);
+      expect(res.status, url).toBe(200);
+      const hits = body as Hit[];
+      expect(hits.length, url).toBe(Math.min(20, featured.length));
+      expect(res.headers.get('x-total-count')).toBe(String(featured.length));
+      expect(hits.map((h) => h.paper.id).every((id) => featured.some((p) => p.id === id))).toBe(true);
+      const scores = hits.map((h) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      for (const hit of hits) {
+        const paper = (await json(`/api/papers/${hit.paper.id}`)).body as { title: string; trendingScore: number; numComments: number };
+        expect(hit.score).toBe(paper.trendingScore);
+        expect(hit.paper.trendingScore).toBe(paper.trendingScore);
+        expect(hit.numComments).toBe(paper.numComments);
+        expect(hit.title).toBe(paper.title);
+        expect(hit.highlightedTitle).toEqual([{ text: paper.title, match: false }]);
+      }
+    }
+    expect(((await json('/api/papers/search?limit=3')).body as Hit[]).length).toBe(3);
+    expect(((await json('/api/papers/search?limit=120')).body as Hit[]).length).toBe(featured.length);
+    expect((await json('/api/papers/search?limit=121')).res.status).toBe(400);
+    const tooLong = await json(`/api/papers/search?q=${'a'.repeat(501)}`);
+    expect(tooLong.res.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ error: expect.stringContaining('at most') });
+  });
+
   it('gives search hits the trending score and counts of the paper endpoint', async () => {
     const hits = (await json('/api/papers/search?q=diffusion&limit=120')).body as { paper: { id: string; trendingScore: number } }[];
     expect(hits.length).toBeGreaterThan(0);
