@@ -14,6 +14,8 @@ import { projectRoot } from '../../src/project-root.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
+const ENTRY_TEX_TITLE = 'Most $\\mathbf{up}$voted <i>[really]</i>';
+
 describeEachStore('Hugging Face-shaped routes', (get) => {
   let t: App;
 
@@ -33,7 +35,8 @@ describeEachStore('Hugging Face-shaped routes', (get) => {
       get().store.db,
       [
         ...tied.map((p) => ({ day, paperId: p.id, upvotes: 7, comments: 0, source: 'test' })),
-        { day, paperId: '2502.00014', upvotes: 9, comments: 0, source: 'test' },
+        // The entry's own title, in TeX, as HF writes it over the paper's arXiv title.
+        { day, paperId: '2502.00014', upvotes: 9, comments: 0, source: 'test', title: ENTRY_TEX_TITLE },
       ],
       '2025-02-03T00:00:00Z',
     );
@@ -125,6 +128,13 @@ describeEachStore('Hugging Face-shaped routes', (get) => {
     const tooLong = await json(`/api/papers/search?q=${'a'.repeat(501)}`);
     expect(tooLong.res.status).toBe(400);
     expect(tooLong.body).toMatchObject({ error: expect.stringContaining('at most') });
+  });
+
+  it("heads a paper's Markdown with its feed entry's title, TeX as written and markup escaped", async () => {
+    const text = await (await t.app.request('/papers/2502.00014.md')).text();
+    expect(text.split('\n')[0]).toBe('# Most $\\mathbf{up}$voted \\<i>\\[really\\]\\</i>');
+    // The paper keeps its own title in the paper API.
+    expect(((await json('/api/papers/2502.00014')).body as { title: string }).title).toBe('Most upvoted');
   });
 
   it('gives search hits the trending score and counts of the paper endpoint', async () => {
