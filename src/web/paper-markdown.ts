@@ -2,13 +2,14 @@ import type { ListedPaper } from '../feed/paper-listing.js';
 
 /**
  * A paper as Markdown, what `GET /papers/{id}.md` answers (Hugging Face's `read_paper`): title, authors, dates and
- * counts, links, abstract. Text is kept as the source wrote it (TeX included) except for the characters that would
+ * counts, links, abstract. The title is the feed entry's own where the source gave one (HF's entry title keeps the
+ * TeX that its copy of the arXiv title lost), otherwise the paper's. Text is kept as the source wrote it (TeX included) except for the characters that would
  * turn it into markup in a Markdown renderer: `<` (raw HTML), `[` and `]` (links), and a backslash in front of
  * punctuation (it would escape our escapes). Link targets are absolute http(s) URLs only.
  */
 export function paperMarkdown(item: ListedPaper, paperPageUrl: string): string {
   const { paper } = item;
-  const lines = [`# ${inline(paper.title)}`, ''];
+  const lines = [`# ${inline(item.entry?.title ?? paper.title)}`, ''];
   if (paper.authors.length > 0) lines.push(`**Authors:** ${paper.authors.map(inline).join(', ')}`, '');
   const facts = [
     paper.publishedAt ? `**Published:** ${paper.publishedAt.slice(0, 10)}` : null,

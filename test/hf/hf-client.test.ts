@@ -21,8 +21,11 @@ import { tempDir } from '../helpers/stores.js';
 const SHARED = path.join(projectRoot(), '..', 'shared');
 const CLIENT_SRC = path.join(SHARED, 'vendor', 'huggingface_hub', 'src');
 const DAYS_DIR = path.join(SHARED, 'data', 'hf-daily-papers');
-/** 2024-08-01 features "The Llama 3 Herd of Models"; the 2026 days have HF's exact order by upvotes then arXiv time. */
-const DAYS = ['2024-08-01', '2024-08-02', '2025-06-02', '2026-04-03', '2026-08-20', '2026-08-21'];
+/**
+ * 2024-08-01 features "The Llama 3 Herd of Models"; the 2026 days have HF's exact order by upvotes then arXiv time;
+ * 2024-10-16 has an entry titled in TeX (`LLM$\times$MapReduce`) over the paper's plain arXiv title.
+ */
+const DAYS = ['2024-08-01', '2024-08-02', '2024-10-16', '2025-06-02', '2026-04-03', '2026-08-20', '2026-08-21'];
 const EXACT_ORDER_DAYS = ['2025-06-02', '2026-08-20', '2026-08-21'];
 const HERD = '2407.21783';
 const PYTHON = '/usr/bin/python3';
@@ -43,8 +46,33 @@ if (missing) console.warn(`\n!!! ${missing}: SKIPPING the Hugging Face client co
 const run = missing ? describe.skip : describe;
 
 interface DailyEntry {
-  paper: { id: string; upvotes: number; publishedAt: string };
+  paper: {
+    id: string;
+    title: string;
+    upvotes: number;
+    publishedAt: string;
+    submittedOnDailyAt?: string;
+    projectPage?: string;
+    organization?: { name?: string; fullname?: string };
+  };
+  publishedAt: string;
+  title: string;
+  thumbnail?: string;
 }
+
+/** The first entry of the imported days that satisfies `test`, with its day. */
+function findEntry(test: (entry: DailyEntry) => boolean): { day: string; entry: DailyEntry } {
+  for (const day of DAYS) {
+    const entry = readDay(day).find(test);
+    if (entry) return { day, entry };
+  }
+  throw new Error('no imported entry has the values this test needs');
+}
+
+const hasTimeOfDay = (timestamp: string | undefined) => timestamp !== undefined && !timestamp.endsWith('T00:00:00.000Z');
+
+/** The same instant, however Python wrote it (`+00:00`, microseconds). */
+const instant = (timestamp: string | null) => (timestamp === null ? null : new Date(timestamp).getTime());
 
 const readDay = (day: string) => JSON.parse(fs.readFileSync(path.join(DAYS_DIR, `${day}.json`), 'utf8')) as DailyEntry[];
 
@@ -190,6 +218,91 @@ print(json.dumps(plain(result)))`;
     // HF's client shows the server's {"error": "..."} text as is, never a Python dict.
     expect(refused.stderr).toContain('limit must be an integer between 1 and 120');
     expect(refused.stderr).not.toContain("{'code'");
+  });
+
+  it('list_papers() without a query lists the most trending featured papers, honouring limit', async () => {
+    const popular = await api<{ id: string; title: string }[]>('api.list_papers()');
+    expect(popular.length).toBeGreaterThan(0);
+    expect(popular.length).toBeLessThanOrEqual(20);
+    const scores: number[] = [];
+    for (const paper of popular.slice(0, 5)) {
+      const info = await api<{ title: string; trendingScore: number }>(`api.paper_info("${paper.id}")`);
+      expect(paper.title).toBe(info.title);
+      scores.push(info.trendingScore);
+    }
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(await api<unknown[]>('api.list_papers(limit=3)')).toHaveLength(3);
+    const all = await api<{ id: string }[]>('api.list_papers(limit=120)');
+    expect(all.length).toBe(Math.min(120, DAYS.reduce((n, day) => n + readDay(day).length, 0) + 1));
+    expect(all.slice(0, popular.length).map((p) => p.id)).toEqual(popular.map((p) => p.id));
+  });
+
+  it('paper_info keeps the source values verbatim: times of day, organisation, thumbnail, project page', async () => {
+    // Derived from the source JSON: an entry whose values an import could alter.
+    const { day, entry } = findEntry(
+      (e) =>
+        hasTimeOfDay(e.paper.publishedAt) &&
+        hasTimeOfDay(e.paper.submittedOnDailyAt) &&
+        Boolean(e.paper.organization?.name && e.paper.organization.fullname) &&
+        Boolean(e.thumbnail) &&
+        Boolean(e.paper.projectPage?.endsWith('/')),
+    );
+    const source = entry.paper;
+    const info = await api<{
+      id: string;
+      title: string;
+      published_at: string;
+      submitted_at: string;
+      organization: { name: string; fullname: string };
+      project_page: string;
+      thumbnail: string;
+    }>(`api.paper_info("${source.id}")`);
+    expect(info.id).toBe(source.id);
+    expect(info.title).toBe(source.title);
+    expect(instant(info.published_at)).toBe(instant(source.publishedAt));
+    expect(instant(info.submitted_at)).toBe(instant(source.submittedOnDailyAt!));
+    expect(info.organization).toMatchObject({ name: source.organization!.name, fullname: source.organization!.fullname });
+    expect(info.project_page).toBe(source.projectPage);
+    expect(info.thumbnail).toBe(entry.thumbnail);
+    // On the wire, the timestamps are the source's strings exactly.
+    const raw = (await (await fetch(`${server.url}/api/papers/${source.id}`)).json()) as Record<string, unknown>;
+    expect(raw).toMatchObject({
+      publishedAt: source.publishedAt,
+      submittedOnDailyAt: source.submittedOnDailyAt,
+      projectPage: source.projectPage,
+    });
+
+    // list_daily_papers reads the entry: its publishedAt (when it was put on the feed) is submitted_at.
+    const daily = await api<{ id: string; title: string; published_at: string; submitted_at: string }[]>(
+      `api.list_daily_papers(date="${day}")`,
+    );
+    const listed = daily.find((p) => p.id === source.id)!;
+    expect(listed.title).toBe(entry.title);
+    expect(instant(listed.published_at)).toBe(instant(source.publishedAt));
+    expect(instant(listed.submitted_at)).toBe(instant(entry.publishedAt));
+  });
+
+  it('keeps a TeX title as written: the entry title in list_daily_papers and read_paper, the paper title in paper_info', async () => {
+    const { day, entry } = findEntry((e) => e.title.includes('$') && e.title !== e.paper.title);
+    const id = entry.paper.id;
+    const daily = await api<{ id: string; title: string }[]>(`api.list_daily_papers(date="${day}")`);
+    expect(daily.find((p) => p.id === id)!.title).toBe(entry.title);
+    // HF's paper object carries arXiv's title; paper_info shows it unaltered, line break included.
+    expect((await api<{ title: string }>(`api.paper_info("${id}")`)).title).toBe(entry.paper.title);
+    const markdown = await api<string>(`api.read_paper("${id}")`);
+    // The title is a line of its own, TeX as written (`\times` is not a Markdown escape, so it stays).
+    expect(markdown.split('\n')[0]).toBe(`# ${entry.title}`);
+    const shown = (await hf(['papers', 'ls', '--date', day, '--format', 'json'])).stdout;
+    expect((JSON.parse(shown) as { id: string; title: string }[]).find((p) => p.id === id)!.title).toBe(entry.title);
+  });
+
+  it('list_daily_papers entries have HF keys: the organisation stays inside the paper, where HF puts it', async () => {
+    const { day, entry } = findEntry((e) => Boolean(e.paper.organization?.name));
+    const ours = (await (await fetch(`${server.url}/api/daily_papers?date=${day}`)).json()) as Record<string, unknown>[];
+    const served = ours.find((e) => (e.paper as { id: string }).id === entry.paper.id)!;
+    // HF's entry keys (the shared files dropped submittedBy, which HF sends and so do we).
+    expect(Object.keys(served).sort()).toEqual([...Object.keys(entry), 'submittedBy'].sort());
+    expect((served.paper as { organization: unknown }).organization).toMatchObject(entry.paper.organization!);
   });
 
   it('list_daily_papers(submitter=…) lists what that user submitted', async () => {

@@ -14,6 +14,8 @@ import { projectRoot } from '../../src/project-root.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
+const ENTRY_TEX_TITLE = 'Most $\\mathbf{up}$voted <i>[really]</i>';
+
 describeEachStore('Hugging Face-shaped routes', (get) => {
   let t: App;
 
@@ -33,7 +35,8 @@ describeEachStore('Hugging Face-shaped routes', (get) => {
       get().store.db,
       [
         ...tied.map((p) => ({ day, paperId: p.id, upvotes: 7, comments: 0, source: 'test' })),
-        { day, paperId: '2502.00014', upvotes: 9, comments: 0, source: 'test' },
+        // The entry's own title, in TeX, as HF writes it over the paper's arXiv title.
+        { day, paperId: '2502.00014', upvotes: 9, comments: 0, source: 'test', title: ENTRY_TEX_TITLE },
       ],
       '2025-02-03T00:00:00Z',
     );
@@ -90,6 +93,48 @@ describeEachStore('Hugging Face-shaped routes', (get) => {
     const linked = await (await t.app.request('/papers/2501.00001v2.md')).text();
     expect(linked).toContain('[Code](https://github.com/example/sparse-diffusion) (420 stars)');
     expect(linked).toContain('[Project page](https://sparse-diffusion.example.org)');
+  });
+
+  it('answers a search without q with the most trending featured papers, like HF, and still validates q', async () => {
+    type Hit = {
+      paper: { id: string; trendingScore: number; numComments: number };
+      title: string;
+      numComments: number;
+      highlightedTitle: { text: string; match: boolean }[];
+      score: number;
+    };
+    const featured = (await json('/api/papers?limit=100')).body as { id: string }[];
+    for (const url of ['/api/papers/search', '/api/papers/search?q=', '/api/papers/search?q=%20%20']) {
+      const { res, body } = await json(url);
+      expect(res.status, url).toBe(200);
+      const hits = body as Hit[];
+      expect(hits.length, url).toBe(Math.min(20, featured.length));
+      expect(res.headers.get('x-total-count')).toBe(String(featured.length));
+      expect(hits.map((h) => h.paper.id).every((id) => featured.some((p) => p.id === id))).toBe(true);
+      const scores = hits.map((h) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      for (const hit of hits) {
+        const paper = (await json(`/api/papers/${hit.paper.id}`)).body as { title: string; trendingScore: number; numComments: number };
+        expect(hit.score).toBe(paper.trendingScore);
+        expect(hit.paper.trendingScore).toBe(paper.trendingScore);
+        expect(hit.numComments).toBe(paper.numComments);
+        expect(hit.title).toBe(paper.title);
+        expect(hit.highlightedTitle).toEqual([{ text: paper.title, match: false }]);
+      }
+    }
+    expect(((await json('/api/papers/search?limit=3')).body as Hit[]).length).toBe(3);
+    expect(((await json('/api/papers/search?limit=120')).body as Hit[]).length).toBe(featured.length);
+    expect((await json('/api/papers/search?limit=121')).res.status).toBe(400);
+    const tooLong = await json(`/api/papers/search?q=${'a'.repeat(501)}`);
+    expect(tooLong.res.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ error: expect.stringContaining('at most') });
+  });
+
+  it("heads a paper's Markdown with its feed entry's title, TeX as written and markup escaped", async () => {
+    const text = await (await t.app.request('/papers/2502.00014.md')).text();
+    expect(text.split('\n')[0]).toBe('# Most $\\mathbf{up}$voted \\<i>\\[really\\]\\</i>');
+    // The paper keeps its own title in the paper API.
+    expect(((await json('/api/papers/2502.00014')).body as { title: string }).title).toBe('Most upvoted');
   });
 
   it('gives search hits the trending score and counts of the paper endpoint', async () => {

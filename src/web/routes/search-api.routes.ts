@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
-import { getListedPapers, type ListedPaper } from '../../feed/paper-listing.js';
+import { getListedPapers, listPapers, type ListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
 import { requireVisiblePaper } from '../../papers/visible-paper.js';
 import { PRIOR_CANDIDATES, isHeadQuery, withPopularityPrior } from '../../search/popularity-prior.js';
@@ -14,7 +14,7 @@ import { hfErrorResponse } from '../hf-error-schema.js';
 import { PAPER_ID_PATHS, choiceParam, integerParam, paperIdOf, queryTextParam, rejectInvalid } from '../request-params.js';
 
 const searchQuery = z.object({
-  q: queryTextParam(true),
+  q: queryTextParam(false),
   limit: integerParam('limit', 1, 120, 20, 'Hits to return (1–120, as on Hugging Face).'),
   mode: choiceParam('mode', SEARCH_MODES as [SearchMode, ...SearchMode[]], 'hybrid', 'Ranking: lexical, semantic or both fused.'),
   explain: z.string().optional().meta({ description: 'Add per-hit ranking details (1 or true).' }),
@@ -57,11 +57,40 @@ async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: numbe
   return { ...result, hits: hits.slice(0, request.limit).map((hit) => ({ hit, paper: apiPaper(lookup(hit.paper)) })) };
 }
 
+/** A hit's text as one unhighlighted segment (nothing matched: there was no query). */
+const plainSegments = (text: string) => (text ? [{ text, match: false }] : []);
+
+/**
+ * A search without a query answers like Hugging Face's empty search: featured papers by trending score, in the
+ * hit shape, scored by that trending score.
+ */
+async function popularHits(c: Context<AppEnv>, limit: number) {
+  const page = await listPapers(c.get('deps').store.db, { sort: 'trending', limit, offset: 0 });
+  return {
+    total: page.total,
+    hits: page.items.map((listed) => {
+      const paper = apiPaper(listed);
+      return {
+        paper,
+        title: listed.paper.title,
+        summary: listed.paper.abstract,
+        publishedAt: listed.paper.publishedAt,
+        numComments: paper.numComments,
+        highlightedTitle: plainSegments(listed.paper.title),
+        highlightedSummary: plainSegments(listed.paper.abstract),
+        score: listed.trendingScore,
+      };
+    }),
+  };
+}
+
 export const searchApiRoutes = new Hono<AppEnv>().get(
   '/api/papers/search',
   describeRoute({
     summary: 'Hybrid (lexical + semantic) paper search',
-    description: 'q supports "phrases", -exclusions, cat:, author:, after:, before:, and arXiv ids or URLs.',
+    description:
+      'q supports "phrases", -exclusions, cat:, author:, after:, before:, and arXiv ids or URLs. Without q (or with a blank ' +
+      'one), the most trending featured papers, scored by their trending score, as Hugging Face answers an empty search.',
     operationId: 'searchPapers',
     responses: {
       200: jsonResponse(z.array(SearchHitSchema), 'Ranked hits with highlighted title and abstract segments.', {
@@ -81,6 +110,11 @@ export const searchApiRoutes = new Hono<AppEnv>().get(
   validator('query', searchQuery, rejectInvalid),
   async (c) => {
     const { q, limit, mode, explain } = c.req.valid('query');
+    if (q === '') {
+      const popular = await popularHits(c, limit);
+      c.header('X-Total-Count', String(popular.total));
+      return c.json(popular.hits);
+    }
     const result = await rankedHits(c, { q, limit, mode, explain: explain === '1' || explain === 'true' });
     c.header('X-Total-Count', String(result.total));
     c.header('X-Search-Mode', result.mode);
