@@ -167,6 +167,24 @@ async function readDailyJson(file: string, size: number): Promise<unknown> {
   }
 }
 
+/**
+ * The entries of one `/api/daily_papers` answer as import items: a paper with its feed entry, or a skip naming the
+ * entry (`label[index]`). `progress` hears how many entries have been read.
+ */
+export function* dailyEntryItems(entries: readonly unknown[], label: string, progress: (done: number) => void): Generator<SourceItem> {
+  for (let index = 0; index < entries.length; index++) {
+    progress(index + 1);
+    const position = index + 1;
+    try {
+      const { paper, feed } = parseDailyPaperEntry(entries[index]);
+      yield { kind: 'paper', paper, feed, position };
+    } catch (error) {
+      if (!(error instanceof MalformedRecord)) throw error;
+      yield { kind: 'skip', reason: error.message, where: `${label}[${index}]`, position };
+    }
+  }
+}
+
 /** One daily-papers file (a JSON array of entries, at most a few hundred kilobytes). */
 export function dailyFileUnit(file: string): SourceUnit {
   const size = fs.statSync(file).size;
@@ -192,17 +210,9 @@ export function dailyFileUnit(file: string): SourceUnit {
         yield { kind: 'skip', reason: 'file is not a JSON array of daily papers', where: label, position: 1 };
         return;
       }
-      for (let index = 0; index < entries.length; index++) {
-        consumed = Math.round((size * (index + 1)) / entries.length);
-        const position = index + 1;
-        try {
-          const { paper, feed } = parseDailyPaperEntry(entries[index]);
-          yield { kind: 'paper', paper, feed, position };
-        } catch (error) {
-          if (!(error instanceof MalformedRecord)) throw error;
-          yield { kind: 'skip', reason: error.message, where: `${label}[${index}]`, position };
-        }
-      }
+      yield* dailyEntryItems(entries, label, (done) => {
+        consumed = Math.round((size * done) / entries.length);
+      });
     },
   };
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../db/database.js';
-import { parseDailyPaperEntry } from '../ingest/hf-daily.js';
+import { dailyEntryItems } from '../ingest/hf-daily.js';
 import { emptyImportSummary, runImport, type ImportSummary } from '../ingest/import-runner.js';
 import type { PoliteHttpClient } from '../ingest/polite-http.js';
 import { silentProgress, type ProgressSink } from '../ingest/progress.js';
-import { MalformedRecord, type SourceItem, type SourceUnit } from '../ingest/source.js';
+import type { SourceItem, SourceUnit } from '../ingest/source.js';
 
 /** Entries per request; Hugging Face serves up to 100. */
 export const HF_PAGE_SIZE = 100;
@@ -61,17 +61,9 @@ function pageUnit(day: string, page: number, entries: readonly unknown[], body: 
     totalBytes: body.length,
     bytesRead: () => consumed,
     async *items(): AsyncIterable<SourceItem> {
-      for (let index = 0; index < entries.length; index++) {
-        consumed = Math.round((body.length * (index + 1)) / entries.length);
-        const position = index + 1;
-        try {
-          const { paper, feed } = parseDailyPaperEntry(entries[index]);
-          yield { kind: 'paper', paper, feed, position };
-        } catch (error) {
-          if (!(error instanceof MalformedRecord)) throw error;
-          yield { kind: 'skip', reason: error.message, where: `${label}[${index}]`, position };
-        }
-      }
+      yield* dailyEntryItems(entries, label, (done) => {
+        consumed = Math.round((body.length * done) / entries.length);
+      });
     },
   };
 }

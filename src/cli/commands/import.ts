@@ -4,8 +4,7 @@ import { dailyFileUnit, listDailyFiles } from '../../ingest/hf-daily.js';
 import { formatSummary, runImport, type ImportSummary } from '../../ingest/import-runner.js';
 import type { SourceUnit } from '../../ingest/source.js';
 import { openMigratedStore } from '../../runtime.js';
-import { createSearchService } from '../../search/search.service.js';
-import { silentLogger } from '../../logger.js';
+import { importIndexing } from './search-support.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command, type CommandContext } from '../command.js';
 
 function exitCodeFor(summary: ImportSummary): number {
@@ -15,28 +14,9 @@ function exitCodeFor(summary: ImportSummary): number {
 async function importUnits(ctx: CommandContext, units: SourceUnit[], dryRun: boolean, json: boolean): Promise<number> {
   const store = await openMigratedStore(ctx.config);
   try {
-    const search = dryRun
-      ? null
-      : await createSearchService({
-          store,
-          logger: silentLogger,
-          embedder: ctx.config.embedder,
-          embedderKey: ctx.config.embedderKey,
-          dataDir: ctx.config.dataDir,
-          startup: 'await',
-          catchUp: false,
-          lexicalInMemory: false,
-        });
-    // Indexing failures never fail the import: papers without vectors (and a first or outgrown builtin model) are
-    // handled by the next catch-up, when the server starts or `paperboy index rebuild` / `search` runs.
-    const deferIndexing = (error: unknown) =>
-      ctx.io.err(`search indexing deferred: ${error instanceof Error ? error.message : String(error)}`);
-    const summary = await runImport(store, units, {
-      dryRun,
-      progress: { line: ctx.io.err },
-      onPapersWritten: search ? (ids) => search.indexPapers(ids).catch(deferIndexing) : undefined,
-    });
-    await search?.flush();
+    const indexing = await importIndexing(ctx.config, ctx.io, store, dryRun);
+    const summary = await runImport(store, units, { dryRun, progress: { line: ctx.io.err }, onPapersWritten: indexing.onPapersWritten });
+    await indexing.flush();
     ctx.io.out(json ? JSON.stringify(summary) : formatSummary(summary, dryRun));
     return exitCodeFor(summary);
   } finally {

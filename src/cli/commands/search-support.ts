@@ -40,6 +40,38 @@ export async function withSearch<T>(
   }
 }
 
+/** How an import command hands the papers it wrote to search. */
+export interface ImportIndexing {
+  /** Embeds newly written papers; undefined on a dry run, which writes nothing. */
+  readonly onPapersWritten: ((ids: readonly string[]) => Promise<void>) | undefined;
+  /** Waits for the embedding under way and closes the search service. */
+  flush(): Promise<void>;
+}
+
+/**
+ * The search service an import embeds its new papers with. Indexing failures never fail the import: papers left
+ * without vectors (and a first or outgrown builtin model) are handled by the next catch-up, when the server starts or
+ * `paperboy index rebuild` / `search` runs.
+ */
+export async function importIndexing(config: Config, io: CommandIo, store: Store, dryRun: boolean): Promise<ImportIndexing> {
+  if (dryRun) return { onPapersWritten: undefined, flush: async () => undefined };
+  const search = await createSearchService({
+    store,
+    logger: silentLogger,
+    embedder: config.embedder,
+    embedderKey: config.embedderKey,
+    dataDir: config.dataDir,
+    startup: 'await',
+    catchUp: false,
+    lexicalInMemory: false,
+  });
+  const deferIndexing = (error: unknown) => io.err(`search indexing deferred: ${error instanceof Error ? error.message : String(error)}`);
+  return {
+    onPapersWritten: (ids) => search.indexPapers(ids).catch(deferIndexing),
+    flush: () => search.flush(),
+  };
+}
+
 export function parseMode(value: string | undefined): SearchMode | undefined {
   if (value === undefined) return undefined;
   if (!SEARCH_MODES.includes(value as SearchMode))

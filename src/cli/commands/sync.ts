@@ -1,10 +1,9 @@
 import { isIsoDay } from '../../feed/period.js';
 import { formatSummary } from '../../ingest/import-runner.js';
 import { openMigratedStore } from '../../runtime.js';
-import { silentLogger } from '../../logger.js';
-import { createSearchService } from '../../search/search.service.js';
 import { dayRange, syncHfDays } from '../../sources/hf-daily-sync.js';
 import { SourceHttp } from '../../sources/source-http.js';
+import { importIndexing } from './search-support.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 
 /** A backfill spans at most this many days (a year of daily feeds). */
@@ -39,20 +38,7 @@ export const syncHf: Command = {
 
     const store = await openMigratedStore(ctx.config);
     try {
-      const search = dryRun
-        ? null
-        : await createSearchService({
-            store,
-            logger: silentLogger,
-            embedder: ctx.config.embedder,
-            embedderKey: ctx.config.embedderKey,
-            dataDir: ctx.config.dataDir,
-            startup: 'await',
-            catchUp: false,
-            lexicalInMemory: false,
-          });
-      const deferIndexing = (error: unknown) =>
-        ctx.io.err(`search indexing deferred: ${error instanceof Error ? error.message : String(error)}`);
+      const indexing = await importIndexing(ctx.config, ctx.io, store, dryRun);
       try {
         const summary = await syncHfDays({
           store,
@@ -61,9 +47,9 @@ export const syncHf: Command = {
           days,
           dryRun,
           progress: { line: ctx.io.err },
-          onPapersWritten: search ? (ids) => search.indexPapers(ids).catch(deferIndexing) : undefined,
+          onPapersWritten: indexing.onPapersWritten,
         });
-        await search?.flush();
+        await indexing.flush();
         const { paperIds: _ids, ...report } = summary;
         ctx.io.out(
           values.json
@@ -72,7 +58,7 @@ export const syncHf: Command = {
         );
         return summary.skipped > 0 ? ExitCode.partial : ExitCode.ok;
       } catch (error) {
-        await search?.flush();
+        await indexing.flush();
         ctx.io.err(`paperboy sync hf failed: ${error instanceof Error ? error.message : String(error)}`);
         ctx.io.err(
           dryRun ? 'Nothing was written (dry run).' : 'Every page received before the failure is stored; run the same command again.',
