@@ -15,7 +15,9 @@ export type WriteEvent =
    * A reader's library changed. Libraries are private, so only a change that touches a public tag (`public`) can
    * change a page anyone else sees.
    */
-  | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean };
+  | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean }
+  /** A reader's private ratings or follows changed; they show on no page anyone else sees. */
+  | { readonly kind: 'rating' | 'follow'; readonly userIds: readonly number[] };
 
 export type WriteListener = (event: WriteEvent) => void;
 

@@ -12,6 +12,7 @@ import * as apiTokenScopes from './009-api-token-scopes.js';
 import * as hfFields from './010-hf-fields.js';
 import * as sourceJobs from './011-source-jobs.js';
 import * as library from './012-library.js';
+import * as signals from './013-signals.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '010-hf-fields', up: hfFields.up },
   { name: '011-source-jobs', up: sourceJobs.up },
   { name: '012-library', up: library.up },
+  { name: '013-signals', up: signals.up },
 ];
