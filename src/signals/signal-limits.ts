@@ -22,7 +22,7 @@ const CATEGORY = /^[a-z]+(?:-[a-z]+)*(?:\.[a-z]+(?:-[a-z]+)*)?$/i;
 const CONTROL = /\p{Cc}/u;
 
 /** Collapses runs of whitespace and trims, after Unicode normalisation, so the same name is stored once. */
-function tidy(raw: string): string {
+export function tidy(raw: string): string {
   return raw.normalize('NFC').replace(/\s+/g, ' ').trim();
 }
 

@@ -28,6 +28,7 @@ import { paperMarkdownRoutes } from './routes/paper-markdown.routes.js';
 import { apiRoutes } from './routes/api.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
+import { signalsRoutes } from './routes/signals.routes.js';
 import { sourcesRoutes } from './routes/sources.routes.js';
 import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
@@ -131,6 +132,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', settingsRoutes);
   app.route('/', subscriptionRoutes);
   app.route('/', libraryRoutes);
+  app.route('/', signalsRoutes);
   app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);

@@ -5,6 +5,8 @@ import { deleteComment, editComment, hideComment, paperThread, postComment } fro
 import { setPaperHidden } from '../../community/moderation.js';
 import { countVoters, votedPaperIds } from '../../community/votes.repository.js';
 import { savedPaperIds } from '../../library/library.repository.js';
+import { tidy } from '../../signals/signal-limits.js';
+import { followedValues, ratingOf } from '../../signals/signals.repository.js';
 import { votePaper } from '../../community/voting.js';
 import { getListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
@@ -57,12 +59,14 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
         const viewer = page.viewer;
         const item = await getListedPaper(store.db, id);
         if (!item || (item.paper.hidden && !viewer?.isAdmin)) return null;
-        const [voters, thread, similar, voted, saved] = await Promise.all([
+        const [voters, thread, similar, voted, saved, rating, followedAuthors] = await Promise.all([
           countVoters(store.db, id),
           paperThread(store.db, id, viewer?.isAdmin ?? false),
           similarPapers(c, id),
           viewer ? votedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
           viewer ? savedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
+          viewer ? ratingOf(store.db, viewer.id, id) : Promise.resolve(null),
+          viewer ? followedValues(store.db, viewer.id, 'author', item.paper.authors.map(tidy)) : Promise.resolve(new Set<string>()),
         ]);
         return html(
           <Layout title={displayTitle(item)} page={page} description={item.paper.abstract.slice(0, 200)}>
@@ -72,6 +76,8 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
               voters={voters}
               voted={voted.has(id)}
               saved={saved.has(id)}
+              rating={rating}
+              followedAuthors={followedAuthors}
               thread={thread}
               similar={similar}
               now={now()}

@@ -3,6 +3,7 @@ import { validator } from 'hono-openapi';
 import { z } from 'zod';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { savedPaperIds } from '../../library/library.repository.js';
+import { searchFollowTargets } from '../../signals/search-follows.js';
 import { countsFor } from '../../feed/paper-listing.js';
 import { isIsoDay } from '../../feed/period.js';
 import type { AppEnv } from '../env.js';
@@ -43,10 +44,11 @@ async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: numbe
   if (result.jumpTo && pageNumber === 1) return { kind: 'redirect', to: `/papers/${result.jumpTo}` };
   const hits = result.hits.filter((h) => !h.paper.hidden);
   const ids = hits.map((h) => h.paper.id);
-  const [counts, voted, saved] = await Promise.all([
+  const [counts, voted, saved, follows] = await Promise.all([
     countsFor(store.db, ids),
     page.viewer ? votedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>()),
     page.viewer ? savedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>()),
+    page.viewer ? searchFollowTargets(store.db, page.viewer.id, form.q, form.category) : Promise.resolve(null),
   ]);
   const results = hits.map((hit) => {
     const n = counts.get(hit.paper.id);
@@ -66,7 +68,18 @@ async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: numbe
   const total = Math.min(result.total, MAX_SEARCH_PAGE * SEARCH_PAGE_SIZE);
   return {
     kind: 'page',
-    html: searchPage({ page, form, results, total, pageNumber, pageSize: SEARCH_PAGE_SIZE, notices: result.notices, voted, saved }),
+    html: searchPage({
+      page,
+      form,
+      results,
+      total,
+      pageNumber,
+      pageSize: SEARCH_PAGE_SIZE,
+      notices: result.notices,
+      voted,
+      saved,
+      follows,
+    }),
   };
 }
 

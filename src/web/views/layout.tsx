@@ -30,6 +30,7 @@ function UserMenu({ page }: { page: PageContext }) {
     <div class="user-menu">
       <a href="/submit">Submit</a>
       <a href="/library">Library</a>
+      <a href="/following">Following</a>
       {viewer.isAdmin ? <a href="/admin">Admin</a> : null}
       <a href={`/u/${encodeURIComponent(viewer.username)}`} class="username">
         {viewer.username}

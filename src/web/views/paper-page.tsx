@@ -4,7 +4,9 @@ import { arxivAbsUrl, arxivPdfUrl } from '../../papers/arxiv-id.js';
 import type { Paper } from '../../papers/paper.js';
 import type { PageContext } from '../viewer.js';
 import { CommentThread } from './comments.js';
+import { tidy, type RatingValue } from '../../signals/signal-limits.js';
 import { SaveButton } from './save-button.js';
+import { FollowButton, RatingButtons } from './signal-buttons.js';
 import {
   AiSummary,
   Categories,
@@ -26,6 +28,10 @@ export interface PaperPageProps {
   readonly voted: boolean;
   /** Whether the signed-in viewer has the paper in their library. */
   readonly saved?: boolean;
+  /** The signed-in viewer's private rating of the paper. */
+  readonly rating?: RatingValue | null;
+  /** Which of the paper's authors (tidied as stored) the signed-in viewer follows. */
+  readonly followedAuthors?: ReadonlySet<string>;
   readonly thread: readonly CommentNode[];
   readonly similar: readonly Paper[];
   readonly now: Date;
@@ -43,7 +49,19 @@ function safeExternal(url: string | null): string | null {
   }
 }
 
-export function PaperContent({ page, item, voters, voted, saved = false, thread, similar, now, paperLocalComments }: PaperPageProps) {
+export function PaperContent({
+  page,
+  item,
+  voters,
+  voted,
+  saved = false,
+  rating = null,
+  followedAuthors = new Set(),
+  thread,
+  similar,
+  now,
+  paperLocalComments,
+}: PaperPageProps) {
   const { paper } = item;
   const projectPage = safeExternal(paper.projectPage);
   const thumbnail = imageUrl(paper.thumbnail);
@@ -59,13 +77,15 @@ export function PaperContent({ page, item, voters, voted, saved = false, thread,
               {formatCount(item.upvotes)} upvotes · {formatCount(voters)} {voters === 1 ? 'voter' : 'voters'} here
             </p>
             <SaveButton paperId={paper.id} saved={saved} page={page} />
+            <RatingButtons paperId={paper.id} rating={rating} page={page} />
           </div>
         </div>
         {paper.hidden ? <p class="notice">This paper is hidden from listings by a moderator.</p> : null}
         <ul class="author-list" aria-label="Authors">
           {paper.authors.map((author) => (
             <li>
-              <a href={`/search?q=${encodeURIComponent(`author:"${author}"`)}`}>{author}</a>
+              <a href={`/search?q=${encodeURIComponent(`author:"${author}"`)}`}>{author}</a>{' '}
+              <FollowButton kind="author" value={author} followed={followedAuthors.has(tidy(author))} page={page} />
             </li>
           ))}
         </ul>

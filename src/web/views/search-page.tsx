@@ -1,8 +1,10 @@
 import type { ListedPaper } from '../../feed/paper-listing.js';
 import type { HighlightSegment } from '../../search/search.service.js';
+import type { SearchFollowTargets } from '../../signals/search-follows.js';
 import type { PageContext } from '../viewer.js';
 import { excerpt, html, Pagination, PaperCard } from './components.js';
 import { Layout } from './layout.js';
+import { FollowButton } from './signal-buttons.js';
 
 export interface SearchForm {
   readonly q: string;
@@ -23,6 +25,22 @@ export interface SearchPageProps {
   readonly voted: ReadonlySet<string>;
   /** The signed-in viewer's saved papers among the results. */
   readonly saved?: ReadonlySet<string>;
+  /** For a signed-in viewer: the search's categories and the query itself, to follow. */
+  readonly follows?: SearchFollowTargets | null;
+}
+
+function SearchFollows({ follows, page }: { follows: SearchFollowTargets | null; page: PageContext }) {
+  if (!follows || (follows.categories.length === 0 && follows.query === null)) return null;
+  return (
+    <div class="search-follows" aria-label="Follow">
+      {follows.categories.map((c) => (
+        <FollowButton kind="category" value={c.value} followed={c.followed} page={page} label={`Follow cat:${c.value}`} />
+      ))}
+      {follows.query ? (
+        <FollowButton kind="query" value={follows.query.value} followed={follows.query.followed} page={page} label="Follow this search" />
+      ) : null}
+    </div>
+  );
 }
 
 /** Matched words in <mark>; every segment is text, escaped by JSX. */
@@ -66,7 +84,7 @@ const SORTS = [
   ['votes', 'Most upvoted'],
 ] as const;
 
-export function searchPage({ page, form, results, total, pageNumber, pageSize, notices, voted, saved }: SearchPageProps) {
+export function searchPage({ page, form, results, total, pageNumber, pageSize, notices, voted, saved, follows = null }: SearchPageProps) {
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(form)) if (value !== '' && !(key === 'sort' && value === 'relevance')) params[key] = value;
   const title = form.q ? `Search: ${form.q}` : 'Search';
@@ -112,6 +130,7 @@ export function searchPage({ page, form, results, total, pageNumber, pageSize, n
           </div>
           <button type="submit">Search</button>
         </form>
+        <SearchFollows follows={follows} page={page} />
         {notices.map((notice) => (
           <p class="notice" role="status">
             {notice}
