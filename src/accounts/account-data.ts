@@ -31,9 +31,8 @@ type Db = Kysely<DB> | Transaction<DB>;
 
 async function ownRows(db: Db, table: string, owner: string, columns: readonly string[], userId: number): Promise<ExportedRow[]> {
   const refs = sql.join(columns.map((c) => sql.ref(c)));
-  const result = await sql<ExportedRow>`select ${refs} from ${sql.table(table)} where ${sql.ref(owner)} = ${userId} order by ${refs}`.execute(
-    db,
-  );
+  const result =
+    await sql<ExportedRow>`select ${refs} from ${sql.table(table)} where ${sql.ref(owner)} = ${userId} order by ${refs}`.execute(db);
   return result.rows;
 }
 
@@ -77,7 +76,11 @@ async function eraseComments(tx: Transaction<DB>, userId: number): Promise<{ pla
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) break;
   }
-  const kept = await tx.updateTable('comments').set({ body: '', deleted: 1, edited_at: null }).where('user_id', '=', userId).executeTakeFirst();
+  const kept = await tx
+    .updateTable('comments')
+    .set({ body: '', deleted: 1, edited_at: null })
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return { placeholders: Number(kept.numUpdatedRows) > 0, paperIds };
 }
 
@@ -90,7 +93,10 @@ async function eraseUserRow(tx: Transaction<DB>, userId: number, keepTombstone: 
     await tx.deleteFrom('users').where('id', '=', userId).execute();
     return;
   }
-  const name = `deleted-${randomToken().slice(0, 16).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const name = `deleted-${randomToken()
+    .slice(0, 16)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}`;
   await tx
     .updateTable('users')
     .set({ username: name, email: `${name}@deleted.invalid`, password_hash: '!', is_admin: 0, banned: 1 })

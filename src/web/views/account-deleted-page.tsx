@@ -8,8 +8,8 @@ export function accountDeletedPage(page: PageContext) {
       <section class="account-form">
         <h1>Your account has been deleted</h1>
         <p>
-          Your account and everything personal in it are gone, and you have been logged out. Vote counts stay on the papers
-          without your name; your comments show as deleted so replies keep their place.
+          Your account and everything personal in it are gone, and you have been logged out. Vote counts stay on the papers without your
+          name; your comments show as deleted so replies keep their place.
         </p>
         <p>
           <a href="/">Back to the papers</a>

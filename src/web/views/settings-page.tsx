@@ -175,9 +175,8 @@ export function settingsPage(props: SettingsPageProps) {
         <section class="settings-section" aria-labelledby="data-title">
           <h2 id="data-title">Your data</h2>
           <p>
-            Your library, notes and tags are private unless you make a tag public; nobody else sees your votes' list, your
-            subscriptions or your tokens. Download everything Paperboy holds about you as one JSON file (also{' '}
-            <code>GET /api/me/export</code>).
+            Your library, notes and tags are private unless you make a tag public; nobody else sees your votes' list, your subscriptions or
+            your tokens. Download everything Paperboy holds about you as one JSON file (also <code>GET /api/me/export</code>).
           </p>
           <form method="post" action="/settings/export">
             <CsrfField token={page.csrfToken} />
@@ -188,9 +187,9 @@ export function settingsPage(props: SettingsPageProps) {
         <section class="settings-section" aria-labelledby="delete-title">
           <h2 id="delete-title">Delete my account</h2>
           <p>
-            This removes your account, sessions, tokens, library, votes, subscriptions and pending digests at once. Vote counts on
-            papers stay; your comments become "[deleted]" so replies keep their place; papers you submitted stay on the feed
-            without your name. It cannot be undone.
+            This removes your account, sessions, tokens, library, votes, subscriptions and pending digests at once. Vote counts on papers
+            stay; your comments become "[deleted]" so replies keep their place; papers you submitted stay on the feed without your name. It
+            cannot be undone.
           </p>
           <FormError errors={props.deleteErrors} />
           <form method="post" action="/settings/delete" novalidate>
