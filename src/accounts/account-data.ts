@@ -7,6 +7,8 @@ import { randomToken } from '../security/tokens.js';
 import type { WriteAnnouncer } from '../write-events.js';
 import { verifyPassword } from './password.js';
 import { personalTables } from './personal-tables.js';
+
+type PersonalTableSpec = ReturnType<typeof personalTables>[number];
 import * as users from './users.repository.js';
 
 /** What the account-data use-cases need from the app's dependencies. */
@@ -29,20 +31,38 @@ export interface AccountExport {
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-async function ownRows(db: Db, table: string, owner: string, columns: readonly string[], userId: number): Promise<ExportedRow[]> {
-  const refs = sql.join(columns.map((c) => sql.ref(c)));
+interface Reader {
+  readonly id: number;
+  readonly email: string;
+}
+
+/** The condition selecting the reader's rows of a table: by its owner column, its email column, or either. */
+function ownedBy(spec: { owner?: string; email?: string }, reader: Reader) {
+  const conditions = [
+    ...(spec.owner ? [sql`${sql.ref(spec.owner)} = ${reader.id}`] : []),
+    ...(spec.email ? [sql`${sql.ref(spec.email)} = ${reader.email}`] : []),
+  ];
+  if (conditions.length === 0) throw new Error('a personal table needs an owner or an email column');
+  return sql.join(conditions, sql` or `);
+}
+
+async function ownRows(db: Db, spec: PersonalTableSpec, reader: Reader): Promise<ExportedRow[]> {
+  const refs = sql.join(spec.exported.map((c) => sql.ref(c)));
   const result =
-    await sql<ExportedRow>`select ${refs} from ${sql.table(table)} where ${sql.ref(owner)} = ${userId} order by ${refs}`.execute(db);
+    await sql<ExportedRow>`select ${refs} from ${sql.table(spec.table)} where ${ownedBy(spec, reader)} order by ${refs}`.execute(db);
   return result.rows;
 }
 
 /** Everything the instance holds about the actor, for "download my data". Read in one transaction, so it is consistent. */
 export async function exportAccountData(deps: AccountDataDeps, actor: Actor): Promise<AccountExport> {
   return deps.store.db.transaction().execute(async (tx) => {
+    const row = await users.findUserById(tx, actor.id);
+    if (!row) throw new Refused('not_found', 'This account no longer exists.');
+    const reader = { id: row.id, email: row.email };
     let account: ExportedRow | undefined;
     const tables: Record<string, ExportedRow[]> = {};
     for (const spec of personalTables()) {
-      const rows = await ownRows(tx, spec.table, spec.owner, spec.exported, actor.id);
+      const rows = await ownRows(tx, spec, reader);
       if (spec.erase === 'account') account = rows[0];
       else tables[spec.table] = rows;
     }
@@ -135,15 +155,18 @@ export async function deleteAccount(deps: AccountDataDeps, actor: Actor, input: 
       (r) => r.paper_id,
     );
     const publicTags = await tx.selectFrom('library_public_tags').select('tag').where('user_id', '=', actor.id).execute();
+    const reader = { id: row.id, email: row.email };
     let comments = { placeholders: false, paperIds: [] as string[] };
     for (const spec of personalTables()) {
-      const owner = sql.ref(spec.owner);
       switch (spec.erase) {
         case 'delete':
-          await sql`delete from ${sql.table(spec.table)} where ${owner} = ${actor.id}`.execute(tx);
+          await sql`delete from ${sql.table(spec.table)} where ${ownedBy(spec, reader)}`.execute(tx);
           break;
         case 'detach':
-          await sql`update ${sql.table(spec.table)} set ${owner} = null where ${owner} = ${actor.id}`.execute(tx);
+          // Detached rows keep no trace of the reader, so only an owner column can be detached.
+          await sql`update ${sql.table(spec.table)} set ${sql.ref(spec.owner!)} = null where ${ownedBy({ owner: spec.owner }, reader)}`.execute(
+            tx,
+          );
           break;
         case 'comments':
           comments = await eraseComments(tx, actor.id);

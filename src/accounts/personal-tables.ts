@@ -12,8 +12,10 @@ type ColumnOf<T extends keyof DB> = keyof DB[T] & string;
 export type Erasure = 'delete' | 'detach' | 'comments' | 'account';
 
 export interface PersonalTable<T extends keyof DB> {
-  /** The column naming the reader. */
-  readonly owner: ColumnOf<T>;
+  /** The column naming the reader, when the table has one. */
+  readonly owner?: ColumnOf<T>;
+  /** A column holding an email address: rows with the account's address are the reader's too. */
+  readonly email?: ColumnOf<T>;
   /** What "download my data" includes; never secrets (password hash, token hashes, CSRF seeds). */
   readonly exported: readonly ColumnOf<T>[];
   readonly erase: Erasure;
@@ -29,9 +31,12 @@ export const PERSONAL_TABLES: { readonly [T in keyof DB]?: PersonalTable<T> } = 
   api_tokens: { owner: 'user_id', exported: ['id', 'name', 'scopes', 'created_at', 'last_used_at'], erase: 'delete' },
   password_resets: { owner: 'user_id', exported: ['created_at', 'expires_at', 'used_at'], erase: 'delete' },
   votes: { owner: 'user_id', exported: ['paper_id', 'created_at'], erase: 'delete' },
-  // Deleting a subscription cascades to its outbox rows and its record of papers already sent.
+  // Digests planned or sent to the reader's address; their record of papers sent goes with them (cascade).
+  digest_outbox: { email: 'email', exported: ['frequency', 'period', 'paper_ids', 'status', 'sent_at', 'created_at'], erase: 'delete' },
+  // A subscription is the reader's when tied to the account or made for its address before signing in.
   subscriptions: {
     owner: 'user_id',
+    email: 'email',
     exported: ['id', 'email', 'frequency', 'topics', 'max_papers', 'status', 'created_at', 'confirmed_at', 'updated_at'],
     erase: 'delete',
   },
@@ -50,10 +55,17 @@ export const PERSONAL_TABLES: { readonly [T in keyof DB]?: PersonalTable<T> } = 
 export type PersonalTableName = keyof typeof PERSONAL_TABLES & keyof DB;
 
 /** The entries as a list, typed loosely enough to build dynamic queries from. */
-export function personalTables(): { table: PersonalTableName; owner: string; exported: readonly string[]; erase: Erasure }[] {
+export function personalTables(): {
+  table: PersonalTableName;
+  owner?: string;
+  email?: string;
+  exported: readonly string[];
+  erase: Erasure;
+}[] {
   return Object.entries(PERSONAL_TABLES).map(([table, spec]) => ({
     table: table as PersonalTableName,
     owner: spec.owner,
+    email: spec.email,
     exported: spec.exported,
     erase: spec.erase,
   }));

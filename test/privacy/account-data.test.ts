@@ -176,6 +176,9 @@ describeEachStore('download my data and delete my account', { lifetime: 'test' }
       status: 'confirmed',
     });
     expect(tables.feed_entries).toEqual([{ paper_id: SUBMITTED, day: DAY, created_at: NOW }]);
+    expect(tables.digest_outbox).toEqual([
+      { frequency: 'daily', period: DAY, paper_ids: JSON.stringify([P1]), status: 'planned', sent_at: null, created_at: NOW },
+    ]);
     expect(tables.password_resets).toHaveLength(1);
     expect(tables.sessions).toHaveLength(1);
 
@@ -289,6 +292,34 @@ describeEachStore('download my data and delete my account', { lifetime: 'test' }
     expect(await db.selectFrom('comments').select('id').where('paper_id', '=', P2).execute()).toEqual([]);
     expect(await db.selectFrom('papers').select('local_upvotes').where('id', '=', P2).executeTakeFirstOrThrow()).toEqual(before);
     expect((await request('/api/me', { headers: { cookie: reader.cookie } })).status).toBe(401);
+  });
+
+  it('treats a subscription made for the account’s address before signing in as the reader’s', async () => {
+    const reader = await signedInUser(t.deps);
+    const db = get().store.db;
+    await db
+      .insertInto('subscriptions')
+      .values({
+        email: reader.user.email,
+        user_id: null,
+        frequency: 'weekly',
+        topics: null,
+        status: 'pending',
+        confirm_token_hash: 'pending-hash',
+        confirm_sent_at: NOW,
+        created_at: NOW,
+        confirmed_at: null,
+        updated_at: NOW,
+      })
+      .execute();
+    const data = await exportAccountData(deps(), reader.user);
+    expect(data.tables.subscriptions).toEqual([
+      expect.objectContaining({ email: reader.user.email, frequency: 'weekly', status: 'pending' }),
+    ]);
+    expect(JSON.stringify(data)).not.toContain('pending-hash');
+    const deleted = await request('/settings/delete', reader.form({ password: PASSWORD, confirmation: reader.user.username }));
+    expect(deleted.status).toBe(303);
+    expect(await db.selectFrom('subscriptions').select('id').where('email', '=', reader.user.email).execute()).toEqual([]);
   });
 
   it('refuses a wrong password, a missing confirmation, a token, and a request without the CSRF token', async () => {
