@@ -209,9 +209,7 @@ export function settingsPage(props: SettingsPageProps) {
               autocomplete="off"
               errors={props.deleteErrors}
             />
-            <button type="submit" class="danger">
-              Delete my account
-            </button>
+            <button type="submit">Delete my account</button>
           </form>
         </section>
       </section>
