@@ -22,7 +22,9 @@ export const MAX_API_TOKENS_PER_USER = 20;
 export const API_TOKEN_PREFIX = 'pb_';
 const RESET_PURPOSE = 'password-reset';
 
-export type FieldErrors = Partial<Record<'username' | 'email' | 'password' | 'currentPassword' | 'name' | 'scopes' | 'form', string>>;
+export type FieldErrors = Partial<
+  Record<'username' | 'email' | 'password' | 'currentPassword' | 'name' | 'scopes' | 'confirmation' | 'form', string>
+>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 export interface NewSession {

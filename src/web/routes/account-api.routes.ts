@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
+import { deleteAccount, exportAccountData } from '../../accounts/account-data.js';
 import { API_SCOPES, normalizeScopes } from '../../accounts/api-scopes.js';
+import { endSession } from '../middleware/auth.js';
+import { accountExportDownload } from '../account-export-download.js';
 import { requireUser } from '../middleware/auth.js';
 import { Refused } from '../../refused.js';
 import type { AppEnv } from '../env.js';
@@ -34,6 +37,18 @@ const createTokenBody = z.object({
     .meta({ description: 'Default ["read"]; "write" brings "read" with it.' }),
 });
 const tokenPath = z.object({ id: z.coerce.number({ error: 'id must be a token id' }).int().positive() });
+const ExportSchema = z.object({
+  format: z.literal('paperboy-account-export/1'),
+  exportedAt: z.string(),
+  account: z.record(z.string(), z.unknown()).meta({ description: 'username, email, is_admin, banned, created_at.' }),
+  tables: z
+    .record(z.string(), z.array(z.record(z.string(), z.unknown())))
+    .meta({ description: "Every personal table by name with the caller's rows; never passwords or token secrets." }),
+});
+const deleteAccountBody = z.object({
+  password: z.string({ error: 'password is required' }),
+  confirmation: z.string({ error: 'confirmation (your username) is required' }),
+});
 const unauthorized = errorResponse('Not signed in and no API token.');
 
 /**
@@ -62,6 +77,38 @@ export const accountApiRoutes = new Hono<AppEnv>()
         authMethod: auth.method,
         ...(auth.method === 'token' ? { scopes: auth.scopes } : {}),
       });
+    },
+  )
+  .get(
+    '/api/me/export',
+    describeRoute({
+      summary: 'Everything the instance holds about the caller, as a JSON attachment',
+      operationId: 'exportMyData',
+      responses: { 200: jsonResponse(ExportSchema, 'The account and every personal table.'), 401: unauthorized },
+    }),
+    async (c) => accountExportDownload(c, await exportAccountData(c.get('deps'), c.get('user')!)),
+  )
+  .delete(
+    '/api/me',
+    describeRoute({
+      summary: "Delete the caller's account (signed-in browser session only, with the password)",
+      operationId: 'deleteMe',
+      responses: {
+        204: { description: 'Deleted; the session has ended.' },
+        400: errorResponse('The confirmation is not the username.'),
+        401: unauthorized,
+        403: errorResponse('Asked with a token, without the CSRF header, or with a wrong password.'),
+        409: errorResponse('The last administrator cannot delete their account.'),
+      },
+    }),
+    validator('json', deleteAccountBody, rejectInvalid),
+    async (c) => {
+      if (c.get('auth').method !== 'session') {
+        throw new Refused('forbidden', 'An API token cannot delete an account. Delete it on the settings page while signed in.');
+      }
+      await deleteAccount(c.get('deps'), c.get('user')!, c.req.valid('json'));
+      await endSession(c);
+      return c.body(null, 204);
     },
   )
   .get(

@@ -1,12 +1,17 @@
+import type { FieldErrors } from '../../accounts/accounts.service.js';
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono-openapi';
 import { z } from 'zod';
+import { deleteAccount, exportAccountData } from '../../accounts/account-data.js';
 import { parseScopes } from '../../accounts/api-scopes.js';
 import type { User } from '../../accounts/user.js';
-import { requireUser } from '../middleware/auth.js';
+import { Refused } from '../../refused.js';
+import { endSession, requireUser } from '../middleware/auth.js';
 import type { AppEnv } from '../env.js';
 import { formText, rejectInvalid } from '../request-params.js';
+import { accountDeletedPage } from '../views/account-deleted-page.js';
 import { settingsPage, type SettingsPageProps } from '../views/settings-page.js';
+import { accountExportDownload } from '../account-export-download.js';
 import { pageContext } from '../viewer.js';
 
 const NOTICES: Record<string, string> = {
@@ -22,6 +27,14 @@ const emailForm = z.object({ currentPassword: formText(), email: formText() });
 const passwordForm = z.object({ currentPassword: formText(), password: formText() });
 const tokenForm = z.object({ name: formText(), scope: z.string().default('read') });
 const tokenPath = z.object({ id: z.coerce.number().int().positive() });
+const deleteForm = z.object({ password: formText(), confirmation: formText() });
+
+/** Which field of the deletion form a refusal belongs to. */
+function deleteErrorsOf(refusal: Refused): FieldErrors {
+  if (refusal.code === 'forbidden') return { password: refusal.message };
+  if (refusal.code === 'invalid') return { confirmation: refusal.message };
+  return { form: refusal.message };
+}
 
 function signedInUser(c: Context<AppEnv>): User {
   const user = c.get('user');
@@ -69,4 +82,22 @@ export const settingsRoutes = new Hono<AppEnv>()
     const revoked = await c.get('deps').accounts.revokeApiToken(signedInUser(c).id, c.req.valid('param').id);
     if (!revoked) return c.notFound();
     return c.redirect('/settings?notice=token-revoked', 303);
+  })
+  // A POST with the CSRF token rather than a GET: nothing can prefetch, embed or replay the download, and the
+  // answer is never cacheable.
+  .post('/settings/export', async (c) => accountExportDownload(c, await exportAccountData(c.get('deps'), signedInUser(c))))
+  .post('/settings/delete', validator('form', deleteForm, rejectInvalid), async (c) => {
+    const form = c.req.valid('form');
+    try {
+      await deleteAccount(c.get('deps'), signedInUser(c), form);
+    } catch (error) {
+      if (error instanceof Refused) return render(c, { deleteErrors: deleteErrorsOf(error) }, 422);
+      throw error;
+    }
+    await endSession(c);
+    return c.redirect('/account-deleted', 303);
+  })
+  .get('/account-deleted', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(accountDeletedPage(pageContext(c)));
   });

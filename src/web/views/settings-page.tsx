@@ -16,6 +16,7 @@ export interface SettingsPageProps {
   readonly emailErrors?: FieldErrors;
   readonly passwordErrors?: FieldErrors;
   readonly tokenErrors?: FieldErrors;
+  readonly deleteErrors?: FieldErrors;
   readonly emailValue?: string;
 }
 
@@ -168,6 +169,47 @@ export function settingsPage(props: SettingsPageProps) {
               </label>
             </fieldset>
             <button type="submit">Create token</button>
+          </form>
+        </section>
+
+        <section class="settings-section" aria-labelledby="data-title">
+          <h2 id="data-title">Your data</h2>
+          <p>
+            Your library, notes and tags are private unless you make a tag public; nobody else sees your votes' list, your subscriptions or
+            your tokens. Download everything Paperboy holds about you as one JSON file (also <code>GET /api/me/export</code>).
+          </p>
+          <form method="post" action="/settings/export">
+            <CsrfField token={page.csrfToken} />
+            <button type="submit">Download my data</button>
+          </form>
+        </section>
+
+        <section class="settings-section" aria-labelledby="delete-title">
+          <h2 id="delete-title">Delete my account</h2>
+          <p>
+            This removes your account, sessions, tokens, library, votes, subscriptions and pending digests at once. Vote counts on papers
+            stay; your comments become "[deleted]" so replies keep their place; papers you submitted stay on the feed without your name. It
+            cannot be undone.
+          </p>
+          <FormError errors={props.deleteErrors} />
+          <form method="post" action="/settings/delete" novalidate>
+            <CsrfField token={page.csrfToken} />
+            <Field
+              idPrefix="delete-"
+              name="password"
+              label="Your password"
+              type="password"
+              autocomplete="current-password"
+              errors={props.deleteErrors}
+            />
+            <Field
+              idPrefix="delete-"
+              name="confirmation"
+              label={`Type your username (${user.username}) to confirm`}
+              autocomplete="off"
+              errors={props.deleteErrors}
+            />
+            <button type="submit">Delete my account</button>
           </form>
         </section>
       </section>
