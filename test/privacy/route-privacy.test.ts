@@ -3,6 +3,7 @@ import { postComment } from '../../src/community/comments.service.js';
 import { votePaper } from '../../src/community/voting.js';
 import { upsertFeedEntries } from '../../src/feed/feed.repository.js';
 import { saveToLibrary, setTagVisibility } from '../../src/library/library.service.js';
+import { follow, ratePaper } from '../../src/signals/signals.service.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
 import { testApp } from '../helpers/app.js';
 import { signedInUser, type SignedIn } from '../helpers/community.js';
@@ -14,6 +15,8 @@ const DAY = '2025-03-01';
 const PAPER = '2502.50001';
 const PRIVATE_NOTE = 'alice-private-note-q7';
 const PRIVATE_TAG = 'alicesecrettag';
+const FOLLOWED_AUTHOR = 'Alicefollowed Secretauthor';
+const FOLLOWED_QUERY = 'alicefollowedquerywords';
 const PUBLIC_TAG = 'alicepublic';
 
 /**
@@ -28,7 +31,9 @@ const GET_ROUTES = [
   '/api/daily_papers',
   '/api/me',
   '/api/me/export',
+  '/api/me/follows',
   '/api/me/library',
+  '/api/me/ratings',
   '/api/me/tokens',
   '/api/openapi.json',
   '/api/papers',
@@ -44,6 +49,7 @@ const GET_ROUTES = [
   '/feeds/search.xml',
   '/feeds/trending.atom',
   '/feeds/trending.xml',
+  '/following',
   '/forgot',
   '/healthz',
   '/library',
@@ -124,6 +130,9 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
     await saveToLibrary(deps, alice.user, { paperId: PAPER, tags: [PRIVATE_TAG, PUBLIC_TAG], note: PRIVATE_NOTE });
     await setTagVisibility(deps, alice.user, { tag: PUBLIC_TAG, public: true });
     await votePaper(deps, alice.user, { paperId: PAPER, action: 'add' });
+    await follow(deps, alice.user, { kind: 'author', value: FOLLOWED_AUTHOR });
+    await follow(deps, alice.user, { kind: 'query', value: FOLLOWED_QUERY });
+    await ratePaper(deps, alice.user, { paperId: PAPER, value: -1 });
     await postComment(deps, alice.user, { paperId: PAPER, parentId: null, body: 'a public comment' });
     await t.deps.accounts.createApiToken(alice.user.id, 'alice-token-name', ['read']);
     const token = await t.deps.accounts.createApiToken(bob.user.id, 'bob', ['read']);
@@ -137,7 +146,7 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
   });
 
   it.each(GET_ROUTES)('GET %s shows Bob and anonymous visitors nothing private of Alice', async (pattern) => {
-    const secrets = [PRIVATE_NOTE, PRIVATE_TAG, alice.user.email, 'alice-token-name'];
+    const secrets = [PRIVATE_NOTE, PRIVATE_TAG, alice.user.email, 'alice-token-name', FOLLOWED_AUTHOR, FOLLOWED_QUERY];
     const viewers: Record<string, Record<string, string>> = {
       anonymous: {},
       bob: { cookie: bob.cookie },
@@ -164,5 +173,8 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
     expect(publicTag.status).toBe(200);
     expect(await publicTag.text()).toContain('A shared paper');
     expect((await t.app.request(`/u/${alice.user.username}/c/${PRIVATE_TAG}`)).status).toBe(404);
+    const following = await (await t.app.request('/following', { headers: { cookie: alice.cookie } })).text();
+    expect(following).toContain(FOLLOWED_AUTHOR);
+    expect(following).toContain(FOLLOWED_QUERY);
   });
 });
