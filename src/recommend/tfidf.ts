@@ -1,4 +1,4 @@
-import { contentTerms } from '../search/text.js';
+import { paperTerms } from './terms.js';
 
 /** A sparse vector: term indices in ascending order and their weights. */
 export interface SparseVector {
@@ -24,7 +24,7 @@ export interface TfidfOptions {
   readonly minDocumentFrequency?: number;
   /** 1 + log(count) instead of the count (default true): a word said ten times is not ten times the topic. */
   readonly sublinearTf?: boolean;
-  /** How a text becomes terms (default: stemmed content words). */
+  /** How a text becomes terms (default: content words and their adjacent pairs). */
   readonly terms?: (text: string) => string[];
 }
 
@@ -32,7 +32,7 @@ export interface TfidfOptions {
 export function buildTfidf(documents: Iterable<TfidfDocument>, options: TfidfOptions = {}): TfidfModel {
   const minDf = options.minDocumentFrequency ?? 2;
   const sublinear = options.sublinearTf ?? true;
-  const termsOf = options.terms ?? contentTerms;
+  const termsOf = options.terms ?? paperTerms;
   const termIds = new Map<string, number>();
   const documentFrequency: number[] = [];
   const counted: { id: string; counts: Map<number, number> }[] = [];

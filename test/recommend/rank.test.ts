@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RANKING_METHODS, rankCandidates } from '../../src/recommend/rank.js';
+import { paperTerms } from '../../src/recommend/terms.js';
 import { buildTfidf, dotSparse } from '../../src/recommend/tfidf.js';
 
 const CORPUS = [
@@ -25,9 +26,21 @@ describe('TF-IDF', () => {
     expect(dotSparse(bee1, model.vectors.get('star-1')!)).toBe(0);
   });
 
+  it('uses content words and pairs of adjacent content words as terms', () => {
+    expect(paperTerms('The dark matter of spiral galaxies')).toEqual([
+      'dark',
+      'matter',
+      'spiral',
+      'galaxies',
+      'dark matter',
+      'matter spiral',
+      'spiral galaxies',
+    ]);
+  });
+
   it('drops terms rarer than the minimum document frequency', () => {
     const strict = buildTfidf(CORPUS, { minDocumentFrequency: 2 });
-    expect(strict.terms).toContain('honeybe');
+    expect(strict.terms).toContain('honeybee');
     expect(strict.terms).not.toContain('varroa');
   });
 });
@@ -48,7 +61,7 @@ describe('rankCandidates', () => {
     expect(ranked.indexOf(robot2)).toBeLessThan(2);
     expect(robot2.reason?.closestTo).toBe('robot-1');
     expect(robot2.reason?.closeness).toBeGreaterThan(0);
-    expect(robot2.reason?.words).toEqual(expect.arrayContaining(['tactil']));
+    expect(robot2.reason?.words).toEqual(expect.arrayContaining(['tactile']));
     expect(ranked[2]!.reason).toBeUndefined();
   });
 
