@@ -29,9 +29,11 @@ export function trainLogisticRegression(examples: readonly LabelledExample[], op
   for (const example of examples) classTotal[example.label]! += example.weight ?? 1;
   const weights = new Float64Array(options.dimensions);
   const gradient = new Float64Array(options.dimensions);
+  // Weights of terms no example has stay zero (their gradient and penalty are zero), so only these are updated.
+  const touched = Int32Array.from(new Set(examples.flatMap((e) => Array.from(e.vector.indices))));
   let bias = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
-    gradient.fill(0);
+    for (const d of touched) gradient[d] = 0;
     let biasGradient = 0;
     for (const { vector, label, weight = 1 } of examples) {
       const share = classTotal[label]! > 0 ? weight / (2 * classTotal[label]!) : 0;
@@ -41,7 +43,7 @@ export function trainLogisticRegression(examples: readonly LabelledExample[], op
       biasGradient += error;
       for (let i = 0; i < vector.indices.length; i++) gradient[vector.indices[i]!]! += error * vector.values[i]!;
     }
-    for (let d = 0; d < weights.length; d++) weights[d]! -= rate * (gradient[d]! + l2 * weights[d]!);
+    for (const d of touched) weights[d]! -= rate * (gradient[d]! + l2 * weights[d]!);
     bias -= rate * biasGradient;
   }
   return weights;
