@@ -5,6 +5,7 @@ import { harvestArxiv } from './harvest.js';
 import { digestSend, digestStatus } from './digest.js';
 import { importArxivSnapshot, importHfDaily } from './import.js';
 import { evalBeirCommand } from './eval-beir.js';
+import { evalRecommendCommand } from './eval-recommend.js';
 import { migrate } from './migrate.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   similarCommand,
   indexRebuildCommand,
   evalBeirCommand,
+  evalRecommendCommand,
   trendingRecompute,
   adminGrant,
   adminRevoke,
