@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { parseArxivId } from '../papers/arxiv-id.js';
 
 /**
  * Request parameters: one zod schema per route input, checked by hono-openapi's `validator(target, schema,
@@ -92,6 +93,17 @@ export function choiceParam<const T extends readonly [string, ...string[]]>(
 
 /** A form field that may be missing; missing reads as ''. */
 export const formText = () => z.string().default('');
+
+/** A form field naming a paper by arXiv id or URL; reads as the bare id (no version). */
+export const arxivIdFormField = () =>
+  formText().transform((value, ctx) => {
+    const id = parseArxivId(value)?.id;
+    if (!id) {
+      ctx.addIssue({ code: 'custom', message: 'paper must be an arXiv id' });
+      return z.NEVER;
+    }
+    return id;
+  });
 
 /**
  * Path patterns for an arXiv id, optionally versioned: new style `2501.12345` as `:id`, old style

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import { BeirFormatError, evaluate, openBeirSession, readBeirQueries } from '../../search/eval/beir.js';
 import type { FusionMethod } from '../../search/fusion.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { datasetArguments } from './dataset-args.js';
 import { parseMode } from './search-support.js';
 
 /** `rrf:<k>:<semantic weight>`, `convex:<semantic weight>` or `feedback:<seeds>:<feedback weight>:<semantic weight>`, for fusion experiments. */
@@ -29,11 +29,7 @@ export const evalBeirCommand: Command = {
       fusion: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new UsageError('give one dataset directory');
-    const directory = positionals[0]!;
-    if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) throw new UsageError(`no such directory: ${directory}`);
-    const split = values.split ?? 'test';
-    if (!/^[\w-]+$/.test(split)) throw new UsageError(`--split must be a name like train or test (got "${split}")`);
+    const { directory, split } = datasetArguments(positionals, values.split);
     const mode = parseMode(values.mode) ?? 'hybrid';
     const fusion = parseFusion(values.fusion);
     try {

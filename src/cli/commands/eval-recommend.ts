@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readRecommendationDataset, RecommendationDatasetError } from '../../recommend/eval/dataset.js';
 import { evaluateRecommendations } from '../../recommend/eval/evaluate.js';
 import { DEFAULT_RANKING_METHOD, RANKING_METHODS, type RankingMethod } from '../../recommend/rank.js';
 import { buildTfidf } from '../../recommend/tfidf.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
+import { datasetArguments } from './dataset-args.js';
 
 function parseMethod(value: string | undefined): RankingMethod {
   if (value === undefined) return DEFAULT_RANKING_METHOD;
@@ -23,11 +23,7 @@ export const evalRecommendCommand: Command = {
       method: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (positionals.length !== 1) throw new UsageError('give one dataset directory');
-    const directory = positionals[0]!;
-    if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) throw new UsageError(`no such directory: ${directory}`);
-    const split = values.split ?? 'test';
-    if (!/^[\w-]+$/.test(split)) throw new UsageError(`--split must be a name like train or test (got "${split}")`);
+    const { directory, split } = datasetArguments(positionals, values.split);
     const method = parseMethod(values.method);
     try {
       ctx.io.err(`reading ${directory} …`);

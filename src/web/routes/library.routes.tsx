@@ -15,7 +15,15 @@ import { errorResponse, jsonResponse } from '../api-schemas.js';
 import type { AppEnv } from '../env.js';
 import { requireUser } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
-import { formText, PAPER_ID_PATHS, pageNumberParam, paperIdOf, queryTextParam, rejectInvalid } from '../request-params.js';
+import {
+  arxivIdFormField,
+  formText,
+  PAPER_ID_PATHS,
+  pageNumberParam,
+  paperIdOf,
+  queryTextParam,
+  rejectInvalid,
+} from '../request-params.js';
 import { renderAtom, renderRss, type SyndicationFeed } from '../syndication.js';
 import { actorOf, pageContext, safeNext } from '../viewer.js';
 import { importPage, libraryPage, publicTagPage, publicTagPath } from '../views/library-pages.js';
@@ -34,14 +42,7 @@ const libraryQuery = z.object({ tag: tagParam, q: queryTextParam(false), p: page
 const exportQuery = z.object({ tag: tagParam });
 const apiListQuery = z.object({ tag: tagParam, q: queryTextParam(false) });
 
-const paperField = formText().transform((value, ctx) => {
-  const id = parseArxivId(value)?.id;
-  if (!id) {
-    ctx.addIssue({ code: 'custom', message: 'paper must be an arXiv id' });
-    return z.NEVER;
-  }
-  return id;
-});
+const paperField = arxivIdFormField();
 const saveForm = z.object({
   paper: paperField,
   tags: z.string().optional(),

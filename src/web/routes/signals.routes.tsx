@@ -11,21 +11,14 @@ import { errorResponse, jsonResponse } from '../api-schemas.js';
 import type { AppEnv } from '../env.js';
 import { requireUser } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
-import { formText, PAPER_ID_PATHS, paperIdOf, rejectInvalid } from '../request-params.js';
+import { arxivIdFormField, PAPER_ID_PATHS, paperIdOf, rejectInvalid } from '../request-params.js';
 import { actorOf, pageContext, safeNext } from '../viewer.js';
 import { followingPage } from '../views/following-page.js';
 
 /** The longest follow value any kind accepts; each kind checks its own bound in the use-case. */
 const MAX_FOLLOW_VALUE_LENGTH = Math.max(MAX_AUTHOR_NAME_LENGTH, MAX_FOLLOWED_QUERY_LENGTH);
 
-const paperField = formText().transform((value, ctx) => {
-  const id = parseArxivId(value)?.id;
-  if (!id) {
-    ctx.addIssue({ code: 'custom', message: 'paper must be an arXiv id' });
-    return z.NEVER;
-  }
-  return id;
-});
+const paperField = arxivIdFormField();
 const kindField = z.enum(FOLLOW_KINDS, { error: 'kind must be author, category or query' });
 const valueField = z
   .string({ error: 'value is required' })
