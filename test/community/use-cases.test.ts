@@ -7,11 +7,11 @@ import { submitPaper } from '../../src/community/submissions.js';
 import { votePaper } from '../../src/community/voting.js';
 import { upsertFeedEntries } from '../../src/feed/feed.repository.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
-import { Refused } from '../../src/refused.js';
 import type { WriteEvent } from '../../src/write-events.js';
 import { testApp } from '../helpers/app.js';
 import { startFakeArxiv } from '../helpers/fake-arxiv.js';
 import { paperRecord } from '../helpers/fixtures.js';
+import { actorAccount, refusalCode } from '../helpers/community.js';
 import { describeEachStore } from '../helpers/stores.js';
 
 const NOW = new Date('2025-03-03T12:00:00Z');
@@ -27,13 +27,7 @@ describeEachStore('community use-cases', (get) => {
   let bannedAdmin: Actor;
   let paperCounter = 0;
 
-  async function account(username: string, options: { admin?: boolean; banned?: boolean } = {}): Promise<Actor> {
-    const outcome = await deps.accounts.signUp({ username, email: `${username}@example.org`, password: 'correct horse battery staple' });
-    if (!outcome.ok) throw new Error(`sign-up failed: ${JSON.stringify(outcome.errors)}`);
-    if (options.admin) await deps.accounts.setAdmin(username, true);
-    if (options.banned) await deps.accounts.setBanned(username, true);
-    return { id: outcome.value.id, isAdmin: options.admin ?? false, banned: options.banned ?? false };
-  }
+  const account = (username: string, options: { admin?: boolean; banned?: boolean } = {}) => actorAccount(deps, username, options);
 
   /** A fresh paper for one test, featured on a feed day unless told otherwise. */
   async function paper(options: { hidden?: boolean; featured?: boolean } = {}): Promise<string> {
@@ -47,14 +41,7 @@ describeEachStore('community use-cases', (get) => {
     return id;
   }
 
-  const refusal = async (promise: Promise<unknown>) => {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(Refused);
-    return (error as Refused).code;
-  };
+  const refusal = refusalCode;
 
   beforeAll(async () => {
     arxiv = await startFakeArxiv([

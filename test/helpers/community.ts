@@ -1,4 +1,7 @@
+import { expect } from 'vitest';
 import type { User } from '../../src/accounts/user.js';
+import type { Actor } from '../../src/community/community-deps.js';
+import { Refused } from '../../src/refused.js';
 import { csrfTokenFor } from '../../src/web/middleware/auth.js';
 import type { AppDeps } from '../../src/app-deps.js';
 
@@ -38,4 +41,23 @@ export async function signedInUser(deps: AppDeps, options: { username?: string; 
       body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
     }),
   };
+}
+
+/** Signs a user up through the real account service and returns them as the actor a use-case takes. */
+export async function actorAccount(deps: AppDeps, username: string, options: { admin?: boolean; banned?: boolean } = {}): Promise<Actor> {
+  const outcome = await deps.accounts.signUp({ username, email: `${username}@example.org`, password: 'correct horse battery staple' });
+  if (!outcome.ok) throw new Error(`sign-up failed: ${JSON.stringify(outcome.errors)}`);
+  if (options.admin) await deps.accounts.setAdmin(username, true);
+  if (options.banned) await deps.accounts.setBanned(username, true);
+  return { id: outcome.value.id, isAdmin: options.admin ?? false, banned: options.banned ?? false };
+}
+
+/** The code of the refusal a use-case answered with; fails the test when it did not refuse. */
+export async function refusalCode(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Refused);
+  return (error as Refused).code;
 }

@@ -5,11 +5,11 @@ import { importBibtex } from '../../src/library/bibtex-import.js';
 import { libraryTags, loadLibrary, savedPaperIds } from '../../src/library/library.repository.js';
 import { removeFromLibrary, saveToLibrary, setTagVisibility } from '../../src/library/library.service.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
-import { Refused } from '../../src/refused.js';
 import type { WriteEvent } from '../../src/write-events.js';
 import { testApp } from '../helpers/app.js';
 import { startFakeArxiv } from '../helpers/fake-arxiv.js';
 import { paperRecord } from '../helpers/fixtures.js';
+import { actorAccount, refusalCode } from '../helpers/community.js';
 import { describeEachStore } from '../helpers/stores.js';
 
 const NOW = new Date('2025-03-03T12:00:00Z');
@@ -23,11 +23,7 @@ describeEachStore('library use-cases', (get) => {
 
   async function account(options: { banned?: boolean } = {}): Promise<Actor> {
     accountCounter += 1;
-    const username = `reader${accountCounter}`;
-    const outcome = await deps.accounts.signUp({ username, email: `${username}@example.org`, password: 'correct horse battery staple' });
-    if (!outcome.ok) throw new Error(`sign-up failed: ${JSON.stringify(outcome.errors)}`);
-    if (options.banned) await deps.accounts.setBanned(username, true);
-    return { id: outcome.value.id, isAdmin: false, banned: options.banned ?? false };
+    return actorAccount(deps, `reader${accountCounter}`, options);
   }
 
   async function paper(options: { hidden?: boolean; title?: string; authors?: string[] } = {}): Promise<string> {
@@ -43,14 +39,7 @@ describeEachStore('library use-cases', (get) => {
     return id;
   }
 
-  const refusal = async (promise: Promise<unknown>) => {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(Refused);
-    return (error as Refused).code;
-  };
+  const refusal = refusalCode;
 
   beforeAll(async () => {
     arxiv = await startFakeArxiv([

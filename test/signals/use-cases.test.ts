@@ -2,7 +2,6 @@ import { beforeEach, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app-deps.js';
 import type { Actor } from '../../src/community/community-deps.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
-import { Refused } from '../../src/refused.js';
 import {
   MAX_AUTHOR_NAME_LENGTH,
   MAX_FOLLOWED_QUERY_LENGTH,
@@ -16,6 +15,7 @@ import { PageCache } from '../../src/cache/page-cache.js';
 import type { WriteEvent } from '../../src/write-events.js';
 import { testApp } from '../helpers/app.js';
 import { paperRecord } from '../helpers/fixtures.js';
+import { actorAccount, refusalCode } from '../helpers/community.js';
 import { describeEachStore } from '../helpers/stores.js';
 
 const NOW = new Date('2025-03-03T12:00:00Z');
@@ -28,11 +28,7 @@ describeEachStore('ratings and follows use-cases', { lifetime: 'test' }, (get) =
 
   async function account(options: { banned?: boolean } = {}): Promise<Actor> {
     accountCounter += 1;
-    const username = `rater${accountCounter}`;
-    const outcome = await deps.accounts.signUp({ username, email: `${username}@example.org`, password: 'correct horse battery staple' });
-    if (!outcome.ok) throw new Error(`sign-up failed: ${JSON.stringify(outcome.errors)}`);
-    if (options.banned) await deps.accounts.setBanned(username, true);
-    return { id: outcome.value.id, isAdmin: false, banned: options.banned ?? false };
+    return actorAccount(deps, `rater${accountCounter}`, options);
   }
 
   async function paper(options: { hidden?: boolean } = {}): Promise<string> {
@@ -44,14 +40,7 @@ describeEachStore('ratings and follows use-cases', { lifetime: 'test' }, (get) =
     return id;
   }
 
-  const refusal = async (promise: Promise<unknown>) => {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(Refused);
-    return (error as Refused).code;
-  };
+  const refusal = refusalCode;
 
   beforeEach(async () => {
     events.length = 0;
