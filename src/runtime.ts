@@ -15,6 +15,7 @@ import { RateLimitStore } from './security/rate-limit-store.js';
 import { loadOrCreateSecret } from './security/secret.js';
 import { createSearchService } from './search/search.service.js';
 import { PageCache } from './cache/page-cache.js';
+import { PaperDayTotals } from './trends/paper-day-totals.js';
 import { WriteEvents } from './write-events.js';
 
 /** Opens the configured database and brings its schema up to date. */
@@ -57,6 +58,8 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   const writes = new WriteEvents(logger);
   const pageCache = new PageCache();
   pageCache.watch(writes);
+  const paperDayTotals = new PaperDayTotals(store);
+  paperDayTotals.listen(writes);
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes, logger);
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
   return {
@@ -73,5 +76,6 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     digests,
     writes,
     pageCache,
+    paperDayTotals,
   };
 }
