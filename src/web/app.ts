@@ -34,6 +34,7 @@ import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { searchPageRoutes } from './routes/search-page.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
+import { trendsRoutes } from './routes/trends.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { InvalidParameter } from './request-params.js';
@@ -142,6 +143,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', communityRoutes);
   app.route('/', sourcesRoutes);
   app.route('/', searchApiRoutes);
+  app.route('/', trendsRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
   app.route('/', openApiRoutes(app, config.publicUrl));
