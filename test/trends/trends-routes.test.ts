@@ -126,4 +126,13 @@ describeEachStore('trend routes', (get) => {
     expect(empty).not.toContain('<svg');
     expect(empty).toContain('name="q"');
   });
+
+  it('puts a small trend of the search, category included, above the results with a link to compare', async () => {
+    const page = await (await t.app.request('/search?q=diffusion&category=cs.LG')).text();
+    expect(page).toContain('Papers per month matching this search');
+    expect(page).toContain(`href="/trends?${new URLSearchParams({ q: 'diffusion cat:cs.LG' }).toString()}"`);
+    expect(page).toMatch(/<th scope="row">2025-02<\/th><td>2<\/td>/);
+    const nothing = await (await t.app.request('/search?q=zzyzx')).text();
+    expect(nothing).not.toContain('Papers per month matching this search');
+  });
 });
