@@ -105,8 +105,10 @@ export function renderTrendChart(series: readonly ChartSeries[], options: ChartO
     periods.forEach((period, i) => {
       if (i % labelEvery !== 0 && i !== periods.length - 1) return;
       if (i !== periods.length - 1 && periods.length - 1 - i < labelEvery / 2) return;
+      // The first and last labels are anchored at their ends so they stay inside the image.
+      const anchor = periods.length === 1 ? 'middle' : i === 0 ? 'start' : i === periods.length - 1 ? 'end' : 'middle';
       parts.push(
-        `<text class="trend-axis-label" x="${round(x(i))}" y="${height - margin.bottom + 18}" text-anchor="middle">${escapeXml(period)}</text>`,
+        `<text class="trend-axis-label" x="${round(x(i))}" y="${height - margin.bottom + 18}" text-anchor="${anchor}">${escapeXml(period)}</text>`,
       );
     });
     series.forEach((s, n) => {
