@@ -5,6 +5,7 @@ import type { PaperRecord } from '../../src/papers/paper.js';
 import { createLexicalIndex } from '../../src/search/lexical/create-lexical-index.js';
 import type { LexicalIndex } from '../../src/search/lexical/lexical-index.js';
 import { filtersFromQuery } from '../../src/search/paper-filters.js';
+import { parseQuery } from '../../src/search/query-parser.js';
 import { PaperDayTotals } from '../../src/trends/paper-day-totals.js';
 import { queryTrends, type Trend } from '../../src/trends/trends.service.js';
 import { paperRecord } from '../helpers/fixtures.js';
@@ -163,7 +164,7 @@ describeEachStore('trend counts after a paper changes', { lifetime: 'test' }, (g
     await index.start();
     await writeCorpus(get());
     const count = async (q: string) => {
-      const parsed = (await import('../../src/search/query-parser.js')).parseQuery(q);
+      const parsed = parseQuery(q);
       return Object.fromEntries(await index.countByDay(parsed, filtersFromQuery(parsed)));
     };
     expect(await count('heat')).toEqual({ '2025-01-20': 1 });
@@ -171,5 +172,22 @@ describeEachStore('trend counts after a paper changes', { lifetime: 'test' }, (g
     expect(await count('heat')).toEqual({ '2025-02-07': 1 });
     await get().store.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2501.30002').execute();
     expect(await count('heat')).toEqual({});
+  });
+
+  it('knows the days of papers when the in-memory index comes back from its saved file', async () => {
+    await writeCorpus(get());
+    // PostgreSQL keeps no copy in memory: there the counts come from the database both times.
+    const sqlite = get().kind === 'sqlite';
+    const first = createLexicalIndex(get().store, { inMemory: true, dataDir: get().dataDir });
+    expect((await first.start())?.source ?? null).toBe(sqlite ? 'database' : null);
+    await first.flush();
+    const second = createLexicalIndex(get().store, { inMemory: true, dataDir: get().dataDir });
+    expect((await second.start())?.source ?? null).toBe(sqlite ? 'file' : null);
+    const parsed = parseQuery('diffusion models');
+    expect(Object.fromEntries(await second.countByDay(parsed, filtersFromQuery(parsed)))).toEqual({
+      '2025-01-05': 1,
+      '2025-01-20': 1,
+      '2025-02-10': 1,
+    });
   });
 });
