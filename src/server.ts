@@ -11,6 +11,7 @@ import { DigestScheduler } from './digests/scheduler.js';
 import { configuredSourceJobs } from './sources/live-sources.js';
 import { SourceScheduler } from './sources/scheduler.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
+import { relayWrites } from './write-relay.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -35,6 +36,8 @@ export async function startServer(
     if (summary) logger.info('imported demo papers', { summary: formatSummary(summary) });
   }
   const deps = await buildDeps(config, store, logger);
+  // Other instances on the same database hear of this one's writes and clear their page caches, and vice versa.
+  const relay = await relayWrites(deps.writes, store.openChannel, logger);
   // Vectors are kept in step with other processes and the growing corpus by timers, never by a search.
   deps.search.startBackgroundJobs();
   const app = createApp(config, deps);
@@ -70,6 +73,7 @@ export async function startServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler?.stop();
       await sources?.stop();
+      await relay.close();
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();

@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import type { DB } from './schema.js';
+import { inProcessNotifications, type OpenNotificationChannel } from './notifications.js';
+import { postgresNotifications } from './pg-notifications.js';
 
 /**
  * What a storage engine can do. Code that must differ between engines asks for a capability
@@ -38,6 +40,11 @@ export interface Store {
   sizeBytes(): Promise<number>;
   /** Connection pool occupancy, for engines that pool connections (PostgreSQL). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /**
+   * Opens a channel to the other processes using this database: LISTEN/NOTIFY on PostgreSQL, an in-process hub on
+   * SQLite (one server process per file; other processes' writes show after the caches' short lifetimes).
+   */
+  readonly openChannel: OpenNotificationChannel;
   close(): Promise<void>;
 }
 
@@ -88,6 +95,7 @@ export function openSqlite(file: string): Store {
       }
       return Promise.resolve(total);
     },
+    openChannel: inProcessNotifications(file === ':memory:' ? `memory:${Math.random()}` : path.resolve(file)),
     close: () => db.destroy(),
   };
 }
@@ -112,6 +120,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
     capabilities: POSTGRES_CAPABILITIES,
     description: safe.toString(),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    openChannel: postgresNotifications(url, (text, values) => pool.query(text, values)),
     sizeBytes: async () => {
       const result = await pool.query<{ size: number }>('SELECT pg_database_size(current_database()) AS size');
       return Number(result.rows[0]?.size ?? 0);
