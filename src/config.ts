@@ -42,6 +42,11 @@ export interface Config {
   readonly trustProxy: boolean;
   /** PAPERBOY_API_RATE_PER_MINUTE: requests per minute each client may make under /api/. */
   readonly apiRatePerMinute: number;
+  /**
+   * PAPERBOY_RATE_LIMITS: where rate-limit windows are counted. `database` shares them between instances on one
+   * PostgreSQL database; `memory` counts per process. Unset: `database` where the engine serves several instances.
+   */
+  readonly rateLimits: 'memory' | 'database' | 'auto';
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -164,6 +169,13 @@ function parseEmbedder(env: Env): EmbedderSpec {
   return Object.freeze(parsed);
 }
 
+function parseRateLimits(env: Env): Config['rateLimits'] {
+  const raw = nonEmpty(env, 'PAPERBOY_RATE_LIMITS');
+  if (raw === undefined) return 'auto';
+  if (raw === 'memory' || raw === 'database') return raw;
+  throw new ConfigError('PAPERBOY_RATE_LIMITS', `must be "memory" or "database" (got "${raw}")`);
+}
+
 /** Reads and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(nonEmpty(env, 'PAPERBOY_DATA_DIR') ?? './data');
@@ -200,5 +212,6 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: parseMailFrom(env, publicUrl),
     trustProxy: parseBoolean(env, 'PAPERBOY_TRUST_PROXY', false),
     apiRatePerMinute: parseApiRate(env),
+    rateLimits: parseRateLimits(env),
   });
 }

@@ -29,6 +29,11 @@ export interface StoreCapabilities {
    * crash can then lose a suffix of recent transactions, each one whole, never part of one.
    */
   readonly asyncCommit: boolean;
+  /**
+   * Several server instances may serve from this database at once, so state they must agree on (rate-limit
+   * counters) is kept in it rather than in each process.
+   */
+  readonly multiInstance: boolean;
 }
 
 export interface Store {
@@ -56,6 +61,7 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   autoIncrementType: 'integer',
   blobType: 'blob',
   asyncCommit: false,
+  multiInstance: false,
 });
 
 const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -66,6 +72,7 @@ const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   autoIncrementType: 'serial',
   blobType: 'bytea',
   asyncCommit: true,
+  multiInstance: true,
 });
 
 export function openSqlite(file: string): Store {

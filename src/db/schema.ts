@@ -8,6 +8,7 @@ import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTab
 import type { JobStateTable } from './jobs.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
+import type { RateLimitWindowsTable } from '../security/rate-limits.table.js';
 import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
 
 /** Every table the application knows, one entry per `*.table.ts`. Features add theirs here. */
@@ -36,6 +37,7 @@ export interface DB {
   library_public_tags: LibraryPublicTagsTable;
   paper_ratings: PaperRatingsTable;
   follows: FollowsTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */
