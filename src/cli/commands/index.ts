@@ -7,6 +7,7 @@ import { importArxivSnapshot, importHfDaily } from './import.js';
 import { evalBeirCommand } from './eval-beir.js';
 import { evalRecommendCommand } from './eval-recommend.js';
 import { migrate } from './migrate.js';
+import { migrateStore } from './migrate-store.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
@@ -18,6 +19,7 @@ import { trendingRecompute } from './trending.js';
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   migrate,
+  migrateStore,
   importArxivSnapshot,
   importHfDaily,
   harvestArxiv,
