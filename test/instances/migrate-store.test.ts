@@ -98,7 +98,7 @@ run('paperboy migrate-store', () => {
     const check = openPostgres(target.url, 1);
     stores.push(check);
     expect(await check.db.selectFrom('users').select('id').execute()).toEqual([]);
-  });
+  }, 60_000);
 
   it('copies every table, verifies the counts, advances counters, and the app serves the same pages', async () => {
     const target = await emptyTarget();
@@ -181,14 +181,14 @@ run('paperboy migrate-store', () => {
       { username: 'ada' },
       { username: 'bob' },
     ]);
-  });
+  }, 180_000);
 
   it('answers usage errors without touching anything', async () => {
     const target = await emptyTarget();
     expect((await cli(['migrate-store'], env)).exit).toBe(2);
     expect((await cli(['migrate-store', '--to', 'mysql://somewhere/db'], env)).exit).toBe(2);
     expect((await cli(['migrate-store', '--to', target.url], { ...env, DATABASE_URL: target.url })).exit).toBe(2);
-  });
+  }, 60_000);
 });
 
 async function countPapers(store: Store): Promise<number> {

@@ -194,8 +194,9 @@ run('two paperboy serve processes behind nginx on one PostgreSQL database', () =
       Number(/data-vote-count="true">(\d+)</.exec(await (await fetch(`${second.url}/papers/${paperId}`)).text())?.[1]);
     expect(await countOnPage()).toBe(before);
 
-    // The session and CSRF token came from the proxy; the vote goes straight to the first instance.
-    const token = csrfIn(await reader.page(`${first.url}/papers/${paperId}`));
+    // Signed in through the proxy; the CSRF token comes from a page of the second instance and the vote goes
+    // straight to the first: sessions and tokens hold on every instance.
+    const token = csrfIn(await reader.page(`${second.url}/papers/${paperId}`));
     const voted = await reader.post(`${first.url}/papers/${paperId}/upvote`, { _csrf: token, action: 'add' });
     expect(voted.status).toBe(303);
     const votedAt = Date.now();
