@@ -7,6 +7,7 @@ import { importArxivSnapshot, importHfDaily } from './import.js';
 import { evalBeirCommand } from './eval-beir.js';
 import { evalRecommendCommand } from './eval-recommend.js';
 import { migrate } from './migrate.js';
+import { modelFetchCommand } from './model.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   searchCommand,
   similarCommand,
   indexRebuildCommand,
+  modelFetchCommand,
   evalBeirCommand,
   evalRecommendCommand,
   trendingRecompute,
