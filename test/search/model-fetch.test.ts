@@ -21,6 +21,8 @@ const runModelTests = runtimeInstalled || process.env.CI === 'true';
 const root = tempDir('paperboy-model-fetch-');
 const hub = new FakeHub();
 let modelFiles: HubRepoFile[] = [];
+/** The same model without sentence-transformers' pooling config, as ONNX exports often are. */
+let meanModelFiles: HubRepoFile[] = [];
 let weights: Buffer;
 
 beforeAll(async () => {
@@ -30,6 +32,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(source, 'README.md'), '# tiny\n');
   modelFiles = repoFilesOf(source);
   weights = fs.readFileSync(path.join(source, 'onnx', 'model.onnx'));
+  meanModelFiles = modelFiles.filter((file) => !file.path.startsWith('1_Pooling/'));
   await hub.start();
 });
 afterAll(async () => {
@@ -92,7 +95,7 @@ describe('paperboy model fetch', () => {
     expect(partFiles(directory)).toEqual([]);
 
     const manifest = manifestOf(directory);
-    expect(manifest).toMatchObject({ repo, revision: 'main', commit, hub: hub.url, variant: 'fp32' });
+    expect(manifest).toMatchObject({ repo, revision: 'main', commit, hub: hub.url, variant: 'fp32', pooling: 'repository' });
     expect(manifest.files.find((file) => file.path === 'onnx/model.onnx')).toMatchObject({
       source: 'onnx/model.onnx',
       size: weights.length,
@@ -141,7 +144,7 @@ describe('paperboy model fetch', () => {
     const modelsDir = path.join(dataDir(), 'models');
     const lines: string[] = [];
     const deps = (client: HubClient) => ({ hub: client, hubUrl: hub.url, progress: (line: string) => lines.push(line) });
-    const input = { repo, revision: 'main', variant: 'fp32' as const, modelsDir };
+    const input = { repo, revision: 'main', variant: 'fp32' as const, pooling: null, modelsDir };
     await expect(fetchModel(deps(fastClient({ maxRetries: 0 })), input)).rejects.toThrow(
       /failed after 1 attempt.*broke off after 64 bytes/,
     );
@@ -234,5 +237,27 @@ describe('paperboy model fetch', () => {
     const vector = await embedder.embedQuery('graph neural networks');
     // The pooling config came along: the fetched model pools by [CLS], as the served one says.
     expectedClsPooled().forEach((value, i) => expect(vector[i]).toBeCloseTo(value, 5));
+  });
+
+  it('writes the pooling config asked for when the repository has none, and says so when none is asked for', async () => {
+    const repo = `tests/no-pooling-${++repoCounter}`;
+    hub.addRepo(repo, meanModelFiles);
+    const data = dataDir();
+    const plain = captureIo();
+    expect(await runCli(['model', 'fetch', repo], plain.io, env(data))).toBe(0);
+    expect(plain.stderr()).toContain('has no 1_Pooling/config.json: the embedder will mean-pool (bge models want --pooling cls)');
+    const directory = modelDir(data, repo);
+    expect(manifestOf(directory).pooling).toBe('none');
+    expect(fs.existsSync(path.join(directory, '1_Pooling', 'config.json'))).toBe(false);
+
+    expect(await runCli(['model', 'fetch', repo, '--pooling', 'cls'], captureIo().io, env(data))).toBe(0);
+    const config = JSON.parse(fs.readFileSync(path.join(directory, '1_Pooling', 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toEqual({ pooling_mode_cls_token: true, pooling_mode_mean_tokens: false });
+    expect(manifestOf(directory).pooling).toBe('cls');
+    expect(await runCli(['model', 'fetch', repo, '--pooling', 'max'], captureIo().io, env(data))).toBe(2);
+    if (runModelTests) {
+      const vector = await (await OnnxEmbedder.load(directory)).embedQuery('graph neural networks');
+      expectedClsPooled().forEach((value, i) => expect(vector[i]).toBeCloseTo(value, 5));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { paperboyUserAgent } from '../../ingest/polite-http.js';
-import { fetchModel, ModelFetchError, parseRepoId } from '../../search/model-fetch/fetch-model.js';
+import { fetchModel, ModelFetchError, parseRepoId, type PoolingChoice } from '../../search/model-fetch/fetch-model.js';
 import { HubClient, HubError } from '../../search/model-fetch/hub-client.js';
 import { ModelFilesError, ONNX_VARIANTS, type OnnxVariant } from '../../search/model-fetch/model-files.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
@@ -17,14 +17,21 @@ function shellWord(text: string): string {
   return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+function parsePooling(value: string | undefined): PoolingChoice | null {
+  if (value === undefined) return null;
+  if (value !== 'cls' && value !== 'mean') throw new UsageError(`--pooling must be cls or mean (got "${value}")`);
+  return value;
+}
+
 export const modelFetchCommand: Command = {
   name: 'model fetch',
   summary: "Download a sentence-embedding model's ONNX weights and tokenizer from the Hugging Face hub for PAPERBOY_EMBEDDER=onnx:",
-  usage: 'paperboy model fetch <owner/name> [--revision main] [--variant fp32|quantized|int8|uint8] [--json]',
+  usage: 'paperboy model fetch <owner/name> [--revision main] [--variant fp32|quantized|int8|uint8] [--pooling cls|mean] [--json]',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       revision: { type: 'string' },
       variant: { type: 'string' },
+      pooling: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('give one model repository, e.g. Xenova/bge-small-en-v1.5');
@@ -33,6 +40,7 @@ export const modelFetchCommand: Command = {
     const revision = values.revision ?? 'main';
     if (!/^[\w./-]{1,200}$/.test(revision)) throw new UsageError(`--revision must be a branch, tag or commit (got "${revision}")`);
     const variant = parseVariant(values.variant);
+    const pooling = parsePooling(values.pooling);
     const hubUrl = ctx.config.sources.hfUrl;
     const hub = new HubClient({
       baseUrl: hubUrl,
@@ -46,7 +54,7 @@ export const modelFetchCommand: Command = {
     try {
       const result = await fetchModel(
         { hub, hubUrl, progress: ctx.io.err },
-        { repo, revision, variant, modelsDir: path.join(ctx.config.dataDir, 'models') },
+        { repo, revision, variant, pooling, modelsDir: path.join(ctx.config.dataDir, 'models') },
       );
       const { directory, manifest } = result;
       if (values.json) {

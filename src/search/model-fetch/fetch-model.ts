@@ -20,6 +20,9 @@ export interface ManifestFile {
   readonly sha256: string;
 }
 
+/** How token vectors become one sentence vector: as the repository's pooling config says, or as asked for. */
+export type PoolingChoice = 'cls' | 'mean';
+
 export interface ModelManifest {
   readonly repo: string;
   readonly revision: string;
@@ -27,6 +30,8 @@ export interface ModelManifest {
   readonly commit: string;
   readonly hub: string;
   readonly variant: OnnxVariant;
+  /** `cls` or `mean` when given on the command line, `repository` when the repository's pooling config is used, `none`. */
+  readonly pooling: PoolingChoice | 'repository' | 'none';
   readonly fetchedAt: string;
   readonly files: readonly ManifestFile[];
 }
@@ -35,6 +40,11 @@ export interface FetchModelInput {
   readonly repo: string;
   readonly revision: string;
   readonly variant: OnnxVariant;
+  /**
+   * Writes sentence-transformers' `1_Pooling/config.json` selecting this pooling, in place of the repository's (ONNX
+   * exports often lack it, and the embedder then mean-pools, while bge models are trained for CLS).
+   */
+  readonly pooling: PoolingChoice | null;
   /** Where the model directories live (`<data dir>/models`). */
   readonly modelsDir: string;
 }
@@ -160,6 +170,21 @@ function isUpToDate(directory: string, previous: ModelManifest | null, planned: 
   return fs.existsSync(file) && fs.statSync(file).size === entry.size ? entry : null;
 }
 
+const POOLING_CONFIG = '1_Pooling/config.json';
+
+function writePoolingConfig(directory: string, pooling: PoolingChoice): ManifestFile {
+  const file = path.join(directory, POOLING_CONFIG);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const content = `${JSON.stringify({ pooling_mode_cls_token: pooling === 'cls', pooling_mode_mean_tokens: pooling === 'mean' }, null, 2)}\n`;
+  fs.writeFileSync(file, content);
+  return {
+    path: POOLING_CONFIG,
+    source: `--pooling ${pooling}`,
+    size: Buffer.byteLength(content),
+    sha256: createHash('sha256').update(content).digest('hex'),
+  };
+}
+
 function writeManifest(directory: string, manifest: ModelManifest): void {
   const temporary = path.join(directory, `${MANIFEST_FILE}.tmp`);
   fs.writeFileSync(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -170,7 +195,7 @@ export async function fetchModel(deps: FetchModelDeps, input: FetchModelInput): 
   const repo = parseRepoId(input.repo);
   if (repo === null) throw new ModelFetchError(`"${input.repo}" is not a model repository id like Xenova/bge-small-en-v1.5`);
   const info = await deps.hub.modelInfo(repo, input.revision);
-  const plan = planModelFiles(repo, info.files, input.variant);
+  const plan = planModelFiles(repo, info.files, input.variant).filter((file) => input.pooling === null || file.target !== POOLING_CONFIG);
   const directory = path.join(input.modelsDir, modelDirectoryName(repo));
   fs.mkdirSync(path.join(directory, 'onnx'), { recursive: true });
   const previous = readManifest(directory);
@@ -202,6 +227,12 @@ export async function fetchModel(deps: FetchModelDeps, input: FetchModelInput): 
     downloaded.push(planned.target);
   }
 
+  if (input.pooling !== null) files.push(writePoolingConfig(directory, input.pooling));
+  const pooling = input.pooling ?? (files.some((file) => file.path === POOLING_CONFIG) ? 'repository' : 'none');
+  if (pooling === 'none') {
+    deps.progress(`${repo} has no ${POOLING_CONFIG}: the embedder will mean-pool (bge models want --pooling cls)`);
+  }
+
   for (const stale of previous?.files ?? []) {
     if (!files.some((file) => file.path === stale.path)) fs.rmSync(path.join(directory, stale.path), { force: true });
   }
@@ -211,6 +242,7 @@ export async function fetchModel(deps: FetchModelDeps, input: FetchModelInput): 
     commit: info.commit,
     hub: deps.hubUrl,
     variant: input.variant,
+    pooling,
     fetchedAt: (deps.now?.() ?? new Date()).toISOString(),
     files,
   };
