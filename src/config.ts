@@ -27,6 +27,8 @@ export interface Config {
   readonly embedder: EmbedderSpec;
   /** PAPERBOY_EMBEDDER_KEY: bearer token for an openai: embedder. */
   readonly embedderKey: string | null;
+  /** HF_TOKEN: Hugging Face access token sent by `paperboy model fetch` (private and gated models). */
+  readonly hfToken: string | null;
   /** PAPERBOY_KEYWORD_INDEX_IN_MEMORY: the server ranks plain keyword queries in memory (SQLite). */
   readonly keywordIndexInMemory: boolean;
   /** Email digests: scheduler, send time and zone, rate, leases (see config/digest-config.ts). */
@@ -176,6 +178,15 @@ function parseRateLimits(env: Env): Config['rateLimits'] {
   throw new ConfigError('PAPERBOY_RATE_LIMITS', `must be "memory" or "database" (got "${raw}")`);
 }
 
+/** HF_TOKEN, the Hugging Face hub's own variable; it goes into a header, so it must be one visible-ASCII word. */
+function parseHfToken(env: Env): string | null {
+  const raw = nonEmpty(env, 'HF_TOKEN');
+  if (raw === undefined) return null;
+  if (!/^[\x21-\x7e]+$/.test(raw))
+    throw new ConfigError('HF_TOKEN', 'must be a single word of visible ASCII characters (a Hugging Face access token)');
+  return raw;
+}
+
 /** Reads and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(nonEmpty(env, 'PAPERBOY_DATA_DIR') ?? './data');
@@ -204,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelRaw,
     embedder: parseEmbedder(env),
     embedderKey: nonEmpty(env, 'PAPERBOY_EMBEDDER_KEY') ?? null,
+    hfToken: parseHfToken(env),
     keywordIndexInMemory: parseBoolean(env, 'PAPERBOY_KEYWORD_INDEX_IN_MEMORY', true),
     digests: parseDigestConfig(env),
     sources: Object.freeze(parseSourcesConfig(env, parseHttpUrl)),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type DialectAdapter } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import type { DB } from './schema.js';
@@ -34,6 +34,11 @@ export interface StoreCapabilities {
    * counters) is kept in it rather than in each process.
    */
   readonly multiInstance: boolean;
+  /**
+   * A statement can bind a whole column of values as one array parameter (`unnest($1::text[], …)`), so a bulk write
+   * sends a batch as a fixed handful of parameters, whatever its size, and merges it in one set-based statement.
+   */
+  readonly arrayParameters: boolean;
 }
 
 export interface Store {
@@ -62,6 +67,7 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   blobType: 'blob',
   asyncCommit: false,
   multiInstance: false,
+  arrayParameters: false,
 });
 
 const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -73,7 +79,22 @@ const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   blobType: 'bytea',
   asyncCommit: true,
   multiInstance: true,
+  arrayParameters: true,
 });
+
+/** Each open store's capabilities, by its Kysely adapter (shared by the instance, its transactions and connections). */
+const capabilitiesByAdapter = new WeakMap<DialectAdapter, StoreCapabilities>();
+
+function remember(db: Kysely<DB>, capabilities: StoreCapabilities): void {
+  capabilitiesByAdapter.set(db.getExecutor().adapter, capabilities);
+}
+
+/** The capabilities of the store a Kysely instance or transaction belongs to, for code that is handed only a query runner. */
+export function capabilitiesOf(db: Kysely<DB>): StoreCapabilities {
+  const capabilities = capabilitiesByAdapter.get(db.getExecutor().adapter);
+  if (!capabilities) throw new Error('capabilitiesOf: this Kysely instance was not opened by openStore');
+  return capabilities;
+}
 
 export function openSqlite(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -86,6 +107,7 @@ export function openSqlite(file: string): Store {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  remember(db, SQLITE_CAPABILITIES);
   return {
     db,
     capabilities: SQLITE_CAPABILITIES,
@@ -120,6 +142,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
     process.stderr.write(`PostgreSQL connection lost (${error.message}); it will be reopened on demand.\n`);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  remember(db, POSTGRES_CAPABILITIES);
   const safe = new URL(url);
   safe.password = safe.password ? '***' : '';
   return {

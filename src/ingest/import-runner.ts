@@ -3,7 +3,7 @@ import type { Store } from '../db/database.js';
 import { deleteJobState, getJobState, setJobState } from '../db/job-state.repository.js';
 import { upsertFeedEntries } from '../feed/feed.repository.js';
 import type { FeedRecord, PaperRecord } from '../papers/paper.js';
-import { paperBatchSize, upsertPapers } from '../papers/papers.repository.js';
+import { importBatchSize, upsertPapers } from '../papers/papers.repository.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
 import type { SourceItem, SourceUnit } from './source.js';
 import { recomputeTrending } from '../trending/trending.repository.js';
@@ -105,7 +105,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
   const progress = options.progress ?? silentProgress;
   const now = options.now ?? (() => new Date());
   const meter = new ProgressMeter(progress);
-  const batchSize = paperBatchSize(store.capabilities.maxParameters);
+  const batchSize = importBatchSize(store.capabilities);
   // Batches commit without waiting for their WAL flush where the engine allows it: the checkpoint commits in the
   // same transaction, so a crash can only lose whole batches together with their checkpoints (re-imported on the
   // next run), and the completed import's last commit (deleting the checkpoint) waits for the flush of all of them.

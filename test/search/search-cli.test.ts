@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { snapshotLine } from '../helpers/fixtures.js';
-import { describeEachStore, type TestStore } from '../helpers/stores.js';
+import { describeEachStore, tempDir, type TestStore } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
 const BEIR_TINY = path.join(import.meta.dirname, '..', 'fixtures', 'beir-tiny');
@@ -122,5 +123,31 @@ describe('eval beir', () => {
     expect((await cli(['eval', 'beir', BEIR_TINY, '--split', 'dev'])).code).toBe(1);
     expect((await cli(['eval', 'beir', path.join(BEIR_TINY, 'nope')])).code).toBe(2);
     expect((await cli(['eval', 'beir', BEIR_TINY, '--fusion', 'magic'])).code).toBe(2);
+  });
+
+  it('reads a gzipped corpus.jsonl.gz and scores it as the plain corpus.jsonl', async () => {
+    const gzipped = tempDir('paperboy-beir-gz-');
+    try {
+      fs.cpSync(BEIR_TINY, gzipped, { recursive: true });
+      fs.writeFileSync(path.join(gzipped, 'corpus.jsonl.gz'), zlib.gzipSync(fs.readFileSync(path.join(BEIR_TINY, 'corpus.jsonl'))));
+      fs.rmSync(path.join(gzipped, 'corpus.jsonl'));
+      const scores = async (directory: string) => {
+        const result = await cli(['eval', 'beir', directory, '--split', 'test', '--mode', 'hybrid', '--json']);
+        expect(result.code, result.err).toBe(0);
+        const { latency_ms: _latency, ...report } = JSON.parse(result.out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+        return { report, indexed: /indexed (\d+) documents/.exec(result.err)?.[1] };
+      };
+      const plain = await scores(BEIR_TINY);
+      const fromGzip = await scores(gzipped);
+      expect(fromGzip).toEqual(plain);
+      expect(Number(fromGzip.indexed)).toBe(fs.readFileSync(path.join(BEIR_TINY, 'corpus.jsonl'), 'utf8').trim().split('\n').length);
+
+      fs.writeFileSync(path.join(gzipped, 'corpus.jsonl.gz'), 'not gzip at all');
+      const broken = await cli(['eval', 'beir', gzipped, '--split', 'test', '--mode', 'lexical']);
+      expect(broken.code).toBe(1);
+      expect(broken.err).toMatch(/corpus\.jsonl\.gz: cannot be read \(.*incorrect header check/);
+    } finally {
+      fs.rmSync(gzipped, { recursive: true, force: true });
+    }
   });
 });

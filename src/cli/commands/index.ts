@@ -8,6 +8,7 @@ import { evalBeirCommand } from './eval-beir.js';
 import { evalRecommendCommand } from './eval-recommend.js';
 import { migrate } from './migrate.js';
 import { migrateStore } from './migrate-store.js';
+import { modelFetchCommand } from './model.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   searchCommand,
   similarCommand,
   indexRebuildCommand,
+  modelFetchCommand,
   evalBeirCommand,
   evalRecommendCommand,
   trendingRecompute,

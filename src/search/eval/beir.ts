@@ -48,6 +48,24 @@ function requireFile(file: string): string {
   return file;
 }
 
+/** The dataset's corpus: `corpus.jsonl`, or `corpus.jsonl.gz` (streamed through gunzip) when there is no plain one. */
+function corpusFile(directory: string): string {
+  const plain = path.join(directory, 'corpus.jsonl');
+  const gzipped = `${plain}.gz`;
+  if (!fs.existsSync(plain) && fs.existsSync(gzipped)) return gzipped;
+  return requireFile(plain);
+}
+
+/** The lines of a plain or gzipped file; a file that cannot be read or unzipped is a format error naming it. */
+async function* readLines(file: string): AsyncGenerator<string> {
+  try {
+    yield* openLineFile(file).lines();
+  } catch (error) {
+    if (error instanceof BeirFormatError) throw error;
+    throw new BeirFormatError(`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
 /** Reads queries and the judgements of one split; only queries with judgements are kept. */
 export async function readBeirQueries(directory: string, split: string): Promise<BeirDataset> {
   const qrelsFile = requireFile(path.join(directory, 'qrels', `${split}.tsv`));
@@ -76,9 +94,9 @@ export async function readBeirQueries(directory: string, split: string): Promise
   return { queries, qrels };
 }
 
-/** Loads corpus.jsonl into the store as papers (title, text as abstract); returns how many. */
+/** Loads corpus.jsonl (or corpus.jsonl.gz) into the store as papers (title, text as abstract); returns how many. */
 export async function loadBeirCorpus(store: Store, directory: string): Promise<number> {
-  const file = requireFile(path.join(directory, 'corpus.jsonl'));
+  const file = corpusFile(directory);
   const batchSize = paperBatchSize(store.capabilities.maxParameters);
   const now = new Date().toISOString();
   let batch: PaperRecord[] = [];
@@ -90,7 +108,7 @@ export async function loadBeirCorpus(store: Store, directory: string): Promise<n
     total += batch.length;
     batch = [];
   };
-  for await (const line of openLineFile(file).lines()) {
+  for await (const line of readLines(file)) {
     n++;
     if (line.trim() === '') continue;
     const record = parseJsonLine(line, file, n);
