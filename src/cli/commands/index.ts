@@ -7,6 +7,7 @@ import { importArxivSnapshot, importHfDaily } from './import.js';
 import { evalBeirCommand } from './eval-beir.js';
 import { evalRecommendCommand } from './eval-recommend.js';
 import { migrate } from './migrate.js';
+import { notificationsSend } from './notifications.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
@@ -37,4 +38,5 @@ export const COMMANDS: readonly Command[] = [
   adminUnban,
   digestSend,
   digestStatus,
+  notificationsSend,
 ];
