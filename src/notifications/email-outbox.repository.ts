@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { StoreCapabilities } from '../db/database.js';
 import type { DB, Queryable } from '../db/schema.js';
+import { ownerIsDeadHere } from '../digests/outbox.repository.js';
 import type { NotificationEmailsTable } from './notifications.table.js';
 
 export type NotificationEmailRow = Selectable<NotificationEmailsTable>;
@@ -91,17 +92,22 @@ export async function planEmail(db: Kysely<DB>, userId: number, now: Date, messa
 class NothingToSend extends Error {}
 
 /**
- * Settles emails whose worker is gone (lease expired): not handed over — the SMTP server discarded the partial
+ * Settles emails whose worker is gone (lease expired, or its process on this host no longer exists): not handed over — the SMTP server discarded the partial
  * message, so the email is queued again; handed over — the end-of-data marker followed that write, so the server
  * has it: recorded as sent (unconfirmed), never sent again.
  */
 export async function recoverAbandonedEmails(db: Queryable, now: Date): Promise<{ requeued: number; presumedSent: number }> {
   const nowIso = now.toISOString();
+  const leased = await db.selectFrom('notification_emails').select('lease_owner').distinct().where('status', '=', 'sending').execute();
+  const dead = leased.map((r) => r.lease_owner).filter((o): o is string => o !== null && ownerIsDeadHere(o));
   const expired = (handed: boolean) =>
     db
       .updateTable('notification_emails')
       .where('status', '=', 'sending')
-      .where('lease_expires_at', '<', nowIso)
+      .where((eb) => {
+        const over = eb('lease_expires_at', '<', nowIso);
+        return dead.length > 0 ? eb.or([over, eb('lease_owner', 'in', dead)]) : over;
+      })
       .where('handed_over_at', handed ? 'is not' : 'is', null);
   const requeued = await expired(false)
     .set({
