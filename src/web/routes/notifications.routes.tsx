@@ -120,8 +120,8 @@ export const notificationsRoutes = new Hono<AppEnv>()
         401: unauthorized,
       },
     }),
-    requireUser,
     validator('query', apiQuery, rejectInvalid),
+    requireUser,
     async (c) => {
       const query = c.req.valid('query');
       const list = await notificationsOf(c.get('deps'), c.get('user')!, { page: query.p, unreadOnly: query.unread === '1' });
