@@ -18,6 +18,8 @@ export interface NotificationReader {
 }
 
 export const NOTIFICATIONS_PER_PAGE = 30;
+/** Pages beyond this are read as this one (an offset stays a safe integer). */
+const MAX_PAGE = 1_000_000;
 /** Most notifications one "mark read" request names. */
 export const MAX_MARK_READ_IDS = 200;
 
@@ -37,7 +39,7 @@ export async function notificationsOf(
   reader: NotificationReader,
   input: { page: number; unreadOnly?: boolean },
 ): Promise<NotificationPage> {
-  const page = Math.max(1, input.page);
+  const page = Math.min(MAX_PAGE, Math.max(1, input.page));
   const db = deps.store.db;
   const [rows, total, unread] = await Promise.all([
     listNotifications(db, reader.id, {

@@ -17,13 +17,21 @@ import { errorResponse, jsonResponse } from '../api-schemas.js';
 import type { AppEnv } from '../env.js';
 import { requireUser } from '../middleware/auth.js';
 import { rateLimit } from '../middleware/rate-limit.js';
-import { choiceParam, integerParam, pageNumberParam, rejectInvalid } from '../request-params.js';
+import { choiceParam, integerParam, rejectInvalid } from '../request-params.js';
 import { pageContext, safeNext } from '../viewer.js';
 import { notificationsPage, notificationUnsubscribePage } from '../views/notifications-page.js';
 
+const PAGE_ERROR = 'p must be a page number from 1';
 const pageQuery = z.object({ page: integerParam('page', 1, 10_000, 1, 'Page number, from 1.') });
+/** `?p=` without a documented maximum: the listing needs a session, so a bound could not be shown to hold to visitors. */
+const apiPage = z
+  .preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number({ error: PAGE_ERROR }).min(1, { error: PAGE_ERROR }).refine(Number.isSafeInteger, { error: PAGE_ERROR }).default(1),
+  )
+  .meta({ description: 'Page number, from 1.' });
 const apiQuery = z.object({
-  p: pageNumberParam(),
+  p: apiPage,
   unread: choiceParam('unread', ['0', '1'], '0', '1: only unread notifications.'),
 });
 const readForm = z.object({
