@@ -52,5 +52,4 @@ export async function up(db: Kysely<unknown>, caps: StoreCapabilities): Promise<
   // The header's unread count and the page (newest first) for one reader.
   await db.schema.createIndex('notifications_user_unread').on('notifications').columns(['user_id', 'read_at']).execute();
   await db.schema.createIndex('notifications_user_id').on('notifications').columns(['user_id', 'id']).execute();
-  await db.schema.createIndex('notifications_email').on('notifications').columns(['email_id']).execute();
 }
