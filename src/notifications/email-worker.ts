@@ -89,16 +89,18 @@ export async function runNotificationEmails(
     if (readers.length < PLAN_BATCH || plannedNow === 0) break;
   }
 
-  const transport = createTransport();
+  // Opened on the first claimed email: a round with nothing to send (most minutes) touches no mail server.
+  let transport: MailTransport | null = null;
   try {
     for (;;) {
       const rows = await claimDueEmails(store.db, store.capabilities, options.owner, options.now(), options.leaseMs, CLAIM_BATCH);
       if (rows.length === 0) break;
+      transport ??= createTransport();
       for (const row of rows) await sendOne(store, transport, row, options, summary);
       progress(`sent ${summary.sent}, retrying ${summary.retried}, failed ${summary.failed}, cancelled ${summary.cancelled}`);
     }
   } finally {
-    await transport.close();
+    await transport?.close();
   }
   return summary;
 }
