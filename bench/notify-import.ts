@@ -35,12 +35,15 @@ const AUTHOR_POOL = Number(values['author-pool'] ?? PAPERS * 5);
 const now = new Date();
 const day = now.toISOString().slice(0, 10);
 
-/** A deterministic pseudo-random sequence, so every run imports and follows the same names. */
+/** A deterministic pseudo-random sequence (mulberry32), so every run imports and follows the same names. */
 function generator(seed: number): () => number {
-  let state = seed;
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 
