@@ -2,7 +2,7 @@ import type { Queryable } from '../db/schema.js';
 import type { PaperRecord } from '../papers/paper.js';
 import { upsertPapers, type UpsertCounts } from '../papers/papers.repository.js';
 import { tidy } from '../signals/signal-limits.js';
-import { insertNotifications, type NewNotification } from './notifications.repository.js';
+import { insertFollowedAuthorNotifications } from './notifications.repository.js';
 
 /**
  * A paper published longer ago than this is not news when it reaches the database: importing an old snapshot or
@@ -43,7 +43,7 @@ export async function notifyFollowersOfNewPapers(
 
   const names = [...papersByAuthor.keys()];
   const chunk = Math.max(1, maxParameters - 10);
-  const rows: NewNotification[] = [];
+  const pairs = new Map<string, readonly [number, string]>();
   for (let start = 0; start < names.length; start += chunk) {
     const follows = await db
       .selectFrom('follows')
@@ -53,11 +53,11 @@ export async function notifyFollowersOfNewPapers(
       .execute();
     for (const follow of follows) {
       for (const paperId of papersByAuthor.get(follow.value) ?? []) {
-        rows.push({ userId: follow.user_id, kind: 'followed-author', subject: `paper:${paperId}`, paperId, commentId: null });
+        pairs.set(`${follow.user_id}\0${paperId}`, [follow.user_id, paperId]);
       }
     }
   }
-  return insertNotifications(db, maxParameters, rows, now);
+  return insertFollowedAuthorNotifications(db, maxParameters, [...pairs.values()], now);
 }
 
 /**

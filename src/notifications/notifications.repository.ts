@@ -45,6 +45,33 @@ export async function insertNotifications(
   return created;
 }
 
+/**
+ * Inserts "new paper by an author you follow" notifications for (reader, paper) pairs: two parameters a row, the
+ * constant columns filled in by the statement (an import may create tens of thousands in one run).
+ */
+export async function insertFollowedAuthorNotifications(
+  db: Queryable,
+  maxParameters: number,
+  pairs: readonly (readonly [userId: number, paperId: string])[],
+  now: string,
+): Promise<number> {
+  const batch = Math.max(1, Math.floor((maxParameters - 1) / 2));
+  let created = 0;
+  for (let start = 0; start < pairs.length; start += batch) {
+    const values = sql.join(pairs.slice(start, start + batch).map(([userId, paperId]) => sql`(${userId}, ${paperId})`));
+    // VALUES columns are column1, column2 on both engines; `WHERE true` keeps SQLite from reading ON CONFLICT as a join.
+    const result = await sql<{ id: number }>`
+      INSERT INTO notifications (user_id, kind, subject, paper_id, created_at)
+      SELECT CAST(v.column1 AS integer), 'followed-author', 'paper:' || v.column2, v.column2, ${now}
+      FROM (VALUES ${values}) AS v
+      WHERE true
+      ON CONFLICT (user_id, subject) DO NOTHING
+      RETURNING id`.execute(db);
+    created += result.rows.length;
+  }
+  return created;
+}
+
 /** Unread notifications are counted up to this; the header shows "99+" beyond. */
 export const UNREAD_COUNT_CAP = 100;
 
