@@ -53,7 +53,11 @@ describeEachStore('notification emails', (get) => {
     if (emailOn) await setNotificationEmail(deps, alice.user, { enabled: true });
     counter += 1;
     const paperId = `2503.${String(50_000 + counter)}`;
-    await upsertPapers(get().store.db, [paperRecord({ id: paperId, title: `Emailed paper ${paperId}` })], new Date(clock).toISOString());
+    await upsertPapers(
+      get().store.db,
+      [paperRecord({ id: paperId, title: `Emailed <i>paper</i> ${paperId}` })],
+      new Date(clock).toISOString(),
+    );
     const top = await postComment(deps, alice.user, { paperId, parentId: null, body: 'mine' });
     const reply = async (body: string) => (await postComment(deps, bob.user, { paperId, parentId: top.commentId, body })).commentId;
     const replies: number[] = [];
@@ -79,6 +83,8 @@ describeEachStore('notification emails', (get) => {
     expect(mail.subject).toBe('2 new notifications on Paperboy');
     expect(mail.text).toContain(`http://paperboy.test/papers/${paperId}#comment-${replies[0]}`);
     expect(mail.text).toContain('reply number 1');
+    expect(mail.html).not.toContain('<i>paper</i>');
+    expect(mail.html).toContain('&lt;i&gt;paper&lt;/i&gt;');
     const raw = sink.received.find((m) => m.to.includes(alice.user.email))!.raw.toString('utf8');
     const unsubscribeUrl = /^List-Unsubscribe: <([^>]+)>$/m.exec(raw)?.[1] ?? '';
     expect(unsubscribeUrl).toMatch(/^http:\/\/paperboy\.test\/notifications\/unsubscribe\?token=/);
