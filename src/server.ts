@@ -8,6 +8,7 @@ import { jsonLogger, silentLogger, type Logger } from './logger.js';
 import { buildDeps, openMigratedStore } from './runtime.js';
 import { createApp } from './web/app.js';
 import { DigestScheduler } from './digests/scheduler.js';
+import { NotificationEmailScheduler, NotificationEmailService } from './notifications/email-service.js';
 import { configuredSourceJobs } from './sources/live-sources.js';
 import { SourceScheduler } from './sources/scheduler.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
@@ -57,6 +58,10 @@ export async function startServer(
   logger.info('listening', { url, publicUrl: config.publicUrl, database: store.description });
   const scheduler = config.digests.scheduler ? new DigestScheduler(store, deps.digests, config.digests, logger, deps.now) : null;
   scheduler?.start();
+  const notificationEmails = config.digests.scheduler
+    ? new NotificationEmailScheduler(new NotificationEmailService({ store, config, secret: deps.secret, logger, now: deps.now }), logger)
+    : null;
+  notificationEmails?.start();
   // Live sources (Hugging Face mirror, GitHub stars, daily arXiv harvest): leased per job, so every instance may run this.
   const sources = config.digests.scheduler
     ? new SourceScheduler({ store, jobs: configuredSourceJobs(config, deps), logger, now: deps.now, observer: deps.metrics })
@@ -72,6 +77,7 @@ export async function startServer(
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler?.stop();
+      await notificationEmails?.stop();
       await sources?.stop();
       await relay.close();
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it

@@ -16,8 +16,8 @@ export type WriteEvent =
    * change a page anyone else sees.
    */
   | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean }
-  /** A reader's private ratings or follows changed; they show on no page anyone else sees. */
-  | { readonly kind: 'rating' | 'follow'; readonly userIds: readonly number[] }
+  /** A reader's private ratings, follows or notifications changed; they show on no page anyone else sees. */
+  | { readonly kind: 'rating' | 'follow' | 'notification'; readonly userIds: readonly number[] }
   /**
    * Another instance wrote something this one cannot know in detail (the link between instances was down, or the
    * announcement was too large to forward): anything derived from the database may be stale.

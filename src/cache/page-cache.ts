@@ -46,7 +46,7 @@ export class PageCache {
     return writes.subscribe((event) => {
       if (event.kind === 'subscription') return;
       if (event.kind === 'library' && !event.public) return;
-      if (event.kind === 'rating' || event.kind === 'follow') return;
+      if (event.kind === 'rating' || event.kind === 'follow' || event.kind === 'notification') return;
       this.clear();
     });
   }

@@ -7,6 +7,7 @@ import type { LibraryItemsTable, LibraryItemTagsTable, LibraryPublicTagsTable } 
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
+import type { NotificationEmailsTable, NotificationSettingsTable, NotificationsTable } from '../notifications/notifications.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
 import type { RateLimitWindowsTable } from '../security/rate-limits.table.js';
 import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
@@ -38,6 +39,9 @@ export interface DB {
   paper_ratings: PaperRatingsTable;
   follows: FollowsTable;
   rate_limit_windows: RateLimitWindowsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  notification_emails: NotificationEmailsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

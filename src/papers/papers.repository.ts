@@ -8,6 +8,8 @@ import type { Organization, Paper, PaperRecord } from './paper.js';
 export interface UpsertCounts {
   inserted: number;
   updated: number;
+  /** The ids that were not in the database before (new papers, as opposed to updated ones). */
+  insertedIds: string[];
 }
 
 const PAPER_COLUMNS = 24;
@@ -115,7 +117,7 @@ const STAR_COUNT_COLUMNS = columnsOf<StarCountRow>({ paper_id: 'text', counted_a
  */
 export async function upsertPapers(db: Queryable, records: readonly PaperRecord[], now: string): Promise<UpsertCounts> {
   const unique = mergeDuplicates(records);
-  if (unique.length === 0) return { inserted: 0, updated: 0 };
+  if (unique.length === 0) return { inserted: 0, updated: 0, insertedIds: [] };
   const existing = await db
     .selectFrom('papers')
     .select('id')
@@ -196,8 +198,8 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
     }
   }
 
-  const inserted = unique.filter((r) => !existingIds.has(r.id)).length;
-  return { inserted, updated: unique.length - inserted };
+  const insertedIds = unique.filter((r) => !existingIds.has(r.id)).map((r) => r.id);
+  return { inserted: insertedIds.length, updated: unique.length - insertedIds.length, insertedIds };
 }
 
 /**

@@ -9,6 +9,7 @@ import { evalRecommendCommand } from './eval-recommend.js';
 import { migrate } from './migrate.js';
 import { migrateStore } from './migrate-store.js';
 import { modelFetchCommand } from './model.js';
+import { notificationsSend } from './notifications.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
@@ -41,4 +42,5 @@ export const COMMANDS: readonly Command[] = [
   adminUnban,
   digestSend,
   digestStatus,
+  notificationsSend,
 ];

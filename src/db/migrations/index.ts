@@ -13,6 +13,7 @@ import * as hfFields from './010-hf-fields.js';
 import * as sourceJobs from './011-source-jobs.js';
 import * as library from './012-library.js';
 import * as signals from './013-signals.js';
+import * as notifications from './014-notifications.js';
 import * as rateLimitWindows from './017-rate-limit-windows.js';
 
 export interface VersionedMigration {
@@ -38,5 +39,6 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '011-source-jobs', up: sourceJobs.up },
   { name: '012-library', up: library.up },
   { name: '013-signals', up: signals.up },
+  { name: '014-notifications', up: notifications.up },
   { name: '017-rate-limit-windows', up: rateLimitWindows.up },
 ];
