@@ -27,6 +27,12 @@ export interface StoreCapabilities {
    * crash can then lose a suffix of recent transactions, each one whole, never part of one.
    */
   readonly asyncCommit: boolean;
+  /**
+   * Sequence values become visible in the order they were taken (one writer at a time). Where they do not (a
+   * PostgreSQL transaction can commit after another that took a later value), change logs are read by transaction
+   * id against a snapshot watermark rather than "after the last value seen".
+   */
+  readonly sequencesCommitInOrder: boolean;
 }
 
 export interface Store {
@@ -49,6 +55,7 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   autoIncrementType: 'integer',
   blobType: 'blob',
   asyncCommit: false,
+  sequencesCommitInOrder: true,
 });
 
 const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -59,6 +66,7 @@ const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   autoIncrementType: 'serial',
   blobType: 'bytea',
   asyncCommit: true,
+  sequencesCommitInOrder: false,
 });
 
 export function openSqlite(file: string): Store {
