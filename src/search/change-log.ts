@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import type { StoreCapabilities } from '../db/database.js';
 
 /**
@@ -34,19 +34,23 @@ export interface ChangeLogSpec {
   readonly where?: RawBuilder<unknown>;
 }
 
-export function createChangeLogReader<Row, D>(db: Kysely<D>, capabilities: StoreCapabilities, spec: ChangeLogSpec): ChangeLogReader<Row> {
-  return capabilities.sequencesCommitInOrder ? new SequenceLogReader<Row, D>(db, spec) : new SnapshotLogReader<Row, D>(db, spec);
+export function createChangeLogReader<Row>(
+  db: QueryExecutorProvider,
+  capabilities: StoreCapabilities,
+  spec: ChangeLogSpec,
+): ChangeLogReader<Row> {
+  return capabilities.sequencesCommitInOrder ? new SequenceLogReader<Row>(db, spec) : new SnapshotLogReader<Row>(db, spec);
 }
 
 type SeqRow = { seq: number | string };
 
 /** One writer at a time: a sequence value seen means every smaller one is committed (or never will be). */
-class SequenceLogReader<Row, D> implements ChangeLogReader<Row> {
+class SequenceLogReader<Row> implements ChangeLogReader<Row> {
   private readonly seq: RawBuilder<unknown>;
   private readonly where: RawBuilder<unknown>;
 
   constructor(
-    private readonly db: Kysely<D>,
+    private readonly db: QueryExecutorProvider,
     private readonly spec: ChangeLogSpec,
   ) {
     this.seq = sql.raw(`log.${spec.seq}`);
@@ -85,12 +89,12 @@ class SequenceLogReader<Row, D> implements ChangeLogReader<Row> {
  * follow — reads every row from the previous watermark up, skips those already read, and moves the watermark to
  * that xmin, remembering the rows read at or above it (their transactions may still be joined by late committers).
  */
-class SnapshotLogReader<Row, D> implements ChangeLogReader<Row> {
+class SnapshotLogReader<Row> implements ChangeLogReader<Row> {
   private readonly seq: RawBuilder<unknown>;
   private readonly where: RawBuilder<unknown>;
 
   constructor(
-    private readonly db: Kysely<D>,
+    private readonly db: QueryExecutorProvider,
     private readonly spec: ChangeLogSpec,
   ) {
     this.seq = sql.raw(`log.${spec.seq}`);

@@ -6,6 +6,17 @@ import type { IndexedText } from './postings-index.js';
 
 /** Papers read (and tokenized without yielding) per page while building, and changes applied per page while catching up. */
 export const TEXT_PAGE = 4_096;
+/** Keys per statement when resolving ranked keys to paper ids (under every engine's parameter limit). */
+const KEYS_PER_STATEMENT = 10_000;
+
+/** Runs `lookup` over slices of `keys` and merges the maps. */
+async function inSlices<K, V>(keys: readonly K[], lookup: (slice: readonly K[]) => Promise<Map<number, V>>): Promise<Map<number, V>> {
+  const merged = new Map<number, V>();
+  for (let at = 0; at < keys.length; at += KEYS_PER_STATEMENT) {
+    for (const [key, value] of await lookup(keys.slice(at, at + KEYS_PER_STATEMENT))) merged.set(key, value);
+  }
+  return merged;
+}
 
 /** What a saved index file records of the change log, so a file from another database is never used. */
 export interface LogAnchor {
@@ -106,11 +117,12 @@ class RowidTextSource implements PaperTextSource {
       ),
   };
 
-  async visibleIds(keys: readonly number[]): Promise<Map<number, string>> {
-    if (keys.length === 0) return new Map();
-    const { rows } = await sql<{ rowid: number; id: string }>`
-      SELECT rowid, id FROM papers WHERE hidden = 0 AND rowid IN (${sql.join(keys.map((k) => sql`${k}`))})`.execute(this.db);
-    return new Map(rows.map((row) => [Number(row.rowid), row.id]));
+  visibleIds(keys: readonly number[]): Promise<Map<number, string>> {
+    return inSlices(keys, async (slice) => {
+      const { rows } = await sql<{ rowid: number; id: string }>`
+        SELECT rowid, id FROM papers WHERE hidden = 0 AND rowid IN (${sql.join(slice.map((k) => sql`${k}`))})`.execute(this.db);
+      return new Map(rows.map((row) => [Number(row.rowid), row.id]));
+    });
   }
 
   readonly anchorAt = async (position: LogPosition): Promise<LogAnchor | null> => {
@@ -178,12 +190,13 @@ class MappedKeyTextSource implements PaperTextSource {
       ),
   };
 
-  async visibleIds(keys: readonly number[]): Promise<Map<number, string>> {
+  visibleIds(keys: readonly number[]): Promise<Map<number, string>> {
     const ids = keys.flatMap((key) => (this.idOfKey[key] === undefined ? [] : [this.idOfKey[key]]));
-    if (ids.length === 0) return new Map();
-    const { rows } = await sql<{ id: string }>`
-      SELECT id FROM papers WHERE hidden = 0 AND id IN (${sql.join(ids.map((id) => sql`${id}`))})`.execute(this.db);
-    return new Map(rows.map((row) => [this.keyOfId.get(row.id)!, row.id]));
+    return inSlices(ids, async (slice) => {
+      const { rows } = await sql<{ id: string }>`
+        SELECT id FROM papers WHERE hidden = 0 AND id IN (${sql.join(slice.map((id) => sql`${id}`))})`.execute(this.db);
+      return new Map(rows.map((row) => [this.keyOfId.get(row.id)!, row.id]));
+    });
   }
 
   readonly anchorAt = null;
