@@ -17,7 +17,7 @@ export const LOG_START: LogPosition = { after: '0', seen: [] };
 export interface ChangeLogReader<Row> {
   /** A position just past every change committed now (changes made while the caller reads may be read again). */
   end(): Promise<LogPosition>;
-  /** How many changes after the position are waiting (counting changes of still-open transactions too). */
+  /** How many committed changes after the position are waiting to be read. */
   pending(from: LogPosition): Promise<number>;
   /** Reads every committed change after the position, in pages, each change once; returns the new position. */
   read(from: LogPosition, pageSize: number, apply: (rows: Row[]) => void | Promise<void>): Promise<LogPosition>;
