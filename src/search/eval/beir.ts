@@ -124,7 +124,7 @@ export interface BeirSession {
   close(): Promise<void>;
 }
 
-interface EvalStore {
+export interface EvalStore {
   readonly store: Store;
   /** Closes the store and removes everything it held. */
   dispose(): Promise<void>;
@@ -134,7 +134,7 @@ interface EvalStore {
  * A throwaway store: a SQLite file in `dir`, or, given a postgres:// URL, a schema of its own in that database
  * (named after this process and a random suffix, dropped afterwards), so the evaluation never touches other data.
  */
-async function openEvalStore(dir: string, postgresUrl: string | null): Promise<EvalStore> {
+export async function openEvalStore(dir: string, postgresUrl: string | null): Promise<EvalStore> {
   if (postgresUrl === null) {
     const store = openSqlite(path.join(dir, 'eval.db'));
     return { store, dispose: () => store.close() };
