@@ -205,7 +205,7 @@ async function benchPostgres(url: string, kinds: readonly (readonly [string, rea
   const scratch = await openEvalStore(dir, url);
   try {
     const { store } = scratch;
-    await migrateToLatest(store);
+    await scratch.migrate();
     log('PostgreSQL:');
     const { insertSeconds } = await writeCorpus(store);
     const indexStarted = performance.now();

@@ -24,6 +24,8 @@ interface IndexMeta {
 }
 
 const CATCH_UP_BATCH = 5_000;
+/** Vectors read by one catch-up from which the new log position is saved at once. */
+const REREAD_WORTH_SAVING = 1_000;
 /**
  * Changes kept unsaved before the file is rewritten: at least this many, and at least a quarter of the index, so
  * growing to N vectors rewrites the file O(log N) times rather than N / 20,000 times. A crash loses nothing: the
@@ -155,12 +157,18 @@ export class VectorIndex {
       where: sql`log.embedder = ${this.embedder}`,
     });
     const from = store.capabilities.sequencesCommitInOrder ? { after: String(this.maxKey), seen: [] } : this.position;
-    let added = 0;
+    let read = 0;
     this.position = await reader.read(from, CATCH_UP_BATCH, (rows) => {
       this.add(rows.map((row) => ({ key: Number(row.seq), paperId: row.paper_id, vector: bytesToVector(row.vector) })));
-      added += rows.length;
+      read += rows.length;
     });
-    return added;
+    // A long re-read (vectors this process wrote itself, or a file saved before its writer caught up) is not
+    // repeated at the next start: the file is brought to this position.
+    if (!store.capabilities.sequencesCommitInOrder && read >= REREAD_WORTH_SAVING && this.file) {
+      if (this.unsaved > 0) this.save();
+      else if (fs.existsSync(`${this.file}.json`)) this.writeMeta();
+    }
+    return read;
   }
 
   /** Approximate nearest neighbours; similarities are of the quantized vectors, so callers re-rank exactly. */

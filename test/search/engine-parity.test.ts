@@ -124,5 +124,5 @@ describe.skipIf(!postgresAvailable)('SQLite and PostgreSQL rank the same papers 
       await engine.service.indexPapers(retitled);
     }
     await expectSameRankings();
-  });
+  }, 300_000);
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { snapshotLine } from '../helpers/fixtures.js';
 import pg from 'pg';
@@ -140,6 +140,17 @@ describe('eval beir', () => {
       }
     };
     const before = await schemas();
+    // Another installation's tables in another schema of the same database are not taken for the evaluation's own.
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    const other = `other_install_${process.pid}`;
+    await admin.query(
+      `CREATE SCHEMA ${other}; CREATE TABLE ${other}.schema_migrations_lock (id text); CREATE TABLE ${other}.schema_migrations (name text)`,
+    );
+    onTestFinished(async () => {
+      await admin.query(`DROP SCHEMA ${other} CASCADE`);
+      await admin.end();
+    });
     for (const mode of ['lexical', 'semantic', 'hybrid']) {
       const figures = async (extra: string[]) => {
         const result = await cli(['eval', 'beir', BEIR_TINY, '--split', 'test', '--mode', mode, '--json', ...extra]);

@@ -126,6 +126,8 @@ export interface BeirSession {
 
 export interface EvalStore {
   readonly store: Store;
+  /** Brings the throwaway store's schema up to date. */
+  migrate(): Promise<void>;
   /** Closes the store and removes everything it held. */
   dispose(): Promise<void>;
 }
@@ -137,7 +139,7 @@ export interface EvalStore {
 export async function openEvalStore(dir: string, postgresUrl: string | null): Promise<EvalStore> {
   if (postgresUrl === null) {
     const store = openSqlite(path.join(dir, 'eval.db'));
-    return { store, dispose: () => store.close() };
+    return { store, migrate: async () => void (await migrateToLatest(store)), dispose: () => store.close() };
   }
   const schema = `paperboy_eval_${process.pid}_${randomBytes(4).toString('hex')}`;
   const withAdmin = async (statement: RawBuilder<unknown>) => {
@@ -154,6 +156,7 @@ export async function openEvalStore(dir: string, postgresUrl: string | null): Pr
   const store = openPostgres(url.toString());
   return {
     store,
+    migrate: async () => void (await migrateToLatest(store, { schema })),
     dispose: async () => {
       await store.close();
       await withAdmin(sql`DROP SCHEMA ${sql.id(schema)} CASCADE`);
@@ -183,7 +186,7 @@ export async function openBeirSession(
   }
   const { store } = evalStore;
   try {
-    await migrateToLatest(store);
+    await evalStore.migrate();
     const started = performance.now();
     const documents = await loadBeirCorpus(store, directory);
     const service = await createSearchService({

@@ -29,10 +29,15 @@ export class TsvectorIndex implements LexicalIndex {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly mirror: PostingsMirror | null = null,
+    /**
+     * Build the in-memory index at start (a server), or at the first search (one-shot commands: an import, which
+     * never searches, then never reads every paper).
+     */
+    private readonly buildAtStart = true,
   ) {}
 
   start(): Promise<MirrorBuildReport | null> {
-    return this.mirror?.build() ?? Promise.resolve(null);
+    return (this.buildAtStart && this.mirror?.build()) || Promise.resolve(null);
   }
 
   flush(): Promise<void> {
@@ -42,6 +47,7 @@ export class TsvectorIndex implements LexicalIndex {
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     if (limit <= 0) return [];
     if (this.mirror) {
+      if (!this.buildAtStart) await this.mirror.build();
       const postingsQuery = postingsQueryOf(query, limit);
       const ranked = answerableInMemory(query, filters)
         ? await this.mirror.search(postingsQuery)
