@@ -39,6 +39,12 @@ export interface StoreCapabilities {
    * sends a batch as a fixed handful of parameters, whatever its size, and merges it in one set-based statement.
    */
   readonly arrayParameters: boolean;
+  /**
+   * Sequence values become visible in the order they were taken (one writer at a time). Where they do not (a
+   * PostgreSQL transaction can commit after another that took a later value), change logs are read by transaction
+   * id against a snapshot watermark rather than "after the last value seen".
+   */
+  readonly sequencesCommitInOrder: boolean;
 }
 
 export interface Store {
@@ -68,6 +74,7 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   asyncCommit: false,
   multiInstance: false,
   arrayParameters: false,
+  sequencesCommitInOrder: true,
 });
 
 const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -80,6 +87,7 @@ const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   asyncCommit: true,
   multiInstance: true,
   arrayParameters: true,
+  sequencesCommitInOrder: false,
 });
 
 /** Each open store's capabilities, by its Kysely adapter (shared by the instance, its transactions and connections). */

@@ -47,18 +47,6 @@ export async function replaceVectors(
   };
 }
 
-export async function vectorsAfterKey(db: Queryable, embedder: string, afterKey: number, limit: number): Promise<StoredVector[]> {
-  const rows = await db
-    .selectFrom('search_vectors')
-    .select(['key', 'paper_id', 'vector'])
-    .where('embedder', '=', embedder)
-    .where('key', '>', afterKey)
-    .orderBy('key')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({ key: Number(row.key), paperId: row.paper_id, vector: bytesToVector(row.vector) }));
-}
-
 export async function maxVectorKey(db: Queryable, embedder: string): Promise<number> {
   const row = await db
     .selectFrom('search_vectors')

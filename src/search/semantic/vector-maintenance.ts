@@ -99,7 +99,7 @@ export class VectorMaintenance {
         const storedId = await activeModelId(this.store.db, 'builtin');
         if (storedId !== null && storedId !== this.state.embedderId()) await this.loadAndPublish();
       }
-      await this.state.activeVectors()?.catchUp(this.store.db);
+      await this.state.activeVectors()?.catchUp(this.store);
     });
   }
 
@@ -110,7 +110,7 @@ export class VectorMaintenance {
       const vectors = this.state.activeVectors();
       // An untrained builtin model is trained by the next catch-up (refresh), which embeds these papers too.
       if (ids.length === 0 || !embedder || !vectors) return;
-      await vectors.catchUp(this.store.db);
+      await vectors.catchUp(this.store);
       for (let i = 0; i < ids.length; i += STORE_BATCH) {
         const papers = await this.store.db
           .selectFrom('papers')
@@ -188,7 +188,7 @@ export class VectorMaintenance {
     const embedder = this.state.activeEmbedder();
     const vectors = this.state.activeVectors();
     if (!embedder || !vectors) return;
-    await vectors.catchUp(this.store.db);
+    await vectors.catchUp(this.store);
     let embedded = 0;
     for (;;) {
       const missing = await papersWithoutVector(this.store.db, embedder.id, STORE_BATCH);
