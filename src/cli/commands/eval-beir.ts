@@ -4,16 +4,21 @@ import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command
 import { datasetArguments } from './dataset-args.js';
 import { parseMode } from './search-support.js';
 
-/** `rrf:<k>:<semantic weight>`, `convex:<semantic weight>` or `feedback:<seeds>:<feedback weight>:<semantic weight>`, for fusion experiments. */
+/**
+ * `rrf:<k>:<semantic weight>`, `convex:<semantic weight>` or `feedback:<seeds>:<feedback weight>:<semantic weight>[:<margin
+ * discount>]`, for fusion experiments; without --fusion the embedder's own settings apply.
+ */
 function parseFusion(value: string | undefined): FusionMethod | undefined {
   if (value === undefined) return undefined;
   const rrf = /^rrf:(\d+(?:\.\d+)?):(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
   if (rrf) return { kind: 'rrf', k: Number(rrf[1]), semanticWeight: Number(rrf[2]) };
   const convex = /^convex:(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
   if (convex) return { kind: 'convex', semanticWeight: Number(convex[1]) };
-  const feedback = /^feedback:(\d{1,2}):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(value);
-  if (feedback)
-    return { kind: 'feedback', seeds: Number(feedback[1]), feedbackWeight: Number(feedback[2]), semanticWeight: Number(feedback[3]) };
+  const feedback = /^feedback:(\d{1,2}):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(value);
+  if (feedback) {
+    const [seeds, feedbackWeight, semanticWeight, marginDiscount] = feedback.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+    return { kind: 'feedback', seeds: seeds!, feedbackWeight: feedbackWeight!, semanticWeight: semanticWeight!, marginDiscount };
+  }
   throw new UsageError(`--fusion must look like feedback:2:0.5:0, rrf:60:0.4 or convex:0.3 (got "${value}")`);
 }
 

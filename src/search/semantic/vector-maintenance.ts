@@ -182,7 +182,7 @@ export class VectorMaintenance {
     if (this.state.unavailableReason() !== null) return;
     const papers = await countPapers(this.store);
     if (this.options.spec.kind === 'builtin' && builtinNeedsTraining(this.state.activeEmbedder(), papers, this.trainingOptions())) {
-      await this.retrainAndReembed(() => undefined, false, null);
+      await this.retrainAndReembed((line) => this.options.logger.info('builtin model training', { progress: line }), false, null);
       return;
     }
     const embedder = this.state.activeEmbedder();
@@ -201,7 +201,12 @@ export class VectorMaintenance {
   }
 
   private trainingOptions() {
-    return { maxTrainingPapers: this.options.maxTrainingPapers, dimensions: this.options.builtinDimensions };
+    const directory = this.indexDirectory;
+    return {
+      maxTrainingPapers: this.options.maxTrainingPapers,
+      dimensions: this.options.builtinDimensions,
+      checkpointFile: directory ? path.join(directory, 'builtin-training.checkpoint') : null,
+    };
   }
 
   /** `configured`: the (non-builtin) embedder to index with; the builtin one is trained here. */
