@@ -6,6 +6,7 @@ import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { LibraryItemsTable, LibraryItemTagsTable, LibraryPublicTagsTable } from '../library/library.table.js';
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
+import type { MapLabelsTable, MapLayoutsTable, MapPointsTable } from '../map/map.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
 import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
@@ -36,6 +37,9 @@ export interface DB {
   library_public_tags: LibraryPublicTagsTable;
   paper_ratings: PaperRatingsTable;
   follows: FollowsTable;
+  map_points: MapPointsTable;
+  map_layouts: MapLayoutsTable;
+  map_labels: MapLabelsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */
