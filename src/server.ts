@@ -11,6 +11,7 @@ import { DigestScheduler } from './digests/scheduler.js';
 import { configuredSourceJobs } from './sources/live-sources.js';
 import { SourceScheduler } from './sources/scheduler.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
+import { MapMaintenance } from './map/map-maintenance.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -59,6 +60,9 @@ export async function startServer(
     ? new SourceScheduler({ store, jobs: configuredSourceJobs(config, deps), logger, now: deps.now, observer: deps.metrics })
     : null;
   sources?.start();
+  // Papers embedded after the map was built are placed on it without a rebuild.
+  const map = config.digests.scheduler ? new MapMaintenance(store, () => deps.search.activeEmbedderId(), logger) : null;
+  map?.start();
   return {
     url,
     store,
@@ -70,6 +74,7 @@ export async function startServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler?.stop();
       await sources?.stop();
+      await map?.stop();
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();

@@ -47,7 +47,8 @@ export async function umapLayout(index: SampleIndex, vectors: Float32Array, opti
   const n = index.size;
   if (n === 0) return [];
   if (n < 3) return fitToUnitSquare(Array.from({ length: n }, (_, i) => ({ x: i, y: 0 })));
-  const k = Math.min(options.neighbours, n - 1);
+  // umap-js counts the paper itself among its neighbours and needs more papers than that.
+  const k = Math.min(options.neighbours, n - 2);
   const found = index.nearest(vectors, k + 1);
   const knnIndices: number[][] = [];
   const knnDistances: number[][] = [];
