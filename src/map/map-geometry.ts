@@ -36,6 +36,7 @@ export function tileKeyRange(tile: Tile): { readonly from: number; readonly to: 
   return { from: prefix * 2 ** shift, to: (prefix + 1) * 2 ** shift - 1 };
 }
 
+/** A box in map coordinates, half-open: [x0, x1) × [y0, y1), except that an edge at 1 includes 1. */
 export interface Box {
   readonly x0: number;
   readonly y0: number;
@@ -43,12 +44,17 @@ export interface Box {
   readonly y1: number;
 }
 
-/** The tiles of one zoom that cover a box (clipped to the unit square). */
+/** The last grid index a half-open range ending at `end` reaches. */
+function lastIndex(start: number, end: number, side: number): number {
+  return Math.max(gridIndex(start, side), Math.min(side - 1, Math.ceil(end * side) - 1));
+}
+
+/** The tiles of one zoom that cover a box, read as half-open [x0, x1) × [y0, y1) (so a tile's own bounds give just it). */
 export function tilesCovering(box: Box, zoom: number): Tile[] {
   const side = 2 ** zoom;
   const tiles: Tile[] = [];
-  const [tx0, tx1] = [gridIndex(box.x0, side), gridIndex(Math.min(box.x1, 1 - 1e-12), side)];
-  const [ty0, ty1] = [gridIndex(box.y0, side), gridIndex(Math.min(box.y1, 1 - 1e-12), side)];
+  const [tx0, tx1] = [gridIndex(box.x0, side), lastIndex(box.x0, box.x1, side)];
+  const [ty0, ty1] = [gridIndex(box.y0, side), lastIndex(box.y0, box.y1, side)];
   for (let tx = tx0; tx <= tx1; tx++) for (let ty = ty0; ty <= ty1; ty++) tiles.push({ zoom, tx, ty });
   return tiles;
 }
@@ -88,4 +94,9 @@ export function cellZoomFor(papers: number, perCell = 40): number {
 
 export function cellOf(value: number, cellZoom: number): number {
   return gridIndex(value, 2 ** cellZoom);
+}
+
+/** Whether a point lies in the box (half-open, the square's far edges included). */
+export function inBox(box: Box, x: number, y: number): boolean {
+  return x >= box.x0 && (x < box.x1 || box.x1 >= 1) && y >= box.y0 && (y < box.y1 || box.y1 >= 1);
 }
