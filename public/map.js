@@ -235,6 +235,7 @@
       gl.deleteBuffer(single);
     }
     canvas.setAttribute('data-points-drawn', String(drawnPoints));
+    canvas.setAttribute('data-zoom', state.zoom.toFixed(2));
     placeLabels();
   }
 

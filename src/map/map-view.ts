@@ -99,11 +99,13 @@ interface HighlightDeps {
   readonly search: SearchService;
 }
 
-/** The best search hits for a query, placed on the map. */
+/** The best search hits for a query, placed on the map, best first. */
 export async function searchHighlight(deps: HighlightDeps, q: string): Promise<MapHighlight> {
   const result = await deps.search.search({ q, limit: SEARCH_HIGHLIGHTS, highlight: false });
   const titles = new Map(result.hits.map((h) => [h.paper.id, h.paper.title]));
   const points = await pointsOfPapers(deps.store.db, [...titles.keys()], deps.store.capabilities.maxParameters);
+  const rank = new Map(result.hits.map((h, i) => [h.paper.id, i]));
+  points.sort((a, b) => rank.get(a.paperId)! - rank.get(b.paperId)!);
   return {
     kind: 'search',
     label: q,

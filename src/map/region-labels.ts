@@ -103,5 +103,20 @@ export function regionLabels(points: readonly Point2[], titles: readonly string[
       labels.push({ level, x: centre.x, y: centre.y, papers: indexes.length, words: scored.map((s) => s.word).join(' · ') });
     });
   });
-  return labels;
+  return withoutRepeats(labels);
+}
+
+/** Regions this close (in map units) with the same words at the same level are shown as one label. */
+const REPEAT_DISTANCE = 0.15;
+
+/** Drops a label that repeats the words of a larger one nearby at its level. */
+function withoutRepeats(labels: readonly RegionLabel[]): RegionLabel[] {
+  const kept: RegionLabel[] = [];
+  for (const label of [...labels].sort((a, b) => b.papers - a.papers)) {
+    const repeat = kept.some(
+      (k) => k.level === label.level && k.words === label.words && Math.hypot(k.x - label.x, k.y - label.y) < REPEAT_DISTANCE,
+    );
+    if (!repeat) kept.push(label);
+  }
+  return kept.sort((a, b) => a.level - b.level || b.papers - a.papers);
 }
