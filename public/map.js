@@ -355,7 +355,11 @@
   canvas.addEventListener('pointerdown', function (event) {
     var p = local(event);
     drag = { x: p.x, y: p.y, moved: 0 };
-    canvas.setPointerCapture(event.pointerId);
+    try {
+      canvas.setPointerCapture(event.pointerId);
+    } catch {
+      /* a pointer the browser does not track (scripted events) */
+    }
   });
   canvas.addEventListener('pointermove', function (event) {
     var p = local(event);

@@ -38,7 +38,7 @@ export class SampleIndex {
       quantization: ScalarKind.F32,
       connectivity: 16,
       expansion_add: 128,
-      expansion_search: 128,
+      expansion_search: 64,
       multi: false,
     });
     index.add(
