@@ -203,6 +203,7 @@ async function run(papers: number): Promise<{ corpusSeconds: number; rebuild: Re
 }
 
 const baseline = await run(Number(values.baseline));
+process.stderr.write(`baseline: ${JSON.stringify(baseline)}\n`);
 const measured = await run(Number(values.papers));
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 console.log(

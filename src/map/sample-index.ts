@@ -8,7 +8,7 @@ export interface Neighbour {
 }
 
 /** Below this many vector comparisons per batch the sample is scanned exactly; above, an HNSW index is searched. */
-const EXACT_COMPARISONS = 50_000_000;
+const EXACT_COMPARISONS = 4_000_000;
 
 /**
  * Nearest neighbours among the sample papers the layout was computed on. The HNSW graph is built on one thread,
