@@ -10,7 +10,10 @@ import { chromium } from 'playwright-core';
 import { loadConfig } from '../src/config.js';
 import { openSqlite, type Store } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { rebuildMap, type RebuildReport } from '../src/map/map-rebuild.js';
+import { cellZoomFor } from '../src/map/map-geometry.js';
+import { mapPoint } from '../src/map/map-points-builder.js';
+import { LEVEL_BASE, rebuildMap, type RebuildReport } from '../src/map/map-rebuild.js';
+import { replaceLayout, type MapPoint } from '../src/map/map.repository.js';
 import { paperBatchSize, upsertPapers } from '../src/papers/papers.repository.js';
 import { l2Normalize } from '../src/search/embedders/embedder.js';
 import { percentile } from '../src/search/eval/metrics.js';
@@ -24,6 +27,9 @@ const { values } = parseArgs({
     sample: { type: 'string', default: '10000' },
     dimensions: { type: 'string', default: '256' },
     frames: { type: 'string', default: '480' },
+    // 'umap': build the map with `map rebuild`; 'synthetic': write positions drawn from a 2-D mixture directly, to
+    // measure serving and drawing at sizes the rebuild would take too long for on a loaded machine.
+    layout: { type: 'string', default: 'umap' },
   },
 });
 const DIMENSIONS = Number(values.dimensions);
@@ -40,9 +46,16 @@ let seed = 12345;
 const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const gaussian = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
 const centres = Array.from({ length: TOPICS }, () => l2Normalize(Float32Array.from({ length: DIMENSIONS }, gaussian)));
+const SYNTHETIC = values.layout === 'synthetic';
+const centres2d = Array.from({ length: TOPICS }, () => ({
+  x: 0.1 + 0.8 * random(),
+  y: 0.1 + 0.8 * random(),
+  spread: 0.005 + 0.03 * random(),
+}));
+const clamp = (v: number) => Math.min(0.999, Math.max(0.001, v));
 
 /** A database of `papers` synthetic papers, each near one of the topic centres, with a title in its topic's words. */
-async function buildCorpus(papers: number): Promise<{ store: Store; file: string; dir: string; seconds: number }> {
+async function buildCorpus(papers: number): Promise<{ store: Store; file: string; dir: string; seconds: number; points: MapPoint[] }> {
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-map-'));
   const file = path.join(dir, 'paperboy.db');
@@ -50,15 +63,22 @@ async function buildCorpus(papers: number): Promise<{ store: Store; file: string
   await migrateToLatest(store);
   const batch = paperBatchSize(store.capabilities.maxParameters);
   const now = new Date().toISOString();
+  const points: MapPoint[] = [];
+  const scales = { papers, levelBase: LEVEL_BASE, cellZoom: cellZoomFor(papers) };
   for (let start = 0; start < papers; start += batch) {
     const rows = Array.from({ length: Math.min(batch, papers - start) }, (_, j) => {
       const i = start + j;
       const topic = Math.floor(random() * TOPICS);
       const words = [WORDS[topic % WORDS.length], WORDS[(topic * 7 + 3) % WORDS.length], WORDS[(topic * 13 + 5) % WORDS.length]];
-      const noise = Float32Array.from({ length: DIMENSIONS }, () => gaussian() * 0.06);
+      const id = `${2600 + Math.floor(i / 100_000)}.${String(i % 100_000).padStart(5, '0')}`;
+      if (SYNTHETIC) {
+        const c = centres2d[topic]!;
+        points.push(mapPoint(id, clamp(c.x + gaussian() * c.spread), clamp(c.y + gaussian() * c.spread), false, scales));
+      }
+      const noise = SYNTHETIC ? new Float32Array(0) : Float32Array.from({ length: DIMENSIONS }, () => gaussian() * 0.06);
       return {
         record: {
-          id: `${2600 + Math.floor(i / 100_000)}.${String(i % 100_000).padStart(5, '0')}`,
+          id,
           version: null,
           title: `${words.join(' ')} study ${i}`,
           abstract: 'Synthetic.',
@@ -67,7 +87,7 @@ async function buildCorpus(papers: number): Promise<{ store: Store; file: string
           publishedAt: '2026-01-01T00:00:00.000Z',
           source: 'bench',
         },
-        vector: l2Normalize(centres[topic]!.map((v, d) => v + noise[d]!)),
+        vector: SYNTHETIC ? null : l2Normalize(centres[topic]!.map((v, d) => v + noise[d]!)),
       };
     });
     await store.db.transaction().execute(async (trx) => {
@@ -76,15 +96,17 @@ async function buildCorpus(papers: number): Promise<{ store: Store; file: string
         rows.map((r) => r.record),
         now,
       );
-      await replaceVectors(
-        trx,
-        EMBEDDER,
-        rows.map((r) => ({ paperId: r.record.id, vector: r.vector })),
-        now,
-      );
+      if (!SYNTHETIC) {
+        await replaceVectors(
+          trx,
+          EMBEDDER,
+          rows.map((r) => ({ paperId: r.record.id, vector: r.vector! })),
+          now,
+        );
+      }
     });
   }
-  return { store, file, dir, seconds: (performance.now() - started) / 1000 };
+  return { store, file, dir, seconds: (performance.now() - started) / 1000, points };
 }
 
 /**
@@ -172,14 +194,47 @@ async function measureFrames(url: string, frames: number): Promise<FrameReport> 
   }
 }
 
+/** Stores the synthetic positions as a layout, as `map rebuild` would store computed ones. */
+async function writeSyntheticLayout(store: Store, points: readonly MapPoint[]): Promise<RebuildReport> {
+  const started = performance.now();
+  const layout = {
+    id: 1,
+    version: 'synthetic',
+    revision: 0,
+    embedder: EMBEDDER,
+    vector_key: 0,
+    seed: 0,
+    papers: points.length,
+    sample_size: 0,
+    cell_zoom: cellZoomFor(points.length),
+    level_base: LEVEL_BASE,
+    built_at: new Date().toISOString(),
+    build_seconds: 0,
+  };
+  await store.db.transaction().execute((trx) => replaceLayout(trx, layout, points, [], store.capabilities.maxParameters));
+  const write = Math.round((performance.now() - started) / 10) / 100;
+  return {
+    embedder: EMBEDDER,
+    papers: points.length,
+    sample: 0,
+    labels: 0,
+    seed: 0,
+    version: 'synthetic',
+    seconds: { layout: 0, placement: 0, labels: 0, total: write },
+    dryRun: false,
+  };
+}
+
 async function run(papers: number): Promise<{ corpusSeconds: number; rebuild: RebuildReport; frames: FrameReport }> {
   const corpus = await buildCorpus(papers);
-  const rebuild = await rebuildMap(corpus.store, {
-    embedder: EMBEDDER,
-    sampleSize: Number(values.sample),
-    threads: 1,
-    progress: (line) => process.stderr.write(`[${papers}] ${line}\n`),
-  });
+  const rebuild = SYNTHETIC
+    ? await writeSyntheticLayout(corpus.store, corpus.points)
+    : await rebuildMap(corpus.store, {
+        embedder: EMBEDDER,
+        sampleSize: Number(values.sample),
+        threads: 1,
+        progress: (line) => process.stderr.write(`[${papers}] ${line}\n`),
+      });
   await corpus.store.close();
   const config = loadConfig({
     PAPERBOY_DATA_DIR: corpus.dir,
@@ -210,6 +265,7 @@ console.log(
   JSON.stringify(
     {
       papers: Number(values.papers),
+      layout: SYNTHETIC ? 'synthetic positions written directly (no rebuild)' : 'map rebuild',
       baselinePapers: Number(values.baseline),
       dimensions: DIMENSIONS,
       cpus: os.availableParallelism(),
