@@ -272,9 +272,9 @@ console.log(
       loadAverage: os.loadavg().map((v) => Math.round(v * 10) / 10),
       rebuild: { seconds: measured.rebuild.seconds, sample: measured.rebuild.sample, regionLabels: measured.rebuild.labels },
       baselineRebuild: baseline.rebuild.seconds,
-      placementPapersPerSecond: Math.round(
-        (measured.rebuild.papers - measured.rebuild.sample) / Math.max(0.001, measured.rebuild.seconds.placement),
-      ),
+      placementPapersPerSecond: SYNTHETIC
+        ? null
+        : Math.round((measured.rebuild.papers - measured.rebuild.sample) / Math.max(0.001, measured.rebuild.seconds.placement)),
       frames: measured.frames,
       baselineFrames: baseline.frames,
       frameTimeRatio: { p50: ratio(measured.frames.p50, baseline.frames.p50), p95: ratio(measured.frames.p95, baseline.frames.p95) },
