@@ -32,7 +32,8 @@ export interface MapOverview {
 
 async function requireLayout(store: Store): Promise<MapLayout> {
   const layout = await readLayout(store.db);
-  if (!layout) throw new Refused('not_found', MAP_NOT_BUILT);
+  // Not a missing resource: the map exists once it is built, so the request conflicts with the instance's state.
+  if (!layout) throw new Refused('conflict', MAP_NOT_BUILT);
   return layout;
 }
 

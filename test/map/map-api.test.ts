@@ -24,9 +24,9 @@ describeEachStore('the map before it is built', { lifetime: 'test' }, (get) => {
     expect(await page.text()).toContain('The map has not been built yet; run <code>paperboy map rebuild</code>.');
     for (const path of ['/api/map', '/api/map/points?bbox=0,0,1,1&zoom=0']) {
       const response = await app.request(path);
-      expect(response.status).toBe(404);
+      expect(response.status).toBe(409);
       expect(await response.json()).toEqual({
-        error: { code: 'not_found', message: 'The map has not been built yet; run paperboy map rebuild.' },
+        error: { code: 'conflict', message: 'The map has not been built yet; run paperboy map rebuild.' },
       });
     }
   });

@@ -99,12 +99,12 @@ export const mapRoutes = new Hono<AppEnv>()
       operationId: 'getMap',
       responses: {
         200: jsonResponse(MapOverviewSchema, 'The layout and its labelled regions.'),
-        404: errorResponse(MAP_NOT_BUILT),
+        409: errorResponse(MAP_NOT_BUILT),
       },
     }),
     async (c) => {
       const overview = await mapOverview(c.get('deps').store);
-      if (!overview) throw new Refused('not_found', MAP_NOT_BUILT);
+      if (!overview) throw new Refused('conflict', MAP_NOT_BUILT);
       c.header('etag', `"map-${mapVersionTag(overview.layout)}"`);
       return c.json({
         version: mapVersionTag(overview.layout),
@@ -128,7 +128,7 @@ export const mapRoutes = new Hono<AppEnv>()
       responses: {
         200: jsonResponse(MapPointsSchema, 'Points in the box.'),
         400: errorResponse('A malformed bbox or zoom, or a box covering too many tiles.'),
-        404: errorResponse(MAP_NOT_BUILT),
+        409: errorResponse(MAP_NOT_BUILT),
       },
     }),
     validator('query', pointsQuery, rejectInvalid),
