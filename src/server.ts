@@ -13,6 +13,7 @@ import { configuredSourceJobs } from './sources/live-sources.js';
 import { SourceScheduler } from './sources/scheduler.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
 import { relayWrites } from './write-relay.js';
+import { MapMaintenance } from './map/map-maintenance.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -67,6 +68,9 @@ export async function startServer(
     ? new SourceScheduler({ store, jobs: configuredSourceJobs(config, deps), logger, now: deps.now, observer: deps.metrics })
     : null;
   sources?.start();
+  // Papers embedded after the map was built are placed on it without a rebuild.
+  const map = config.digests.scheduler ? new MapMaintenance(store, () => deps.search.activeEmbedderId(), logger) : null;
+  map?.start();
   return {
     url,
     store,
@@ -80,6 +84,7 @@ export async function startServer(
       await notificationEmails?.stop();
       await sources?.stop();
       await relay.close();
+      await map?.stop();
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();

@@ -6,6 +6,7 @@ import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { LibraryItemsTable, LibraryItemTagsTable, LibraryPublicTagsTable } from '../library/library.table.js';
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
+import type { MapLabelsTable, MapLayoutsTable, MapPointsTable } from '../map/map.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
 import type { NotificationEmailsTable, NotificationSettingsTable, NotificationsTable } from '../notifications/notifications.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
@@ -42,6 +43,9 @@ export interface DB {
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
   notification_emails: NotificationEmailsTable;
+  map_points: MapPointsTable;
+  map_layouts: MapLayoutsTable;
+  map_labels: MapLabelsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -82,6 +82,8 @@ export interface SearchService {
   flush(): Promise<void>;
   /** Null when semantic search works, otherwise why not. */
   semanticUnavailableReason(): string | null;
+  /** The id of the loaded embedder, whose vectors searches use (null before one is loaded). */
+  activeEmbedderId(): string | null;
 }
 
 export interface SearchServiceOptions {
@@ -160,6 +162,10 @@ class DefaultSearchService implements SearchService {
 
   semanticUnavailableReason(): string | null {
     return this.semantic.state.unavailableReason();
+  }
+
+  activeEmbedderId(): string | null {
+    return this.semantic.state.embedderId();
   }
 
   startBackgroundJobs(): void {

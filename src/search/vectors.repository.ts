@@ -47,6 +47,19 @@ export async function replaceVectors(
   };
 }
 
+/** Vectors of one embedder in key order, a page at a time (a full pass over them, not a change feed). */
+export async function vectorsAfterKey(db: Queryable, embedder: string, afterKey: number, limit: number): Promise<StoredVector[]> {
+  const rows = await db
+    .selectFrom('search_vectors')
+    .select(['key', 'paper_id', 'vector'])
+    .where('embedder', '=', embedder)
+    .where('key', '>', afterKey)
+    .orderBy('key')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ key: Number(row.key), paperId: row.paper_id, vector: bytesToVector(row.vector) }));
+}
+
 export async function maxVectorKey(db: Queryable, embedder: string): Promise<number> {
   const row = await db
     .selectFrom('search_vectors')

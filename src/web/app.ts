@@ -38,6 +38,7 @@ import { searchPageRoutes } from './routes/search-page.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
+import { mapRoutes } from './routes/map.routes.js';
 import { InvalidParameter } from './request-params.js';
 import { errorPage } from './views/error-page.js';
 import type { AppDeps } from '../app-deps.js';
@@ -146,6 +147,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', communityRoutes);
   app.route('/', sourcesRoutes);
   app.route('/', searchApiRoutes);
+  app.route('/', mapRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
   app.route('/', openApiRoutes(app, config.publicUrl));

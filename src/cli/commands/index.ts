@@ -6,6 +6,7 @@ import { digestSend, digestStatus } from './digest.js';
 import { importArxivSnapshot, importHfDaily } from './import.js';
 import { evalBeirCommand } from './eval-beir.js';
 import { evalRecommendCommand } from './eval-recommend.js';
+import { mapRebuildCommand, mapUpdateCommand } from './map.js';
 import { migrate } from './migrate.js';
 import { migrateStore } from './migrate-store.js';
 import { modelFetchCommand } from './model.js';
@@ -36,6 +37,8 @@ export const COMMANDS: readonly Command[] = [
   evalBeirCommand,
   evalRecommendCommand,
   trendingRecompute,
+  mapRebuildCommand,
+  mapUpdateCommand,
   adminGrant,
   adminRevoke,
   adminBan,

@@ -16,6 +16,7 @@ import * as signals from './013-signals.js';
 import * as notifications from './014-notifications.js';
 import * as commitSafeChangeLogs from './016-commit-safe-change-logs.js';
 import * as rateLimitWindows from './017-rate-limit-windows.js';
+import * as map from './019-map.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '014-notifications', up: notifications.up },
   { name: '016-commit-safe-change-logs', up: commitSafeChangeLogs.up },
   { name: '017-rate-limit-windows', up: rateLimitWindows.up },
+  { name: '019-map', up: map.up },
 ];
