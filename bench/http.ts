@@ -4,6 +4,8 @@
 // requests/s, p50/p99 latency and errors per route, and each route's throughput as a ratio of /healthz measured
 // in the same run. A second group drives one feed as clients do: without compression (the baseline of that group),
 // gzip, brotli, and a revalidation with the ETag it was given (304); each as a ratio of the uncompressed feed.
+// With --proxy --database postgres://…: two instances on that database behind nginx against one instance direct
+// (bench/http-proxy.ts).
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { projectRoot } from '../src/project-root.js';
+import { runProxyBench } from './http-proxy.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +22,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     query: { type: 'string', default: 'diffusion models' },
     feed: { type: 'string', default: '/feeds/trending.atom' },
+    proxy: { type: 'boolean', default: false },
+    database: { type: 'string' },
   },
 });
 
@@ -32,6 +37,15 @@ const connections = Number(values.connections);
 if (!Number.isInteger(duration) || duration < 1 || !Number.isInteger(connections) || connections < 1) {
   console.error('--duration and --connections must be positive integers');
   process.exit(2);
+}
+
+if (values.proxy) {
+  if (!values.database?.startsWith('postgres')) {
+    console.error('--proxy needs --database postgres://user:pass@host:5432/db (two instances share it).');
+    process.exit(2);
+  }
+  await runProxyBench({ databaseUrl: values.database, dailyDir, duration, connections, query: values.query! });
+  process.exit(0);
 }
 
 interface Ready {

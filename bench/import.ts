@@ -1,4 +1,4 @@
-// npm run bench:import [-- --data ../shared/data/arxiv-snapshot] [--postgres postgres://...] [--runs 3]
+// npm run bench:import [-- --data ../shared/data/arxiv-snapshot] [--database postgres://...] [--runs 3]
 // Imports every arXiv snapshot file into a fresh SQLite file (and PostgreSQL database when reachable) and compares
 // the rate with a parse-only baseline measured in the same run. Each phase runs in its own process so that its
 // peak RSS is its own. The phases run round-robin `--runs` times, so a busy machine slows all of them alike, and
@@ -32,9 +32,11 @@ interface PhaseResult {
   databaseMiB?: number;
 }
 
-const { values } = parseArgs({
+const { values: parsed } = parseArgs({
   options: {
     data: { type: 'string', default: path.resolve('../shared/data/arxiv-snapshot') },
+    /** The PostgreSQL server to import into (a fresh database is created on it for each run); `--postgres` is the same. */
+    database: { type: 'string' },
     postgres: {
       type: 'string',
       default: process.env.PAPERBOY_BENCH_POSTGRES_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
@@ -44,6 +46,9 @@ const { values } = parseArgs({
     target: { type: 'string' },
   },
 });
+
+const values = { ...parsed, postgres: parsed.database ?? parsed.postgres };
+if (!/^postgres(ql)?:\/\//.test(values.postgres)) throw new Error(`--database must be a postgres:// URL (got "${values.postgres}")`);
 
 function snapshotFiles(dir: string): string[] {
   return fs

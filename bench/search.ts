@@ -1,10 +1,12 @@
-// npm run bench:search -- --papers N [--data ../shared/data] [--queries 200] [--keep]
+// npm run bench:search -- --papers N [--data ../shared/data] [--queries 200] [--keep] [--database postgres://…]
 // Generates N synthetic papers whose vocabulary, title and abstract lengths, authors and categories are drawn from
 // the real arXiv snapshot papers, indexes them into a fresh SQLite file with the default search stack (FTS5 + the
 // builtin embedder + HNSW), and prints one JSON object: build times, sizes, peak RSS and latency percentiles for
 // lexical, semantic and hybrid queries of 2–4 and 15–25 words, next to two baselines measured in the same run:
 // a brute-force scan over every vector and a plain FTS5 bm25() query; and the monthly trend of 2-word queries
-// (papers holding both words per month, with their share) next to an SQL group-by over the FTS5 match.
+// (papers holding both words per month, with their share) next to an SQL group-by over the FTS5 match. With
+// --database, the same papers are also written to a temporary schema of that PostgreSQL database, indexed the same
+// way, and the same queries timed there (`postgres`, with ratios against the SQLite figures of this run).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +18,12 @@ import { openLineFile } from '../src/ingest/line-reader.js';
 import { silentLogger } from '../src/logger.js';
 import type { PaperRecord } from '../src/papers/paper.js';
 import { paperBatchSize, upsertPapers } from '../src/papers/papers.repository.js';
+import { openEvalStore } from '../src/search/eval/beir.js';
 import { percentile } from '../src/search/eval/metrics.js';
-import { createSearchService, type SearchMode } from '../src/search/search.service.js';
+import { createSearchService, type SearchMode, type SearchService } from '../src/search/search.service.js';
 import { PaperDayTotals } from '../src/trends/paper-day-totals.js';
 import { queryTrends } from '../src/trends/trends.service.js';
+import type { Store } from '../src/db/database.js';
 import { STOPWORDS, words } from '../src/search/text.js';
 import { bytesToVector } from '../src/search/vectors.repository.js';
 
@@ -29,8 +33,10 @@ const { values } = parseArgs({
     data: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'shared', 'data') },
     queries: { type: 'string', default: '200' },
     keep: { type: 'boolean', default: false },
+    database: { type: 'string' },
   },
 });
+if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new Error('--database must be a postgres:// URL');
 const N = Number(values.papers);
 const QUERIES = Number(values.queries);
 if (!Number.isInteger(N) || N < 100) throw new Error('--papers must be an integer >= 100');
@@ -58,7 +64,8 @@ function rng(seed: number) {
     return s / 4294967296;
   };
 }
-const random = rng(42);
+const SEED = 42;
+let random = rng(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 interface RealPaper {
@@ -144,7 +151,9 @@ function stats(samples: number[]) {
  * Writes N synthetic papers and returns the ones queries are drawn from. The real papers the generator samples
  * from go out of scope on return, so the memory measured while indexing is the product's, not the generator's.
  */
-async function writeCorpus(store: ReturnType<typeof openSqlite>): Promise<{ querySources: PaperRecord[]; insertSeconds: number }> {
+async function writeCorpus(store: Store): Promise<{ querySources: PaperRecord[]; insertSeconds: number }> {
+  // Every store gets the same papers.
+  random = rng(SEED);
   log(`reading real papers from ${values.data}`);
   const real = await loadRealPapers(values.data, 80_000);
   if (real.length === 0) throw new Error(`no papers found under ${values.data}/arxiv-snapshot`);
@@ -169,6 +178,79 @@ async function writeCorpus(store: ReturnType<typeof openSqlite>): Promise<{ quer
     if (written % 100_000 < batch.length) log(`  ${written} papers`);
   }
   return { querySources, insertSeconds: (performance.now() - insertStarted) / 1000 };
+}
+
+type Latency = Record<string, Record<string, ReturnType<typeof stats>>>;
+
+/** Each mode over each kind of query, after a warm-up, in the search service (parsing, ranking, fusion, loading papers). */
+async function measureLatency(search: SearchService, kinds: readonly (readonly [string, readonly string[]])[]): Promise<Latency> {
+  const latency: Latency = {};
+  for (const [name, queries] of kinds) {
+    latency[name] = {};
+    for (const mode of ['lexical', 'semantic', 'hybrid'] as SearchMode[]) {
+      for (const q of queries.slice(0, 10)) await search.search({ q, mode, limit: 20 }); // warm-up
+      const samples: number[] = [];
+      for (const q of queries) {
+        const t = performance.now();
+        await search.search({ q, mode, limit: 20 });
+        samples.push(performance.now() - t);
+      }
+      latency[name][mode] = stats(samples);
+      log(`  ${name} ${mode}: ${JSON.stringify(latency[name][mode])}`);
+    }
+  }
+  return latency;
+}
+
+/** The same papers and queries on PostgreSQL, in a schema of their own that is dropped afterwards. */
+async function benchPostgres(url: string, kinds: readonly (readonly [string, readonly string[]])[], sqliteLatency: Latency) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-pg-'));
+  const scratch = await openEvalStore(dir, url);
+  try {
+    const { store } = scratch;
+    await scratch.migrate();
+    log('PostgreSQL:');
+    const { insertSeconds } = await writeCorpus(store);
+    const indexStarted = performance.now();
+    let keywordIndex: Record<string, unknown> | null = null;
+    const logger = {
+      ...silentLogger,
+      info: (message: string, fields?: Record<string, unknown>) => {
+        if (message === 'keyword index loaded into memory') keywordIndex = fields ?? null;
+      },
+    };
+    const search = await createSearchService({
+      store,
+      logger,
+      embedder: { kind: 'builtin' },
+      embedderKey: null,
+      dataDir: dir,
+      startup: 'await',
+    });
+    const indexSeconds = (performance.now() - indexStarted) / 1000;
+    const latency = await measureLatency(search, kinds);
+    await search.flush();
+    const ratios: Record<string, Record<string, number>> = {};
+    for (const [name] of kinds) {
+      ratios[name] = {};
+      for (const mode of ['lexical', 'semantic', 'hybrid']) {
+        ratios[name][mode] = Math.round((latency[name]![mode]!.p95 / sqliteLatency[name]![mode]!.p95) * 1000) / 1000;
+      }
+    }
+    return {
+      build: {
+        insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
+        train_and_embed_and_hnsw_seconds: Math.round(indexSeconds * 10) / 10,
+        keyword_index_in_memory: keywordIndex,
+      },
+      size_mib: { database: Math.round((await store.sizeBytes()) / 1048576) },
+      latency_ms: latency,
+      p95_vs_sqlite: ratios,
+    };
+  } finally {
+    await scratch.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -208,24 +290,11 @@ async function main() {
 
   const shortQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 2, 4));
   const longQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 15, 25));
-  const latency: Record<string, Record<string, ReturnType<typeof stats>>> = {};
-  for (const [name, queries] of [
+  const kinds = [
     ['short_2_4_words', shortQueries],
     ['long_15_25_words', longQueries],
-  ] as const) {
-    latency[name] = {};
-    for (const mode of ['lexical', 'semantic', 'hybrid'] as SearchMode[]) {
-      for (const q of queries.slice(0, 10)) await search.search({ q, mode, limit: 20 }); // warm-up
-      const samples: number[] = [];
-      for (const q of queries) {
-        const t = performance.now();
-        await search.search({ q, mode, limit: 20 });
-        samples.push(performance.now() - t);
-      }
-      latency[name][mode] = stats(samples);
-      log(`  ${name} ${mode}: ${JSON.stringify(latency[name][mode])}`);
-    }
-  }
+  ] as const;
+  const latency = await measureLatency(search, kinds);
   const rssAfterQueries = peakRssMiB();
 
   // Trends: papers per month holding both words of a 2-word query, with shares, as /api/trends computes them.
@@ -389,8 +458,10 @@ async function main() {
       trend_p95_vs_sql_group_by_p95: Math.round((trendLatency.p95 / trendBaseline.p95) * 1000) / 1000,
     },
     queries_per_kind: QUERIES,
+    postgres: values.database === undefined ? null : await benchPostgres(values.database, kinds, latency),
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,
   };
+  await search.flush();
   await store.close();
   if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
   else log(`kept ${dir}`);

@@ -6,7 +6,7 @@ import type { Logger } from './logger.js';
 import type { MailTransport } from './mail/transport.js';
 import type { Metrics } from './ops/metrics.js';
 import type { SearchService } from './search/search.service.js';
-import type { RateLimitStore } from './security/rate-limit-store.js';
+import type { RateLimitCounters } from './security/rate-limit-store.js';
 import type { PageCache } from './cache/page-cache.js';
 import type { PaperDayTotals } from './trends/paper-day-totals.js';
 import type { WriteEvents } from './write-events.js';
@@ -21,7 +21,8 @@ export interface AppDeps {
   readonly secret: string;
   readonly mail: MailTransport;
   readonly accounts: AccountService;
-  readonly rateLimits: RateLimitStore;
+  /** Rate-limit windows: in memory, or in the database where several instances share it. */
+  readonly rateLimits: RateLimitCounters;
   readonly metrics: Metrics;
   /** Email subscriptions (double opt-in, unsubscribe, settings). */
   readonly subscriptions: SubscriptionService;

@@ -27,6 +27,8 @@ export interface Config {
   readonly embedder: EmbedderSpec;
   /** PAPERBOY_EMBEDDER_KEY: bearer token for an openai: embedder. */
   readonly embedderKey: string | null;
+  /** HF_TOKEN: Hugging Face access token sent by `paperboy model fetch` (private and gated models). */
+  readonly hfToken: string | null;
   /** PAPERBOY_KEYWORD_INDEX_IN_MEMORY: the server ranks plain keyword queries in memory (SQLite). */
   readonly keywordIndexInMemory: boolean;
   /** Email digests: scheduler, send time and zone, rate, leases (see config/digest-config.ts). */
@@ -42,6 +44,11 @@ export interface Config {
   readonly trustProxy: boolean;
   /** PAPERBOY_API_RATE_PER_MINUTE: requests per minute each client may make under /api/. */
   readonly apiRatePerMinute: number;
+  /**
+   * PAPERBOY_RATE_LIMITS: where rate-limit windows are counted. `database` shares them between instances on one
+   * PostgreSQL database; `memory` counts per process. Unset: `database` where the engine serves several instances.
+   */
+  readonly rateLimits: 'memory' | 'database' | 'auto';
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -164,6 +171,22 @@ function parseEmbedder(env: Env): EmbedderSpec {
   return Object.freeze(parsed);
 }
 
+function parseRateLimits(env: Env): Config['rateLimits'] {
+  const raw = nonEmpty(env, 'PAPERBOY_RATE_LIMITS');
+  if (raw === undefined) return 'auto';
+  if (raw === 'memory' || raw === 'database') return raw;
+  throw new ConfigError('PAPERBOY_RATE_LIMITS', `must be "memory" or "database" (got "${raw}")`);
+}
+
+/** HF_TOKEN, the Hugging Face hub's own variable; it goes into a header, so it must be one visible-ASCII word. */
+function parseHfToken(env: Env): string | null {
+  const raw = nonEmpty(env, 'HF_TOKEN');
+  if (raw === undefined) return null;
+  if (!/^[\x21-\x7e]+$/.test(raw))
+    throw new ConfigError('HF_TOKEN', 'must be a single word of visible ASCII characters (a Hugging Face access token)');
+  return raw;
+}
+
 /** Reads and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(nonEmpty(env, 'PAPERBOY_DATA_DIR') ?? './data');
@@ -192,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelRaw,
     embedder: parseEmbedder(env),
     embedderKey: nonEmpty(env, 'PAPERBOY_EMBEDDER_KEY') ?? null,
+    hfToken: parseHfToken(env),
     keywordIndexInMemory: parseBoolean(env, 'PAPERBOY_KEYWORD_INDEX_IN_MEMORY', true),
     digests: parseDigestConfig(env),
     sources: Object.freeze(parseSourcesConfig(env, parseHttpUrl)),
@@ -200,5 +224,6 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: parseMailFrom(env, publicUrl),
     trustProxy: parseBoolean(env, 'PAPERBOY_TRUST_PROXY', false),
     apiRatePerMinute: parseApiRate(env),
+    rateLimits: parseRateLimits(env),
   });
 }

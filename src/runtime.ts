@@ -11,12 +11,19 @@ import { createMailTransport } from './mail/create-transport.js';
 import type { MailTransport } from './mail/transport.js';
 import { instrumentSearch } from './ops/instrument-search.js';
 import { Metrics } from './ops/metrics.js';
-import { RateLimitStore } from './security/rate-limit-store.js';
+import { RateLimitStore, type RateLimitCounters } from './security/rate-limit-store.js';
+import { DatabaseRateLimits } from './security/database-rate-limits.js';
 import { loadOrCreateSecret } from './security/secret.js';
 import { createSearchService } from './search/search.service.js';
 import { PageCache } from './cache/page-cache.js';
 import { PaperDayTotals } from './trends/paper-day-totals.js';
 import { WriteEvents } from './write-events.js';
+
+/** Rate-limit windows in the database where instances share it (or when asked to), else in this process. */
+function rateLimitCounters(config: Config, store: Store): RateLimitCounters {
+  const shared = config.rateLimits === 'database' || (config.rateLimits === 'auto' && store.capabilities.multiInstance);
+  return shared ? new DatabaseRateLimits(store) : new RateLimitStore();
+}
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openMigratedStore(config: Config): Promise<Store> {
@@ -69,7 +76,7 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     secret,
     mail,
     accounts,
-    rateLimits: new RateLimitStore(),
+    rateLimits: rateLimitCounters(config, store),
     metrics,
     search: instrumentSearch(search, metrics),
     subscriptions,

@@ -8,9 +8,12 @@ import { jsonLogger, silentLogger, type Logger } from './logger.js';
 import { buildDeps, openMigratedStore } from './runtime.js';
 import { createApp } from './web/app.js';
 import { DigestScheduler } from './digests/scheduler.js';
+import { NotificationEmailScheduler, NotificationEmailService } from './notifications/email-service.js';
 import { configuredSourceJobs } from './sources/live-sources.js';
 import { SourceScheduler } from './sources/scheduler.js';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './security/request-limits.js';
+import { relayWrites } from './write-relay.js';
+import { MapMaintenance } from './map/map-maintenance.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -35,6 +38,8 @@ export async function startServer(
     if (summary) logger.info('imported demo papers', { summary: formatSummary(summary) });
   }
   const deps = await buildDeps(config, store, logger);
+  // Other instances on the same database hear of this one's writes and clear their page caches, and vice versa.
+  const relay = await relayWrites(deps.writes, store.openChannel, logger);
   // Vectors are kept in step with other processes and the growing corpus by timers, never by a search.
   deps.search.startBackgroundJobs();
   const app = createApp(config, deps);
@@ -54,11 +59,18 @@ export async function startServer(
   logger.info('listening', { url, publicUrl: config.publicUrl, database: store.description });
   const scheduler = config.digests.scheduler ? new DigestScheduler(store, deps.digests, config.digests, logger, deps.now) : null;
   scheduler?.start();
+  const notificationEmails = config.digests.scheduler
+    ? new NotificationEmailScheduler(new NotificationEmailService({ store, config, secret: deps.secret, logger, now: deps.now }), logger)
+    : null;
+  notificationEmails?.start();
   // Live sources (Hugging Face mirror, GitHub stars, daily arXiv harvest): leased per job, so every instance may run this.
   const sources = config.digests.scheduler
     ? new SourceScheduler({ store, jobs: configuredSourceJobs(config, deps), logger, now: deps.now, observer: deps.metrics })
     : null;
   sources?.start();
+  // Papers embedded after the map was built are placed on it without a rebuild.
+  const map = config.digests.scheduler ? new MapMaintenance(store, () => deps.search.activeEmbedderId(), logger) : null;
+  map?.start();
   return {
     url,
     store,
@@ -69,7 +81,10 @@ export async function startServer(
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler?.stop();
+      await notificationEmails?.stop();
       await sources?.stop();
+      await relay.close();
+      await map?.stop();
       // Saves the nearest-neighbour index (after any training or embedding under way), so the next start loads it
       // instead of rebuilding it from the stored vectors.
       await deps.search.flush();

@@ -2,7 +2,7 @@ import type { Logger } from './logger.js';
 
 /**
  * What a write changed, announced after its transaction committed. A plain serialisable object, so announcements
- * can later be forwarded between instances.
+ * can be forwarded between instances (write-relay.ts).
  */
 export type WriteEvent =
   | {
@@ -16,17 +16,25 @@ export type WriteEvent =
    * change a page anyone else sees.
    */
   | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean }
-  /** A reader's private ratings or follows changed; they show on no page anyone else sees. */
-  | { readonly kind: 'rating' | 'follow'; readonly userIds: readonly number[] };
+  /** A reader's private ratings, follows or notifications changed; they show on no page anyone else sees. */
+  | { readonly kind: 'rating' | 'follow' | 'notification'; readonly userIds: readonly number[] }
+  /**
+   * Another instance wrote something this one cannot know in detail (the link between instances was down, or the
+   * announcement was too large to forward): anything derived from the database may be stale.
+   */
+  | { readonly kind: 'missed' };
 
-export type WriteListener = (event: WriteEvent) => void;
+/** Where an announcement comes from: a write in this process, or one forwarded from another instance. */
+export type WriteOrigin = 'local' | 'remote';
+
+export type WriteListener = (event: WriteEvent, origin: WriteOrigin) => void;
 
 /** The announcing side, all a use-case needs. */
 export interface WriteAnnouncer {
   announce(event: WriteEvent): void;
 }
 
-/** Announcements of committed writes and their subscribers (caches, later other instances). */
+/** Announcements of committed writes and their subscribers (caches, the relay to other instances). */
 export class WriteEvents implements WriteAnnouncer {
   private readonly listeners = new Set<WriteListener>();
 
@@ -34,9 +42,18 @@ export class WriteEvents implements WriteAnnouncer {
 
   /** Calls every subscriber. The write is already committed, so a failing subscriber is logged, never thrown. */
   announce(event: WriteEvent): void {
+    this.deliver(event, 'local');
+  }
+
+  /** Delivers an announcement forwarded from another instance (see write-relay.ts). */
+  receive(event: WriteEvent): void {
+    this.deliver(event, 'remote');
+  }
+
+  private deliver(event: WriteEvent, origin: WriteOrigin): void {
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        listener(event, origin);
       } catch (error) {
         this.logger.error('write listener failed', { kind: event.kind, error: String(error) });
       }

@@ -45,6 +45,10 @@ export const PERSONAL_TABLES: { readonly [T in keyof DB]?: PersonalTable<T> } = 
   library_items: { owner: 'user_id', exported: ['paper_id', 'note', 'created_at', 'updated_at'], erase: 'delete' },
   paper_ratings: { owner: 'user_id', exported: ['paper_id', 'value', 'created_at', 'updated_at'], erase: 'delete' },
   follows: { owner: 'user_id', exported: ['kind', 'value', 'created_at'], erase: 'delete' },
+  // Notifications first: they point at the emails that carried them.
+  notifications: { owner: 'user_id', exported: ['kind', 'paper_id', 'comment_id', 'created_at', 'read_at'], erase: 'delete' },
+  notification_emails: { owner: 'user_id', email: 'email', exported: ['status', 'sent_at', 'created_at'], erase: 'delete' },
+  notification_settings: { owner: 'user_id', exported: ['email_enabled', 'last_email_at', 'updated_at'], erase: 'delete' },
   feed_entries: { owner: 'submitted_by', exported: ['paper_id', 'day', 'created_at'], erase: 'detach' },
   comments: {
     owner: 'user_id',

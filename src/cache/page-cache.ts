@@ -2,8 +2,9 @@ import type { WriteEvent } from '../write-events.js';
 
 /**
  * Rendered pages for anonymous visitors and public JSON listings (signed-in users see their own vote state and are
- * never served from here). It clears itself on every announced write that can change a page (see `watch`); the
- * short TTL bounds staleness after writes made by another process (a CLI import, a second server).
+ * never served from here). It clears itself on every announced write that can change a page (see `watch`), another
+ * instance's included (write-relay.ts forwards them); the short TTL bounds staleness after writes that announce
+ * nothing to the servers (a CLI import).
  */
 export class PageCache {
   private readonly entries = new Map<string, { html: string; expires: number }>();
@@ -38,13 +39,14 @@ export class PageCache {
 
   /**
    * Subscribes to write announcements. Subscriptions never show on a page, and neither do private library
-   * changes, ratings or follows (libraries are only ever rendered for their owner, never cached); everything else may.
+   * changes, ratings or follows (libraries are only ever rendered for their owner, never cached); everything else may,
+   * and so may writes another instance could not describe (`missed`).
    */
   watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
     return writes.subscribe((event) => {
       if (event.kind === 'subscription') return;
       if (event.kind === 'library' && !event.public) return;
-      if (event.kind === 'rating' || event.kind === 'follow') return;
+      if (event.kind === 'rating' || event.kind === 'follow' || event.kind === 'notification') return;
       this.clear();
     });
   }

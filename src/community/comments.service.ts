@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { notifyAboutComment } from '../notifications/comment-notifications.js';
 import { requireVisiblePaper } from '../papers/visible-paper.js';
 import { stripUnsafeText } from '../security/text-safety.js';
 import { assertAdmin, assertNotBanned, type Actor, type CommunityDeps } from './community-deps.js';
 import { CommunityError } from './community-error.js';
+import { mentionedUsernames } from './mentions.js';
 import {
   findComment,
   insertComment,
@@ -71,7 +73,17 @@ export async function postComment(
       if (!parent || parent.paperId !== input.paperId) throw new CommunityError('invalid', 'The comment you reply to does not exist.');
       if (parent.deleted || parent.hidden) throw new CommunityError('invalid', 'You cannot reply to a removed comment.');
     }
-    return insertComment(trx, { paperId: input.paperId, userId: actor.id, parentId: input.parentId, body }, deps.now().toISOString());
+    const now = deps.now().toISOString();
+    const id = await insertComment(trx, { paperId: input.paperId, userId: actor.id, parentId: input.parentId, body }, now);
+    const comment = {
+      commentId: id,
+      paperId: input.paperId,
+      authorId: actor.id,
+      parentId: input.parentId,
+      mentioned: mentionedUsernames(body),
+    };
+    await notifyAboutComment(trx, deps.store.capabilities.maxParameters, comment, now);
+    return id;
   });
   return announced(deps, { commentId, paperId: input.paperId });
 }
@@ -95,6 +107,9 @@ export async function editComment(deps: CommunityDeps, actor: Actor, input: { co
   const comment = await deps.store.db.transaction().execute(async (trx) => {
     const own = await ownComment(trx, actor, input.commentId, now);
     await updateCommentBody(trx, own.id, body, now.toISOString());
+    // Only readers the edit newly mentions hear of it: the others already have this comment's notification.
+    const comment = { commentId: own.id, paperId: own.paperId, authorId: actor.id, parentId: null, mentioned: mentionedUsernames(body) };
+    await notifyAboutComment(trx, deps.store.capabilities.maxParameters, comment, now.toISOString());
     return own;
   });
   return announced(deps, { commentId: comment.id, paperId: comment.paperId });

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import { fetchArxivPapers } from '../ingest/arxiv-api.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { PaperRecord } from '../papers/paper.js';
-import { upsertPapers } from '../papers/papers.repository.js';
+import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
 import { recomputeTrending } from '../trending/trending.repository.js';
 import { CommunityError } from './community-error.js';
 import { assertNotBanned, type Actor, type CommunityDeps } from './community-deps.js';
@@ -60,7 +60,7 @@ export async function submitPaper(deps: SubmissionDeps, actor: Actor, input: { p
 
   const stamp = now.toISOString();
   const inserted = await db.transaction().execute(async (trx) => {
-    if (record) await upsertPapers(trx, [record], stamp);
+    if (record) await upsertPapersNotifyingFollowers(trx, deps.store.capabilities.maxParameters, [record], stamp);
     const rows = await trx
       .insertInto('feed_entries')
       .values({

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type DialectAdapter } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import type { DB } from './schema.js';
+import { inProcessNotifications, type OpenNotificationChannel } from './notifications.js';
+import { postgresNotifications } from './pg-notifications.js';
 
 /**
  * What a storage engine can do. Code that must differ between engines asks for a capability
@@ -27,6 +29,22 @@ export interface StoreCapabilities {
    * crash can then lose a suffix of recent transactions, each one whole, never part of one.
    */
   readonly asyncCommit: boolean;
+  /**
+   * Several server instances may serve from this database at once, so state they must agree on (rate-limit
+   * counters) is kept in it rather than in each process.
+   */
+  readonly multiInstance: boolean;
+  /**
+   * A statement can bind a whole column of values as one array parameter (`unnest($1::text[], …)`), so a bulk write
+   * sends a batch as a fixed handful of parameters, whatever its size, and merges it in one set-based statement.
+   */
+  readonly arrayParameters: boolean;
+  /**
+   * Sequence values become visible in the order they were taken (one writer at a time). Where they do not (a
+   * PostgreSQL transaction can commit after another that took a later value), change logs are read by transaction
+   * id against a snapshot watermark rather than "after the last value seen".
+   */
+  readonly sequencesCommitInOrder: boolean;
 }
 
 export interface Store {
@@ -38,6 +56,11 @@ export interface Store {
   sizeBytes(): Promise<number>;
   /** Connection pool occupancy, for engines that pool connections (PostgreSQL). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /**
+   * Opens a channel to the other processes using this database: LISTEN/NOTIFY on PostgreSQL, an in-process hub on
+   * SQLite (one server process per file; other processes' writes show after the caches' short lifetimes).
+   */
+  readonly openChannel: OpenNotificationChannel;
   close(): Promise<void>;
 }
 
@@ -49,6 +72,9 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   autoIncrementType: 'integer',
   blobType: 'blob',
   asyncCommit: false,
+  multiInstance: false,
+  arrayParameters: false,
+  sequencesCommitInOrder: true,
 });
 
 const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -59,7 +85,24 @@ const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   autoIncrementType: 'serial',
   blobType: 'bytea',
   asyncCommit: true,
+  multiInstance: true,
+  arrayParameters: true,
+  sequencesCommitInOrder: false,
 });
+
+/** Each open store's capabilities, by its Kysely adapter (shared by the instance, its transactions and connections). */
+const capabilitiesByAdapter = new WeakMap<DialectAdapter, StoreCapabilities>();
+
+function remember(db: Kysely<DB>, capabilities: StoreCapabilities): void {
+  capabilitiesByAdapter.set(db.getExecutor().adapter, capabilities);
+}
+
+/** The capabilities of the store a Kysely instance or transaction belongs to, for code that is handed only a query runner. */
+export function capabilitiesOf(db: Kysely<DB>): StoreCapabilities {
+  const capabilities = capabilitiesByAdapter.get(db.getExecutor().adapter);
+  if (!capabilities) throw new Error('capabilitiesOf: this Kysely instance was not opened by openStore');
+  return capabilities;
+}
 
 export function openSqlite(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -72,6 +115,7 @@ export function openSqlite(file: string): Store {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  remember(db, SQLITE_CAPABILITIES);
   return {
     db,
     capabilities: SQLITE_CAPABILITIES,
@@ -88,6 +132,7 @@ export function openSqlite(file: string): Store {
       }
       return Promise.resolve(total);
     },
+    openChannel: inProcessNotifications(file === ':memory:' ? `memory:${Math.random()}` : path.resolve(file)),
     close: () => db.destroy(),
   };
 }
@@ -105,6 +150,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
     process.stderr.write(`PostgreSQL connection lost (${error.message}); it will be reopened on demand.\n`);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  remember(db, POSTGRES_CAPABILITIES);
   const safe = new URL(url);
   safe.password = safe.password ? '***' : '';
   return {
@@ -112,6 +158,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
     capabilities: POSTGRES_CAPABILITIES,
     description: safe.toString(),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    openChannel: postgresNotifications(url, (text, values) => pool.query(text, values)),
     sizeBytes: async () => {
       const result = await pool.query<{ size: number }>('SELECT pg_database_size(current_database()) AS size');
       return Number(result.rows[0]?.size ?? 0);

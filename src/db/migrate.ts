@@ -7,8 +7,12 @@ export interface MigrationReport {
   readonly applied: string[];
 }
 
-/** Applies every pending migration; safe to run concurrently from several processes (Kysely takes a lock). */
-export async function migrateToLatest(store: Store): Promise<MigrationReport> {
+/**
+ * Applies every pending migration; safe to run concurrently from several processes (Kysely takes a lock).
+ * `schema` names the PostgreSQL schema a store's search_path puts first, when it is not the default one: Kysely
+ * would otherwise take the bookkeeping tables of another schema of the database for its own.
+ */
+export async function migrateToLatest(store: Store, options: { schema?: string } = {}): Promise<MigrationReport> {
   const migrations: Record<string, Migration> = {};
   for (const migration of MIGRATIONS) {
     migrations[migration.name] = { up: (db: Kysely<unknown>) => migration.up(db, store.capabilities) };
@@ -18,6 +22,7 @@ export async function migrateToLatest(store: Store): Promise<MigrationReport> {
     provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {

@@ -6,8 +6,11 @@ import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { LibraryItemsTable, LibraryItemTagsTable, LibraryPublicTagsTable } from '../library/library.table.js';
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
+import type { MapLabelsTable, MapLayoutsTable, MapPointsTable } from '../map/map.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
+import type { NotificationEmailsTable, NotificationSettingsTable, NotificationsTable } from '../notifications/notifications.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
+import type { RateLimitWindowsTable } from '../security/rate-limits.table.js';
 import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
 
 /** Every table the application knows, one entry per `*.table.ts`. Features add theirs here. */
@@ -36,6 +39,13 @@ export interface DB {
   library_public_tags: LibraryPublicTagsTable;
   paper_ratings: PaperRatingsTable;
   follows: FollowsTable;
+  rate_limit_windows: RateLimitWindowsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  notification_emails: NotificationEmailsTable;
+  map_points: MapPointsTable;
+  map_layouts: MapLayoutsTable;
+  map_labels: MapLabelsTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -17,7 +17,8 @@ export function newLeaseOwner(): string {
   return `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
 }
 
-function ownerIsDeadHere(owner: string): boolean {
+/** Whether a lease owner (`host:pid:random`) is a process on this host that no longer exists. */
+export function ownerIsDeadHere(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== os.hostname() || !pid || !/^\d+$/.test(pid)) return false;
   if (Number(pid) === process.pid) return false;

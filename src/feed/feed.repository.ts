@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import { columnsOf, insertRows } from '../db/bulk-rows.js';
 import type { Queryable } from '../db/schema.js';
+import type { FeedEntriesTable } from './feed.table.js';
 import type { FeedRecord, Paper } from '../papers/paper.js';
 import { selectPaperWithRepo, toPaper } from '../papers/papers.repository.js';
 
@@ -10,6 +12,24 @@ export interface FeedItem {
   readonly comments: number;
 }
 
+type FeedEntryRow = Insertable<FeedEntriesTable> & { readonly [column: string]: string | number | null };
+
+const FEED_ENTRY_COLUMNS = columnsOf<FeedEntryRow>({
+  day: 'text',
+  paper_id: 'text',
+  imported_upvotes: 'integer',
+  imported_comments: 'integer',
+  submitted_by: 'integer',
+  source: 'text',
+  created_at: 'text',
+  submitted_on_daily_at: 'text',
+  published_at: 'text',
+  title: 'text',
+  summary: 'text',
+  source_submitter: 'text',
+  media_urls: 'text',
+});
+
 /**
  * Adds feed entries; a re-import refreshes the carried-over counts instead of duplicating the entry, and fills in
  * what the entry says beyond the paper (exact times, its own title, submitter, media) without erasing what an
@@ -19,25 +39,22 @@ export async function upsertFeedEntries(db: Queryable, entries: readonly FeedRec
   const unique = new Map<string, FeedRecord>();
   for (const entry of entries) unique.set(`${entry.day}\u0000${entry.paperId}`, entry);
   if (unique.size === 0) return;
-  await db
-    .insertInto('feed_entries')
-    .values(
-      [...unique.values()].map((e) => ({
-        day: e.day,
-        paper_id: e.paperId,
-        imported_upvotes: e.upvotes,
-        imported_comments: e.comments,
-        submitted_by: null,
-        source: e.source,
-        created_at: now,
-        submitted_on_daily_at: e.submittedOnDailyAt ?? null,
-        published_at: e.publishedAt ?? null,
-        title: e.title ?? null,
-        summary: e.summary ?? null,
-        source_submitter: e.submittedBy ? JSON.stringify(e.submittedBy) : null,
-        media_urls: e.mediaUrls ? JSON.stringify(e.mediaUrls) : null,
-      })),
-    )
+  const rows: FeedEntryRow[] = [...unique.values()].map((e) => ({
+    day: e.day,
+    paper_id: e.paperId,
+    imported_upvotes: e.upvotes,
+    imported_comments: e.comments,
+    submitted_by: null,
+    source: e.source,
+    created_at: now,
+    submitted_on_daily_at: e.submittedOnDailyAt ?? null,
+    published_at: e.publishedAt ?? null,
+    title: e.title ?? null,
+    summary: e.summary ?? null,
+    source_submitter: e.submittedBy ? JSON.stringify(e.submittedBy) : null,
+    media_urls: e.mediaUrls ? JSON.stringify(e.mediaUrls) : null,
+  }));
+  await insertRows(db, 'feed_entries', rows, FEED_ENTRY_COLUMNS)
     .onConflict((oc) =>
       oc.columns(['day', 'paper_id']).doUpdateSet({
         imported_upvotes: sql`excluded.imported_upvotes`,

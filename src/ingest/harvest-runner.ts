@@ -2,7 +2,8 @@ import type { Store } from '../db/database.js';
 import { getJobState, setJobState } from '../db/job-state.repository.js';
 import type { Queryable } from '../db/schema.js';
 import type { PaperRecord } from '../papers/paper.js';
-import { paperBatchSize, upsertPapers, type UpsertCounts } from '../papers/papers.repository.js';
+import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
+import { paperBatchSize, type UpsertCounts } from '../papers/papers.repository.js';
 import { emptyImportSummary, recordSkip, type ImportSummary } from './import-runner.js';
 import { fetchListRecordsPage, OaiProtocolError, type ListRecordsPage, type ListRecordsQuery } from './oai-pmh.js';
 import type { PoliteHttpClient } from './polite-http.js';
@@ -71,12 +72,19 @@ function asFromArgument(datestamp: string | null): string | null {
   return datestamp === null ? null : datestamp.slice(0, 10);
 }
 
-async function writePapers(db: Queryable, papers: readonly PaperRecord[], batchSize: number, stamp: string): Promise<UpsertCounts> {
-  const total: UpsertCounts = { inserted: 0, updated: 0 };
+async function writePapers(
+  db: Queryable,
+  maxParameters: number,
+  papers: readonly PaperRecord[],
+  batchSize: number,
+  stamp: string,
+): Promise<UpsertCounts> {
+  const total: UpsertCounts = { inserted: 0, updated: 0, insertedIds: [] };
   for (let start = 0; start < papers.length; start += batchSize) {
-    const counts = await upsertPapers(db, papers.slice(start, start + batchSize), stamp);
+    const counts = await upsertPapersNotifyingFollowers(db, maxParameters, papers.slice(start, start + batchSize), stamp);
     total.inserted += counts.inserted;
     total.updated += counts.updated;
+    total.insertedIds.push(...counts.insertedIds);
   }
   return total;
 }
@@ -164,7 +172,7 @@ export async function runHarvest(store: Store, client: PoliteHttpClient, options
         : { lastDatestamp: maxDatestamp(state.lastDatestamp, newest), inFlight: null };
       const stamp = now().toISOString();
       const counts = await store.db.transaction().execute(async (trx) => {
-        const written = await writePapers(trx, papers, batchSize, stamp);
+        const written = await writePapers(trx, store.capabilities.maxParameters, papers, batchSize, stamp);
         await setJobState(trx, key, JSON.stringify(nextState), stamp);
         return written;
       });

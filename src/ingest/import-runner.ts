@@ -3,7 +3,8 @@ import type { Store } from '../db/database.js';
 import { deleteJobState, getJobState, setJobState } from '../db/job-state.repository.js';
 import { upsertFeedEntries } from '../feed/feed.repository.js';
 import type { FeedRecord, PaperRecord } from '../papers/paper.js';
-import { paperBatchSize, upsertPapers } from '../papers/papers.repository.js';
+import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
+import { importBatchSize } from '../papers/papers.repository.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
 import type { SourceItem, SourceUnit } from './source.js';
 import { recomputeTrending } from '../trending/trending.repository.js';
@@ -105,7 +106,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
   const progress = options.progress ?? silentProgress;
   const now = options.now ?? (() => new Date());
   const meter = new ProgressMeter(progress);
-  const batchSize = paperBatchSize(store.capabilities.maxParameters);
+  const batchSize = importBatchSize(store.capabilities);
   // Batches commit without waiting for their WAL flush where the engine allows it: the checkpoint commits in the
   // same transaction, so a crash can only lose whole batches together with their checkpoints (re-imported on the
   // next run), and the completed import's last commit (deleting the checkpoint) waits for the flush of all of them.
@@ -135,7 +136,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
       const stamp = now().toISOString();
       const counts = await store.db.transaction().execute(async (trx) => {
         if (asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-        const result = await upsertPapers(trx, batchPapers, stamp);
+        const result = await upsertPapersNotifyingFollowers(trx, store.capabilities.maxParameters, batchPapers, stamp);
         await upsertFeedEntries(trx, batchFeed, stamp);
         // Upvotes, star counts and feed days feed the trending score: recompute it in the same transaction, so a
         // score never disagrees with its inputs, even when the import is killed.

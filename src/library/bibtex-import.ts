@@ -3,7 +3,7 @@ import { ARXIV_API_MAX_BATCH, fetchArxivPapers } from '../ingest/arxiv-api.js';
 import type { Logger } from '../logger.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { PaperRecord } from '../papers/paper.js';
-import { upsertPapers } from '../papers/papers.repository.js';
+import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
 import { Refused } from '../refused.js';
 import { parseBibtex, type BibtexEntry } from './bibtex-parse.js';
 import { MAX_LIBRARY_SIZE, normalizeTag } from './library-limits.js';
@@ -119,7 +119,7 @@ export async function importBibtex(deps: ImportDeps, actor: Actor, input: { text
 
   const now = deps.now().toISOString();
   const { imported, alreadySaved } = await db.transaction().execute(async (trx) => {
-    if (records.length > 0) await upsertPapers(trx, records, now);
+    if (records.length > 0) await upsertPapersNotifyingFollowers(trx, deps.store.capabilities.maxParameters, records, now);
     const imported: string[] = [];
     const alreadySaved: string[] = [];
     for (const id of wanted.keys()) {

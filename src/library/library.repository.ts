@@ -181,3 +181,15 @@ export async function userIdByName(db: Queryable, username: string): Promise<{ i
     .executeTakeFirst();
   return row ? { id: Number(row.id), username: row.username } : null;
 }
+
+/** Ids of the papers carrying one of the reader's tags (at most a library's size). */
+export async function taggedPaperIds(db: Queryable, userId: number, tag: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('library_item_tags')
+    .select('paper_id')
+    .where('user_id', '=', userId)
+    .where('tag', '=', tag)
+    .limit(MAX_LIBRARY_SIZE)
+    .execute();
+  return rows.map((r) => r.paper_id);
+}

@@ -13,7 +13,7 @@ export class FileTransport implements MailTransport {
   readonly description: string;
   private readonly composer: MessageComposer;
 
-  constructor(dataDir: string, from: string, folder?: 'digests') {
+  constructor(dataDir: string, from: string, folder?: 'digests' | 'notifications') {
     this.directory = path.join(dataDir, 'mail', ...(folder ? [folder] : []));
     this.description = `files in ${this.directory}`;
     this.composer = new MessageComposer(from, 'unix');

@@ -1,11 +1,15 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import { columnsOf, insertRows } from '../db/bulk-rows.js';
+import type { StoreCapabilities } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
-import type { CodeReposTable, OrganizationsTable, PapersTable } from './papers.table.js';
+import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from './papers.table.js';
 import type { Organization, Paper, PaperRecord } from './paper.js';
 
 export interface UpsertCounts {
   inserted: number;
   updated: number;
+  /** The ids that were not in the database before (new papers, as opposed to updated ones). */
+  insertedIds: string[];
 }
 
 const PAPER_COLUMNS = 24;
@@ -13,6 +17,18 @@ const PAPER_COLUMNS = 24;
 /** Rows per statement, bounded by the engine's parameter limit. */
 export function paperBatchSize(maxParameters: number): number {
   return Math.max(1, Math.min(500, Math.floor(maxParameters / PAPER_COLUMNS)));
+}
+
+/** Papers per import batch where the engine binds whole columns as arrays: a statement's size no longer grows with it. */
+const ARRAY_BATCH_SIZE = 2000;
+
+/**
+ * Papers per import batch (one transaction with its checkpoint). Where each row binds its own parameters the
+ * engine's parameter limit bounds it; where rows travel as column arrays, larger batches mean fewer round trips and
+ * commits.
+ */
+export function importBatchSize(capabilities: Pick<StoreCapabilities, 'maxParameters' | 'arrayParameters'>): number {
+  return capabilities.arrayParameters ? ARRAY_BATCH_SIZE : paperBatchSize(capabilities.maxParameters);
 }
 
 /** Later records for the same id win, but never erase a field with an absent value. */
@@ -33,13 +49,75 @@ function mergeDuplicates(records: readonly PaperRecord[]): PaperRecord[] {
   return [...byId.values()];
 }
 
+type PaperInsertRow = Omit<Insertable<PapersTable>, 'hidden' | 'trending_score' | 'local_upvotes' | 'local_comments'> & {
+  readonly [column: string]: string | number | null;
+};
+
+const PAPER_ROW_COLUMNS = columnsOf<PaperInsertRow>({
+  id: 'text',
+  version: 'integer',
+  title: 'text',
+  abstract: 'text',
+  authors: 'text',
+  categories: 'text',
+  primary_category: 'text',
+  published_at: 'text',
+  updated_at: 'text',
+  comments: 'text',
+  journal_ref: 'text',
+  doi: 'text',
+  license: 'text',
+  project_page: 'text',
+  organization: 'text',
+  organization_name: 'text',
+  ai_summary: 'text',
+  ai_keywords: 'text',
+  thumbnail: 'text',
+  source: 'text',
+  ingested_at: 'text',
+  modified_at: 'text',
+});
+
+function paperRow(r: PaperRecord, now: string): PaperInsertRow {
+  return {
+    id: r.id,
+    version: r.version,
+    title: r.title,
+    abstract: r.abstract,
+    authors: JSON.stringify(r.authors),
+    categories: JSON.stringify(r.categories ?? []),
+    primary_category: r.categories?.[0] ?? null,
+    published_at: r.publishedAt ?? null,
+    updated_at: r.updatedAt ?? null,
+    comments: r.comments ?? null,
+    journal_ref: r.journalRef ?? null,
+    doi: r.doi ?? null,
+    license: r.license ?? null,
+    project_page: r.projectPage ?? null,
+    organization: r.organization?.fullname ?? null,
+    organization_name: r.organization?.name ?? null,
+    ai_summary: r.aiSummary ?? null,
+    ai_keywords: r.aiKeywords ? JSON.stringify(r.aiKeywords) : null,
+    thumbnail: r.thumbnail ?? null,
+    source: r.source,
+    ingested_at: now,
+    modified_at: now,
+  };
+}
+
+type CodeRepoRow = Insertable<CodeReposTable> & { readonly [column: string]: string | number | null };
+const CODE_REPO_COLUMNS = columnsOf<CodeRepoRow>({ paper_id: 'text', url: 'text', stars: 'integer', stars_counted_at: 'text' });
+
+type StarCountRow = Insertable<RepoStarCountsTable> & { readonly [column: string]: string | number | null };
+const STAR_COUNT_COLUMNS = columnsOf<StarCountRow>({ paper_id: 'text', counted_at: 'text', stars: 'integer' });
+
 /**
  * Inserts or updates papers by arXiv id in one statement per batch. A record with an older version than
  * the stored one does not overwrite it; fields a source does not know are kept.
  */
 export async function upsertPapers(db: Queryable, records: readonly PaperRecord[], now: string): Promise<UpsertCounts> {
   const unique = mergeDuplicates(records);
-  if (unique.length === 0) return { inserted: 0, updated: 0 };
+  if (unique.length === 0) return { inserted: 0, updated: 0, insertedIds: [] };
   const existing = await db
     .selectFrom('papers')
     .select('id')
@@ -51,34 +129,12 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
     .execute();
   const existingIds = new Set(existing.map((row) => row.id));
 
-  await db
-    .insertInto('papers')
-    .values(
-      unique.map((r) => ({
-        id: r.id,
-        version: r.version,
-        title: r.title,
-        abstract: r.abstract,
-        authors: JSON.stringify(r.authors),
-        categories: JSON.stringify(r.categories ?? []),
-        primary_category: r.categories?.[0] ?? null,
-        published_at: r.publishedAt ?? null,
-        updated_at: r.updatedAt ?? null,
-        comments: r.comments ?? null,
-        journal_ref: r.journalRef ?? null,
-        doi: r.doi ?? null,
-        license: r.license ?? null,
-        project_page: r.projectPage ?? null,
-        organization: r.organization?.fullname ?? null,
-        organization_name: r.organization?.name ?? null,
-        ai_summary: r.aiSummary ?? null,
-        ai_keywords: r.aiKeywords ? JSON.stringify(r.aiKeywords) : null,
-        thumbnail: r.thumbnail ?? null,
-        source: r.source,
-        ingested_at: now,
-        modified_at: now,
-      })),
-    )
+  await insertRows(
+    db,
+    'papers',
+    unique.map((r) => paperRow(r, now)),
+    PAPER_ROW_COLUMNS,
+  )
     .onConflict((oc) =>
       oc
         .column('id')
@@ -112,16 +168,12 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
 
   const repos = unique.filter((r) => r.codeRepo);
   if (repos.length > 0) {
-    await db
-      .insertInto('code_repos')
-      .values(
-        repos.map((r) => ({
-          paper_id: r.id,
-          url: r.codeRepo!.url,
-          stars: r.codeRepo!.stars,
-          stars_counted_at: r.codeRepo!.countedAt,
-        })),
-      )
+    await insertRows(
+      db,
+      'code_repos',
+      repos.map((r) => ({ paper_id: r.id, url: r.codeRepo!.url, stars: r.codeRepo!.stars, stars_counted_at: r.codeRepo!.countedAt })),
+      CODE_REPO_COLUMNS,
+    )
       .onConflict((oc) =>
         oc
           .column('paper_id')
@@ -135,16 +187,19 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
       .execute();
     const counts = repos.filter((r) => r.codeRepo!.stars !== null);
     if (counts.length > 0) {
-      await db
-        .insertInto('repo_star_counts')
-        .values(counts.map((r) => ({ paper_id: r.id, counted_at: r.codeRepo!.countedAt, stars: r.codeRepo!.stars! })))
+      await insertRows(
+        db,
+        'repo_star_counts',
+        counts.map((r) => ({ paper_id: r.id, counted_at: r.codeRepo!.countedAt, stars: r.codeRepo!.stars! })),
+        STAR_COUNT_COLUMNS,
+      )
         .onConflict((oc) => oc.columns(['paper_id', 'counted_at']).doUpdateSet({ stars: sql`excluded.stars` }))
         .execute();
     }
   }
 
-  const inserted = unique.filter((r) => !existingIds.has(r.id)).length;
-  return { inserted, updated: unique.length - inserted };
+  const insertedIds = unique.filter((r) => !existingIds.has(r.id)).map((r) => r.id);
+  return { inserted: insertedIds.length, updated: unique.length - insertedIds.length, insertedIds };
 }
 
 /**

@@ -20,8 +20,29 @@ export type FusionMethod =
   /**
    * Pseudo-relevance feedback in the embedding space: lexical score / best lexical score
    * + feedbackWeight · similarity to the centroid of the top `seeds` lexical hits + semanticWeight · query similarity.
+   * With `marginDiscount`, the query-similarity weight depends on the query: it is
+   * max(0, semanticWeight − marginDiscount · margin), where margin = (best − second lexical score) / best, so a
+   * keyword match that stands out is trusted and an undecided keyword ranking leans on meaning.
    */
-  | { readonly kind: 'feedback'; readonly seeds: number; readonly feedbackWeight: number; readonly semanticWeight: number };
+  | {
+      readonly kind: 'feedback';
+      readonly seeds: number;
+      readonly feedbackWeight: number;
+      readonly semanticWeight: number;
+      readonly marginDiscount?: number;
+    };
+
+/**
+ * How far the top lexical hit stands out: (best − second) / best, in [0, 1]; 1 for a single hit, 0 without hits or
+ * when the best score is not positive.
+ */
+export function lexicalMargin(lexical: readonly RankedHit[]): number {
+  const score = (hit: RankedHit | undefined) => (hit && Number.isFinite(hit.score) ? hit.score : 0);
+  const best = score(lexical[0]);
+  if (lexical.length === 0 || best <= 0) return 0;
+  if (lexical.length === 1) return 1;
+  return Math.min(1, Math.max(0, (best - score(lexical[1])) / best));
+}
 
 /**
  * Scores rescaled to [0, 1]. A list whose scores are all equal and positive carries rank information only (all 1);
@@ -59,7 +80,8 @@ export function fuseWithFeedback(
   // reduce(), not Math.max(...): candidate lists can be longer than the engine's argument limit.
   const best = lexical.reduce((max, h) => Math.max(max, Number.isFinite(h.score) ? h.score : 0), lexical.length > 0 ? -Infinity : 0);
   const lexicalWeight = lexical.length > 0 ? 1 : 0;
-  const semanticWeight = lexical.length > 0 ? method.semanticWeight : 1;
+  const semanticWeight =
+    lexical.length > 0 ? Math.max(0, method.semanticWeight - (method.marginDiscount ?? 0) * lexicalMargin(lexical)) : 1;
   const entries = new Map<string, FusedHit>();
   const at = (paperId: string): FusedHit =>
     entries.get(paperId) ?? { paperId, fusedScore: 0, lexicalRank: null, lexicalScore: null, semanticRank: null, semanticScore: null };

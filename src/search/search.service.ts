@@ -89,14 +89,9 @@ export interface SearchService {
   flush(): Promise<void>;
   /** Null when semantic search works, otherwise why not. */
   semanticUnavailableReason(): string | null;
+  /** The id of the loaded embedder, whose vectors searches use (null before one is loaded). */
+  activeEmbedderId(): string | null;
 }
-
-/**
- * Keyword ranking re-scored with pseudo-relevance feedback in the embedding space (similarity to the centroid of the
- * top 2 keyword hits, weight 0.5). Measured on SciFact train (README): it beat BM25 alone, while reciprocal rank
- * fusion and convex score fusion with the builtin model scored below it.
- */
-export const DEFAULT_FUSION: FusionMethod = { kind: 'feedback', seeds: 2, feedbackWeight: 0.5, semanticWeight: 0 };
 
 export interface SearchServiceOptions {
   readonly store: Store;
@@ -105,6 +100,7 @@ export interface SearchServiceOptions {
   readonly embedderKey: string | null;
   readonly dataDir: string | null;
   readonly now?: () => Date;
+  /** Overrides the embedder's own fusion settings (evaluation experiments). */
   readonly fusion?: FusionMethod;
   /** 'await' finishes the catch-up before returning (CLI); 'background' lets the server start at once. */
   readonly startup?: 'await' | 'background';
@@ -173,6 +169,10 @@ class DefaultSearchService implements SearchService {
 
   semanticUnavailableReason(): string | null {
     return this.semantic.state.unavailableReason();
+  }
+
+  activeEmbedderId(): string | null {
+    return this.semantic.state.embedderId();
   }
 
   startBackgroundJobs(): void {
@@ -282,10 +282,8 @@ class DefaultSearchService implements SearchService {
    * did not return), so fusion compares all of them on both signals instead of treating "not in the top k" as zero.
    */
   private async hybrid(query: QueryVector | null, lexical: readonly RankedHit[], semantic: readonly SemanticHit[]): Promise<FusedHit[]> {
-    const method = this.options.fusion ?? DEFAULT_FUSION;
-    if (!query || semantic.length === 0) {
-      return fuse(lexical, [], method.kind === 'feedback' ? { kind: 'convex', semanticWeight: 0 } : method);
-    }
+    if (!query || semantic.length === 0) return fuse(lexical, [], { kind: 'convex', semanticWeight: 0 });
+    const method = this.options.fusion ?? query.fusion;
     const candidates = [...new Set([...lexical.map((h) => h.paperId), ...semantic.map((h) => h.paperId)])];
     const seeds = method.kind === 'feedback' ? lexical.slice(0, method.seeds).map((h) => h.paperId) : [];
     const known = new Map(semantic.map((h) => [h.paperId, h.vector]));

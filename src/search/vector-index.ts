@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
-import type { Queryable } from '../db/schema.js';
-import { vectorsAfterKey, type StoredVector } from './vectors.repository.js';
+import { sql } from 'kysely';
+import type { Store } from '../db/database.js';
+import { createChangeLogReader, LOG_START, type LogPosition } from './change-log.js';
+import { bytesToVector, type StoredVector } from './vectors.repository.js';
 
 export interface VectorMatch {
   readonly key: number;
@@ -15,11 +17,15 @@ interface IndexMeta {
   readonly dimensions: number;
   /** How the file stores vectors; a file in another layout is rebuilt from the database. */
   readonly quantization: string;
-  /** Every vector with a key up to this one is in the saved file. */
+  /** Where keys commit in order: every vector with a key up to this one is in the saved file. */
   readonly maxKey: number;
+  /** Where they do not: the vector log position the saved file has caught up to (see change-log.ts). */
+  readonly position?: LogPosition;
 }
 
 const CATCH_UP_BATCH = 5_000;
+/** Vectors read by one catch-up from which the new log position is saved at once. */
+const REREAD_WORTH_SAVING = 1_000;
 /**
  * Changes kept unsaved before the file is rewritten: at least this many, and at least a quarter of the index, so
  * growing to N vectors rewrites the file O(log N) times rather than N / 20,000 times. A crash loses nothing: the
@@ -46,11 +52,13 @@ function fileStem(embedder: string): string {
 
 /**
  * The approximate-nearest-neighbour index (usearch HNSW, cosine) over one embedder's vectors. The database is
- * the source of truth; the index file under the data dir is a cache that catches up on the keys written after it.
+ * the source of truth; the index file under the data dir is a cache that catches up on the vectors written after
+ * it: by key where keys commit in order, otherwise by the writing transaction against a snapshot watermark.
  */
 export class VectorIndex {
   private index: Index;
   private maxKey = 0;
+  private position: LogPosition = LOG_START;
   private savedMaxKey = 0;
   private unsaved = 0;
   private readonly file: string | null;
@@ -85,10 +93,12 @@ export class VectorIndex {
       if (meta.embedder !== this.embedder || meta.dimensions !== this.dimensions || meta.quantization !== QUANTIZATION) return;
       this.index.load(this.file);
       this.maxKey = this.savedMaxKey = meta.maxKey;
+      this.position = meta.position ?? LOG_START;
     } catch {
       // A damaged cache is rebuilt from the database.
       this.index = VectorIndex.create(this.dimensions);
       this.maxKey = this.savedMaxKey = 0;
+      this.position = LOG_START;
     }
   }
 
@@ -134,16 +144,31 @@ export class VectorIndex {
     return this.unsaved;
   }
 
-  /** Adds every vector written to the database after the highest key seen. */
-  async catchUp(db: Queryable): Promise<number> {
-    let added = 0;
-    for (;;) {
-      const batch = await vectorsAfterKey(db, this.embedder, this.maxKey, CATCH_UP_BATCH);
-      if (batch.length === 0) break;
-      this.add(batch);
-      added += batch.length;
+  /**
+   * Adds every vector committed to the database since the last catch-up. Where keys commit in order, that is every
+   * key above the highest seen (this process's own writes included); otherwise the vector log is read from its
+   * position, and vectors already present (this process's own) are skipped.
+   */
+  async catchUp(store: Store): Promise<number> {
+    const reader = createChangeLogReader<{ paper_id: string; vector: Uint8Array; seq: number }>(store.db, store.capabilities, {
+      from: sql`search_vectors log`,
+      columns: sql`log.paper_id AS paper_id, log.vector AS vector`,
+      seq: 'key',
+      where: sql`log.embedder = ${this.embedder}`,
+    });
+    const from = store.capabilities.sequencesCommitInOrder ? { after: String(this.maxKey), seen: [] } : this.position;
+    let read = 0;
+    this.position = await reader.read(from, CATCH_UP_BATCH, (rows) => {
+      this.add(rows.map((row) => ({ key: Number(row.seq), paperId: row.paper_id, vector: bytesToVector(row.vector) })));
+      read += rows.length;
+    });
+    // A long re-read (vectors this process wrote itself, or a file saved before its writer caught up) is not
+    // repeated at the next start: the file is brought to this position.
+    if (!store.capabilities.sequencesCommitInOrder && read >= REREAD_WORTH_SAVING && this.file) {
+      if (this.unsaved > 0) this.save();
+      else if (fs.existsSync(`${this.file}.json`)) this.writeMeta();
     }
-    return added;
+    return read;
   }
 
   /** Approximate nearest neighbours; similarities are of the quantized vectors, so callers re-rank exactly. */
@@ -164,10 +189,20 @@ export class VectorIndex {
     const temporary = `${this.file}.${process.pid}.tmp`;
     this.index.save(temporary);
     fs.renameSync(temporary, this.file);
-    const meta: IndexMeta = { embedder: this.embedder, dimensions: this.dimensions, quantization: QUANTIZATION, maxKey: this.maxKey };
-    fs.writeFileSync(`${this.file}.json`, JSON.stringify(meta));
+    this.writeMeta();
     this.savedMaxKey = this.maxKey;
     this.unsaved = 0;
+  }
+
+  private writeMeta(): void {
+    const meta: IndexMeta = {
+      embedder: this.embedder,
+      dimensions: this.dimensions,
+      quantization: QUANTIZATION,
+      maxKey: this.maxKey,
+      position: this.position,
+    };
+    fs.writeFileSync(`${this.file}.json`, JSON.stringify(meta));
   }
 
   /** Removes every saved index file in the directory (after a re-index the old ones are useless). */

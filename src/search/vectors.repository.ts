@@ -47,6 +47,7 @@ export async function replaceVectors(
   };
 }
 
+/** Vectors of one embedder in key order, a page at a time (a full pass over them, not a change feed). */
 export async function vectorsAfterKey(db: Queryable, embedder: string, afterKey: number, limit: number): Promise<StoredVector[]> {
   const rows = await db
     .selectFrom('search_vectors')

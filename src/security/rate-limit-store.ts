@@ -1,7 +1,8 @@
 /**
- * Fixed-window rate-limit counters, kept in memory per process (one instance per app; a multi-instance deployment
- * gets one budget per instance), and the named budgets used across the app. The HTTP side lives in
- * web/middleware/rate-limit.ts.
+ * Fixed-window rate-limit counters and the named budgets used across the app. `RateLimitCounters` is what the app
+ * counts with: `RateLimitStore` keeps the windows in this process's memory (one server per database), and
+ * `DatabaseRateLimits` (database-rate-limits.ts) in the database, so instances sharing it share every budget.
+ * The HTTP side lives in web/middleware/rate-limit.ts.
  */
 
 export interface RateLimitBudget {
@@ -51,8 +52,13 @@ export interface RateLimitDecision {
   readonly resetInMs: number;
 }
 
-/** Counters for every (policy, caller) pair; expired windows are swept as the map grows. */
-export class RateLimitStore {
+/** Counts one request of `key` against a window of `windowMs` that allows `limit` requests. */
+export interface RateLimitCounters {
+  hit(key: string, limit: number, windowMs: number, now: number): RateLimitDecision | Promise<RateLimitDecision>;
+}
+
+/** Counters for every (policy, caller) pair in memory; expired windows are swept as the map grows. */
+export class RateLimitStore implements RateLimitCounters {
   private readonly windows = new Map<string, Window>();
   private sweepAt = 10_000;
 

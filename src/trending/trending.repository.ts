@@ -23,12 +23,15 @@ async function scoresFor(db: Queryable, ids: readonly string[] | null): Promise<
   let papers = db
     .selectFrom('papers')
     .leftJoin(
-      (eb) =>
-        eb
+      (eb) => {
+        let entries = eb
           .selectFrom('feed_entries')
-          .select((f) => ['paper_id', f.fn.max('imported_upvotes').as('imported_upvotes'), f.fn.min('day').as('first_day')])
-          .groupBy('paper_id')
-          .as('fe'),
+          .select((f) => ['paper_id', f.fn.max('imported_upvotes').as('imported_upvotes'), f.fn.min('day').as('first_day')]);
+        // Filter inside the aggregate: neither engine pushes an IN list through GROUP BY, and aggregating every
+        // feed entry per import batch would make an import quadratic.
+        if (ids) entries = entries.where('paper_id', 'in', [...ids]);
+        return entries.groupBy('paper_id').as('fe');
+      },
       (join) => join.onRef('fe.paper_id', '=', 'papers.id'),
     )
     .select(['papers.id', 'papers.local_upvotes', 'papers.published_at', 'papers.ingested_at', 'fe.imported_upvotes', 'fe.first_day']);

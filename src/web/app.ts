@@ -12,6 +12,7 @@ import { requestBodyGuard } from './middleware/request-body.js';
 import { clientAbortResponse, isClientAbort } from './middleware/client-abort.js';
 import { RateLimitExceeded, apiBudget } from '../security/rate-limit-store.js';
 import { rateLimit } from './middleware/rate-limit.js';
+import { unreadNotifications } from './middleware/unread-notifications.js';
 import { httpRepresentation } from './middleware/representation.js';
 import { jsonCharset } from './middleware/json-charset.js';
 import { readOnlyCors } from './middleware/cors.js';
@@ -29,6 +30,7 @@ import { apiRoutes } from './routes/api.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { signalsRoutes } from './routes/signals.routes.js';
+import { notificationsRoutes } from './routes/notifications.routes.js';
 import { sourcesRoutes } from './routes/sources.routes.js';
 import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
@@ -38,6 +40,7 @@ import { trendsRoutes } from './routes/trends.routes.js';
 import { orgsRoutes } from './routes/orgs.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
+import { mapRoutes } from './routes/map.routes.js';
 import { InvalidParameter } from './request-params.js';
 import { errorPage } from './views/error-page.js';
 import type { AppDeps } from '../app-deps.js';
@@ -125,8 +128,9 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.use(requestBodyGuard);
   app.use(sessionMiddleware);
   // RFC 8058 one-click unsubscribe POSTs come from mail clients and carry a signed token instead.
-  app.use(csrfProtection({ exemptPaths: ['/unsubscribe'] }));
+  app.use(csrfProtection({ exemptPaths: ['/unsubscribe', '/notifications/unsubscribe'] }));
   app.use('/api/*', rateLimit('api', apiBudget(config.apiRatePerMinute)));
+  app.use(unreadNotifications);
 
   app.route('/', healthRoutes);
   app.route('/', metricsRoutes);
@@ -135,6 +139,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', subscriptionRoutes);
   app.route('/', libraryRoutes);
   app.route('/', signalsRoutes);
+  app.route('/', notificationsRoutes);
   app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);
@@ -146,6 +151,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', searchApiRoutes);
   app.route('/', trendsRoutes);
   app.route('/', orgsRoutes);
+  app.route('/', mapRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
   app.route('/', openApiRoutes(app, config.publicUrl));

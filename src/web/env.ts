@@ -13,6 +13,8 @@ export interface AppEnv {
     /** Goes into every state-changing form as `_csrf`, or the `X-CSRF-Token` header of API calls with cookies. */
     csrfToken: string;
     auth: AuthState;
+    /** The signed-in reader's unread notifications for the page header; null on other requests. */
+    unreadNotifications: number | null;
   };
 }
 

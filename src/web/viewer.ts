@@ -24,11 +24,18 @@ export interface PageContext {
   readonly csrfToken: string;
   /** The current path with query, so forms can come back here. */
   readonly path: string;
+  /** The signed-in reader's unread notifications (capped), for the header; absent for visitors. */
+  readonly unreadNotifications?: number | null;
 }
 
 export function pageContext(c: Context<AppEnv>): PageContext {
   const url = new URL(c.req.url);
-  return { viewer: viewerOf(c), csrfToken: csrfTokenOf(c), path: url.pathname + url.search };
+  return {
+    viewer: viewerOf(c),
+    csrfToken: csrfTokenOf(c),
+    path: url.pathname + url.search,
+    unreadNotifications: c.get('unreadNotifications'),
+  };
 }
 
 const NEXT_BASE = 'http://next.invalid';

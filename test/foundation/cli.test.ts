@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { dailyEntry, snapshotLine } from '../helpers/fixtures.js';
-import { describeEachStore, tempDir } from '../helpers/stores.js';
+import { createPostgresDatabase, describeEachStore, postgresAvailable, tempDir } from '../helpers/stores.js';
 
 function captureIo() {
   const out: string[] = [];
@@ -63,59 +64,107 @@ describe('CLI errors', () => {
   });
 });
 
-describe('an import killed mid-run', () => {
-  it('resumes on the next run with every paper stored exactly once', async () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'big.jsonl');
-    // Large enough that the import is still running well after its first committed batch (500 records) is seen.
-    const total = 15_000;
-    const lines = Array.from({ length: total }, (_, i) => snapshotLine({ id: `2602.${String(i + 1).padStart(5, '0')}` }));
-    fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    const dbFile = path.join(dir, 'paperboy.db');
-    const env = { ...process.env, PAPERBOY_DATA_DIR: dir, DATABASE_URL: `sqlite:${dbFile}` };
-    const entry = path.resolve('src/cli/run.ts');
+/** A database the killed import writes to, read from the test through the engine's own client. */
+interface CrashTarget {
+  readonly env: Record<string, string>;
+  /** The import's checkpoint, once a batch has committed (null before, or while the schema does not exist yet). */
+  checkpoint(): Promise<string | null>;
+  papers(): Promise<{ n: number; d: number }>;
+  close(): Promise<void>;
+}
 
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'import', 'arxiv-snapshot', file], { env, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    // Kill it as soon as a batch has been committed, long before the file is done.
-    let killedAt = 0;
-    for (let attempt = 0; attempt < 600 && killedAt === 0; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      if (!fs.existsSync(dbFile)) continue;
-      const reader = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        const row = reader.prepare("SELECT value FROM job_state WHERE key LIKE 'import:%'").get() as { value: string } | undefined;
-        if (row) {
-          child.kill('SIGKILL');
-          killedAt = Number(row.value);
-        }
-      } catch {
-        // the schema may not exist yet
-      } finally {
-        reader.close();
-      }
+function sqliteTarget(dir: string): CrashTarget {
+  const dbFile = path.join(dir, 'paperboy.db');
+  const read = <T>(query: string): T | undefined => {
+    if (!fs.existsSync(dbFile)) return undefined;
+    const reader = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      return reader.prepare(query).get() as T | undefined;
+    } catch {
+      return undefined; // the schema may not exist yet
+    } finally {
+      reader.close();
     }
-    expect(await exited).toBe('SIGKILL');
-    expect(killedAt).toBeGreaterThan(0);
-    expect(killedAt).toBeLessThan(total);
+  };
+  return {
+    env: { DATABASE_URL: `sqlite:${dbFile}` },
+    checkpoint: () => Promise.resolve(read<{ value: string }>("SELECT value FROM job_state WHERE key LIKE 'import:%'")?.value ?? null),
+    papers: () =>
+      Promise.resolve(read<{ n: number; d: number }>("SELECT count(*) AS n, count(DISTINCT id) AS d FROM papers WHERE id LIKE '2602.%'")!),
+    close: () => Promise.resolve(),
+  };
+}
 
-    const { io, out, err } = captureIo();
-    expect(
-      await runCli(['import', 'arxiv-snapshot', file], io, {
-        PAPERBOY_DATA_DIR: dir,
-        DATABASE_URL: `sqlite:${dbFile}`,
-        PAPERBOY_LOG: 'silent',
-      }),
-    ).toBe(0);
-    expect(err.join('\n')).toMatch(/resuming after record \d+/);
-    expect(out.join('\n')).toMatch(/already imported by an interrupted run \d+/);
+async function postgresTarget(): Promise<CrashTarget> {
+  const database = await createPostgresDatabase();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const read = async <T>(query: string): Promise<T | undefined> => {
+    try {
+      return (await client.query(query)).rows[0] as T | undefined;
+    } catch {
+      return undefined; // the schema may not exist yet
+    }
+  };
+  return {
+    env: { DATABASE_URL: database.url },
+    checkpoint: async () => (await read<{ value: string }>("SELECT value FROM job_state WHERE key LIKE 'import:%'"))?.value ?? null,
+    papers: async () =>
+      (await read<{ n: number; d: number }>("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM papers WHERE id LIKE '2602.%'"))!,
+    close: async () => {
+      await client.end();
+      await database.drop();
+    },
+  };
+}
 
-    const db = new SqliteDatabase(dbFile, { readonly: true });
-    const row = db.prepare("SELECT count(*) AS n, count(DISTINCT id) AS d FROM papers WHERE id LIKE '2602.%'").get() as {
-      n: number;
-      d: number;
-    };
-    db.close();
-    expect(row).toEqual({ n: total, d: total });
-  }, 60_000);
+describe.each(['sqlite', 'postgres'] as const)('an import killed mid-run (%s)', (engine) => {
+  const run = engine === 'sqlite' || postgresAvailable ? it : it.skip;
+  run(
+    'resumes on the next run with every paper stored exactly once',
+    async () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'big.jsonl');
+      // Large enough that the import is still running well after its first committed batch is seen.
+      const total = 15_000;
+      const lines = Array.from({ length: total }, (_, i) => snapshotLine({ id: `2602.${String(i + 1).padStart(5, '0')}` }));
+      fs.writeFileSync(file, `${lines.join('\n')}\n`);
+      const target = engine === 'sqlite' ? sqliteTarget(dir) : await postgresTarget();
+      try {
+        const env = { ...process.env, PAPERBOY_DATA_DIR: dir, PAPERBOY_DEMO: 'off', ...target.env };
+        const entry = path.resolve('src/cli/run.ts');
+
+        const child = spawn(process.execPath, ['--import', 'tsx', entry, 'import', 'arxiv-snapshot', file], { env, stdio: 'ignore' });
+        const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+        // Kill it as soon as a batch has been committed, long before the file is done.
+        let killedAt = 0;
+        for (let attempt = 0; attempt < 1200 && killedAt === 0; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          const checkpoint = await target.checkpoint();
+          if (checkpoint !== null) {
+            child.kill('SIGKILL');
+            killedAt = Number(checkpoint);
+          }
+        }
+        expect(await exited).toBe('SIGKILL');
+        expect(killedAt).toBeGreaterThan(0);
+        expect(killedAt).toBeLessThan(total);
+        // Everything up to the checkpoint committed with it, and nothing was stored twice.
+        const atKill = await target.papers();
+        expect(atKill.n).toBe(atKill.d);
+        expect(atKill.n).toBeGreaterThanOrEqual(killedAt);
+
+        const { io, out, err } = captureIo();
+        expect(
+          await runCli(['import', 'arxiv-snapshot', file], io, { PAPERBOY_DATA_DIR: dir, PAPERBOY_LOG: 'silent', ...target.env }),
+        ).toBe(0);
+        expect(err.join('\n')).toMatch(/resuming after record \d+/);
+        expect(out.join('\n')).toMatch(/already imported by an interrupted run \d+/);
+        expect(await target.papers()).toEqual({ n: total, d: total });
+      } finally {
+        await target.close();
+      }
+    },
+    90_000,
+  );
 });

@@ -4,7 +4,11 @@ import { buildDeps, type DepsOverrides } from '../../src/runtime.js';
 import { createApp } from '../../src/web/app.js';
 import type { TestStore } from './stores.js';
 
-/** The config a test instance runs with: its own data dir and database, quiet logs, no live sources (no internet). */
+/**
+ * The config a test instance runs with: its own data dir and database, quiet logs, no live sources (no internet),
+ * rate-limit windows of its own (tests share one database per suite; test/security/database-rate-limits.test.ts
+ * covers the shared windows).
+ */
 export function testConfig(t: TestStore, env: Record<string, string> = {}): Config {
   return loadConfig({
     PAPERBOY_DATA_DIR: t.dataDir,
@@ -12,6 +16,7 @@ export function testConfig(t: TestStore, env: Record<string, string> = {}): Conf
     PUBLIC_URL: 'http://paperboy.test',
     PAPERBOY_LOG: 'silent',
     PAPERBOY_FEED_SOURCES: 'none',
+    PAPERBOY_RATE_LIMITS: 'memory',
     ...env,
   });
 }

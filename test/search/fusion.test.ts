@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fuse, fuseWithFeedback, normalizeScores, type FusionMethod } from '../../src/search/fusion.js';
+import { BUILTIN_MODEL_FUSION } from '../../src/search/embedders/fusion-settings.js';
+import { fuse, fuseWithFeedback, lexicalMargin, normalizeScores, type FusionMethod } from '../../src/search/fusion.js';
 
 const rrf = { kind: 'rrf', k: 60, semanticWeight: 0.5 } as const satisfies FusionMethod;
 const convex = { kind: 'convex', semanticWeight: 0.5 } as const satisfies FusionMethod;
@@ -92,5 +93,55 @@ describe('fuseWithFeedback', () => {
     const fused = fuseWithFeedback(hits(['a', 0], ['b', Number.NaN]), hits(['a', 0], ['c', Infinity]), new Map(), feedback);
     expect(fused.map((h) => h.paperId).sort()).toEqual(['a', 'b', 'c']);
     for (const h of fused) expect(Number.isFinite(h.fusedScore)).toBe(true);
+  });
+
+  it('weighs query similarity by how far the top keyword hit stands out', () => {
+    const adaptive = { kind: 'feedback', seeds: 1, feedbackWeight: 0, semanticWeight: 0.25, marginDiscount: 0.5 } as const;
+    const semantic = hits(['a', 0.2], ['b', 0.6]);
+    // Margin (10 − 9) / 10 = 0.1: weight 0.25 − 0.05 = 0.2; a: 1 + 0.2·0.2 = 1.04, b: 0.9 + 0.2·0.6 = 1.02.
+    const close = fuseWithFeedback(hits(['a', 10], ['b', 9]), semantic, new Map(), adaptive);
+    expect(close.map((h) => [h.paperId, Number(h.fusedScore.toFixed(6))])).toEqual([
+      ['a', 1.04],
+      ['b', 1.02],
+    ]);
+    // Margin 0.02: weight 0.24; a: 1 + 0.048 = 1.048, b: 0.98 + 0.144 = 1.124 — meaning decides a near tie.
+    const tie = fuseWithFeedback(hits(['a', 10], ['b', 9.8]), semantic, new Map(), adaptive);
+    expect(tie.map((h) => [h.paperId, Number(h.fusedScore.toFixed(6))])).toEqual([
+      ['b', 1.124],
+      ['a', 1.048],
+    ]);
+    // Margin 0.5 or more: weight 0, the keyword ranking stands.
+    const clear = fuseWithFeedback(hits(['a', 10], ['b', 5]), hits(['b', 0.9], ['a', 0.1]), new Map(), adaptive);
+    expect(clear.map((h) => [h.paperId, h.fusedScore])).toEqual([
+      ['a', 1],
+      ['b', 0.5],
+    ]);
+  });
+
+  it('measures the margin of the top keyword hit', () => {
+    expect(lexicalMargin([])).toBe(0);
+    expect(lexicalMargin(hits(['a', 4]))).toBe(1);
+    expect(lexicalMargin(hits(['a', 4], ['b', 3], ['c', 1]))).toBe(0.25);
+    expect(lexicalMargin(hits(['a', 4], ['b', 4]))).toBe(0);
+    expect(lexicalMargin(hits(['a', 0], ['b', 0]))).toBe(0);
+    expect(lexicalMargin(hits(['a', 4], ['b', Number.NaN]))).toBe(1);
+  });
+
+  it('fuses with the builtin model’s settings: feedback, and query similarity only when keywords are undecided', () => {
+    const lexical = hits(['a', 10], ['b', 9.5], ['c', 5]);
+    const semantic = hits(['c', 0.8], ['b', 0.5], ['a', 0.4]);
+    const fb = new Map([
+      ['a', 0.9],
+      ['b', 0.9],
+      ['c', 0.2],
+    ]);
+    // Margin 0.05: weight 0.25 − 0.025 = 0.225.
+    // a: 1 + 0.225·0.4 + 0.25·0.9 = 1.315; b: 0.95 + 0.1125 + 0.225 = 1.2875; c: 0.5 + 0.18 + 0.05 = 0.73.
+    const fused = fuseWithFeedback(lexical, semantic, fb, BUILTIN_MODEL_FUSION as Extract<FusionMethod, { kind: 'feedback' }>);
+    expect(fused.map((h) => [h.paperId, Number(h.fusedScore.toFixed(6))])).toEqual([
+      ['a', 1.315],
+      ['b', 1.2875],
+      ['c', 0.73],
+    ]);
   });
 });

@@ -4,9 +4,11 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { openSqlite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { BuiltinEmbedder } from '../../src/search/embedders/builtin-embedder.js';
+import { trainBuiltin } from '../../src/search/embedders/builtin-model-training.js';
+import { DEFAULT_CONTRASTIVE } from '../../src/search/embedders/contrastive-tuning.js';
 import type { EmbeddableDocument } from '../../src/search/embedders/embedder.js';
 import { gaussianSource } from '../../src/search/embedders/linear-algebra.js';
-import { trainLsa, type LsaModel } from '../../src/search/embedders/lsa-model.js';
+import type { LsaModel } from '../../src/search/embedders/lsa-model.js';
 import { trainLsaOffThread } from '../../src/search/embedders/lsa-train-thread.js';
 import { activeModelId } from '../../src/search/search-models.repository.js';
 import { trainBuiltinModel } from '../../src/search/semantic/builtin-training.js';
@@ -44,14 +46,23 @@ function expectSameModel(actual: LsaModel, expected: LsaModel): void {
 
 describe('training the builtin model on a worker thread', () => {
   it('gives the model that training on the main thread gives', async () => {
-    expectSameModel(await trainLsaOffThread(TOPIC_PAPERS, { dimensions: 8 }), await trainLsa(TOPIC_PAPERS, { dimensions: 8 }));
+    expectSameModel(await trainLsaOffThread(TOPIC_PAPERS, { dimensions: 8 }), await trainBuiltin(TOPIC_PAPERS, { dimensions: 8 }));
+  });
+
+  it('passes the training’s progress lines on', async () => {
+    const lines: string[] = [];
+    await trainLsaOffThread(TOPIC_PAPERS, { dimensions: 8, contrastive: { ...DEFAULT_CONTRASTIVE, minPairs: 0 } }, (line) =>
+      lines.push(line),
+    );
+    expect(lines[0]).toMatch(/^LSA starting point: \d+ terms, 8 dimensions/);
+    expect(lines.filter((line) => line.startsWith('tuning epoch'))).toHaveLength(3);
   });
 
   it('receives every paper, in order, when they are sent in several batches', async () => {
     const papers = syntheticPapers(2_100);
-    const model = await trainLsaOffThread(papers, { dimensions: 8 });
+    const model = await trainLsaOffThread(papers, { dimensions: 8, contrastive: null });
     expect(model.trainedOn).toBe(papers.length);
-    expectSameModel(model, await trainLsa(papers, { dimensions: 8 }));
+    expectSameModel(model, await trainBuiltin(papers, { dimensions: 8, contrastive: null }));
   });
 
   it('trains the builtin model of a store while the event loop keeps turning', async () => {
@@ -79,7 +90,11 @@ describe('training the builtin model on a worker thread', () => {
     }, 10);
     let embedder: BuiltinEmbedder | null;
     try {
-      embedder = await trainBuiltinModel(store, { dimensions: 64, now: new Date().toISOString(), force: false }, () => undefined);
+      embedder = await trainBuiltinModel(
+        store,
+        { dimensions: 64, contrastive: { ...DEFAULT_CONTRASTIVE, epochs: 1 }, now: new Date().toISOString(), force: false },
+        () => undefined,
+      );
     } finally {
       clearInterval(timer);
     }

@@ -19,15 +19,15 @@ import { TOPIC_PAPERS, writePapers } from './corpus.js';
 const WEIGHTS = FTS5_COLUMN_WEIGHTS;
 
 /** bm25() over an OR of the query's words, exactly as FTS5 ranks it (every word matched, nothing pruned). */
-async function fts5Ranking(store: Store, q: string, limit: number): Promise<{ key: number; score: number }[]> {
+async function fts5Ranking(store: Store, q: string, limit: number): Promise<{ paperId: string; score: number }[]> {
   const terms = matchTerms(parseQuery(q));
   if (terms.length === 0) return [];
   const expression = terms.map((t) => `"${t}"`).join(' OR ');
-  const { rows } = await sql<{ key: number; rank: number }>`
-    SELECT papers_fts.rowid AS key, bm25(papers_fts, ${sql.lit(WEIGHTS[0])}, ${sql.lit(WEIGHTS[1])}, ${sql.lit(WEIGHTS[2])}) AS rank
+  const { rows } = await sql<{ paperId: string; rank: number }>`
+    SELECT papers.id AS "paperId", bm25(papers_fts, ${sql.lit(WEIGHTS[0])}, ${sql.lit(WEIGHTS[1])}, ${sql.lit(WEIGHTS[2])}) AS rank
     FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
     WHERE papers_fts MATCH ${expression} AND papers.hidden = 0 ORDER BY rank, papers_fts.rowid LIMIT ${limit}`.execute(store.db);
-  return rows.map((row) => ({ key: Number(row.key), score: -row.rank }));
+  return rows.map((row) => ({ paperId: row.paperId, score: -row.rank }));
 }
 
 /** The demo papers, read by every test here and written by none. */
@@ -42,7 +42,7 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
     store = openSqlite(path.join(dir, 'paperboy.db'));
     await migrateToLatest(store);
     await seedDemoIfEmpty(store);
-    mirror = new PostingsMirror(store.db, WEIGHTS);
+    mirror = new PostingsMirror(store, WEIGHTS);
     await mirror.build();
   });
 
@@ -64,7 +64,7 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
   }
 
   it('answers nothing until it is built, so callers rank with FTS5 meanwhile', async () => {
-    expect(await new PostingsMirror(store.db, WEIGHTS).search({ terms: ['diffusion'], limit: 5 })).toBeNull();
+    expect(await new PostingsMirror(store, WEIGHTS).search({ terms: ['diffusion'], limit: 5 })).toBeNull();
   });
 
   it('builds from every paper', async () => {
@@ -86,8 +86,8 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
       expect(actual.length).toBe(expected.length);
       // Words in half the papers or more weigh 1e-6 in FTS5 and are not summed here: a few millionths apart at most.
       actual.forEach((hit, rank) => expect(Math.abs(hit.score - expected[rank]!.score)).toBeLessThan(1e-5 * n));
-      const keys = new Set(actual.map((h) => h.key));
-      same += expected.filter((h) => keys.has(h.key)).length;
+      const keys = new Set(actual.map((h) => h.paperId));
+      same += expected.filter((h) => keys.has(h.paperId)).length;
       compared += expected.length;
     }
     expect(compared).toBeGreaterThan(500);
@@ -106,11 +106,14 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
   it('leaves out papers with an excluded word', async () => {
     const all = (await search('diffusion', 50))!;
     const without = (await search('diffusion -image', 50))!;
-    const withImage = await sql<{ key: number }>`SELECT rowid AS key FROM papers_fts WHERE papers_fts MATCH 'image'`.execute(store.db);
-    const excluded = new Set(withImage.rows.map((r) => Number(r.key)));
-    expect(all.some((h) => excluded.has(h.key))).toBe(true);
+    const withImage = await sql<{ id: string }>`
+      SELECT papers.id AS id FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid WHERE papers_fts MATCH 'image'`.execute(
+      store.db,
+    );
+    const excluded = new Set(withImage.rows.map((r) => r.id));
+    expect(all.some((h) => excluded.has(h.paperId))).toBe(true);
     expect(without.length).toBeGreaterThan(0);
-    expect(without.some((h) => excluded.has(h.key))).toBe(false);
+    expect(without.some((h) => excluded.has(h.paperId))).toBe(false);
   });
 });
 
@@ -146,28 +149,26 @@ describe('in-memory postings kept in step with a database of their own', () => {
 
   it('follows papers written by another connection: new text, changed text, hiding and deletion', async () => {
     const { file, store } = await ownStore([...TOPIC_PAPERS, ...acousticsPapers]);
-    const mirror = new PostingsMirror(store.db, WEIGHTS);
+    const mirror = new PostingsMirror(store, WEIGHTS);
     await mirror.build();
     const search = (q: string, limit: number) => mirror.search({ terms: matchTerms(parseQuery(q)), limit });
     const other = otherConnection(file);
-    const keyOf = async (id: string) =>
-      Number((await sql<{ key: number }>`SELECT rowid AS key FROM papers WHERE id = ${id}`.execute(store.db)).rows[0]!.key);
     await writePapers(other, [
       paperRecord({ id: '2512.99001', title: 'Xylophone acoustics', abstract: 'Marimba bars and their overtones.' }),
     ]);
-    const key = await keyOf('2512.99001');
-    expect((await search('xylophone', 5))!.map((h) => h.key)).toEqual([key]);
+    const key = '2512.99001';
+    expect((await search('xylophone', 5))!.map((h) => h.paperId)).toEqual([key]);
 
     await writePapers(other, [
       paperRecord({ id: '2512.99001', title: 'Glockenspiel acoustics', abstract: 'Marimba bars and their overtones.' }),
     ]);
     expect(await search('xylophone', 5)).toEqual([]);
-    expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
+    expect((await search('glockenspiel', 5))!.map((h) => h.paperId)).toEqual([key]);
 
     await other.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2512.99001').execute();
     expect(await search('glockenspiel marimba', 5)).toEqual([]);
     await other.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2512.99001').execute();
-    expect((await search('glockenspiel', 5))!.map((h) => h.key)).toEqual([key]);
+    expect((await search('glockenspiel', 5))!.map((h) => h.paperId)).toEqual([key]);
 
     await other.db.deleteFrom('papers').where('id', '=', '2512.99001').execute();
     expect(await search('glockenspiel marimba', 5)).toEqual([]);
@@ -177,13 +178,13 @@ describe('in-memory postings kept in step with a database of their own', () => {
     // The two acoustics papers and the acoustic models of TOPIC_PAPERS.
     expect(expected.length).toBe(3);
     const actual = (await search(q, 10))!;
-    expect(actual.map((h) => h.key)).toEqual(expected.map((h) => h.key));
+    expect(actual.map((h) => h.paperId)).toEqual(expected.map((h) => h.paperId));
     actual.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
   });
 
   it('answers from FTS5 while a large backlog from another process is applied, then from memory again', async () => {
     const { file, store } = await ownStore(TOPIC_PAPERS);
-    const mirror = new PostingsMirror(store.db, WEIGHTS);
+    const mirror = new PostingsMirror(store, WEIGHTS);
     await mirror.build();
     const search = (q: string, limit: number) => mirror.search({ terms: [q], limit });
     expect((await search('protein', 5))!.length).toBe(2);
@@ -205,16 +206,16 @@ describe('in-memory postings kept in step with a database of their own', () => {
   it('saves its file, and a later start loads it and catches up from the saved position', async () => {
     const { dir, store } = await ownStore([...TOPIC_PAPERS, ...acousticsPapers]);
     const file = path.join(dir, 'search', 'keyword-index.bin');
-    const first = new PostingsMirror(store.db, WEIGHTS, file);
+    const first = new PostingsMirror(store, WEIGHTS, file);
     expect((await first.build()).source).toBe('database');
     expect(fs.existsSync(file)).toBe(true);
     await writePapers(store, [paperRecord({ id: '2512.99003', title: 'Ornithopter flight', abstract: 'Flapping wings.' })]);
 
-    const second = new PostingsMirror(store.db, WEIGHTS, file);
+    const second = new PostingsMirror(store, WEIGHTS, file);
     const report = await second.build();
     expect(report.source).toBe('file');
     expect(report.papers).toBe(TOPIC_PAPERS.length + acousticsPapers.length + 1);
-    const fromDatabase = new PostingsMirror(store.db, WEIGHTS);
+    const fromDatabase = new PostingsMirror(store, WEIGHTS);
     await fromDatabase.build();
     for (const q of ['protein structure', 'ornithopter', 'graph neural networks for molecules', 'acoustics']) {
       const terms = matchTerms(parseQuery(q));
@@ -224,7 +225,7 @@ describe('in-memory postings kept in step with a database of their own', () => {
     }
     // Changes since the save are applied on top: flushing writes them out.
     await second.flush();
-    const third = await new PostingsMirror(store.db, WEIGHTS, file).build();
+    const third = await new PostingsMirror(store, WEIGHTS, file).build();
     expect(third.source).toBe('file');
     expect(third.papers).toBe(report.papers);
   });
@@ -232,18 +233,18 @@ describe('in-memory postings kept in step with a database of their own', () => {
   it("rebuilds from the database when the file is damaged or another database's", async () => {
     const { dir, store } = await ownStore(TOPIC_PAPERS);
     const file = path.join(dir, 'search', 'keyword-index.bin');
-    expect((await new PostingsMirror(store.db, WEIGHTS, file).build()).source).toBe('database');
+    expect((await new PostingsMirror(store, WEIGHTS, file).build()).source).toBe('database');
 
     const { store: otherStore } = await ownStore([
       paperRecord({ id: '2512.99004', title: 'A lone paper', abstract: 'Nothing else here.' }),
     ]);
-    const foreign = await new PostingsMirror(otherStore.db, WEIGHTS, file).build();
+    const foreign = await new PostingsMirror(otherStore, WEIGHTS, file).build();
     expect(foreign.source).toBe('database');
     expect(foreign.fileRejected).toMatch(/change-log position/);
     expect(foreign.papers).toBe(1);
 
     fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-    const damaged = new PostingsMirror(otherStore.db, WEIGHTS, file);
+    const damaged = new PostingsMirror(otherStore, WEIGHTS, file);
     expect((await damaged.build()).source).toBe('database');
     expect((await damaged.search({ terms: ['lone'], limit: 5 }))!.length).toBe(1);
   });

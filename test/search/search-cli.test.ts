@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import { beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { snapshotLine } from '../helpers/fixtures.js';
-import { describeEachStore, type TestStore } from '../helpers/stores.js';
+import pg from 'pg';
+import { describeEachStore, POSTGRES_ADMIN_URL, postgresAvailable, tempDir, type TestStore } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
 const BEIR_TINY = path.join(import.meta.dirname, '..', 'fixtures', 'beir-tiny');
@@ -122,5 +124,71 @@ describe('eval beir', () => {
     expect((await cli(['eval', 'beir', BEIR_TINY, '--split', 'dev'])).code).toBe(1);
     expect((await cli(['eval', 'beir', path.join(BEIR_TINY, 'nope')])).code).toBe(2);
     expect((await cli(['eval', 'beir', BEIR_TINY, '--fusion', 'magic'])).code).toBe(2);
+    expect((await cli(['eval', 'beir', BEIR_TINY, '--database', 'mysql://x'])).code).toBe(2);
+  });
+
+  it.skipIf(!postgresAvailable)('gives the same figures on PostgreSQL, in a schema it drops afterwards', async () => {
+    const schemas = async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name LIKE 'paperboy_eval_%'",
+        );
+        return rows[0]!.n;
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await schemas();
+    // Another installation's tables in another schema of the same database are not taken for the evaluation's own.
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    const other = `other_install_${process.pid}`;
+    await admin.query(
+      `CREATE SCHEMA ${other}; CREATE TABLE ${other}.schema_migrations_lock (id text); CREATE TABLE ${other}.schema_migrations (name text)`,
+    );
+    onTestFinished(async () => {
+      await admin.query(`DROP SCHEMA ${other} CASCADE`);
+      await admin.end();
+    });
+    for (const mode of ['lexical', 'semantic', 'hybrid']) {
+      const figures = async (extra: string[]) => {
+        const result = await cli(['eval', 'beir', BEIR_TINY, '--split', 'test', '--mode', mode, '--json', ...extra]);
+        expect(result.code, result.err).toBe(0);
+        const { latency_ms: _latency, ...report } = JSON.parse(result.out.trim().split('\n').pop()!) as Record<string, unknown>;
+        return report;
+      };
+      const sqlite = await figures([]);
+      expect(sqlite.queries).toBe(5);
+      expect(await figures(['--database', POSTGRES_ADMIN_URL])).toEqual(sqlite);
+    }
+    expect(await schemas()).toBe(before);
+  });
+
+  it('reads a gzipped corpus.jsonl.gz and scores it as the plain corpus.jsonl', async () => {
+    const gzipped = tempDir('paperboy-beir-gz-');
+    try {
+      fs.cpSync(BEIR_TINY, gzipped, { recursive: true });
+      fs.writeFileSync(path.join(gzipped, 'corpus.jsonl.gz'), zlib.gzipSync(fs.readFileSync(path.join(BEIR_TINY, 'corpus.jsonl'))));
+      fs.rmSync(path.join(gzipped, 'corpus.jsonl'));
+      const scores = async (directory: string) => {
+        const result = await cli(['eval', 'beir', directory, '--split', 'test', '--mode', 'hybrid', '--json']);
+        expect(result.code, result.err).toBe(0);
+        const { latency_ms: _latency, ...report } = JSON.parse(result.out.trim().split('\n').at(-1)!) as Record<string, unknown>;
+        return { report, indexed: /indexed (\d+) documents/.exec(result.err)?.[1] };
+      };
+      const plain = await scores(BEIR_TINY);
+      const fromGzip = await scores(gzipped);
+      expect(fromGzip).toEqual(plain);
+      expect(Number(fromGzip.indexed)).toBe(fs.readFileSync(path.join(BEIR_TINY, 'corpus.jsonl'), 'utf8').trim().split('\n').length);
+
+      fs.writeFileSync(path.join(gzipped, 'corpus.jsonl.gz'), 'not gzip at all');
+      const broken = await cli(['eval', 'beir', gzipped, '--split', 'test', '--mode', 'lexical']);
+      expect(broken.code).toBe(1);
+      expect(broken.err).toMatch(/corpus\.jsonl\.gz: cannot be read \(.*incorrect header check/);
+    } finally {
+      fs.rmSync(gzipped, { recursive: true, force: true });
+    }
   });
 });

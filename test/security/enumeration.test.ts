@@ -204,6 +204,7 @@ function countingStore(store: Store): { store: Store; queries: () => number } {
     capabilities: store.capabilities,
     description: store.description,
     sizeBytes: () => store.sizeBytes(),
+    openChannel: store.openChannel,
     close: () => store.close(),
   };
   return { store: counted, queries: () => count };

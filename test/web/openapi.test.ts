@@ -1,6 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
 import { seedCommunity } from '../helpers/community-seed.js';
+import { MAP_EMBEDDER, seedMapCorpus } from '../helpers/map-corpus.js';
+import { rebuildMap } from '../../src/map/map-rebuild.js';
 import { describeEachStore } from '../helpers/stores.js';
 
 interface Parameter {
@@ -24,7 +26,12 @@ function openApiPath(honoPath: string): string {
 
 /** A request that the route's schema accepts, apart from the parameter under test. */
 function urlFor(path: string, query: Record<string, string>): string {
-  const search = new URLSearchParams({ ...(path === '/api/papers/search' ? { q: 'diffusion' } : {}), ...query }).toString();
+  const required: Record<string, Record<string, string>> = {
+    '/api/papers/search': { q: 'diffusion' },
+    // A box small enough for the highest zoom to cover few tiles.
+    '/api/map/points': { bbox: '0.5,0.5,0.5001,0.5001' },
+  };
+  const search = new URLSearchParams({ ...required[path], ...query }).toString();
   return `${path.replace('{id}', '2501.00001')}${search ? `?${search}` : ''}`;
 }
 
@@ -34,6 +41,8 @@ describeEachStore('OpenAPI document generated from the route schemas', (get) => 
 
   beforeAll(async () => {
     await seedCommunity(get().store);
+    await seedMapCorpus(get().store, 6);
+    await rebuildMap(get().store, { embedder: MAP_EMBEDDER, epochs: 10 });
     t = await testApp(get());
     doc = (await (await t.app.request('/api/openapi.json')).json()) as Document;
   });

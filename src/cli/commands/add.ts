@@ -1,7 +1,7 @@
 import { fetchArxivPapers } from '../../ingest/arxiv-api.js';
 import { minIntervalFor, paperboyUserAgent } from '../../ingest/polite-http.js';
 import { formatArxivId, parseArxivId } from '../../papers/arxiv-id.js';
-import { upsertPapers } from '../../papers/papers.repository.js';
+import { upsertPapersNotifyingFollowers } from '../../notifications/new-papers.js';
 import { openMigratedStore } from '../../runtime.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 
@@ -34,7 +34,7 @@ export const addPapers: Command = {
       const existing = await store.db.transaction().execute(async (trx) => {
         const ids = result.papers.map((p) => p.id);
         const rows = ids.length === 0 ? [] : await trx.selectFrom('papers').select('id').where('id', 'in', ids).execute();
-        await upsertPapers(trx, result.papers, stamp);
+        await upsertPapersNotifyingFollowers(trx, store.capabilities.maxParameters, result.papers, stamp);
         return new Set(rows.map((row) => row.id));
       });
       const added = result.papers.filter((p) => !existing.has(p.id));

@@ -4,34 +4,49 @@ import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command
 import { datasetArguments } from './dataset-args.js';
 import { parseMode } from './search-support.js';
 
-/** `rrf:<k>:<semantic weight>`, `convex:<semantic weight>` or `feedback:<seeds>:<feedback weight>:<semantic weight>`, for fusion experiments. */
+/**
+ * `rrf:<k>:<semantic weight>`, `convex:<semantic weight>` or `feedback:<seeds>:<feedback weight>:<semantic weight>[:<margin
+ * discount>]`, for fusion experiments; without --fusion the embedder's own settings apply.
+ */
 function parseFusion(value: string | undefined): FusionMethod | undefined {
   if (value === undefined) return undefined;
   const rrf = /^rrf:(\d+(?:\.\d+)?):(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
   if (rrf) return { kind: 'rrf', k: Number(rrf[1]), semanticWeight: Number(rrf[2]) };
   const convex = /^convex:(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(value);
   if (convex) return { kind: 'convex', semanticWeight: Number(convex[1]) };
-  const feedback = /^feedback:(\d{1,2}):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(value);
-  if (feedback)
-    return { kind: 'feedback', seeds: Number(feedback[1]), feedbackWeight: Number(feedback[2]), semanticWeight: Number(feedback[3]) };
+  const feedback = /^feedback:(\d{1,2}):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(value);
+  if (feedback) {
+    const [seeds, feedbackWeight, semanticWeight, marginDiscount] = feedback.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+    return { kind: 'feedback', seeds: seeds!, feedbackWeight: feedbackWeight!, semanticWeight: semanticWeight!, marginDiscount };
+  }
   throw new UsageError(`--fusion must look like feedback:2:0.5:0, rrf:60:0.4 or convex:0.3 (got "${value}")`);
+}
+
+/** `--database postgres://…` evaluates in a temporary schema of that database; without it, in a temporary SQLite file. */
+function parseEvalDatabase(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^postgres(ql)?:\/\//.test(value) || !URL.canParse(value))
+    throw new UsageError(`--database must be a postgres:// URL (got "${value.replace(/:[^:@/]*@/, ':***@')}")`);
+  return value;
 }
 
 export const evalBeirCommand: Command = {
   name: 'eval beir',
   summary: 'Index a BEIR dataset into a temporary database and report nDCG@10, MRR@10, Recall@100 and latency',
   usage:
-    'paperboy eval beir <dir> [--split train|test|dev] [--mode lexical|semantic|hybrid] [--fusion feedback:2:0.5:0|rrf:60:0.4|convex:0.3] [--json]',
+    'paperboy eval beir <dir> [--split train|test|dev] [--mode lexical|semantic|hybrid] [--fusion feedback:2:0.5:0|rrf:60:0.4|convex:0.3] [--database postgres://…] [--json]',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       split: { type: 'string' },
       mode: { type: 'string' },
       fusion: { type: 'string' },
+      database: { type: 'string' },
       json: { type: 'boolean' },
     });
     const { directory, split } = datasetArguments(positionals, values.split);
     const mode = parseMode(values.mode) ?? 'hybrid';
     const fusion = parseFusion(values.fusion);
+    const database = parseEvalDatabase(values.database);
     try {
       const dataset = await readBeirQueries(directory, split);
       if (dataset.queries.length === 0) {
@@ -39,7 +54,12 @@ export const evalBeirCommand: Command = {
         return ExitCode.failure;
       }
       ctx.io.err(`indexing ${directory} …`);
-      const session = await openBeirSession(directory, { embedder: ctx.config.embedder, embedderKey: ctx.config.embedderKey, fusion });
+      const session = await openBeirSession(directory, {
+        embedder: ctx.config.embedder,
+        embedderKey: ctx.config.embedderKey,
+        fusion,
+        database,
+      });
       try {
         ctx.io.err(
           `indexed ${session.documents} documents in ${session.indexSeconds.toFixed(1)} s; running ${dataset.queries.length} queries (${mode})`,

@@ -6,7 +6,11 @@ import { digestSend, digestStatus } from './digest.js';
 import { importArxivSnapshot, importHfDaily } from './import.js';
 import { evalBeirCommand } from './eval-beir.js';
 import { evalRecommendCommand } from './eval-recommend.js';
+import { mapRebuildCommand, mapUpdateCommand } from './map.js';
 import { migrate } from './migrate.js';
+import { migrateStore } from './migrate-store.js';
+import { modelFetchCommand } from './model.js';
+import { notificationsSend } from './notifications.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
@@ -18,6 +22,7 @@ import { trendingRecompute } from './trending.js';
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   migrate,
+  migrateStore,
   importArxivSnapshot,
   importHfDaily,
   harvestArxiv,
@@ -28,13 +33,17 @@ export const COMMANDS: readonly Command[] = [
   searchCommand,
   similarCommand,
   indexRebuildCommand,
+  modelFetchCommand,
   evalBeirCommand,
   evalRecommendCommand,
   trendingRecompute,
+  mapRebuildCommand,
+  mapUpdateCommand,
   adminGrant,
   adminRevoke,
   adminBan,
   adminUnban,
   digestSend,
   digestStatus,
+  notificationsSend,
 ];

@@ -13,7 +13,11 @@ import * as hfFields from './010-hf-fields.js';
 import * as sourceJobs from './011-source-jobs.js';
 import * as library from './012-library.js';
 import * as signals from './013-signals.js';
+import * as notifications from './014-notifications.js';
+import * as commitSafeChangeLogs from './016-commit-safe-change-logs.js';
+import * as rateLimitWindows from './017-rate-limit-windows.js';
 import * as trendCounts from './018-trend-counts.js';
+import * as map from './019-map.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -38,5 +42,9 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '011-source-jobs', up: sourceJobs.up },
   { name: '012-library', up: library.up },
   { name: '013-signals', up: signals.up },
+  { name: '014-notifications', up: notifications.up },
+  { name: '016-commit-safe-change-logs', up: commitSafeChangeLogs.up },
+  { name: '017-rate-limit-windows', up: rateLimitWindows.up },
   { name: '018-trend-counts', up: trendCounts.up },
+  { name: '019-map', up: map.up },
 ];

@@ -1,4 +1,6 @@
+import type { FusionMethod } from '../fusion.js';
 import type { Embedder, EmbeddableDocument } from './embedder.js';
+import { BUILTIN_MODEL_FUSION } from './fusion-settings.js';
 import { LsaEmbedPool } from './lsa-embed-pool.js';
 import { LsaFolder, type LsaModel } from './lsa-model.js';
 
@@ -8,6 +10,7 @@ const WORKER_BATCH = 512;
 /** The default embedder: the LSA model trained on this database's papers. Runs in-process, offline. */
 export class BuiltinEmbedder implements Embedder {
   readonly dimensions: number;
+  readonly fusion: FusionMethod = BUILTIN_MODEL_FUSION;
   private readonly folder: LsaFolder;
   private pool: LsaEmbedPool | null = null;
 

@@ -1,3 +1,6 @@
+import type { FusionMethod } from '../fusion.js';
+import { NEURAL_MODEL_FUSION } from './fusion-settings.js';
+
 /** The text of a paper an embedder sees. */
 export interface EmbeddableDocument {
   readonly title: string;
@@ -9,6 +12,8 @@ export interface Embedder {
   /** Names the model and its version; vectors of different ids are never mixed. */
   readonly id: string;
   readonly dimensions: number;
+  /** How hybrid search weighs this model's similarities against keyword scores (fusion-settings.ts). */
+  readonly fusion: FusionMethod;
   embedDocuments(documents: readonly EmbeddableDocument[]): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;
 }
@@ -46,6 +51,7 @@ export function documentText(doc: EmbeddableDocument): string {
 export abstract class TextEmbedder implements Embedder {
   abstract readonly id: string;
   abstract readonly dimensions: number;
+  readonly fusion: FusionMethod = NEURAL_MODEL_FUSION;
 
   protected abstract embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
 

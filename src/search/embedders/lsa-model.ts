@@ -301,6 +301,15 @@ export function deserializeLsa(data: Uint8Array): LsaModel {
   };
 }
 
-export function lsaModelId(serialized: Uint8Array): string {
-  return `builtin:lsa-${createHash('sha256').update(serialized).digest('hex').slice(0, 12)}`;
+/** Model ids of plain LSA models start with this; of contrastively tuned ones, with TUNED_LSA_ID_PREFIX. */
+export const LSA_ID_PREFIX = 'builtin:lsa-';
+export const TUNED_LSA_ID_PREFIX = 'builtin:lsa-ct1-';
+
+/** The id names the method, so vectors of a model trained another way are never mixed with this one's. */
+export function lsaModelId(serialized: Uint8Array, tuned = false): string {
+  return `${tuned ? TUNED_LSA_ID_PREFIX : LSA_ID_PREFIX}${createHash('sha256').update(serialized).digest('hex').slice(0, 12)}`;
+}
+
+export function isTunedLsaModelId(id: string): boolean {
+  return id.startsWith(TUNED_LSA_ID_PREFIX);
 }

@@ -1,10 +1,11 @@
+import type { BuiltinTrainingOptions } from './builtin-model-training.js';
 import type { EmbeddableDocument } from './embedder.js';
-import type { LsaModel, LsaTrainingOptions } from './lsa-model.js';
+import type { LsaModel } from './lsa-model.js';
 
 /** Messages to the builtin model's training worker: the papers in batches, then the order to train on them. */
 export type LsaTrainRequest =
   | { readonly type: 'documents'; readonly documents: readonly EmbeddableDocument[] }
-  | { readonly type: 'train'; readonly options: LsaTrainingOptions };
+  | { readonly type: 'train'; readonly options: BuiltinTrainingOptions };
 
-/** The one reply: the trained model, or why training failed. */
-export type LsaTrainReply = { readonly model: LsaModel } | { readonly error: string };
+/** Progress lines while training, then one last reply: the trained model, or why training failed. */
+export type LsaTrainReply = { readonly progress: string } | { readonly model: LsaModel } | { readonly error: string };

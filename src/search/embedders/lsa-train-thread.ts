@@ -1,22 +1,29 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startSiblingWorker } from '../../worker-threads.js';
 import type { EmbeddableDocument } from './embedder.js';
-import type { LsaModel, LsaTrainingOptions } from './lsa-model.js';
+import type { BuiltinTrainingOptions } from './builtin-model-training.js';
+import type { LsaModel } from './lsa-model.js';
 import type { LsaTrainReply, LsaTrainRequest } from './lsa-train-protocol.js';
 
 /** Papers per message: copying one batch into the worker takes the main thread a few milliseconds at most. */
 const BATCH = 1_000;
 
 /**
- * trainLsa on a worker thread of its own, which stops once the model is back: the same model, while the main thread
- * keeps serving requests (training on a few thousand papers takes seconds of computation).
+ * trainBuiltin on a worker thread of its own, which stops once the model is back: the same model, while the main
+ * thread keeps serving requests (training takes seconds to minutes of computation). Progress lines arrive as the
+ * worker reports them.
  */
-export async function trainLsaOffThread(documents: readonly EmbeddableDocument[], options: LsaTrainingOptions = {}): Promise<LsaModel> {
+export async function trainLsaOffThread(
+  documents: readonly EmbeddableDocument[],
+  options: BuiltinTrainingOptions = {},
+  progress: (line: string) => void = () => undefined,
+): Promise<LsaModel> {
   const worker = startSiblingWorker(import.meta.url, 'lsa-train-worker');
   try {
     const reply = new Promise<LsaModel>((resolve, reject) => {
-      worker.once('message', (message: LsaTrainReply) => {
-        if ('error' in message) reject(new Error(`training worker: ${message.error}`));
+      worker.on('message', (message: LsaTrainReply) => {
+        if ('progress' in message) progress(message.progress);
+        else if ('error' in message) reject(new Error(`training worker: ${message.error}`));
         else resolve(message.model);
       });
       worker.once('error', reject);

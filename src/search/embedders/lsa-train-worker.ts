@@ -1,7 +1,7 @@
 // Worker thread entry: trains the builtin model, so the main thread keeps answering requests meanwhile.
 import { parentPort } from 'node:worker_threads';
+import { trainBuiltin } from './builtin-model-training.js';
 import type { EmbeddableDocument } from './embedder.js';
-import { trainLsa } from './lsa-model.js';
 import type { LsaTrainReply, LsaTrainRequest } from './lsa-train-protocol.js';
 
 const port = parentPort;
@@ -14,7 +14,11 @@ port.on('message', (request: LsaTrainRequest) => {
     for (const document of request.documents) documents.push(document);
     return;
   }
-  trainLsa(documents, request.options).then(
+  const progress = (line: string) => {
+    const reply: LsaTrainReply = { progress: line };
+    port.postMessage(reply);
+  };
+  trainBuiltin(documents, request.options, progress).then(
     (model) => {
       const reply: LsaTrainReply = { model };
       // The model's arrays are moved, not copied, to the main thread.

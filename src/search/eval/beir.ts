@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqlite, type Store } from '../../db/database.js';
+import { randomBytes } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+import { openPostgres, openSqlite, type Store } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { openLineFile } from '../../ingest/line-reader.js';
 import { silentLogger } from '../../logger.js';
@@ -48,6 +50,24 @@ function requireFile(file: string): string {
   return file;
 }
 
+/** The dataset's corpus: `corpus.jsonl`, or `corpus.jsonl.gz` (streamed through gunzip) when there is no plain one. */
+function corpusFile(directory: string): string {
+  const plain = path.join(directory, 'corpus.jsonl');
+  const gzipped = `${plain}.gz`;
+  if (!fs.existsSync(plain) && fs.existsSync(gzipped)) return gzipped;
+  return requireFile(plain);
+}
+
+/** The lines of a plain or gzipped file; a file that cannot be read or unzipped is a format error naming it. */
+async function* readLines(file: string): AsyncGenerator<string> {
+  try {
+    yield* openLineFile(file).lines();
+  } catch (error) {
+    if (error instanceof BeirFormatError) throw error;
+    throw new BeirFormatError(`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
 /** Reads queries and the judgements of one split; only queries with judgements are kept. */
 export async function readBeirQueries(directory: string, split: string): Promise<BeirDataset> {
   const qrelsFile = requireFile(path.join(directory, 'qrels', `${split}.tsv`));
@@ -76,9 +96,9 @@ export async function readBeirQueries(directory: string, split: string): Promise
   return { queries, qrels };
 }
 
-/** Loads corpus.jsonl into the store as papers (title, text as abstract); returns how many. */
+/** Loads corpus.jsonl (or corpus.jsonl.gz) into the store as papers (title, text as abstract); returns how many. */
 export async function loadBeirCorpus(store: Store, directory: string): Promise<number> {
-  const file = requireFile(path.join(directory, 'corpus.jsonl'));
+  const file = corpusFile(directory);
   const batchSize = paperBatchSize(store.capabilities.maxParameters);
   const now = new Date().toISOString();
   let batch: PaperRecord[] = [];
@@ -90,7 +110,7 @@ export async function loadBeirCorpus(store: Store, directory: string): Promise<n
     total += batch.length;
     batch = [];
   };
-  for await (const line of openLineFile(file).lines()) {
+  for await (const line of readLines(file)) {
     n++;
     if (line.trim() === '') continue;
     const record = parseJsonLine(line, file, n);
@@ -122,15 +142,69 @@ export interface BeirSession {
   close(): Promise<void>;
 }
 
-/** Indexes a BEIR corpus into a temporary SQLite database with the given embedder. */
+export interface EvalStore {
+  readonly store: Store;
+  /** Brings the throwaway store's schema up to date. */
+  migrate(): Promise<void>;
+  /** Closes the store and removes everything it held. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A throwaway store: a SQLite file in `dir`, or, given a postgres:// URL, a schema of its own in that database
+ * (named after this process and a random suffix, dropped afterwards), so the evaluation never touches other data.
+ */
+export async function openEvalStore(dir: string, postgresUrl: string | null): Promise<EvalStore> {
+  if (postgresUrl === null) {
+    const store = openSqlite(path.join(dir, 'eval.db'));
+    return { store, migrate: async () => void (await migrateToLatest(store)), dispose: () => store.close() };
+  }
+  const schema = `paperboy_eval_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const withAdmin = async (statement: RawBuilder<unknown>) => {
+    const admin = openPostgres(postgresUrl, 1);
+    try {
+      await statement.execute(admin.db);
+    } finally {
+      await admin.close();
+    }
+  };
+  await withAdmin(sql`CREATE SCHEMA ${sql.id(schema)}`);
+  const url = new URL(postgresUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const store = openPostgres(url.toString());
+  return {
+    store,
+    migrate: async () => void (await migrateToLatest(store, { schema })),
+    dispose: async () => {
+      await store.close();
+      await withAdmin(sql`DROP SCHEMA ${sql.id(schema)} CASCADE`);
+    },
+  };
+}
+
+/** Indexes a BEIR corpus into a temporary database (SQLite, or a schema of `database`) with the given embedder. */
 export async function openBeirSession(
   directory: string,
-  options: { embedder: EmbedderSpec; embedderKey: string | null; fusion?: FusionMethod; builtinDimensions?: number },
+  options: {
+    embedder: EmbedderSpec;
+    embedderKey: string | null;
+    fusion?: FusionMethod;
+    builtinDimensions?: number;
+    /** A postgres:// URL to evaluate on PostgreSQL; SQLite otherwise. */
+    database?: string | null;
+  },
 ): Promise<BeirSession> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-eval-'));
-  const store = openSqlite(path.join(dir, 'eval.db'));
+  let evalStore: EvalStore;
   try {
-    await migrateToLatest(store);
+    evalStore = await openEvalStore(dir, options.database ?? null);
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const { store } = evalStore;
+  try {
+    await evalStore.migrate();
     const started = performance.now();
     const documents = await loadBeirCorpus(store, directory);
     const service = await createSearchService({
@@ -150,12 +224,12 @@ export async function openBeirSession(
       documents,
       indexSeconds: (performance.now() - started) / 1000,
       close: async () => {
-        await store.close();
+        await evalStore.dispose();
         fs.rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await store.close();
+    await evalStore.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }

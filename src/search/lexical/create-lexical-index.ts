@@ -9,9 +9,10 @@ export interface LexicalIndexOptions {
   /** The collection size from which SQLite queries match on their informative terms only. */
   readonly pruneFromPapers?: number;
   /**
-   * SQLite: keep a copy of the keyword index in memory and rank plain queries there (the same bm25, far faster on
-   * large collections). Long-running processes want it; a one-shot command would spend longer building it than
-   * its single query takes.
+   * Keep a copy of the keyword index in memory and rank plain queries there (the same bm25, far faster on large
+   * collections). Long-running processes want it; a one-shot command would spend longer building it than its
+   * single query takes. Engines whose full-text search cannot rank by that bm25 (PostgreSQL) always keep it, so
+   * every engine ranks alike: built at start when asked for, otherwise at the first search.
    */
   readonly inMemory?: boolean;
   /** Where the in-memory copy is saved between runs (`<data dir>/search/`); null keeps it in memory only. */
@@ -19,8 +20,10 @@ export interface LexicalIndexOptions {
 }
 
 export function createLexicalIndex(store: Store, options: LexicalIndexOptions = {}): LexicalIndex {
-  if (store.capabilities.fullText !== 'fts5') return new TsvectorIndex(store.db);
+  const ranksBm25InDatabase = store.capabilities.fullText === 'fts5';
   const file = options.dataDir ? path.join(options.dataDir, 'search', 'keyword-index.bin') : null;
-  const mirror = options.inMemory ? new PostingsMirror(store.db, FTS5_COLUMN_WEIGHTS, file) : null;
-  return new Fts5Index(store.db, options.pruneFromPapers, mirror);
+  const mirror = options.inMemory || !ranksBm25InDatabase ? new PostingsMirror(store, FTS5_COLUMN_WEIGHTS, file) : null;
+  return ranksBm25InDatabase
+    ? new Fts5Index(store.db, options.pruneFromPapers, mirror)
+    : new TsvectorIndex(store.db, mirror, options.inMemory ?? false);
 }

@@ -5,7 +5,15 @@ import type { ParsedQuery } from '../query-parser.js';
 import type { ColumnWeights } from './fts5-bm25.js';
 import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, pruneTerms } from './fts5-term-pruning.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
-import { hasTextToMatch, matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
+import {
+  answerableInMemory,
+  excludedPhrases,
+  hasTextToMatch,
+  matchTerms,
+  postingsQueryOf,
+  type LexicalHit,
+  type LexicalIndex,
+} from './lexical-index.js';
 import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
@@ -39,10 +47,8 @@ export function fts5AllExpression(query: ParsedQuery): string | null {
   return expression;
 }
 
-/** Queries the in-memory postings can answer alone: free words, and exclusions of single words. */
-function answerableInMemory(query: ParsedQuery, filters: PaperFilters): boolean {
-  return !hasFilters(filters) && query.phrases.length === 0 && query.excluded.every((e) => !e.includes(' '));
-}
+/** Ids per statement when asking which ranked papers satisfy a query's conditions. */
+const ADMIT_CHUNK = 10_000;
 
 export class Fts5Index implements LexicalIndex {
   constructor(
@@ -62,9 +68,12 @@ export class Fts5Index implements LexicalIndex {
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     if (limit <= 0) return [];
-    if (this.mirror && answerableInMemory(query, filters)) {
-      const ranked = await this.mirror.search({ terms: matchTerms(query), excluded: query.excluded, limit });
-      if (ranked) return this.withPaperIds(ranked);
+    if (this.mirror) {
+      const postingsQuery = postingsQueryOf(query, limit);
+      const ranked = answerableInMemory(query, filters)
+        ? await this.mirror.search(postingsQuery)
+        : await this.mirror.searchAdmitted(postingsQuery, (ids) => this.admit(ids, query, filters));
+      if (ranked) return ranked;
     }
     const { kept, dropped } = await pruneTerms(this.db, matchTerms(query), this.pruneFromPapers);
     const expression = fts5Expression(query, kept);
@@ -84,6 +93,25 @@ export class Fts5Index implements LexicalIndex {
     }
     const expression = fts5AllExpression(query)!;
     return countFilteredByDay(this.db, filters, sql`papers.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${expression})`);
+  }
+
+  /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
+  private async admit(paperIds: readonly string[], query: ParsedQuery, filters: PaperFilters): Promise<Set<string>> {
+    const conditions = paperFilterConditions(filters);
+    const matching = (phrase: string) =>
+      sql`EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts.rowid = papers.rowid AND papers_fts MATCH ${quote(phrase)})`;
+    for (const phrase of query.phrases) conditions.push(matching(phrase));
+    for (const phrase of excludedPhrases(query)) conditions.push(sql`NOT ${matching(phrase)}`);
+    const admitted = new Set<string>();
+    for (let at = 0; at < paperIds.length; at += ADMIT_CHUNK) {
+      const chunk = paperIds.slice(at, at + ADMIT_CHUNK);
+      const { rows } = await sql<{ id: string }>`
+        SELECT papers.id AS id FROM papers WHERE papers.id IN (${sql.join(chunk.map((id) => sql`${id}`))}) AND ${whereAll(conditions)}`.execute(
+        this.db,
+      );
+      for (const row of rows) admitted.add(row.id);
+    }
+    return admitted;
   }
 
   /** The visible papers among ranked rowids, in the same order, with their ids. */

@@ -1,7 +1,8 @@
-import type { PaperFilters } from '../paper-filters.js';
+import { hasFilters, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
-import { STOPWORDS } from '../text.js';
+import { STOPWORDS, words } from '../text.js';
 import type { DayCounts } from './day-counts.js';
+import type { PostingsQuery } from './postings-index.js';
 import type { MirrorBuildReport } from './postings-mirror.js';
 
 export interface LexicalHit {
@@ -39,4 +40,27 @@ export function hasTextToMatch(query: ParsedQuery): boolean {
  */
 export function matchTerms(query: ParsedQuery): string[] {
   return [...new Set(query.terms.filter((t) => !STOPWORDS.has(t)))];
+}
+
+/** Queries the in-memory index answers alone: free words, and exclusions of single words. */
+export function answerableInMemory(query: ParsedQuery, filters: PaperFilters): boolean {
+  return !hasFilters(filters) && query.phrases.length === 0 && query.excluded.every((e) => !e.includes(' '));
+}
+
+/**
+ * What the in-memory index ranks for a query: its content words and those of its phrases (a phrase's words are
+ * scored as words; whether the phrase itself occurs is the database's to check), minus single-word exclusions.
+ */
+export function postingsQueryOf(query: ParsedQuery, limit: number): PostingsQuery {
+  const phraseWords = query.phrases.flatMap((phrase) => words(phrase).filter((w) => !STOPWORDS.has(w)));
+  return {
+    terms: [...new Set([...matchTerms(query), ...phraseWords])],
+    excluded: query.excluded.filter((e) => !e.includes(' ')),
+    limit,
+  };
+}
+
+/** Exclusions the in-memory index cannot apply (phrases): the database checks them. */
+export function excludedPhrases(query: ParsedQuery): string[] {
+  return query.excluded.filter((e) => e.includes(' '));
 }

@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Store } from '../../db/database.js';
+import { LOG_START, type LogPosition } from '../change-log.js';
 import type { ColumnWeights } from './fts5-bm25.js';
+import { createPaperTextSource, TEXT_PAGE, type PaperTextSource } from './paper-text-source.js';
 import { readPostingsFile, writePostingsFile, type PostingsFileMeta } from './postings-file.js';
-import { PostingsIndex, type IndexedText, type PostingsQuery, type ScoredKey } from './postings-index.js';
-
-/** Papers read (and tokenized without yielding) per page while building, and changes applied per page while catching up. */
-const PAGE = 4_096;
+import { PostingsIndex, type PostingsQuery } from './postings-index.js';
 /** Each build segment holds this many papers: large enough that segments stay few, small enough to build fast. */
 const BUILD_SEGMENT = 65_536;
 /** The file is rewritten once this many changes (or a quarter of the papers, if more) were applied since it was. */
@@ -25,16 +23,22 @@ export interface MirrorBuildReport {
   readonly seconds: number;
 }
 
-interface TextRow {
-  key: number;
-  title: string | null;
-  abstract: string | null;
-  authors: string | null;
-  hidden: number | null;
-  published_at: string | null;
+/** A ranked paper of the in-memory index. */
+export interface RankedPaper {
+  readonly paperId: string;
+  readonly score: number;
 }
 
-/** Rowids up to this are kept in a typed array; a larger (unusual, sparse) rowid goes to a map. */
+/**
+ * Which of these (visible, ranked) papers the query's remaining conditions admit — phrases, multi-word exclusions,
+ * filters — asked of the database's own full-text engine; the ranking stays the in-memory bm25.
+ */
+export type AdmitPapers = (paperIds: readonly string[]) => Promise<ReadonlySet<string>>;
+
+/** The first candidate pool for a query with conditions the database checks, as a multiple of the page asked for. */
+const ADMIT_POOL_FACTOR = 4;
+
+/** Keys up to this are kept in a typed array; a larger (unusual, sparse) rowid goes to a map. */
 const DENSE_KEYS = 1 << 27;
 
 /** Days since 1970-01-01 of an ISO date or timestamp, or 0 when there is none (no paper predates 1991). */
@@ -44,7 +48,7 @@ function epochDay(publishedAt: string | null): number {
   return Number.isNaN(ms) ? 0 : Math.round(ms / 86_400_000);
 }
 
-/** Publication days by paper rowid, so a match set can be counted by day without asking the database. */
+/** Publication days by paper key, so a match set can be counted by day without asking the database. */
 class DaysByKey {
   private dense = new Int32Array(1024);
   private readonly sparse = new Map<number, number>();
@@ -69,18 +73,20 @@ class DaysByKey {
 }
 
 /**
- * Keeps a PostingsIndex in step with the papers table of a SQLite database: loaded from its file (or built from
- * every paper), then brought up to date before each search from papers_text_changes (migration 008), which
- * triggers fill whichever process writes. Searches wait for nothing: until the index is ready, `search` returns
- * null and the caller uses the full-text engine instead. The file is only a cache: one that does not match the
- * database (another database's log, an older backup restored) is rebuilt, and deleting it is always safe.
+ * Keeps a PostingsIndex in step with the papers table: loaded from its file (or built from every paper), then
+ * brought up to date before each search from papers_text_changes (migrations 008 and 016), which triggers fill
+ * whichever process writes, read in commit-safe order (see change-log.ts). Searches wait for nothing: until the
+ * index is ready, `search` returns null and the caller uses the full-text engine instead. The file is only a cache:
+ * one that does not match the database (another database's log, an older backup restored) is rebuilt, and
+ * deleting it is always safe. Where keys are handed out in memory (PostgreSQL) the index is not saved.
  */
 export class PostingsMirror {
   private index: PostingsIndex;
+  /** Each paper's publication day beside the index, filled from the same reads and changes as its text. */
   private readonly days = new DaysByKey();
   private built = false;
   private building: Promise<MirrorBuildReport> | null = null;
-  private appliedSeq = 0;
+  private applied: LogPosition = LOG_START;
   /** Catch-ups run one at a time, so two searches never apply the same change twice. */
   private catchingUp: Promise<void> = Promise.resolve();
   private backlog: Promise<void> | null = null;
@@ -89,13 +95,18 @@ export class PostingsMirror {
   private saveChain: Promise<void> = Promise.resolve();
   private autoSaving = false;
 
+  private readonly source: PaperTextSource;
+  private readonly file: string | null;
+
   constructor(
-    private readonly db: Kysely<DB>,
+    store: Store,
     private readonly weights: ColumnWeights,
     /** Where the index is saved between runs; null keeps it in memory only. */
-    private readonly file: string | null = null,
+    file: string | null = null,
   ) {
     this.index = new PostingsIndex(weights);
+    this.source = createPaperTextSource(store);
+    this.file = this.source.anchorAt ? file : null;
   }
 
   get ready(): boolean {
@@ -137,48 +148,39 @@ export class PostingsMirror {
     if (saved === null) return null;
     const { meta, state } = saved;
     if (meta.weights.join() !== this.weights.join()) return 'it was built with other column weights';
-    const anchor = await this.anchorAt(meta.appliedSeq);
-    if ((await this.lastSeq()) < meta.appliedSeq || JSON.stringify(anchor) !== JSON.stringify(meta.anchor)) {
+    const position: LogPosition = { after: String(meta.appliedSeq), seen: [] };
+    const anchor = await this.anchorAt(position);
+    if (Number((await this.source.log.end()).after) < meta.appliedSeq || JSON.stringify(anchor) !== JSON.stringify(meta.anchor)) {
       return "its change-log position does not match this database's";
     }
     this.index = PostingsIndex.restore(this.weights, state);
-    this.appliedSeq = meta.appliedSeq;
+    this.applied = position;
     return true;
   }
 
   /** Reads every paper into the index, yielding to the event loop between pages. */
   private async readAllPapers(): Promise<void> {
-    const startSeq = await this.lastSeq();
+    const start = await this.source.log.end();
     let open = 0;
-    for (let after = 0; ;) {
-      const { rows } = await sql<TextRow>`
-        SELECT rowid AS key, title, abstract, authors, hidden, published_at FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`.execute(
-        this.db,
-      );
-      if (rows.length === 0) break;
-      for (const row of rows) this.days.set(Number(row.key), epochDay(row.published_at));
-      open += rows.length;
-      this.index.add(rows.map(toText), { seal: open >= BUILD_SEGMENT });
+    await this.source.readAll(async (texts) => {
+      for (const text of texts) this.days.set(text.key, epochDay(text.publishedAt));
+      open += texts.length;
+      this.index.add(texts, { seal: open >= BUILD_SEGMENT });
       if (open >= BUILD_SEGMENT) open = 0;
-      after = Number(rows[rows.length - 1]!.key);
-      // A server keeps answering (with FTS5) while this runs.
+      // A server keeps answering (with the database's full-text engine) while this runs.
       await nextTurn();
-    }
+    });
     this.index.add([]);
-    // Changes made while reading are in the log after startSeq; applying them again is harmless.
-    this.appliedSeq = startSeq;
+    // Changes made while reading are in the log after `start`; applying them again is harmless.
+    this.applied = start;
   }
 
-  /** Publication days of every paper (the saved file holds the text index only). */
+  /** Publication days of every paper, after loading the saved file (which holds the text index only). */
   private async readAllDays(): Promise<void> {
-    for (let after = 0; ;) {
-      const { rows } = await sql<{ key: number; published_at: string | null }>`
-        SELECT rowid AS key, published_at FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE * 8}`.execute(this.db);
-      if (rows.length === 0) break;
-      for (const row of rows) this.days.set(Number(row.key), epochDay(row.published_at));
-      after = Number(rows[rows.length - 1]!.key);
+    await this.source.readAllDays(async (days) => {
+      for (const { key, publishedAt } of days) this.days.set(key, epochDay(publishedAt));
       await nextTurn();
-    }
+    });
   }
 
   private report(source: MirrorBuildReport['source'], fileRejected: string | undefined, started: number): MirrorBuildReport {
@@ -198,8 +200,37 @@ export class PostingsMirror {
    * changes, or could not catch up with the database (a locked or failing read): the caller then asks FTS5, and the
    * next search tries again.
    */
-  async search(query: PostingsQuery): Promise<ScoredKey[] | null> {
-    return (await this.current()) ? this.index.search(query) : null;
+  async search(query: PostingsQuery): Promise<RankedPaper[] | null> {
+    if (!(await this.caughtUp())) return null;
+    const ranked = this.index.search(query);
+    const ids = await this.source.visibleIds(ranked.map((r) => r.key));
+    return ranked.flatMap((r) => {
+      const paperId = ids.get(r.key);
+      return paperId === undefined ? [] : [{ paperId, score: r.score }];
+    });
+  }
+
+  /**
+   * The best papers by bm25 among those `admit` lets through: ranks a pool a few times the page, asks the database
+   * which of them qualify, and widens the pool until the page is full or every matching paper was asked about.
+   */
+  async searchAdmitted(query: PostingsQuery, admit: AdmitPapers): Promise<RankedPaper[] | null> {
+    if (!(await this.caughtUp())) return null;
+    const admitted: RankedPaper[] = [];
+    let asked = 0;
+    for (let pool = query.limit * ADMIT_POOL_FACTOR; ; pool *= ADMIT_POOL_FACTOR) {
+      const ranked = this.index.search({ ...query, limit: pool });
+      const fresh = ranked.slice(asked);
+      asked = ranked.length;
+      const ids = await this.source.visibleIds(fresh.map((r) => r.key));
+      const candidates = fresh.flatMap((r) => {
+        const paperId = ids.get(r.key);
+        return paperId === undefined ? [] : [{ paperId, score: r.score }];
+      });
+      const allowed = candidates.length === 0 ? new Set<string>() : await admit(candidates.map((c) => c.paperId));
+      for (const candidate of candidates) if (allowed.has(candidate.paperId)) admitted.push(candidate);
+      if (admitted.length >= query.limit || ranked.length < pool) return admitted.slice(0, query.limit);
+    }
   }
 
   /**
@@ -207,7 +238,7 @@ export class PostingsMirror {
    * (days since 1970-01-01; undated papers are left out), or null when the index cannot answer now (as `search`).
    */
   async countByDay(terms: readonly string[], excluded: readonly string[]): Promise<Map<number, number> | null> {
-    if (!(await this.current())) return null;
+    if (!(await this.caughtUp())) return null;
     const counts = new Map<number, number>();
     this.index.forEachMatch(terms, excluded, (key) => {
       const day = this.days.get(key);
@@ -216,23 +247,26 @@ export class PostingsMirror {
     return counts;
   }
 
-  /** Whether the index is built and caught up with the database, catching up when only a little behind. */
-  private async current(): Promise<boolean> {
+  /**
+   * Applies the log before a search; false while the index is being built, is applying a large backlog, or could
+   * not catch up (a locked or failing read): the caller then asks the database, and the next search tries again.
+   */
+  private async caughtUp(): Promise<boolean> {
     if (!this.built) return false;
     try {
-      // A large backlog (an import by another process) is applied in the background while FTS5 answers, rather
-      // than holding this search and every one queued behind it.
-      const behind = (await this.lastSeq()) - this.appliedSeq;
-      if (behind > PAGE) {
+      // A large backlog (an import by another process) is applied in the background while the database answers,
+      // rather than holding this search and every one queued behind it.
+      const behind = await this.source.log.pending(this.applied);
+      if (behind > TEXT_PAGE) {
         this.backlog ??= this.catchUp().finally(() => (this.backlog = null));
         this.backlog.catch(() => undefined);
         return false;
       }
       if (behind > 0) await this.catchUp();
+      return true;
     } catch {
       return false;
     }
-    return true;
   }
 
   catchUp(): Promise<void> {
@@ -248,29 +282,14 @@ export class PostingsMirror {
   }
 
   private async applyChanges(): Promise<void> {
-    if ((await this.lastSeq()) <= this.appliedSeq) return;
-    for (;;) {
-      const { rows } = await sql<TextRow & { seq: number }>`
-        SELECT c.seq AS seq, c.paper_rowid AS key, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden,
-          p.published_at AS published_at
-        FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid
-        WHERE c.seq > ${this.appliedSeq} ORDER BY c.seq LIMIT ${PAGE}`.execute(this.db);
-      if (rows.length === 0) break;
-      // A paper changed twice in one page is applied once, as it is now.
-      const latest = new Map<number, TextRow>();
-      for (const row of rows) latest.set(Number(row.key), row);
-      const present: IndexedText[] = [];
-      const gone: number[] = [];
-      for (const [key, row] of latest) {
-        this.days.set(key, epochDay(row.published_at));
-        if (row.title === null) gone.push(key);
-        else present.push(toText(row));
-      }
+    if ((await this.source.log.pending(this.applied)) === 0) return;
+    this.applied = await this.source.log.read(this.applied, ({ present, gone }, count) => {
+      for (const key of gone) this.days.set(key, 0);
+      for (const text of present) this.days.set(text.key, epochDay(text.publishedAt));
       this.index.remove(gone);
       this.index.add(present);
-      this.appliedSeq = Number(rows[rows.length - 1]!.seq);
-      this.unsavedChanges += rows.length;
-    }
+      this.unsavedChanges += count;
+    });
     if (this.file && !this.autoSaving && this.unsavedChanges >= Math.max(MIN_UNSAVED_CHANGES, this.index.size / 4)) {
       this.autoSaving = true;
       void this.save()
@@ -289,38 +308,16 @@ export class PostingsMirror {
   private async writeFile(): Promise<void> {
     if (!this.file) return;
     const state = this.index.state();
-    const appliedSeq = this.appliedSeq;
+    const applied = this.applied;
     const changes = this.unsavedChanges;
-    const anchor = await this.anchorAt(appliedSeq);
-    const meta: PostingsFileMeta = { weights: this.weights, appliedSeq, anchor };
+    const anchor = await this.anchorAt(applied);
+    const meta: PostingsFileMeta = { weights: this.weights, appliedSeq: Number(applied.after), anchor };
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
     await writePostingsFile(this.file, state, meta);
     this.unsavedChanges -= changes;
   }
 
-  /** The paper the change log names at a position: ties a saved file to this database's log. */
-  private async anchorAt(seq: number): Promise<PostingsFileMeta['anchor']> {
-    if (seq === 0) return null;
-    const { rows } = await sql<{ rowid: number; id: string | null }>`
-      SELECT c.paper_rowid AS rowid, p.id AS id FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid WHERE c.seq = ${seq}`.execute(
-      this.db,
-    );
-    const row = rows[0];
-    return row ? { rowid: Number(row.rowid), id: row.id ?? '' } : { rowid: -1, id: '' };
+  private anchorAt(position: LogPosition): Promise<PostingsFileMeta['anchor']> {
+    return this.source.anchorAt ? this.source.anchorAt(position) : Promise.resolve(null);
   }
-
-  private async lastSeq(): Promise<number> {
-    const { rows } = await sql<{ seq: number | null }>`SELECT max(seq) AS seq FROM papers_text_changes`.execute(this.db);
-    return Number(rows[0]?.seq ?? 0);
-  }
-}
-
-function toText(row: TextRow): IndexedText {
-  return {
-    key: Number(row.key),
-    title: row.title ?? '',
-    abstract: row.abstract ?? '',
-    authors: row.authors ?? '',
-    hidden: row.hidden === 1,
-  };
 }

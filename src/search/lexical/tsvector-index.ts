@@ -2,8 +2,20 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
-import { countFilteredByDay, type DayCounts } from './day-counts.js';
-import { hasTextToMatch, matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
+import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
+import {
+  answerableInMemory,
+  excludedPhrases,
+  hasTextToMatch,
+  matchTerms,
+  postingsQueryOf,
+  type LexicalHit,
+  type LexicalIndex,
+} from './lexical-index.js';
+import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
+
+/** Ids per statement when asking which ranked papers satisfy a query's conditions. */
+const ADMIT_CHUNK = 10_000;
 
 /** Builds a tsquery: any of the words, all phrases, none of the exclusions (every value bound as a parameter). */
 export function tsqueryExpression(query: ParsedQuery): RawBuilder<unknown> | null {
@@ -28,21 +40,79 @@ export function tsqueryAllExpression(query: ParsedQuery): RawBuilder<unknown> | 
   return sql.join(parts, sql` && `);
 }
 
-/** PostgreSQL full text: weights A (title) 1.0, B (abstract) 0.4, C (authors) 0.2; rank normalised by length. */
+/**
+ * PostgreSQL: the in-memory postings rank every query with the same bm25 as SQLite (same tokens, weights and
+ * statistics); tsvector + GIN checks the phrases, and SQL the filters, of the papers it ranks. Until the in-memory
+ * index is built, ts_rank answers: weights A (title) 1.0, B (abstract) 0.4, C (authors) 0.2, normalised by length.
+ */
 export class TsvectorIndex implements LexicalIndex {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly mirror: PostingsMirror | null = null,
+    /**
+     * Build the in-memory index at start (a server), or at the first search (one-shot commands: an import, which
+     * never searches, then never reads every paper).
+     */
+    private readonly buildAtStart = true,
+  ) {}
 
-  start(): Promise<null> {
-    return Promise.resolve(null);
+  start(): Promise<MirrorBuildReport | null> {
+    return (this.buildAtStart && this.mirror?.build()) || Promise.resolve(null);
   }
 
   flush(): Promise<void> {
-    return Promise.resolve();
+    return this.mirror?.flush() ?? Promise.resolve();
   }
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
+    if (limit <= 0) return [];
+    if (this.mirror) {
+      if (!this.buildAtStart) await this.mirror.build();
+      const postingsQuery = postingsQueryOf(query, limit);
+      const ranked = answerableInMemory(query, filters)
+        ? await this.mirror.search(postingsQuery)
+        : await this.mirror.searchAdmitted(postingsQuery, (ids) => this.admit(ids, query, filters));
+      if (ranked) return ranked;
+    }
+    return this.searchByTsRank(query, filters, limit);
+  }
+
+  async countByDay(query: ParsedQuery, filters: PaperFilters): Promise<DayCounts> {
+    const expression = tsqueryAllExpression(query);
+    if (expression === null || !hasTextToMatch(query)) return hasFilters(filters) ? countFilteredByDay(this.db, filters) : new Map();
+    if (this.mirror && answerableInMemory(query, filters)) {
+      if (!this.buildAtStart) await this.mirror.build();
+      const counts = await this.mirror.countByDay(matchTerms(query), query.excluded);
+      if (counts) return dayCountsFromEpochDays(counts);
+    }
+    return countFilteredByDay(
+      this.db,
+      filters,
+      sql`papers.id IN (SELECT paper_fts.paper_id FROM paper_fts WHERE paper_fts.document @@ (${expression}))`,
+    );
+  }
+
+  /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
+  private async admit(paperIds: readonly string[], query: ParsedQuery, filters: PaperFilters): Promise<Set<string>> {
+    const conditions = paperFilterConditions(filters);
+    const phrases = query.phrases.map((phrase) => sql`paper_fts.document @@ phraseto_tsquery('english', ${phrase})`);
+    const exclusions = excludedPhrases(query).map((phrase) => sql`NOT (paper_fts.document @@ phraseto_tsquery('english', ${phrase}))`);
+    const textual = [...phrases, ...exclusions];
+    const join = textual.length > 0 ? sql`JOIN paper_fts ON paper_fts.paper_id = papers.id` : sql``;
+    const admitted = new Set<string>();
+    for (let at = 0; at < paperIds.length; at += ADMIT_CHUNK) {
+      const chunk = paperIds.slice(at, at + ADMIT_CHUNK);
+      const { rows } = await sql<{ id: string }>`
+        SELECT papers.id AS id FROM papers ${join}
+        WHERE papers.id IN (${sql.join(chunk.map((id) => sql`${id}`))}) AND ${whereAll([...conditions, ...textual])}`.execute(this.db);
+      for (const row of rows) admitted.add(row.id);
+    }
+    return admitted;
+  }
+
+  private async searchByTsRank(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     const expression = tsqueryExpression(query);
-    if (expression === null || limit <= 0) return [];
+    if (expression === null) return [];
     const result = await sql<{ id: string; score: number }>`
       SELECT papers.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', paper_fts.document, q.query, 1) AS score
       FROM (SELECT ${expression} AS query) q
@@ -51,15 +121,5 @@ export class TsvectorIndex implements LexicalIndex {
       WHERE ${whereAll(paperFilterConditions(filters))}
       ORDER BY score DESC, papers.id LIMIT ${limit}`.execute(this.db);
     return result.rows.map((row) => ({ paperId: row.id, score: Number(row.score) }));
-  }
-
-  async countByDay(query: ParsedQuery, filters: PaperFilters): Promise<DayCounts> {
-    const expression = tsqueryAllExpression(query);
-    if (expression === null || !hasTextToMatch(query)) return hasFilters(filters) ? countFilteredByDay(this.db, filters) : new Map();
-    return countFilteredByDay(
-      this.db,
-      filters,
-      sql`papers.id IN (SELECT paper_fts.paper_id FROM paper_fts WHERE paper_fts.document @@ (${expression}))`,
-    );
   }
 }

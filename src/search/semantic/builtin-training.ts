@@ -1,8 +1,10 @@
 import type { Store } from '../../db/database.js';
 import { BuiltinEmbedder } from '../embedders/builtin-embedder.js';
 import type { Embedder } from '../embedders/embedder.js';
-import { lsaModelId, serializeLsa } from '../embedders/lsa-model.js';
+import { DEFAULT_CONTRASTIVE, type ContrastiveOptions } from '../embedders/contrastive-tuning.js';
+import { isTunedLsaModelId, lsaModelId, serializeLsa } from '../embedders/lsa-model.js';
 import { trainLsaOffThread } from '../embedders/lsa-train-thread.js';
+import { removeCheckpoint } from '../embedders/training-checkpoint.js';
 import { activateModel } from '../search-models.repository.js';
 
 export const DEFAULT_MAX_TRAINING = 60_000;
@@ -13,6 +15,14 @@ export interface TrainingOptions {
   /** The builtin model trains on at most this many papers (a stride sample of larger corpora). */
   readonly maxTrainingPapers?: number;
   readonly dimensions?: number;
+  /** Contrastive tuning of the LSA starting point (default DEFAULT_CONTRASTIVE); null trains plain LSA. */
+  readonly contrastive?: ContrastiveOptions | null;
+  /** Where an interrupted training keeps its checkpoint; null keeps none. */
+  readonly checkpointFile?: string | null;
+}
+
+function contrastiveOf(options: TrainingOptions): ContrastiveOptions | null {
+  return options.contrastive === undefined ? DEFAULT_CONTRASTIVE : options.contrastive;
 }
 
 export async function countPapers(store: Store): Promise<number> {
@@ -23,10 +33,14 @@ export async function countPapers(store: Store): Promise<number> {
   return Number(row.n);
 }
 
-/** True when there is no builtin model yet, or the corpus has outgrown the one there is. */
+/**
+ * True when there is no builtin model yet, the one there is was trained another way (an older method: its vectors
+ * are replaced), or the corpus has outgrown it.
+ */
 export function builtinNeedsTraining(current: Embedder | null, papers: number, options: TrainingOptions): boolean {
   if (papers === 0) return false;
   if (!(current instanceof BuiltinEmbedder)) return true;
+  if (isTunedLsaModelId(current.id) !== (contrastiveOf(options) !== null)) return true;
   const trainedOn = current.model.trainedOn;
   return trainedOn < (options.maxTrainingPapers ?? DEFAULT_MAX_TRAINING) && papers >= trainedOn * RETRAIN_GROWTH;
 }
@@ -69,10 +83,15 @@ export async function trainBuiltinModel(
   progress(`training the builtin model on ${sample.length} of ${corpus} papers`);
   if (sample.length === 0 && !options.force) return null;
   // trainedOn records the corpus size, not the sample size, so a capped sample does not look like a small corpus.
-  // Training is seconds of computation: a worker thread does it while the server keeps answering.
-  const model = { ...(await trainLsaOffThread(sample, { dimensions: options.dimensions })), trainedOn: corpus };
+  // Training is seconds to minutes of computation: a worker thread does it while the server keeps answering.
+  const contrastive = contrastiveOf(options);
+  const checkpointFile = options.checkpointFile ?? null;
+  const trained = await trainLsaOffThread(sample, { dimensions: options.dimensions, contrastive, checkpointFile }, progress);
+  const model = { ...trained, trainedOn: corpus };
   const data = serializeLsa(model);
-  const id = lsaModelId(data);
+  const id = lsaModelId(data, contrastive !== null);
   await activateModel(store.db, 'builtin', { id, trainedOn: model.trainedOn, data }, options.now);
+  // The model is stored: a later training starts afresh.
+  if (checkpointFile) removeCheckpoint(checkpointFile);
   return new BuiltinEmbedder(id, model);
 }

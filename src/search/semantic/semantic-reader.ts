@@ -1,5 +1,6 @@
 import type { Store } from '../../db/database.js';
 import { dot, isZeroVector, l2Normalize } from '../embedders/embedder.js';
+import type { FusionMethod } from '../fusion.js';
 import type { PaperFilters } from '../paper-filters.js';
 import { vectorOfPaper, vectorsOfPapers } from '../vectors.repository.js';
 import { nearestPapers, type SemanticHit } from './nearest-papers.js';
@@ -9,6 +10,8 @@ import type { SemanticState } from './semantic-state.js';
 export interface QueryVector {
   readonly embedder: string;
   readonly vector: Float32Array;
+  /** How the embedder that made the vector wants its similarities fused with keyword scores. */
+  readonly fusion: FusionMethod;
 }
 
 export interface CandidateScores {
@@ -34,7 +37,7 @@ export class SemanticReader {
     const snapshot = this.state.snapshot();
     if (!snapshot || text.trim() === '') return null;
     const vector = await snapshot.embedder.embedQuery(text);
-    return isZeroVector(vector) ? null : { embedder: snapshot.embedder.id, vector };
+    return isZeroVector(vector) ? null : { embedder: snapshot.embedder.id, vector, fusion: snapshot.embedder.fusion };
   }
 
   /** Papers nearest to the query, visible and passing the filters; best first. */

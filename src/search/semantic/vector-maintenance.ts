@@ -99,7 +99,7 @@ export class VectorMaintenance {
         const storedId = await activeModelId(this.store.db, 'builtin');
         if (storedId !== null && storedId !== this.state.embedderId()) await this.loadAndPublish();
       }
-      await this.state.activeVectors()?.catchUp(this.store.db);
+      await this.state.activeVectors()?.catchUp(this.store);
     });
   }
 
@@ -110,7 +110,7 @@ export class VectorMaintenance {
       const vectors = this.state.activeVectors();
       // An untrained builtin model is trained by the next catch-up (refresh), which embeds these papers too.
       if (ids.length === 0 || !embedder || !vectors) return;
-      await vectors.catchUp(this.store.db);
+      await vectors.catchUp(this.store);
       for (let i = 0; i < ids.length; i += STORE_BATCH) {
         const papers = await this.store.db
           .selectFrom('papers')
@@ -182,13 +182,13 @@ export class VectorMaintenance {
     if (this.state.unavailableReason() !== null) return;
     const papers = await countPapers(this.store);
     if (this.options.spec.kind === 'builtin' && builtinNeedsTraining(this.state.activeEmbedder(), papers, this.trainingOptions())) {
-      await this.retrainAndReembed(() => undefined, false, null);
+      await this.retrainAndReembed((line) => this.options.logger.info('builtin model training', { progress: line }), false, null);
       return;
     }
     const embedder = this.state.activeEmbedder();
     const vectors = this.state.activeVectors();
     if (!embedder || !vectors) return;
-    await vectors.catchUp(this.store.db);
+    await vectors.catchUp(this.store);
     let embedded = 0;
     for (;;) {
       const missing = await papersWithoutVector(this.store.db, embedder.id, STORE_BATCH);
@@ -201,7 +201,12 @@ export class VectorMaintenance {
   }
 
   private trainingOptions() {
-    return { maxTrainingPapers: this.options.maxTrainingPapers, dimensions: this.options.builtinDimensions };
+    const directory = this.indexDirectory;
+    return {
+      maxTrainingPapers: this.options.maxTrainingPapers,
+      dimensions: this.options.builtinDimensions,
+      checkpointFile: directory ? path.join(directory, 'builtin-training.checkpoint') : null,
+    };
   }
 
   /** `configured`: the (non-builtin) embedder to index with; the builtin one is trained here. */

@@ -28,9 +28,14 @@ function defaultKey(c: Context<AppEnv>): string {
  * sets the headers. When the budget is spent: JSON callers get RateLimitExceeded thrown (the app's error handler
  * answers 429 in the shape of the route's family), page callers the 429 page to send; otherwise null.
  */
-export function enforceRateLimit(c: Context<AppEnv>, name: string, options: Omit<RateLimitOptions, 'key'>, key: string): Response | null {
+export async function enforceRateLimit(
+  c: Context<AppEnv>,
+  name: string,
+  options: Omit<RateLimitOptions, 'key'>,
+  key: string,
+): Promise<Response | null> {
   const { rateLimits, now } = c.get('deps');
-  const decision = rateLimits.hit(`${name}\0${key}`, options.limit, options.windowMs, now().getTime());
+  const decision = await rateLimits.hit(`${name}\0${key}`, options.limit, options.windowMs, now().getTime());
   const resetSeconds = Math.max(0, Math.ceil(decision.resetInMs / 1000));
   c.header('RateLimit-Policy', `"${name}";q=${options.limit};w=${Math.ceil(options.windowMs / 1000)}`, { append: true });
   c.header('RateLimit', `"${name}";r=${decision.remaining};t=${resetSeconds}`, { append: true });
@@ -46,5 +51,5 @@ export function enforceRateLimit(c: Context<AppEnv>, name: string, options: Omit
 export function rateLimit(name: string, options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   if (!/^[a-z][a-z0-9_-]*$/i.test(name)) throw new Error(`Rate limit names are tokens (got "${name}")`);
   const keyOf = options.key ?? defaultKey;
-  return createMiddleware<AppEnv>(async (c, next) => enforceRateLimit(c, name, options, keyOf(c)) ?? next());
+  return createMiddleware<AppEnv>(async (c, next) => (await enforceRateLimit(c, name, options, keyOf(c))) ?? next());
 }

@@ -53,7 +53,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const { accounts } = c.get('deps');
     const account = await accounts.loginAccountKey(login);
     if (account.userId === null || !isKnownLoginDevice(c, account.userId)) {
-      const limited = enforceRateLimit(c, 'login-account', RATE_LIMITS.loginAccount, account.key);
+      const limited = await enforceRateLimit(c, 'login-account', RATE_LIMITS.loginAccount, account.key);
       if (limited) return limited;
     }
     const result = await accounts.authenticate(login, form.password);
@@ -74,7 +74,7 @@ export const accountRoutes = new Hono<AppEnv>()
     noStore(c);
     const email = c.req.valid('form').email.trim();
     if (email === '') return c.html(forgotPage(pageContext(c), false, email, { email: 'Please enter your email address.' }), 422);
-    const limited = enforceRateLimit(c, 'password-reset-address', RATE_LIMITS.passwordResetAddress, normalizeEmail(email));
+    const limited = await enforceRateLimit(c, 'password-reset-address', RATE_LIMITS.passwordResetAddress, normalizeEmail(email));
     if (limited) return limited;
     // Returns at once whether or not the address has an account; the mail is sent (or its failure logged) after.
     await c.get('deps').accounts.requestPasswordReset(email);

@@ -9,6 +9,7 @@ import { tidy } from '../../signals/signal-limits.js';
 import { followedValues, ratingOf } from '../../signals/signals.repository.js';
 import { votePaper } from '../../community/voting.js';
 import { getListedPaper } from '../../feed/paper-listing.js';
+import { mapNeighbourhood } from '../../map/map.repository.js';
 import type { Paper } from '../../papers/paper.js';
 import { requireAdmin, requireUser } from '../middleware/auth.js';
 import { RATE_LIMITS } from '../../security/rate-limit-store.js';
@@ -23,6 +24,8 @@ import { visibleCount } from '../views/comments.js';
 import { PaperContent } from '../views/paper-page.js';
 
 export const SIMILAR_COUNT = 6;
+/** Papers drawn around a paper in its small map. */
+const MAP_NEIGHBOURS = 60;
 
 const voteForm = z.object({
   action: z.enum(['add', 'remove'], { error: 'action must be "add" or "remove"' }),
@@ -59,7 +62,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
         const viewer = page.viewer;
         const item = await getListedPaper(store.db, id);
         if (!item || (item.paper.hidden && !viewer?.isAdmin)) return null;
-        const [voters, thread, similar, voted, saved, rating, followedAuthors] = await Promise.all([
+        const [voters, thread, similar, voted, saved, rating, followedAuthors, neighbourhood] = await Promise.all([
           countVoters(store.db, id),
           paperThread(store.db, id, viewer?.isAdmin ?? false),
           similarPapers(c, id),
@@ -67,6 +70,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
           viewer ? savedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
           viewer ? ratingOf(store.db, viewer.id, id) : Promise.resolve(null),
           viewer ? followedValues(store.db, viewer.id, 'author', item.paper.authors.map(tidy)) : Promise.resolve(new Set<string>()),
+          mapNeighbourhood(store.db, id, MAP_NEIGHBOURS),
         ]);
         return html(
           <Layout title={displayTitle(item)} page={page} description={item.paper.abstract.slice(0, 200)}>
@@ -80,6 +84,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
               followedAuthors={followedAuthors}
               thread={thread}
               similar={similar}
+              mapNeighbourhood={neighbourhood}
               now={now()}
               paperLocalComments={visibleCount(thread)}
             />

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { deleteAccount, exportAccountData } from '../../accounts/account-data.js';
 import { parseScopes } from '../../accounts/api-scopes.js';
 import type { User } from '../../accounts/user.js';
+import { notificationEmailEnabled } from '../../notifications/notifications.service.js';
 import { Refused } from '../../refused.js';
 import { endSession, requireUser } from '../middleware/auth.js';
 import type { AppEnv } from '../env.js';
@@ -19,6 +20,8 @@ const NOTICES: Record<string, string> = {
   'password-changed': 'Your password has been changed. Other sessions have been logged out.',
   'password-reset': 'Your password has been reset and you are logged in.',
   'token-revoked': 'The token has been revoked.',
+  'notification-email-on': 'Unread notifications will be emailed to you, at most once an hour.',
+  'notification-email-off': 'Notification emails are off.',
 };
 
 /* The account service checks the values and the page shows its errors inline; the schemas fix the fields' types. */
@@ -45,8 +48,9 @@ function signedInUser(c: Context<AppEnv>): User {
 async function render(c: Context<AppEnv>, extra: Partial<SettingsPageProps> = {}, status: 200 | 422 = 200) {
   const user = extra.user ?? signedInUser(c);
   const tokens = await c.get('deps').accounts.listApiTokens(user.id);
+  const notificationEmail = await notificationEmailEnabled(c.get('deps'), user);
   c.header('Cache-Control', 'no-store');
-  return c.html(settingsPage({ page: pageContext(c), user, tokens, ...extra }), status);
+  return c.html(settingsPage({ page: pageContext(c), user, tokens, notificationEmail, ...extra }), status);
 }
 
 export const settingsRoutes = new Hono<AppEnv>()

@@ -31,6 +31,7 @@ function UserMenu({ page }: { page: PageContext }) {
       <a href="/submit">Submit</a>
       <a href="/library">Library</a>
       <a href="/following">Following</a>
+      <NotificationsLink unread={page.unreadNotifications ?? 0} />
       {viewer.isAdmin ? <a href="/admin">Admin</a> : null}
       <a href={`/u/${encodeURIComponent(viewer.username)}`} class="username">
         {viewer.username}
@@ -43,6 +44,19 @@ function UserMenu({ page }: { page: PageContext }) {
         </button>
       </form>
     </div>
+  );
+}
+
+function NotificationsLink({ unread }: { unread: number }) {
+  if (unread === 0) return <a href="/notifications">Notifications</a>;
+  const label = unread >= 100 ? '99+' : String(unread);
+  return (
+    <a href="/notifications" class="notifications-link">
+      Notifications{' '}
+      <span class="badge" aria-label={`${label} unread`}>
+        {label}
+      </span>
+    </a>
   );
 }
 

@@ -1,3 +1,5 @@
+import type { NeighbourPoint } from '../../map/map.repository.js';
+import { NeighbourhoodMap } from './map-neighbourhood.js';
 import type { CommentNode } from '../../community/comments.service.js';
 import type { ListedPaper } from '../../feed/paper-listing.js';
 import { arxivAbsUrl, arxivPdfUrl } from '../../papers/arxiv-id.js';
@@ -34,6 +36,8 @@ export interface PaperPageProps {
   readonly followedAuthors?: ReadonlySet<string>;
   readonly thread: readonly CommentNode[];
   readonly similar: readonly Paper[];
+  /** The paper's neighbourhood on the map of the field (empty when the map has no point for it). */
+  readonly mapNeighbourhood?: readonly NeighbourPoint[];
   readonly now: Date;
   /** Visible comments made here (the rest of item.comments were imported). */
   readonly paperLocalComments: number;
@@ -59,6 +63,7 @@ export function PaperContent({
   followedAuthors = new Set(),
   thread,
   similar,
+  mapNeighbourhood = [],
   now,
   paperLocalComments,
 }: PaperPageProps) {
@@ -181,6 +186,7 @@ export function PaperContent({
               ))}
             </ol>
           )}
+          <NeighbourhoodMap paperId={paper.id} points={mapNeighbourhood} />
         </aside>
       </div>
     </>

@@ -5,6 +5,7 @@ import type { PageContext } from '../viewer.js';
 import { CsrfField, Field, FormError, NewPasswordField, Notice } from './account-forms.js';
 import { html } from './components.js';
 import { Layout } from './layout.js';
+import { NotificationEmailSettings } from './notifications-page.js';
 
 export interface SettingsPageProps {
   readonly page: PageContext;
@@ -18,6 +19,8 @@ export interface SettingsPageProps {
   readonly tokenErrors?: FieldErrors;
   readonly deleteErrors?: FieldErrors;
   readonly emailValue?: string;
+  /** Whether unread notifications are emailed (off by default). */
+  readonly notificationEmail?: boolean;
 }
 
 function accessLabel(scopes: readonly ApiScope[]): string {
@@ -171,6 +174,8 @@ export function settingsPage(props: SettingsPageProps) {
             <button type="submit">Create token</button>
           </form>
         </section>
+
+        <NotificationEmailSettings page={page} enabled={props.notificationEmail ?? false} />
 
         <section class="settings-section" aria-labelledby="data-title">
           <h2 id="data-title">Your data</h2>

@@ -1,0 +1,281 @@
+import { stemmer } from 'stemmer';
+import { STOPWORDS, words } from '../text.js';
+import type { EmbeddableDocument } from './embedder.js';
+import type { Pause } from './linear-algebra.js';
+import type { LsaModel } from './lsa-model.js';
+
+/**
+ * Contrastive tuning of the builtin model's term coordinates. Each paper gives a free training pair: its title, and
+ * its abstract without the title's words (so the model has to learn which other words mean the same thing, as a
+ * reader describing a paper from memory does). Titles and abstracts are pooled exactly as LsaFolder folds text —
+ * (1 + log tf) · idf-weighted sums of term rows, L2-normalised — and the rows are moved so that each title lands
+ * closest to its own abstract among the other abstracts of its batch (InfoNCE with in-batch negatives, both
+ * directions), by AdaGrad with one accumulator per term. The LSA coordinates are the starting point.
+ */
+export interface ContrastiveOptions {
+  readonly epochs: number;
+  /** Pairs per batch; the other pairs of the batch are the negatives. */
+  readonly batch: number;
+  readonly temperature: number;
+  /** Step size relative to the mean absolute coordinate of the starting model. */
+  readonly learningRate: number;
+  readonly seed: number;
+  /**
+   * Fewer pairs than this and the model is left as it is: in a small collection most of a batch's other papers are
+   * on the paper's own topic, and pushing them apart would undo what LSA found.
+   */
+  readonly minPairs: number;
+}
+
+export const DEFAULT_CONTRASTIVE: ContrastiveOptions = {
+  epochs: 3,
+  batch: 256,
+  temperature: 0.05,
+  learningRate: 0.5,
+  seed: 0x7a11,
+  minPairs: 1_000,
+};
+
+/** Where tuning stands after a whole epoch: enough to continue to exactly the model an uninterrupted run makes. */
+export interface TuningState {
+  readonly epochsDone: number;
+  readonly projection: Float32Array;
+  readonly accumulators: Float32Array;
+}
+
+export interface TuningHooks {
+  readonly pause?: Pause;
+  readonly resumeFrom?: TuningState;
+  /** Called after every epoch with the state to checkpoint and the epoch's mean loss. */
+  readonly onEpoch?: (state: TuningState, loss: number) => void | Promise<void>;
+}
+
+/** A bag of distinct terms with their (1 + log tf) · idf weights. */
+interface TermBag {
+  readonly terms: Int32Array;
+  readonly weights: Float32Array;
+}
+
+interface TrainingPair {
+  readonly title: TermBag;
+  readonly abstract: TermBag;
+}
+
+/** Deterministic uniform numbers in [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function termIndexer(model: LsaModel): (text: string) => number[] {
+  const index = new Map(model.terms.map((term, i) => [term, i]));
+  const cache = new Map<string, number>();
+  return (text) => {
+    const out: number[] = [];
+    for (const word of words(text)) {
+      let term = cache.get(word);
+      if (term === undefined) {
+        term = word.length < 2 || STOPWORDS.has(word) ? -1 : (index.get(stemmer(word)) ?? -1);
+        cache.set(word, term);
+      }
+      if (term >= 0) out.push(term);
+    }
+    return out;
+  };
+}
+
+function bagOf(terms: readonly number[], idf: Float32Array): TermBag {
+  const counts = new Map<number, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  const bag = { terms: new Int32Array(counts.size), weights: new Float32Array(counts.size) };
+  let i = 0;
+  for (const [term, count] of counts) {
+    bag.terms[i] = term;
+    bag.weights[i] = (1 + Math.log(count)) * idf[term]!;
+    i++;
+  }
+  return bag;
+}
+
+/** Title ↔ abstract-without-the-title's-terms pairs; papers without either side are skipped. */
+export function trainingPairs(model: LsaModel, documents: readonly EmbeddableDocument[]): TrainingPair[] {
+  const termsOf = termIndexer(model);
+  const pairs: TrainingPair[] = [];
+  for (const doc of documents) {
+    const title = termsOf(doc.title);
+    const inTitle = new Set(title);
+    const abstract = termsOf(doc.abstract).filter((term) => !inTitle.has(term));
+    if (title.length > 0 && abstract.length > 0) pairs.push({ title: bagOf(title, model.idf), abstract: bagOf(abstract, model.idf) });
+  }
+  return pairs;
+}
+
+/** The epoch's order of the pairs: a Fisher–Yates shuffle seeded by the seed and the epoch alone. */
+function epochOrder(count: number, seed: number, epoch: number): Uint32Array {
+  const random = seededRandom((seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = order[i]!;
+    order[i] = order[j]!;
+    order[j] = swap;
+  }
+  return order;
+}
+
+/** Pools a bag into `out` (normalised); returns the norm before normalising. */
+function pool(bag: TermBag, projection: Float32Array, dimensions: number, out: Float32Array): number {
+  out.fill(0);
+  for (let i = 0; i < bag.terms.length; i++) {
+    const base = bag.terms[i]! * dimensions;
+    const weight = bag.weights[i]!;
+    for (let k = 0; k < dimensions; k++) out[k]! += weight * projection[base + k]!;
+  }
+  let norm = 0;
+  for (let k = 0; k < dimensions; k++) norm += out[k]! * out[k]!;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let k = 0; k < dimensions; k++) out[k]! /= norm;
+  return norm;
+}
+
+/**
+ * Symmetric InfoNCE over a batch: fills `gradient` (∂loss/∂similarity, already divided by the temperature) and
+ * returns the batch's mean loss.
+ */
+function contrastiveGradient(similarity: Float64Array, size: number, temperature: number, gradient: Float64Array): number {
+  gradient.fill(0);
+  let loss = 0;
+  const scale = 1 / (2 * size * temperature);
+  for (let direction = 0; direction < 2; direction++) {
+    // direction 0: each title against every abstract (rows); 1: each abstract against every title (columns).
+    const at = (i: number, j: number) => (direction === 0 ? i * size + j : j * size + i);
+    for (let i = 0; i < size; i++) {
+      let max = -Infinity;
+      for (let j = 0; j < size; j++) max = Math.max(max, similarity[at(i, j)]! / temperature);
+      let sum = 0;
+      for (let j = 0; j < size; j++) sum += Math.exp(similarity[at(i, j)]! / temperature - max);
+      loss += Math.log(sum) + max - similarity[at(i, i)]! / temperature;
+      for (let j = 0; j < size; j++) {
+        const p = Math.exp(similarity[at(i, j)]! / temperature - max) / sum;
+        gradient[at(i, j)]! += (p - (i === j ? 1 : 0)) * scale;
+      }
+    }
+  }
+  return loss / (2 * size);
+}
+
+/**
+ * Tunes the model's projection contrastively (see ContrastiveOptions); returns the tuned model. The same model,
+ * pairs and options always give the same result, and resuming from the state passed to onEpoch after epoch k gives
+ * exactly what an uninterrupted run gives.
+ */
+export async function tuneProjection(
+  model: LsaModel,
+  pairs: readonly TrainingPair[],
+  options: ContrastiveOptions,
+  hooks: TuningHooks = {},
+): Promise<LsaModel> {
+  const d = model.dimensions;
+  const vocabulary = model.terms.length;
+  const size = Math.min(options.batch, pairs.length);
+  if (size < 2 || vocabulary === 0 || pairs.length < options.minPairs) return model;
+  const projection = Float32Array.from(hooks.resumeFrom?.projection ?? model.projection);
+  const accumulators = Float32Array.from(hooks.resumeFrom?.accumulators ?? new Float32Array(vocabulary));
+  let meanAbs = 0;
+  for (let i = 0; i < model.projection.length; i++) meanAbs += Math.abs(model.projection[i]!);
+  const step = (options.learningRate * meanAbs) / Math.max(1, model.projection.length);
+
+  const titles = new Float32Array(size * d);
+  const abstracts = new Float32Array(size * d);
+  const titleNorms = new Float32Array(size);
+  const abstractNorms = new Float32Array(size);
+  const similarity = new Float64Array(size * size);
+  const gradient = new Float64Array(size * size);
+  const titleGradient = new Float64Array(size * d);
+  const abstractGradient = new Float64Array(size * d);
+  const rowGradient = new Float32Array(vocabulary * d);
+  const touched = new Uint8Array(vocabulary);
+  const touchedList: number[] = [];
+
+  /** Adds ∂loss/∂(term rows) of one pooled side: the gradient on the normalised vector, projected and unnormalised. */
+  const backPropagate = (bag: TermBag, pooled: Float32Array, grad: Float64Array, offset: number, norm: number) => {
+    if (norm === 0) return;
+    let along = 0;
+    for (let k = 0; k < d; k++) along += grad[offset + k]! * pooled[offset + k]!;
+    for (let i = 0; i < bag.terms.length; i++) {
+      const term = bag.terms[i]!;
+      if (!touched[term]) {
+        touched[term] = 1;
+        touchedList.push(term);
+      }
+      const base = term * d;
+      const weight = bag.weights[i]! / norm;
+      for (let k = 0; k < d; k++) rowGradient[base + k]! += weight * (grad[offset + k]! - along * pooled[offset + k]!);
+    }
+  };
+
+  for (let epoch = hooks.resumeFrom?.epochsDone ?? 0; epoch < options.epochs; epoch++) {
+    const order = epochOrder(pairs.length, options.seed, epoch);
+    let lossSum = 0;
+    let batches = 0;
+    // The last incomplete batch is left out: fewer negatives would make its loss easier than the rest.
+    for (let start = 0; start + size <= order.length; start += size) {
+      for (let b = 0; b < size; b++) {
+        const pair = pairs[order[start + b]!]!;
+        titleNorms[b] = pool(pair.title, projection, d, titles.subarray(b * d, (b + 1) * d));
+        abstractNorms[b] = pool(pair.abstract, projection, d, abstracts.subarray(b * d, (b + 1) * d));
+      }
+      for (let i = 0; i < size; i++) {
+        for (let j = 0; j < size; j++) {
+          let s = 0;
+          for (let k = 0; k < d; k++) s += titles[i * d + k]! * abstracts[j * d + k]!;
+          similarity[i * size + j] = s;
+        }
+      }
+      lossSum += contrastiveGradient(similarity, size, options.temperature, gradient);
+      batches++;
+      titleGradient.fill(0);
+      abstractGradient.fill(0);
+      for (let i = 0; i < size; i++) {
+        for (let j = 0; j < size; j++) {
+          const g = gradient[i * size + j]!;
+          for (let k = 0; k < d; k++) {
+            titleGradient[i * d + k]! += g * abstracts[j * d + k]!;
+            abstractGradient[j * d + k]! += g * titles[i * d + k]!;
+          }
+        }
+      }
+      for (let b = 0; b < size; b++) {
+        const pair = pairs[order[start + b]!]!;
+        backPropagate(pair.title, titles, titleGradient, b * d, titleNorms[b]!);
+        backPropagate(pair.abstract, abstracts, abstractGradient, b * d, abstractNorms[b]!);
+      }
+      for (const term of touchedList) {
+        const base = term * d;
+        let squared = 0;
+        for (let k = 0; k < d; k++) squared += rowGradient[base + k]! * rowGradient[base + k]!;
+        accumulators[term]! += squared / d;
+        const rate = step / Math.sqrt(accumulators[term]! + 1e-30);
+        for (let k = 0; k < d; k++) {
+          projection[base + k]! -= rate * rowGradient[base + k]!;
+          rowGradient[base + k] = 0;
+        }
+        touched[term] = 0;
+      }
+      touchedList.length = 0;
+      await hooks.pause?.();
+    }
+    await hooks.onEpoch?.(
+      { epochsDone: epoch + 1, projection: Float32Array.from(projection), accumulators: Float32Array.from(accumulators) },
+      batches > 0 ? lossSum / batches : 0,
+    );
+  }
+  return { ...model, projection };
+}
