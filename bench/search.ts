@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { openSqlite } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openLineFile } from '../src/ingest/line-reader.js';
@@ -202,8 +202,52 @@ async function measureLatency(search: SearchService, kinds: readonly (readonly [
   return latency;
 }
 
+/**
+ * Monthly trends of 2-word queries as /api/trends computes them (counts with shares), next to an SQL group-by of the
+ * papers that `matching` (the engine's own full-text match of every word) selects, each match's date read from its row.
+ */
+async function measureTrends(
+  store: Store,
+  search: SearchService,
+  queries: readonly string[],
+  matching: (terms: string[]) => RawBuilder<unknown>,
+) {
+  const totals = new PaperDayTotals(store);
+  const totalsStarted = performance.now();
+  await totals.byDay();
+  const paperTotalsColdMs = Math.round(performance.now() - totalsStarted);
+  const deps = { search, paperDayTotals: totals, now: () => new Date() };
+  for (const q of queries.slice(0, 10)) await queryTrends(deps, { queries: [q], interval: 'month' }); // warm-up
+  const samples: number[] = [];
+  let matches = 0;
+  for (const q of queries) {
+    const t = performance.now();
+    const [trend] = await queryTrends(deps, { queries: [q], interval: 'month' });
+    samples.push(performance.now() - t);
+    matches += trend!.series.reduce((sum, p) => sum + p.count, 0);
+  }
+  const baselineSamples: number[] = [];
+  for (const q of queries) {
+    const terms = [...new Set(words(q).filter((w) => !STOPWORDS.has(w)))];
+    const t = performance.now();
+    await sql`SELECT substr(published_at, 1, 7) AS month, count(*) AS n FROM papers
+      WHERE hidden = 0 AND published_at IS NOT NULL AND ${matching(terms)} GROUP BY substr(published_at, 1, 7)`.execute(store.db);
+    baselineSamples.push(performance.now() - t);
+  }
+  const latency = stats(samples);
+  const baseline = stats(baselineSamples);
+  log(`  trend_2_words: ${JSON.stringify(latency)} (sql group-by ${JSON.stringify(baseline)})`);
+  return { latency, baseline, meanMatchingPapers: Math.round(matches / queries.length), paperTotalsColdMs };
+}
+
 /** The same papers and queries on PostgreSQL, in a schema of their own that is dropped afterwards. */
-async function benchPostgres(url: string, kinds: readonly (readonly [string, readonly string[]])[], sqliteLatency: Latency) {
+async function benchPostgres(
+  url: string,
+  kinds: readonly (readonly [string, readonly string[]])[],
+  sqliteLatency: Latency,
+  trendQueries: readonly string[],
+  sqliteTrendP95: number,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-pg-'));
   const scratch = await openEvalStore(dir, url);
   try {
@@ -229,6 +273,13 @@ async function benchPostgres(url: string, kinds: readonly (readonly [string, rea
     });
     const indexSeconds = (performance.now() - indexStarted) / 1000;
     const latency = await measureLatency(search, kinds);
+    // Baseline: the same counts by an SQL group-by over the tsvector match.
+    const trends = await measureTrends(
+      store,
+      search,
+      trendQueries,
+      (terms) => sql`papers.id IN (SELECT paper_id FROM paper_fts WHERE document @@ to_tsquery('english', ${terms.join(' & ')}))`,
+    );
     await search.flush();
     const ratios: Record<string, Record<string, number>> = {};
     for (const [name] of kinds) {
@@ -245,7 +296,14 @@ async function benchPostgres(url: string, kinds: readonly (readonly [string, rea
       },
       size_mib: { database: Math.round((await store.sizeBytes()) / 1048576) },
       latency_ms: latency,
-      p95_vs_sqlite: ratios,
+      trend_monthly_2_words_ms: {
+        ...trends.latency,
+        mean_matching_papers: trends.meanMatchingPapers,
+        paper_totals_cold_ms: trends.paperTotalsColdMs,
+      },
+      baselines_ms: { trend_sql_group_by_over_tsvector_match: trends.baseline },
+      p95_vs_sqlite: { ...ratios, trend_monthly_2_words: Math.round((trends.latency.p95 / sqliteTrendP95) * 1000) / 1000 },
+      trend_p95_vs_sql_group_by_p95: Math.round((trends.latency.p95 / trends.baseline.p95) * 1000) / 1000,
     };
   } finally {
     await scratch.dispose();
@@ -299,33 +357,14 @@ async function main() {
 
   // Trends: papers per month holding both words of a 2-word query, with shares, as /api/trends computes them.
   const trendQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 2, 2));
-  const totals = new PaperDayTotals(store);
-  const totalsStarted = performance.now();
-  await totals.byDay();
-  const totalsColdMs = performance.now() - totalsStarted;
-  const trendDeps = { search, paperDayTotals: totals, now: () => new Date() };
-  for (const q of trendQueries.slice(0, 10)) await queryTrends(trendDeps, { queries: [q], interval: 'month' }); // warm-up
-  const trendSamples: number[] = [];
-  let trendMatches = 0;
-  for (const q of trendQueries) {
-    const t = performance.now();
-    const [trend] = await queryTrends(trendDeps, { queries: [q], interval: 'month' });
-    trendSamples.push(performance.now() - t);
-    trendMatches += trend!.series.reduce((sum, p) => sum + p.count, 0);
-  }
   // Baseline: the same counts by an SQL group-by over the FTS5 match, each match's date read from its row.
-  const trendBaselineSamples: number[] = [];
-  for (const q of trendQueries) {
-    const expression = [...new Set(words(q).filter((w) => !STOPWORDS.has(w)))].map((w) => `"${w}"`).join(' AND ');
-    const t = performance.now();
-    await sql`SELECT substr(published_at, 1, 7) AS month, count(*) AS n FROM papers
-      WHERE hidden = 0 AND published_at IS NOT NULL AND rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${expression})
-      GROUP BY month`.execute(store.db);
-    trendBaselineSamples.push(performance.now() - t);
-  }
-  const trendLatency = stats(trendSamples);
-  const trendBaseline = stats(trendBaselineSamples);
-  log(`  trend_2_words: ${JSON.stringify(trendLatency)} (sql group-by ${JSON.stringify(trendBaseline)})`);
+  const trends = await measureTrends(
+    store,
+    search,
+    trendQueries,
+    (terms) => sql`papers.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${terms.map((w) => `"${w}"`).join(' AND ')})`,
+  );
+  const { latency: trendLatency, baseline: trendBaseline } = trends;
 
   // Baseline 1: plain FTS5 bm25() with every query word OR-ed, no filters, no fusion, no paper loading.
   const baselineFts: Record<string, ReturnType<typeof stats>> = {};
@@ -445,8 +484,8 @@ async function main() {
     latency_ms: latency,
     trend_monthly_2_words_ms: {
       ...trendLatency,
-      mean_matching_papers: Math.round(trendMatches / trendQueries.length),
-      paper_totals_cold_ms: Math.round(totalsColdMs),
+      mean_matching_papers: trends.meanMatchingPapers,
+      paper_totals_cold_ms: trends.paperTotalsColdMs,
     },
     baselines_ms: { fts5_bm25_plain: baselineFts, brute_force_vector_scan: bruteForce, trend_sql_group_by_over_fts5_match: trendBaseline },
     semantic_recall_at_10_vs_brute_force: recallAt10,
@@ -458,7 +497,7 @@ async function main() {
       trend_p95_vs_sql_group_by_p95: Math.round((trendLatency.p95 / trendBaseline.p95) * 1000) / 1000,
     },
     queries_per_kind: QUERIES,
-    postgres: values.database === undefined ? null : await benchPostgres(values.database, kinds, latency),
+    postgres: values.database === undefined ? null : await benchPostgres(values.database, kinds, latency, trendQueries, trendLatency.p95),
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   await search.flush();
