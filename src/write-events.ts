@@ -6,9 +6,11 @@ import type { Logger } from './logger.js';
  */
 export type WriteEvent =
   | {
-      readonly kind: 'vote' | 'comment' | 'submission' | 'paper-visibility' | 'import';
+      readonly kind: 'comment' | 'submission' | 'paper-visibility' | 'import';
       readonly paperIds: readonly string[];
     }
+  /** An upvote added or removed; `userIds` names the voter (an upvote is a signal of theirs for For you). */
+  | { readonly kind: 'vote'; readonly paperIds: readonly string[]; readonly userIds?: readonly number[] }
   | { readonly kind: 'user-ban'; readonly userIds: readonly number[] }
   | { readonly kind: 'subscription'; readonly subscriptionIds: readonly number[] }
   /**

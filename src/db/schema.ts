@@ -7,6 +7,7 @@ import type { LibraryItemsTable, LibraryItemTagsTable, LibraryPublicTagsTable } 
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
+import type { AuthoredPapersTable } from '../foryou/foryou.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
 import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
 
@@ -36,6 +37,7 @@ export interface DB {
   library_public_tags: LibraryPublicTagsTable;
   paper_ratings: PaperRatingsTable;
   follows: FollowsTable;
+  authored_papers: AuthoredPapersTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

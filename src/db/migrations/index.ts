@@ -13,6 +13,7 @@ import * as hfFields from './010-hf-fields.js';
 import * as sourceJobs from './011-source-jobs.js';
 import * as library from './012-library.js';
 import * as signals from './013-signals.js';
+import * as authoredPapers from './015-authored-papers.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '011-source-jobs', up: sourceJobs.up },
   { name: '012-library', up: library.up },
   { name: '013-signals', up: signals.up },
+  { name: '015-authored-papers', up: authoredPapers.up },
 ];
