@@ -18,8 +18,11 @@ export type WriteEvent =
    * change a page anyone else sees.
    */
   | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean }
-  /** A reader's private ratings or follows changed; they show on no page anyone else sees. */
-  | { readonly kind: 'rating' | 'follow'; readonly userIds: readonly number[] };
+  /**
+   * A reader's private ratings, follows or authored papers (their For-you profile) changed; they show on no page
+   * anyone else sees.
+   */
+  | { readonly kind: 'rating' | 'follow' | 'authored'; readonly userIds: readonly number[] };
 
 export type WriteListener = (event: WriteEvent) => void;
 

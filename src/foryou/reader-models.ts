@@ -71,7 +71,13 @@ export class ReaderModels {
 
   watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
     return writes.subscribe((event) => {
-      if (event.kind === 'library' || event.kind === 'rating' || event.kind === 'follow' || event.kind === 'vote') {
+      if (
+        event.kind === 'library' ||
+        event.kind === 'rating' ||
+        event.kind === 'follow' ||
+        event.kind === 'authored' ||
+        event.kind === 'vote'
+      ) {
         for (const userId of event.userIds ?? []) this.forget(userId);
       }
     });

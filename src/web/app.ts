@@ -29,6 +29,7 @@ import { apiRoutes } from './routes/api.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { signalsRoutes } from './routes/signals.routes.js';
+import { forYouRoutes } from './routes/foryou.routes.js';
 import { sourcesRoutes } from './routes/sources.routes.js';
 import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
@@ -133,6 +134,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', subscriptionRoutes);
   app.route('/', libraryRoutes);
   app.route('/', signalsRoutes);
+  app.route('/', forYouRoutes);
   app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);

@@ -7,6 +7,7 @@ import { weekPeriod } from '../../src/feed/period.js';
 import { recommendationsFor, type Recommendations } from '../../src/foryou/recommendations.js';
 import { saveToLibrary } from '../../src/library/library.service.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
+import { recomputeTrending } from '../../src/trending/trending.repository.js';
 import { follow, ratePaper } from '../../src/signals/signals.service.js';
 import { testApp } from '../helpers/app.js';
 import { actorAccount, refusalCode } from '../helpers/community.js';
@@ -77,10 +78,10 @@ describeEachStore('For you recommendations', { lifetime: 'test' }, (get) => {
         ),
         // Published long before, featured on the feed during the week.
         paperRecord({
-          id: '2312.00009',
+          id: 'hep-th/9901001',
           title: 'Old paper on the feed',
           abstract: 'Featured again this week.',
-          publishedAt: at('2023-12-01'),
+          publishedAt: at('1999-01-05'),
         }),
         // Published after the week.
         paperRecord({
@@ -94,14 +95,15 @@ describeEachStore('For you recommendations', { lifetime: 'test' }, (get) => {
     );
     await upsertFeedEntries(
       db,
-      [{ day: '2025-03-05', paperId: '2312.00009', upvotes: 50, comments: 0, source: 'test' }],
+      [{ day: '2025-03-05', paperId: 'hep-th/9901001', upvotes: 50, comments: 0, source: 'test' }],
       NOW.toISOString(),
     );
+    await recomputeTrending(db, ['hep-th/9901001']);
   });
 
   it('ranks every visible paper published or featured in the period, not only the feed, and nothing outside it', async () => {
     const result = await recommend(await reader());
-    expect(new Set(ids(result))).toEqual(new Set([...WEEK_PAPERS, ...FILLER].map((p) => p.id).concat('2312.00009')));
+    expect(new Set(ids(result))).toEqual(new Set([...WEEK_PAPERS, ...FILLER].map((p) => p.id).concat('hep-th/9901001')));
     expect(result.candidates).toBe(WEEK_PAPERS.length + FILLER.length + 1);
     await deps.store.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2503.00004').execute();
     deps.writes.announce({ kind: 'paper-visibility', paperIds: ['2503.00004'] });
@@ -111,8 +113,8 @@ describeEachStore('For you recommendations', { lifetime: 'test' }, (get) => {
   it('gives a reader without signals the popular papers of the period, marked as not personalised', async () => {
     const result = await recommend(await reader(), 3);
     expect(result.personalised).toBe(false);
-    // The featured paper has upvotes and so the highest trending score; the rest tie and go by id.
-    expect(ids(result)[0]).toBe('2312.00009');
+    // The featured paper has upvotes and so the highest trending score (its id sorts last); the rest tie and go by id.
+    expect(ids(result)).toEqual(['hep-th/9901001', '2503.00001', '2503.00002']);
     expect(result.items[0]!.reason).toMatchObject({ popular: true, closeTo: null, text: 'Popular in this period.' });
   });
 
