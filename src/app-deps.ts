@@ -1,6 +1,7 @@
 import type { AccountService } from './accounts/accounts.service.js';
 import type { Store } from './db/database.js';
 import type { DigestService } from './digests/digest.service.js';
+import type { ForYouEngine } from './foryou/foryou-engine.js';
 import type { SubscriptionService } from './digests/subscriptions.service.js';
 import type { Logger } from './logger.js';
 import type { MailTransport } from './mail/transport.js';
@@ -35,4 +36,6 @@ export interface AppDeps {
   readonly pageCache: PageCache;
   /** Visible papers per publication day, the denominator of trend shares, cached until papers change. */
   readonly paperDayTotals: PaperDayTotals;
+  /** For you: each period's features and each reader's trained model, kept between requests. */
+  readonly forYou: ForYouEngine;
 }

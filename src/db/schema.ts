@@ -9,6 +9,7 @@ import type { JobStateTable } from './jobs.table.js';
 import type { MapLabelsTable, MapLayoutsTable, MapPointsTable } from '../map/map.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
 import type { NotificationEmailsTable, NotificationSettingsTable, NotificationsTable } from '../notifications/notifications.table.js';
+import type { AuthoredPapersTable } from '../foryou/foryou.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
 import type { RateLimitWindowsTable } from '../security/rate-limits.table.js';
 import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
@@ -46,6 +47,7 @@ export interface DB {
   map_points: MapPointsTable;
   map_layouts: MapLayoutsTable;
   map_labels: MapLabelsTable;
+  authored_papers: AuthoredPapersTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -29,6 +29,7 @@ function UserMenu({ page }: { page: PageContext }) {
   return (
     <div class="user-menu">
       <a href="/submit">Submit</a>
+      <a href="/for-you">For you</a>
       <a href="/library">Library</a>
       <a href="/following">Following</a>
       <NotificationsLink unread={page.unreadNotifications ?? 0} />
@@ -119,6 +120,7 @@ export function Layout({ title, page = ANONYMOUS, feeds = [], description, query
             <a href="/trending">Trending</a>
             <a href="/papers/week">Weekly</a>
             <a href="/papers/month">Monthly</a>
+            <a href="/map">Map</a>
           </nav>
           <form method="get" action="/search" role="search" class="header-search">
             <label for="header-q" class="visually-hidden">
