@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
  * Import direction (ARCHITECTURE.md, "Layers and import rules"). Specifiers are relative, so each pattern allows
  * any number of leading "../" and names the folder it keeps out.
  */
-const FEATURES = 'accounts|cache|community|demo|digests|feed|ingest|library|mail|ops|recommend|search|security|signals|sources|trending';
+const FEATURES =
+  'accounts|cache|community|demo|digests|feed|ingest|library|mail|ops|recommend|search|security|signals|sources|trending|trends|orgs';
 const up = (target) => `^(\\./|(\\.\\./)+)${target}`;
 
 /** Features and the wiring below the entry points never reach up into the web app, the CLI or the wiring. */

@@ -3,7 +3,8 @@
 // the real arXiv snapshot papers, indexes them into a fresh SQLite file with the default search stack (FTS5 + the
 // builtin embedder + HNSW), and prints one JSON object: build times, sizes, peak RSS and latency percentiles for
 // lexical, semantic and hybrid queries of 2–4 and 15–25 words, next to two baselines measured in the same run:
-// a brute-force scan over every vector and a plain FTS5 bm25() query.
+// a brute-force scan over every vector and a plain FTS5 bm25() query; and the monthly trend of 2-word queries
+// (papers holding both words per month, with their share) next to an SQL group-by over the FTS5 match.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,8 @@ import type { PaperRecord } from '../src/papers/paper.js';
 import { paperBatchSize, upsertPapers } from '../src/papers/papers.repository.js';
 import { percentile } from '../src/search/eval/metrics.js';
 import { createSearchService, type SearchMode } from '../src/search/search.service.js';
+import { PaperDayTotals } from '../src/trends/paper-day-totals.js';
+import { queryTrends } from '../src/trends/trends.service.js';
 import { STOPWORDS, words } from '../src/search/text.js';
 import { bytesToVector } from '../src/search/vectors.repository.js';
 
@@ -225,6 +228,36 @@ async function main() {
   }
   const rssAfterQueries = peakRssMiB();
 
+  // Trends: papers per month holding both words of a 2-word query, with shares, as /api/trends computes them.
+  const trendQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 2, 2));
+  const totals = new PaperDayTotals(store);
+  const totalsStarted = performance.now();
+  await totals.byDay();
+  const totalsColdMs = performance.now() - totalsStarted;
+  const trendDeps = { search, paperDayTotals: totals, now: () => new Date() };
+  for (const q of trendQueries.slice(0, 10)) await queryTrends(trendDeps, { queries: [q], interval: 'month' }); // warm-up
+  const trendSamples: number[] = [];
+  let trendMatches = 0;
+  for (const q of trendQueries) {
+    const t = performance.now();
+    const [trend] = await queryTrends(trendDeps, { queries: [q], interval: 'month' });
+    trendSamples.push(performance.now() - t);
+    trendMatches += trend!.series.reduce((sum, p) => sum + p.count, 0);
+  }
+  // Baseline: the same counts by an SQL group-by over the FTS5 match, each match's date read from its row.
+  const trendBaselineSamples: number[] = [];
+  for (const q of trendQueries) {
+    const expression = [...new Set(words(q).filter((w) => !STOPWORDS.has(w)))].map((w) => `"${w}"`).join(' AND ');
+    const t = performance.now();
+    await sql`SELECT substr(published_at, 1, 7) AS month, count(*) AS n FROM papers
+      WHERE hidden = 0 AND published_at IS NOT NULL AND rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${expression})
+      GROUP BY month`.execute(store.db);
+    trendBaselineSamples.push(performance.now() - t);
+  }
+  const trendLatency = stats(trendSamples);
+  const trendBaseline = stats(trendBaselineSamples);
+  log(`  trend_2_words: ${JSON.stringify(trendLatency)} (sql group-by ${JSON.stringify(trendBaseline)})`);
+
   // Baseline 1: plain FTS5 bm25() with every query word OR-ed, no filters, no fusion, no paper loading.
   const baselineFts: Record<string, ReturnType<typeof stats>> = {};
   for (const [name, queries] of [
@@ -341,13 +374,19 @@ async function main() {
       after_baselines: peakRssMiB(),
     },
     latency_ms: latency,
-    baselines_ms: { fts5_bm25_plain: baselineFts, brute_force_vector_scan: bruteForce },
+    trend_monthly_2_words_ms: {
+      ...trendLatency,
+      mean_matching_papers: Math.round(trendMatches / trendQueries.length),
+      paper_totals_cold_ms: Math.round(totalsColdMs),
+    },
+    baselines_ms: { fts5_bm25_plain: baselineFts, brute_force_vector_scan: bruteForce, trend_sql_group_by_over_fts5_match: trendBaseline },
     semantic_recall_at_10_vs_brute_force: recallAt10,
     ratios: {
       semantic_p95_vs_brute_force_p95_short:
         Math.round((latency.short_2_4_words!.semantic!.p95 / bruteForce.short_2_4_words!.p95) * 1000) / 1000,
       lexical_p95_vs_fts5_plain_p95_long:
         Math.round((latency.long_15_25_words!.lexical!.p95 / baselineFts.long_15_25_words!.p95) * 1000) / 1000,
+      trend_p95_vs_sql_group_by_p95: Math.round((trendLatency.p95 / trendBaseline.p95) * 1000) / 1000,
     },
     queries_per_kind: QUERIES,
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -8,6 +8,7 @@ import type { Metrics } from './ops/metrics.js';
 import type { SearchService } from './search/search.service.js';
 import type { RateLimitCounters } from './security/rate-limit-store.js';
 import type { PageCache } from './cache/page-cache.js';
+import type { PaperDayTotals } from './trends/paper-day-totals.js';
 import type { WriteEvents } from './write-events.js';
 
 /** Every service the web app and the batch jobs share, built once by `buildDeps` in runtime.ts. */
@@ -32,4 +33,6 @@ export interface AppDeps {
   readonly writes: WriteEvents;
   /** Rendered anonymous pages and public listings, cleared by the write announcements. */
   readonly pageCache: PageCache;
+  /** Visible papers per publication day, the denominator of trend shares, cached until papers change. */
+  readonly paperDayTotals: PaperDayTotals;
 }

@@ -16,6 +16,7 @@ import { DatabaseRateLimits } from './security/database-rate-limits.js';
 import { loadOrCreateSecret } from './security/secret.js';
 import { createSearchService } from './search/search.service.js';
 import { PageCache } from './cache/page-cache.js';
+import { PaperDayTotals } from './trends/paper-day-totals.js';
 import { WriteEvents } from './write-events.js';
 
 /** Rate-limit windows in the database where instances share it (or when asked to), else in this process. */
@@ -64,6 +65,8 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   const writes = new WriteEvents(logger);
   const pageCache = new PageCache();
   pageCache.watch(writes);
+  const paperDayTotals = new PaperDayTotals(store);
+  paperDayTotals.listen(writes);
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes, logger);
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
   return {
@@ -80,5 +83,6 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     digests,
     writes,
     pageCache,
+    paperDayTotals,
   };
 }

@@ -8,6 +8,7 @@ import type { EmbedderSpec } from '../config/embedder-spec.js';
 import { fuse, fuseWithFeedback, type FusedHit, type FusionMethod, type RankedHit } from './fusion.js';
 import { highlight, highlightStems, type HighlightSegment } from './highlight.js';
 import { createLexicalIndex } from './lexical/create-lexical-index.js';
+import type { DayCounts } from './lexical/day-counts.js';
 import type { LexicalIndex } from './lexical/lexical-index.js';
 import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
 import { upvotesByPaper } from './paper-upvotes.js';
@@ -19,6 +20,7 @@ import { words } from './text.js';
 
 export type { HighlightSegment } from './highlight.js';
 export type { ParsedQuery } from './query-parser.js';
+export type { DayCounts } from './lexical/day-counts.js';
 
 export type SearchMode = 'lexical' | 'semantic' | 'hybrid';
 export const SEARCH_MODES: readonly SearchMode[] = ['lexical', 'semantic', 'hybrid'];
@@ -66,6 +68,11 @@ export interface SearchResult {
 export interface SearchService {
   search(req: SearchRequest): Promise<SearchResult>;
   similar(paperId: string, limit?: number): Promise<Paper[]>;
+  /**
+   * Visible papers matching every word and phrase of a parsed query (and its filters), by publication day, counted
+   * from the keyword index.
+   */
+  countMatchesByDay(query: ParsedQuery): Promise<DayCounts>;
   /** Called after imports (runImport's onPapersWritten hook). */
   indexPapers(ids: readonly string[]): Promise<void>;
   /** Trains the builtin model when the corpus outgrew it and embeds papers that have no vector yet. */
@@ -359,6 +366,10 @@ class DefaultSearchService implements SearchService {
     if (hits.length === 0) return this.lexicallySimilar(paperId, n);
     const papers = await this.papersById(hits.map((h) => h.paperId));
     return hits.map((h) => papers.get(h.paperId)).filter((p): p is Paper => p !== undefined);
+  }
+
+  countMatchesByDay(query: ParsedQuery): Promise<DayCounts> {
+    return this.lexical.countByDay(query, filtersFromQuery(query));
   }
 
   /** Without vectors, the papers sharing the most title words. */

@@ -34,6 +34,8 @@ import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { searchPageRoutes } from './routes/search-page.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
+import { trendsRoutes } from './routes/trends.routes.js';
+import { orgsRoutes } from './routes/orgs.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { InvalidParameter } from './request-params.js';
@@ -142,6 +144,8 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', communityRoutes);
   app.route('/', sourcesRoutes);
   app.route('/', searchApiRoutes);
+  app.route('/', trendsRoutes);
+  app.route('/', orgsRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
   app.route('/', openApiRoutes(app, config.publicUrl));

@@ -14,6 +14,7 @@ import * as sourceJobs from './011-source-jobs.js';
 import * as library from './012-library.js';
 import * as signals from './013-signals.js';
 import * as rateLimitWindows from './017-rate-limit-windows.js';
+import * as trendCounts from './018-trend-counts.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '012-library', up: library.up },
   { name: '013-signals', up: signals.up },
   { name: '017-rate-limit-windows', up: rateLimitWindows.up },
+  { name: '018-trend-counts', up: trendCounts.up },
 ];

@@ -4,7 +4,8 @@ import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '
 import type { ParsedQuery } from '../query-parser.js';
 import type { ColumnWeights } from './fts5-bm25.js';
 import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, pruneTerms } from './fts5-term-pruning.js';
-import { matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
+import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
+import { hasTextToMatch, matchTerms, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
@@ -23,6 +24,15 @@ export function fts5Expression(query: ParsedQuery, terms: readonly string[] = ma
   const required: string[] = [];
   if (terms.length > 0) required.push(`(${terms.map(quote).join(' OR ')})`);
   for (const phrase of query.phrases) required.push(quote(phrase));
+  if (required.length === 0) return null;
+  let expression = required.join(' AND ');
+  for (const excluded of query.excluded) expression = `(${expression}) NOT ${quote(excluded)}`;
+  return expression;
+}
+
+/** An FTS5 MATCH expression requiring every word and phrase and none of the exclusions, or null when none is given. */
+export function fts5AllExpression(query: ParsedQuery): string | null {
+  const required = [...matchTerms(query), ...query.phrases].map(quote);
   if (required.length === 0) return null;
   let expression = required.join(' AND ');
   for (const excluded of query.excluded) expression = `(${expression}) NOT ${quote(excluded)}`;
@@ -64,6 +74,16 @@ export class Fts5Index implements LexicalIndex {
     const hits = hasFilters(filters) ? await this.searchJoined(expression, filters, depth) : await this.searchVisible(expression, depth);
     if (dropped.length === 0) return hits;
     return (await addDroppedTermScores(this.db, hits, dropped, FTS5_COLUMN_WEIGHTS)).slice(0, limit);
+  }
+
+  async countByDay(query: ParsedQuery, filters: PaperFilters): Promise<DayCounts> {
+    if (!hasTextToMatch(query)) return hasFilters(filters) ? countFilteredByDay(this.db, filters) : new Map();
+    if (this.mirror && answerableInMemory(query, filters)) {
+      const counts = await this.mirror.countByDay(matchTerms(query), query.excluded);
+      if (counts) return dayCountsFromEpochDays(counts);
+    }
+    const expression = fts5AllExpression(query)!;
+    return countFilteredByDay(this.db, filters, sql`papers.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${expression})`);
   }
 
   /** The visible papers among ranked rowids, in the same order, with their ids. */

@@ -1,6 +1,7 @@
 import type { PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { STOPWORDS } from '../text.js';
+import type { DayCounts } from './day-counts.js';
 import type { MirrorBuildReport } from './postings-mirror.js';
 
 export interface LexicalHit {
@@ -19,6 +20,17 @@ export interface LexicalIndex {
   /** Saves whatever the index keeps outside the database. */
   flush(): Promise<void>;
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;
+  /**
+   * Every visible paper matching all of the query's words and phrases, none of its exclusions, and the filters,
+   * counted by publication day. A query with neither words nor phrases counts the papers its filters select (none
+   * when it has no filters either).
+   */
+  countByDay(query: ParsedQuery, filters: PaperFilters): Promise<DayCounts>;
+}
+
+/** Whether a query names anything a paper must contain. */
+export function hasTextToMatch(query: ParsedQuery): boolean {
+  return matchTerms(query).length > 0 || query.phrases.length > 0;
 }
 
 /**

@@ -227,6 +227,8 @@ export class PostingsIndex {
   private liveTokens = 0;
 
   private scores = new Float64Array(0);
+  /** How many of a match's terms each document holds so far (zero between matches). */
+  private marks = new Uint8Array(0);
   /** Postings of documents added but not yet sealed into a segment. */
   private pending: (Triples & { readonly firstDoc: number }) | null = null;
 
@@ -453,6 +455,48 @@ export class PostingsIndex {
     const best = this.rank(informative, excluded, scoring, query.limit);
     if (best.length === query.limit || informative.length === terms.length) return best;
     return this.rank(terms, excluded, scoring, query.limit);
+  }
+
+  /**
+   * Calls `visit` with the key of every visible document that holds all of `terms` and none of `excluded` (single
+   * words), in no particular order: the match set a count needs, without ranking. Per segment, each term's postings
+   * raise a document's mark only when every earlier term already did, so the last term's postings name the matches.
+   */
+  forEachMatch(terms: readonly string[], excluded: readonly string[], visit: (key: number) => void): void {
+    this.seal();
+    const required = [...new Set(terms.map((term) => stemmer(term)))].map((stem) => this.termIds.get(stem));
+    if (required.length === 0 || required.some((termId) => termId === undefined)) return;
+    const termIds = required as number[];
+    const excludedIds = excluded.flatMap((word) => this.termIds.get(stemmer(word)) ?? []);
+    if (termIds.length > 254) return;
+    if (this.marks.length < this.docCount) this.marks = new Uint8Array(Math.max(this.docCount, this.marks.length * 2));
+    const marks = this.marks;
+    const last = termIds.length;
+    for (const segment of this.segments) {
+      const ranges = termIds.map((termId) => {
+        const at = findTerm(segment, termId);
+        return at < 0 ? null : [segment.offsets[at]!, segment.offsets[at + 1]!];
+      });
+      if (ranges.some((range) => range === null)) continue;
+      const { docs } = segment;
+      ranges.forEach((range, step) => {
+        for (let i = range![0]!, end = range![1]!; i < end; i++) if (marks[docs[i]!] === step) marks[docs[i]!] = step + 1;
+      });
+      for (const termId of excludedIds) {
+        const at = findTerm(segment, termId);
+        if (at >= 0) for (let i = segment.offsets[at]!, end = segment.offsets[at + 1]!; i < end; i++) marks[docs[i]!] = 255;
+      }
+      const [start, end] = ranges[last - 1]!;
+      for (let i = start!; i < end!; i++) {
+        const doc = docs[i]!;
+        if (marks[doc] === last && this.unavailable[doc] === 0) visit(this.docKeys[doc]!);
+      }
+      for (const range of ranges) for (let i = range![0]!, stop = range![1]!; i < stop; i++) marks[docs[i]!] = 0;
+      for (const termId of excludedIds) {
+        const at = findTerm(segment, termId);
+        if (at >= 0) for (let i = segment.offsets[at]!, stop = segment.offsets[at + 1]!; i < stop; i++) marks[docs[i]!] = 0;
+      }
+    }
   }
 
   /**

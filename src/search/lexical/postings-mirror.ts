@@ -31,6 +31,41 @@ interface TextRow {
   abstract: string | null;
   authors: string | null;
   hidden: number | null;
+  published_at: string | null;
+}
+
+/** Rowids up to this are kept in a typed array; a larger (unusual, sparse) rowid goes to a map. */
+const DENSE_KEYS = 1 << 27;
+
+/** Days since 1970-01-01 of an ISO date or timestamp, or 0 when there is none (no paper predates 1991). */
+function epochDay(publishedAt: string | null): number {
+  if (publishedAt === null || publishedAt.length < 10) return 0;
+  const ms = Date.parse(`${publishedAt.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(ms) ? 0 : Math.round(ms / 86_400_000);
+}
+
+/** Publication days by paper rowid, so a match set can be counted by day without asking the database. */
+class DaysByKey {
+  private dense = new Int32Array(1024);
+  private readonly sparse = new Map<number, number>();
+
+  set(key: number, day: number): void {
+    if (key >= DENSE_KEYS) {
+      if (day === 0) this.sparse.delete(key);
+      else this.sparse.set(key, day);
+      return;
+    }
+    if (key >= this.dense.length) {
+      const next = new Int32Array(Math.max(key + 1, this.dense.length * 2));
+      next.set(this.dense);
+      this.dense = next;
+    }
+    this.dense[key] = day;
+  }
+
+  get(key: number): number {
+    return key < this.dense.length ? this.dense[key]! : (this.sparse.get(key) ?? 0);
+  }
 }
 
 /**
@@ -42,6 +77,7 @@ interface TextRow {
  */
 export class PostingsMirror {
   private index: PostingsIndex;
+  private readonly days = new DaysByKey();
   private built = false;
   private building: Promise<MirrorBuildReport> | null = null;
   private appliedSeq = 0;
@@ -83,6 +119,7 @@ export class PostingsMirror {
     const started = performance.now();
     const loaded = this.file ? await this.load(this.file) : null;
     if (loaded === true) {
+      await this.readAllDays();
       this.built = true;
       await this.catchUp();
       return this.report('file', undefined, started);
@@ -115,10 +152,11 @@ export class PostingsMirror {
     let open = 0;
     for (let after = 0; ;) {
       const { rows } = await sql<TextRow>`
-        SELECT rowid AS key, title, abstract, authors, hidden FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`.execute(
+        SELECT rowid AS key, title, abstract, authors, hidden, published_at FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`.execute(
         this.db,
       );
       if (rows.length === 0) break;
+      for (const row of rows) this.days.set(Number(row.key), epochDay(row.published_at));
       open += rows.length;
       this.index.add(rows.map(toText), { seal: open >= BUILD_SEGMENT });
       if (open >= BUILD_SEGMENT) open = 0;
@@ -129,6 +167,18 @@ export class PostingsMirror {
     this.index.add([]);
     // Changes made while reading are in the log after startSeq; applying them again is harmless.
     this.appliedSeq = startSeq;
+  }
+
+  /** Publication days of every paper (the saved file holds the text index only). */
+  private async readAllDays(): Promise<void> {
+    for (let after = 0; ;) {
+      const { rows } = await sql<{ key: number; published_at: string | null }>`
+        SELECT rowid AS key, published_at FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE * 8}`.execute(this.db);
+      if (rows.length === 0) break;
+      for (const row of rows) this.days.set(Number(row.key), epochDay(row.published_at));
+      after = Number(rows[rows.length - 1]!.key);
+      await nextTurn();
+    }
   }
 
   private report(source: MirrorBuildReport['source'], fileRejected: string | undefined, started: number): MirrorBuildReport {
@@ -149,7 +199,26 @@ export class PostingsMirror {
    * next search tries again.
    */
   async search(query: PostingsQuery): Promise<ScoredKey[] | null> {
-    if (!this.built) return null;
+    return (await this.current()) ? this.index.search(query) : null;
+  }
+
+  /**
+   * Visible papers holding every one of `terms` and none of `excluded` (single words), counted by publication day
+   * (days since 1970-01-01; undated papers are left out), or null when the index cannot answer now (as `search`).
+   */
+  async countByDay(terms: readonly string[], excluded: readonly string[]): Promise<Map<number, number> | null> {
+    if (!(await this.current())) return null;
+    const counts = new Map<number, number>();
+    this.index.forEachMatch(terms, excluded, (key) => {
+      const day = this.days.get(key);
+      if (day !== 0) counts.set(day, (counts.get(day) ?? 0) + 1);
+    });
+    return counts;
+  }
+
+  /** Whether the index is built and caught up with the database, catching up when only a little behind. */
+  private async current(): Promise<boolean> {
+    if (!this.built) return false;
     try {
       // A large backlog (an import by another process) is applied in the background while FTS5 answers, rather
       // than holding this search and every one queued behind it.
@@ -157,13 +226,13 @@ export class PostingsMirror {
       if (behind > PAGE) {
         this.backlog ??= this.catchUp().finally(() => (this.backlog = null));
         this.backlog.catch(() => undefined);
-        return null;
+        return false;
       }
       if (behind > 0) await this.catchUp();
     } catch {
-      return null;
+      return false;
     }
-    return this.index.search(query);
+    return true;
   }
 
   catchUp(): Promise<void> {
@@ -182,7 +251,8 @@ export class PostingsMirror {
     if ((await this.lastSeq()) <= this.appliedSeq) return;
     for (;;) {
       const { rows } = await sql<TextRow & { seq: number }>`
-        SELECT c.seq AS seq, c.paper_rowid AS key, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden
+        SELECT c.seq AS seq, c.paper_rowid AS key, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden,
+          p.published_at AS published_at
         FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid
         WHERE c.seq > ${this.appliedSeq} ORDER BY c.seq LIMIT ${PAGE}`.execute(this.db);
       if (rows.length === 0) break;
@@ -192,6 +262,7 @@ export class PostingsMirror {
       const present: IndexedText[] = [];
       const gone: number[] = [];
       for (const [key, row] of latest) {
+        this.days.set(key, epochDay(row.published_at));
         if (row.title === null) gone.push(key);
         else present.push(toText(row));
       }

@@ -35,7 +35,8 @@ export function csrfTokenFor(secret: string, seed: string): string {
 }
 
 const COOKIELESS_PATHS = /^\/(static\/|healthz$|readyz$|metrics$)/;
-const FORMLESS_PATHS = /^\/(api|feeds)(\/|$)/;
+/** Machine-readable answers and embeddable images: they carry no form, so they need no CSRF cookie. */
+const FORMLESS_PATHS = /^\/((api|feeds)(\/|$)|trends\.svg$)/;
 
 /**
  * The token of an `Authorization: Bearer` header ('' when malformed), or undefined without one. Other schemes

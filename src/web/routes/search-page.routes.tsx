@@ -12,6 +12,7 @@ import { parseArxivId } from '../../papers/arxiv-id.js';
 import { renderPage } from '../anonymous-page.js';
 import { pageContext, type PageContext } from '../viewer.js';
 import { searchPage, type SearchForm } from '../views/search-page.js';
+import { MAX_TREND_QUERY_LENGTH, queryTrends, type Trend } from '../../trends/trends.service.js';
 
 export const SEARCH_PAGE_SIZE = 20;
 /** The search service ranks at most this deep; pages past it would be empty. */
@@ -30,6 +31,18 @@ const searchPageQuery = z.object({
   p: pageNumberParam(MAX_SEARCH_PAGE),
 });
 
+/** The search as a trend query: its words and its category, over all time (the chart is the time axis). */
+function trendQueryOf(form: SearchForm): string {
+  return [form.q, form.category ? `cat:${form.category}` : ''].join(' ').trim();
+}
+
+async function searchTrend(c: Context<AppEnv>, form: SearchForm, pageNumber: number): Promise<Trend | null> {
+  const query = trendQueryOf(form);
+  if (pageNumber !== 1 || query === '' || query.length > MAX_TREND_QUERY_LENGTH) return null;
+  const [trend] = await queryTrends(c.get('deps'), { queries: [query], interval: 'month' });
+  return trend ?? null;
+}
+
 type Outcome = { kind: 'redirect'; to: string } | { kind: 'page'; html: string };
 
 async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: number, page: PageContext): Promise<Outcome> {
@@ -44,11 +57,12 @@ async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: numbe
   if (result.jumpTo && pageNumber === 1) return { kind: 'redirect', to: `/papers/${result.jumpTo}` };
   const hits = result.hits.filter((h) => !h.paper.hidden);
   const ids = hits.map((h) => h.paper.id);
-  const [counts, voted, saved, follows] = await Promise.all([
+  const [counts, voted, saved, follows, trend] = await Promise.all([
     countsFor(store.db, ids),
     page.viewer ? votedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>()),
     page.viewer ? savedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>()),
     page.viewer ? searchFollowTargets(store.db, page.viewer.id, form.q, form.category) : Promise.resolve(null),
+    searchTrend(c, form, pageNumber),
   ]);
   const results = hits.map((hit) => {
     const n = counts.get(hit.paper.id);
@@ -79,6 +93,7 @@ async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: numbe
       voted,
       saved,
       follows,
+      trend,
     }),
   };
 }

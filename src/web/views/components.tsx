@@ -51,16 +51,31 @@ export function imageUrl(url: string | null): string | null {
   }
 }
 
-/** The organisation a paper is attributed to, by its display name, with its avatar when the source gave one. */
+/** Where an organisation's page lives, by the handle the source gave. */
+export function organizationPath(handle: string): string {
+  return `/orgs/${encodeURIComponent(handle)}`;
+}
+
+/**
+ * The organisation a paper is attributed to, by its display name, with its avatar when the source gave one; a link
+ * to its page when the source gave its handle.
+ */
 export function OrganizationName({ organization }: { organization: Organization | null }) {
   const name = organization?.fullname ?? organization?.name;
   if (!organization || !name) return null;
   const avatar = imageUrl(organization.avatar);
-  return (
-    <span class="organization" title={organization.name ?? undefined}>
+  const content = (
+    <>
       {avatar ? <img src={avatar} alt="" width="16" height="16" loading="lazy" referrerpolicy="no-referrer" /> : null}
       {name}
-    </span>
+    </>
+  );
+  return organization.name ? (
+    <a class="organization" href={organizationPath(organization.name)} title={organization.name}>
+      {content}
+    </a>
+  ) : (
+    <span class="organization">{content}</span>
   );
 }
 

@@ -5,6 +5,8 @@ import type { PageContext } from '../viewer.js';
 import { excerpt, html, Pagination, PaperCard } from './components.js';
 import { Layout } from './layout.js';
 import { FollowButton } from './signal-buttons.js';
+import type { Trend } from '../../trends/trends.service.js';
+import { TrendFigure, trendFigureProps } from './trend-figure.js';
 
 export interface SearchForm {
   readonly q: string;
@@ -27,6 +29,26 @@ export interface SearchPageProps {
   readonly saved?: ReadonlySet<string>;
   /** For a signed-in viewer: the search's categories and the query itself, to follow. */
   readonly follows?: SearchFollowTargets | null;
+  /** Papers per month matching the search, over the whole collection (first page only). */
+  readonly trend?: Trend | null;
+}
+
+/** The months shown in the small chart beside results; /trends shows them all. */
+const SEARCH_TREND_MONTHS = 24;
+
+function SearchTrend({ trend }: { trend: Trend }) {
+  if (!trend.series.some((p) => p.count > 0)) return null;
+  return (
+    <section class="search-trend" aria-labelledby="search-trend-heading">
+      <h2 id="search-trend-heading">Papers per month matching this search</h2>
+      <TrendFigure {...trendFigureProps([trend], 'count', 'search-trend', SEARCH_TREND_MONTHS)} height={160} />
+      <p class="trend-links">
+        <a href={`/trends?${new URLSearchParams({ q: trend.query }).toString()}`}>
+          Compare with other queries, or see the share of all papers
+        </a>
+      </p>
+    </section>
+  );
 }
 
 function SearchFollows({ follows, page }: { follows: SearchFollowTargets | null; page: PageContext }) {
@@ -84,7 +106,19 @@ const SORTS = [
   ['votes', 'Most upvoted'],
 ] as const;
 
-export function searchPage({ page, form, results, total, pageNumber, pageSize, notices, voted, saved, follows = null }: SearchPageProps) {
+export function searchPage({
+  page,
+  form,
+  results,
+  total,
+  pageNumber,
+  pageSize,
+  notices,
+  voted,
+  saved,
+  follows = null,
+  trend = null,
+}: SearchPageProps) {
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(form)) if (value !== '' && !(key === 'sort' && value === 'relevance')) params[key] = value;
   const title = form.q ? `Search: ${form.q}` : 'Search';
@@ -154,6 +188,7 @@ export function searchPage({ page, form, results, total, pageNumber, pageSize, n
                 </>
               ) : null}
             </p>
+            {trend ? <SearchTrend trend={trend} /> : null}
             {results.map((r) => (
               <PaperCard
                 item={r.item}
