@@ -45,6 +45,7 @@ export const PERSONAL_TABLES: { readonly [T in keyof DB]?: PersonalTable<T> } = 
   library_items: { owner: 'user_id', exported: ['paper_id', 'note', 'created_at', 'updated_at'], erase: 'delete' },
   paper_ratings: { owner: 'user_id', exported: ['paper_id', 'value', 'created_at', 'updated_at'], erase: 'delete' },
   follows: { owner: 'user_id', exported: ['kind', 'value', 'created_at'], erase: 'delete' },
+  author_claims: { owner: 'user_id', exported: ['paper_id', 'author_name', 'status', 'created_at', 'decided_at'], erase: 'delete' },
   feed_entries: { owner: 'submitted_by', exported: ['paper_id', 'day', 'created_at'], erase: 'detach' },
   comments: {
     owner: 'user_id',

@@ -15,6 +15,7 @@ import * as library from './012-library.js';
 import * as signals from './013-signals.js';
 import * as rateLimitWindows from './017-rate-limit-windows.js';
 import * as trendCounts from './018-trend-counts.js';
+import * as authors from './020-authors.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '013-signals', up: signals.up },
   { name: '017-rate-limit-windows', up: rateLimitWindows.up },
   { name: '018-trend-counts', up: trendCounts.up },
+  { name: '020-authors', up: authors.up },
 ];
