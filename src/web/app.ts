@@ -36,6 +36,7 @@ import { searchPageRoutes } from './routes/search-page.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
 import { trendsRoutes } from './routes/trends.routes.js';
 import { orgsRoutes } from './routes/orgs.routes.js';
+import { authorsRoutes } from './routes/authors.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { InvalidParameter } from './request-params.js';
@@ -146,6 +147,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', searchApiRoutes);
   app.route('/', trendsRoutes);
   app.route('/', orgsRoutes);
+  app.route('/', authorsRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
   app.route('/', openApiRoutes(app, config.publicUrl));

@@ -25,7 +25,8 @@ function openApiPath(honoPath: string): string {
 /** A request that the route's schema accepts, apart from the parameter under test. */
 function urlFor(path: string, query: Record<string, string>): string {
   const search = new URLSearchParams({ ...(path === '/api/papers/search' ? { q: 'diffusion' } : {}), ...query }).toString();
-  return `${path.replace('{id}', '2501.00001')}${search ? `?${search}` : ''}`;
+  // An author the seed lists, so that /api/authors/{name} answers 200.
+  return `${path.replace('{id}', '2501.00001').replace('{name}', encodeURIComponent('Ada Lovelace'))}${search ? `?${search}` : ''}`;
 }
 
 describeEachStore('OpenAPI document generated from the route schemas', (get) => {
