@@ -39,7 +39,7 @@ export interface AuthorProfile {
   readonly papers: readonly ListedPaper[];
   readonly coauthors: readonly NamedCount[];
   readonly categories: readonly NamedCount[];
-  /** Words and word pairs in the most of this name's titles and abstracts, with how many papers have them. */
+  /** Words and word pairs (without digits) in the most of this name's titles and abstracts, with how many papers have them. */
   readonly words: readonly NamedCount[];
   /** Papers per month of publication, every month from the first to the last. */
   readonly months: readonly AuthorMonth[];
@@ -102,7 +102,7 @@ export async function authorProfile(
     upvotes += Number(row.upvotes);
     for (const other of new Set(parseAuthorNames(row.authors))) if (other !== name) increment(coauthors, other);
     for (const category of new Set(parseAuthorNames(row.categories))) increment(categories, category);
-    for (const term of new Set(paperTerms(`${row.title}\n${row.abstract}`))) increment(words, term);
+    for (const term of new Set(paperTerms(`${row.title}\n${row.abstract}`))) if (!/\d/.test(term)) increment(words, term);
     if (row.published_at !== null) increment(papersByDay, row.published_at.slice(0, 10));
   }
   const range = rangeOf(papersByDay, deps.now().toISOString().slice(0, 10));

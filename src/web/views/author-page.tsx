@@ -87,7 +87,7 @@ export function authorPage({ page, profile, voted, saved, followed }: AuthorPage
         {categories.length > 0 ? (
           <section aria-labelledby="author-categories-heading">
             <h2 id="author-categories-heading">Categories</h2>
-            <ul class="tag-list">
+            <ul class="author-terms">
               {categories.map((category) => (
                 <li>
                   <a href={`/search?q=${encodeURIComponent(`cat:${category.name}`)}`}>{category.name}</a>{' '}
@@ -101,7 +101,7 @@ export function authorPage({ page, profile, voted, saved, followed }: AuthorPage
           <section aria-labelledby="author-words-heading">
             <h2 id="author-words-heading">Words they use most</h2>
             <p class="hint">Words and word pairs in the most of these papers' titles and abstracts.</p>
-            <ul class="tag-list">
+            <ul class="author-terms">
               {words.map((word) => (
                 <li>
                   {word.name} <span class="muted">({formatCount(word.papers)})</span>
