@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  * any number of leading "../" and names the folder it keeps out.
  */
 const FEATURES =
-  'accounts|cache|community|demo|digests|feed|foryou|ingest|library|mail|map|notifications|ops|orgs|recommend|search|security|signals|sources|trending|trends';
+  'accounts|authors|cache|community|demo|digests|feed|foryou|ingest|library|mail|map|notifications|ops|orgs|recommend|search|security|signals|sources|trending|trends';
 const up = (target) => `^(\\./|(\\.\\./)+)${target}`;
 
 /** Features and the wiring below the entry points never reach up into the web app, the CLI or the wiring. */

@@ -19,6 +19,16 @@ export type WriteEvent =
    */
   | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean }
   /**
+   * An authorship claim was made or decided. Only an approved claim shows on pages anyone sees (`public`): the
+   * paper, the author page and the claimant's profile.
+   */
+  | {
+      readonly kind: 'author-claim';
+      readonly paperIds: readonly string[];
+      readonly userIds: readonly number[];
+      readonly public: boolean;
+    }
+  /**
    * A reader's private ratings, follows, notifications or authored papers (their For-you profile) changed; they show
    * on no page anyone else sees.
    */

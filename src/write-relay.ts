@@ -17,6 +17,7 @@ const KINDS = new Set<WriteEvent['kind']>([
   'library',
   'rating',
   'follow',
+  'author-claim',
   'missed',
 ]);
 

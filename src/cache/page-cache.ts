@@ -45,7 +45,7 @@ export class PageCache {
   watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
     return writes.subscribe((event) => {
       if (event.kind === 'subscription') return;
-      if (event.kind === 'library' && !event.public) return;
+      if ((event.kind === 'library' || event.kind === 'author-claim') && !event.public) return;
       if (event.kind === 'rating' || event.kind === 'follow' || event.kind === 'notification' || event.kind === 'authored') return;
       this.clear();
     });

@@ -4,7 +4,8 @@ import type { CommentsTable, VotesTable } from '../community/community.table.js'
 import type { DigestOutboxTable, DigestSentPapersTable, SubscriptionsTable } from '../digests/digests.table.js';
 import type { FeedEntriesTable } from '../feed/feed.table.js';
 import type { LibraryItemsTable, LibraryItemTagsTable, LibraryPublicTagsTable } from '../library/library.table.js';
-import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
+import type { AuthorClaimsTable } from '../authors/authors.table.js';
+import type { CodeReposTable, OrganizationsTable, PaperAuthorsTable, PapersTable, RepoStarCountsTable } from '../papers/papers.table.js';
 import type { JobStateTable } from './jobs.table.js';
 import type { MapLabelsTable, MapLayoutsTable, MapPointsTable } from '../map/map.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
@@ -20,6 +21,8 @@ export interface DB {
   code_repos: CodeReposTable;
   repo_star_counts: RepoStarCountsTable;
   organizations: OrganizationsTable;
+  paper_authors: PaperAuthorsTable;
+  author_claims: AuthorClaimsTable;
   feed_entries: FeedEntriesTable;
   job_state: JobStateTable;
   search_vectors: SearchVectorsTable;

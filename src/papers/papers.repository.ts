@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import { columnsOf, insertRows } from '../db/bulk-rows.js';
 import type { StoreCapabilities } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
+import { authorNameKey, parseAuthorNames } from './author-names.js';
 import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from './papers.table.js';
 import type { Organization, Paper, PaperRecord } from './paper.js';
 
@@ -165,6 +166,10 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
     .execute();
 
   await upsertOrganizations(db, unique, now);
+  await rewritePaperAuthors(
+    db,
+    unique.map((r) => r.id),
+  );
 
   const repos = unique.filter((r) => r.codeRepo);
   if (repos.length > 0) {
@@ -200,6 +205,27 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
 
   const insertedIds = unique.filter((r) => !existingIds.has(r.id)).map((r) => r.id);
   return { inserted: insertedIds.length, updated: unique.length - insertedIds.length, insertedIds };
+}
+
+/** Rows per INSERT into paper_authors: four parameters each, well under every engine's limit. */
+const AUTHOR_ROWS_PER_INSERT = 1_000;
+
+/**
+ * Rewrites the paper_authors rows of these papers from their stored author lists, read back after the upsert
+ * because a record may have kept the stored list (an older version, or a source that gave no authors).
+ */
+async function rewritePaperAuthors(db: Queryable, paperIds: readonly string[]): Promise<void> {
+  const stored = await db.selectFrom('papers').select(['id', 'authors']).where('id', 'in', paperIds).execute();
+  await db.deleteFrom('paper_authors').where('paper_id', 'in', paperIds).execute();
+  const rows = stored.flatMap((paper) =>
+    parseAuthorNames(paper.authors).map((name, position) => ({ paper_id: paper.id, position, name, name_key: authorNameKey(name) })),
+  );
+  for (let i = 0; i < rows.length; i += AUTHOR_ROWS_PER_INSERT) {
+    await db
+      .insertInto('paper_authors')
+      .values(rows.slice(i, i + AUTHOR_ROWS_PER_INSERT))
+      .execute();
+  }
 }
 
 /**

@@ -63,3 +63,16 @@ export interface OrganizationsTable {
   avatar: string | null;
   updated_at: string;
 }
+
+/**
+ * One author name of one paper, exactly as `papers.authors` lists it, so an author's papers are an index lookup.
+ * Rewritten with the paper by upsertPapers (migration 020).
+ */
+export interface PaperAuthorsTable {
+  paper_id: string;
+  /** The name's place in the paper's author list, from 0. */
+  position: number;
+  name: string;
+  /** authorNameKey(name): where possible written variants of a name meet. */
+  name_key: string;
+}

@@ -39,6 +39,7 @@ import { searchPageRoutes } from './routes/search-page.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
 import { trendsRoutes } from './routes/trends.routes.js';
 import { orgsRoutes } from './routes/orgs.routes.js';
+import { authorsRoutes } from './routes/authors.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { staticRoutes } from './routes/static.routes.js';
 import { mapRoutes } from './routes/map.routes.js';
@@ -154,6 +155,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', trendsRoutes);
   app.route('/', orgsRoutes);
   app.route('/', mapRoutes);
+  app.route('/', authorsRoutes);
   app.route('/', apiRoutes);
   app.route('/', feedsRoutes);
   app.route('/', openApiRoutes(app, config.publicUrl));

@@ -124,7 +124,7 @@ describeEachStore('organisation pages', (get) => {
     expect(svg).toBeDefined();
     expect(XMLValidator.validate(svg!)).toBe(true);
     expect(page).toMatch(/<th scope="row">2025-02<\/th><td>1<\/td><td>7<\/td>/);
-    expect(page).toContain(`href="/search?q=${encodeURIComponent('author:"Ada Byron"')}"`);
+    expect(page).toContain(`href="/authors/${encodeURIComponent('Ada Byron')}"`);
     expect(page.indexOf('Acme third')).toBeLessThan(page.indexOf('Acme second'));
     expect(page).not.toContain('Acme withdrawn');
     expect(page).not.toContain('Eve Other');

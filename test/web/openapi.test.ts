@@ -32,8 +32,9 @@ function urlFor(path: string, query: Record<string, string>): string {
     // A box small enough for the highest zoom to cover few tiles.
     '/api/map/points': { bbox: '0.5,0.5,0.5001,0.5001' },
   };
+  // An author the seed lists, so that /api/authors/{name} answers 200.
   const search = new URLSearchParams({ ...required[path], ...query }).toString();
-  return `${path.replace('{id}', '2501.00001')}${search ? `?${search}` : ''}`;
+  return `${path.replace('{id}', '2501.00001').replace('{name}', encodeURIComponent('Ada Lovelace'))}${search ? `?${search}` : ''}`;
 }
 
 describeEachStore('OpenAPI document generated from the route schemas', (get) => {

@@ -83,7 +83,10 @@ describeEachStore('community pages', (get) => {
       expect(xss).toBeLessThan(sparse!);
       expect(html).toContain('★ 420');
       expect(html).toContain('href="/search?category=cs.CV"');
-      expect(html).toContain('Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra et al. (+1)');
+      expect(html).toContain(
+        '<a href="/authors/Ada%20Lovelace">Ada Lovelace</a>, <a href="/authors/Alan%20Turing">Alan Turing</a>, ' +
+          '<a href="/authors/Grace%20Hopper">Grace Hopper</a>, <a href="/authors/Edsger%20Dijkstra">Edsger Dijkstra</a> et al. (+1)',
+      );
       expect(html).toContain('href="/papers/date/2025-01-07"');
     });
 

@@ -19,6 +19,7 @@ import * as commitSafeChangeLogs from './016-commit-safe-change-logs.js';
 import * as rateLimitWindows from './017-rate-limit-windows.js';
 import * as trendCounts from './018-trend-counts.js';
 import * as map from './019-map.js';
+import * as authors from './020-authors.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '017-rate-limit-windows', up: rateLimitWindows.up },
   { name: '018-trend-counts', up: trendCounts.up },
   { name: '019-map', up: map.up },
+  { name: '020-authors', up: authors.up },
 ];

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { validator } from 'hono-openapi';
 import { z } from 'zod';
 import { Refused } from '../../refused.js';
+import { approvedClaimsOfUser } from '../../authors/author-claims.repository.js';
 import { countUserComments } from '../../community/comments.repository.js';
 import { banUser, setPaperHidden } from '../../community/moderation.js';
 import { submitPaper } from '../../community/submissions.js';
@@ -88,7 +89,8 @@ export const communityRoutes = new Hono<AppEnv>()
       .executeTakeFirst();
     if (!profile) return c.notFound();
     const userId = Number(profile.id);
-    const [submissions, upvoted, comments] = await Promise.all([
+    const [authored, submissions, upvoted, comments] = await Promise.all([
+      approvedClaimsOfUser(store.db, userId, PROFILE_LIST_SIZE),
       listPapers(store.db, { submittedBy: userId, sort: 'publishedAt', limit: PROFILE_LIST_SIZE, offset: 0 }),
       listPapers(store.db, { upvotedBy: userId, sort: 'publishedAt', limit: PROFILE_LIST_SIZE, offset: 0 }),
       countUserComments(store.db, userId),
@@ -107,6 +109,7 @@ export const communityRoutes = new Hono<AppEnv>()
           isAdmin: profile.is_admin === 1,
           banned: profile.banned === 1,
         },
+        authored,
         submissions: submissions.items,
         upvoted: upvoted.items,
         comments,

@@ -6,6 +6,7 @@ import { setPaperHidden } from '../../community/moderation.js';
 import { countVoters, votedPaperIds } from '../../community/votes.repository.js';
 import { savedPaperIds } from '../../library/library.repository.js';
 import { tidy } from '../../signals/signal-limits.js';
+import { approvedClaimsOfPaper, claimsOfUserOnPaper } from '../../authors/author-claims.repository.js';
 import { followedValues, ratingOf } from '../../signals/signals.repository.js';
 import { votePaper } from '../../community/voting.js';
 import { getListedPaper } from '../../feed/paper-listing.js';
@@ -62,16 +63,19 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
         const viewer = page.viewer;
         const item = await getListedPaper(store.db, id);
         if (!item || (item.paper.hidden && !viewer?.isAdmin)) return null;
-        const [voters, thread, similar, voted, saved, rating, followedAuthors, neighbourhood] = await Promise.all([
-          countVoters(store.db, id),
-          paperThread(store.db, id, viewer?.isAdmin ?? false),
-          similarPapers(c, id),
-          viewer ? votedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
-          viewer ? savedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
-          viewer ? ratingOf(store.db, viewer.id, id) : Promise.resolve(null),
-          viewer ? followedValues(store.db, viewer.id, 'author', item.paper.authors.map(tidy)) : Promise.resolve(new Set<string>()),
-          mapNeighbourhood(store.db, id, MAP_NEIGHBOURS),
-        ]);
+        const [voters, thread, similar, voted, saved, rating, followedAuthors, neighbourhood, authorClaims, viewerClaims] =
+          await Promise.all([
+            countVoters(store.db, id),
+            paperThread(store.db, id, viewer?.isAdmin ?? false),
+            similarPapers(c, id),
+            viewer ? votedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
+            viewer ? savedPaperIds(store.db, viewer.id, [id]) : Promise.resolve(new Set<string>()),
+            viewer ? ratingOf(store.db, viewer.id, id) : Promise.resolve(null),
+            viewer ? followedValues(store.db, viewer.id, 'author', item.paper.authors.map(tidy)) : Promise.resolve(new Set<string>()),
+            mapNeighbourhood(store.db, id, MAP_NEIGHBOURS),
+            approvedClaimsOfPaper(store.db, id),
+            viewer ? claimsOfUserOnPaper(store.db, viewer.id, id) : Promise.resolve([]),
+          ]);
         return html(
           <Layout title={displayTitle(item)} page={page} description={item.paper.abstract.slice(0, 200)}>
             <PaperContent
@@ -82,6 +86,8 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
               saved={saved.has(id)}
               rating={rating}
               followedAuthors={followedAuthors}
+              authorClaims={authorClaims}
+              viewerClaims={new Map(viewerClaims.map((claim) => [claim.authorName, claim.status]))}
               thread={thread}
               similar={similar}
               mapNeighbourhood={neighbourhood}

@@ -1,6 +1,7 @@
 import type { ListedPaper } from '../../feed/paper-listing.js';
 import type { PageContext } from '../viewer.js';
-import { formatDay, html, PaperCard } from './components.js';
+import type { AuthorClaim } from '../../authors/author-claims.repository.js';
+import { authorPath, formatDay, html, PaperCard, paperPath } from './components.js';
 import { Layout } from './layout.js';
 
 export function submitPage({
@@ -50,6 +51,8 @@ export function submitPage({
 export interface UserPageProps {
   readonly page: PageContext;
   readonly profile: { username: string; createdAt: string; isAdmin: boolean; banned: boolean };
+  /** Papers an administrator confirmed the user as an author of. */
+  readonly authored?: readonly AuthorClaim[];
   readonly submissions: readonly ListedPaper[];
   readonly upvoted: readonly ListedPaper[];
   readonly comments: number;
@@ -57,7 +60,7 @@ export interface UserPageProps {
   readonly saved?: ReadonlySet<string>;
 }
 
-export function userPage({ page, profile, submissions, upvoted, comments, voted, saved }: UserPageProps) {
+export function userPage({ page, profile, authored = [], submissions, upvoted, comments, voted, saved }: UserPageProps) {
   const viewer = page.viewer;
   return html(
     <Layout title={profile.username} page={page}>
@@ -74,6 +77,20 @@ export function userPage({ page, profile, submissions, upvoted, comments, voted,
             <input type="hidden" name="banned" value={profile.banned ? '0' : '1'} />
             <button type="submit">{profile.banned ? 'Unban user' : 'Ban user'}</button>
           </form>
+        ) : null}
+        {authored.length > 0 ? (
+          <>
+            <h2>Papers they wrote</h2>
+            <p class="hint">Authorship confirmed by an administrator.</p>
+            <ul class="authored-papers">
+              {authored.map((claim) => (
+                <li>
+                  <a href={paperPath(claim.paperId)}>{claim.paperTitle}</a> <span class="muted">as</span>{' '}
+                  <a href={authorPath(claim.authorName)}>{claim.authorName}</a>
+                </li>
+              ))}
+            </ul>
+          </>
         ) : null}
         <h2>Submissions</h2>
         {submissions.length === 0 ? (
@@ -112,6 +129,9 @@ export function adminPage({ page, hiddenPapers, hiddenComments, bannedUsers, mes
         <h1>Moderation</h1>
         <p>
           <a href="/admin/sources">Live sources</a>: state of the Hugging Face mirror, GitHub stars and arXiv harvest.
+        </p>
+        <p>
+          <a href="/admin/author-claims">Authorship claims</a>: readers who say they are an author of a paper.
         </p>
         {message ? (
           <p class="notice" role="status">

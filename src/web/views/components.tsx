@@ -52,6 +52,27 @@ export function imageUrl(url: string | null): string | null {
 }
 
 /** Where an organisation's page lives, by the handle the source gave. */
+/** The page of an author name, matched exactly as written. */
+export function authorPath(name: string): string {
+  return `/authors/${encodeURIComponent(name)}`;
+}
+
+/** The first authors as links to their pages, then how many more there are, as shortAuthors writes it. */
+export function AuthorLinks({ authors, max = 4 }: { authors: readonly string[]; max?: number }) {
+  const shown = authors.length <= max ? authors : authors.slice(0, max);
+  return (
+    <>
+      {shown.map((author, i) => (
+        <>
+          {i > 0 ? ', ' : null}
+          <a href={authorPath(author)}>{author}</a>
+        </>
+      ))}
+      {authors.length > max ? ` et al. (+${authors.length - max})` : null}
+    </>
+  );
+}
+
 export function organizationPath(handle: string): string {
   return `/orgs/${encodeURIComponent(handle)}`;
 }
@@ -208,7 +229,9 @@ export function PaperCard({ item, page, voted = false, saved = false, title, abs
       <VoteButton paperId={paper.id} upvotes={item.upvotes} voted={voted} page={page} />
       <div class="body">
         {headingLevel === 2 ? <h2>{heading}</h2> : <h3>{heading}</h3>}
-        <p class="authors">{shortAuthors(paper.authors)}</p>
+        <p class="authors">
+          <AuthorLinks authors={paper.authors} />
+        </p>
         <p class="abstract">{abstract ?? excerpt(paper.abstract)}</p>
         <AiSummary summary={paper.aiSummary} keywords={paper.aiKeywords} compact />
         <div class="meta">

@@ -1,6 +1,6 @@
 import type { OrganizationProfile } from '../../orgs/organization-profile.js';
 import type { PageContext } from '../viewer.js';
-import { formatCount, html, imageUrl, PaperCard } from './components.js';
+import { authorPath, formatCount, html, imageUrl, PaperCard } from './components.js';
 import { Layout } from './layout.js';
 import { TrendFigure } from './trend-figure.js';
 
@@ -61,7 +61,7 @@ export function organizationPage({ page, profile, voted, saved }: OrganizationPa
             <ol class="org-authors">
               {authors.map((author) => (
                 <li>
-                  <a href={`/search?q=${encodeURIComponent(`author:"${author.name}"`)}`}>{author.name}</a>{' '}
+                  <a href={authorPath(author.name)}>{author.name}</a>{' '}
                   <span class="muted">
                     ({author.papers} {author.papers === 1 ? 'paper' : 'papers'})
                   </span>

@@ -9,8 +9,11 @@ import { CommentThread } from './comments.js';
 import { tidy, type RatingValue } from '../../signals/signal-limits.js';
 import { SaveButton } from './save-button.js';
 import { FollowButton, RatingButtons } from './signal-buttons.js';
+import { ClaimButton, ClaimedAuthor } from './author-claim-parts.js';
+import type { AuthorClaimStatus } from '../../authors/authors.table.js';
 import {
   AiSummary,
+  authorPath,
   Categories,
   CodeLink,
   displayTitle,
@@ -34,6 +37,10 @@ export interface PaperPageProps {
   readonly rating?: RatingValue | null;
   /** Which of the paper's authors (tidied as stored) the signed-in viewer follows. */
   readonly followedAuthors?: ReadonlySet<string>;
+  /** Approved authorship claims: the author name as listed → the reader who is that author. */
+  readonly authorClaims?: ReadonlyMap<string, string>;
+  /** The signed-in viewer's own claims on this paper: author name → status. */
+  readonly viewerClaims?: ReadonlyMap<string, AuthorClaimStatus>;
   readonly thread: readonly CommentNode[];
   readonly similar: readonly Paper[];
   /** The paper's neighbourhood on the map of the field (empty when the map has no point for it). */
@@ -61,6 +68,8 @@ export function PaperContent({
   saved = false,
   rating = null,
   followedAuthors = new Set(),
+  authorClaims = new Map(),
+  viewerClaims = new Map(),
   thread,
   similar,
   mapNeighbourhood = [],
@@ -89,8 +98,11 @@ export function PaperContent({
         <ul class="author-list" aria-label="Authors">
           {paper.authors.map((author) => (
             <li>
-              <a href={`/search?q=${encodeURIComponent(`author:"${author}"`)}`}>{author}</a>{' '}
+              <a href={authorPath(author)}>{author}</a> <ClaimedAuthor username={authorClaims.get(author)} />
               <FollowButton kind="author" value={author} followed={followedAuthors.has(tidy(author))} page={page} />
+              {authorClaims.has(author) ? null : (
+                <ClaimButton paperId={paper.id} author={author} state={viewerClaims.get(author)} page={page} />
+              )}
             </li>
           ))}
         </ul>
