@@ -120,6 +120,7 @@ export function Layout({ title, page = ANONYMOUS, feeds = [], description, query
             <a href="/trending">Trending</a>
             <a href="/papers/week">Weekly</a>
             <a href="/papers/month">Monthly</a>
+            <a href="/trends">Trends</a>
             <a href="/map">Map</a>
           </nav>
           <form method="get" action="/search" role="search" class="header-search">
