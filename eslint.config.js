@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  * any number of leading "../" and names the folder it keeps out.
  */
 const FEATURES =
-  'accounts|cache|community|demo|digests|feed|ingest|library|mail|notifications|ops|recommend|search|security|signals|sources|trending';
+  'accounts|cache|community|demo|digests|feed|foryou|ingest|library|mail|notifications|ops|recommend|search|security|signals|sources|trending';
 const up = (target) => `^(\\./|(\\.\\./)+)${target}`;
 
 /** Features and the wiring below the entry points never reach up into the web app, the CLI or the wiring. */

@@ -1,6 +1,7 @@
 import type { AccountService } from './accounts/accounts.service.js';
 import type { Store } from './db/database.js';
 import type { DigestService } from './digests/digest.service.js';
+import type { ForYouEngine } from './foryou/foryou-engine.js';
 import type { SubscriptionService } from './digests/subscriptions.service.js';
 import type { Logger } from './logger.js';
 import type { MailTransport } from './mail/transport.js';
@@ -32,4 +33,6 @@ export interface AppDeps {
   readonly writes: WriteEvents;
   /** Rendered anonymous pages and public listings, cleared by the write announcements. */
   readonly pageCache: PageCache;
+  /** For you: each period's features and each reader's trained model, kept between requests. */
+  readonly forYou: ForYouEngine;
 }

@@ -7,6 +7,7 @@ import { DigestService } from './digests/digest.service.js';
 import { SubscriptionService } from './digests/subscriptions.service.js';
 import { searchTopicMatcher } from './digests/topic-search.js';
 import { AccountService } from './accounts/accounts.service.js';
+import { ForYouEngine, searchQueryMatcher } from './foryou/foryou-engine.js';
 import { createMailTransport } from './mail/create-transport.js';
 import type { MailTransport } from './mail/transport.js';
 import { instrumentSearch } from './ops/instrument-search.js';
@@ -65,6 +66,7 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   const pageCache = new PageCache();
   pageCache.watch(writes);
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes, logger);
+  const forYou = new ForYouEngine({ store, logger, matchQuery: searchQueryMatcher(search, logger), writes });
   const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
   return {
     store,
@@ -80,5 +82,6 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
     digests,
     writes,
     pageCache,
+    forYou,
   };
 }

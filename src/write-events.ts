@@ -6,9 +6,11 @@ import type { Logger } from './logger.js';
  */
 export type WriteEvent =
   | {
-      readonly kind: 'vote' | 'comment' | 'submission' | 'paper-visibility' | 'import';
+      readonly kind: 'comment' | 'submission' | 'paper-visibility' | 'import';
       readonly paperIds: readonly string[];
     }
+  /** An upvote added or removed; `userIds` names the voter (an upvote is a signal of theirs for For you). */
+  | { readonly kind: 'vote'; readonly paperIds: readonly string[]; readonly userIds?: readonly number[] }
   | { readonly kind: 'user-ban'; readonly userIds: readonly number[] }
   | { readonly kind: 'subscription'; readonly subscriptionIds: readonly number[] }
   /**
@@ -16,8 +18,11 @@ export type WriteEvent =
    * change a page anyone else sees.
    */
   | { readonly kind: 'library'; readonly userIds: readonly number[]; readonly public: boolean }
-  /** A reader's private ratings, follows or notifications changed; they show on no page anyone else sees. */
-  | { readonly kind: 'rating' | 'follow' | 'notification'; readonly userIds: readonly number[] }
+  /**
+   * A reader's private ratings, follows, notifications or authored papers (their For-you profile) changed; they show
+   * on no page anyone else sees.
+   */
+  | { readonly kind: 'rating' | 'follow' | 'notification' | 'authored'; readonly userIds: readonly number[] }
   /**
    * Another instance wrote something this one cannot know in detail (the link between instances was down, or the
    * announcement was too large to forward): anything derived from the database may be stale.

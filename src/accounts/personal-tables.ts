@@ -49,6 +49,7 @@ export const PERSONAL_TABLES: { readonly [T in keyof DB]?: PersonalTable<T> } = 
   notifications: { owner: 'user_id', exported: ['kind', 'paper_id', 'comment_id', 'created_at', 'read_at'], erase: 'delete' },
   notification_emails: { owner: 'user_id', email: 'email', exported: ['status', 'sent_at', 'created_at'], erase: 'delete' },
   notification_settings: { owner: 'user_id', exported: ['email_enabled', 'last_email_at', 'updated_at'], erase: 'delete' },
+  authored_papers: { owner: 'user_id', exported: ['paper_id', 'created_at'], erase: 'delete' },
   feed_entries: { owner: 'submitted_by', exported: ['paper_id', 'day', 'created_at'], erase: 'detach' },
   comments: {
     owner: 'user_id',

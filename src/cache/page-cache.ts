@@ -39,14 +39,14 @@ export class PageCache {
 
   /**
    * Subscribes to write announcements. Subscriptions never show on a page, and neither do private library
-   * changes, ratings or follows (libraries are only ever rendered for their owner, never cached); everything else may,
-   * and so may writes another instance could not describe (`missed`).
+   * changes, ratings, follows, notifications or authored papers (libraries are only ever rendered for their owner,
+   * never cached); everything else may, and so may writes another instance could not describe (`missed`).
    */
   watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
     return writes.subscribe((event) => {
       if (event.kind === 'subscription') return;
       if (event.kind === 'library' && !event.public) return;
-      if (event.kind === 'rating' || event.kind === 'follow' || event.kind === 'notification') return;
+      if (event.kind === 'rating' || event.kind === 'follow' || event.kind === 'notification' || event.kind === 'authored') return;
       this.clear();
     });
   }

@@ -25,6 +25,6 @@ export async function votePaper(deps: CommunityDeps, actor: Actor, input: VoteIn
       ? addVote(trx, actor.id, input.paperId, deps.now().toISOString())
       : removeVote(trx, actor.id, input.paperId);
   });
-  if (result.changed) deps.writes.announce({ kind: 'vote', paperIds: [input.paperId] });
+  if (result.changed) deps.writes.announce({ kind: 'vote', paperIds: [input.paperId], userIds: [actor.id] });
   return { paperId: input.paperId, upvotes: result.upvotes, upvoted: input.action === 'add', changed: result.changed };
 }

@@ -8,6 +8,7 @@ import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTab
 import type { JobStateTable } from './jobs.table.js';
 import type { FollowsTable, PaperRatingsTable } from '../signals/signals.table.js';
 import type { NotificationEmailsTable, NotificationSettingsTable, NotificationsTable } from '../notifications/notifications.table.js';
+import type { AuthoredPapersTable } from '../foryou/foryou.table.js';
 import type { SearchModelsTable, SearchVectorsTable } from '../search/search.table.js';
 import type { RateLimitWindowsTable } from '../security/rate-limits.table.js';
 import type { SourceJobsTable, SourceValidatorsTable } from '../sources/sources.table.js';
@@ -42,6 +43,7 @@ export interface DB {
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
   notification_emails: NotificationEmailsTable;
+  authored_papers: AuthoredPapersTable;
 }
 
 /** Repository functions take either the database or an open transaction. */

@@ -1,6 +1,6 @@
 import { trainLogisticRegression, type LabelledExample } from './logistic-regression.js';
 import { seededRandom } from './random.js';
-import { addScaled, dotDense, dotSparse, type SparseVector, type TfidfModel } from './tfidf.js';
+import { dotSparse, type FeatureSpace, type SparseVector } from './tfidf.js';
 
 /** What the reader told us: papers they want more of, and optionally papers they want less of. */
 export interface Profile {
@@ -21,10 +21,10 @@ export interface RankOptions {
 }
 
 export interface Reason {
-  /** The profile paper most like this one, and how alike (cosine of their TF-IDF vectors). */
+  /** The profile paper most like this one, and how alike (cosine of their vectors). */
   readonly closestTo: string | null;
   readonly closeness: number;
-  /** Stemmed terms that added most to the score. */
+  /** Terms that added most to the score (empty in a space that cannot name its dimensions). */
   readonly words: readonly string[];
 }
 
@@ -34,82 +34,206 @@ export interface Recommendation {
   readonly reason?: Reason;
 }
 
-interface Scorer {
-  /** Per-term weights that explain a score (the words of a reason). */
-  readonly termWeights: Float64Array;
-  score(vector: SparseVector): number;
+type TrainedScorer =
+  /** A weight per dimension; the score is the dot product (centroid, logistic regression). */
+  | { readonly kind: 'linear'; readonly weights: SparseVector }
+  /** Mean of the `k` highest cosines to a profile paper (k = 1 is the nearest paper). */
+  | { readonly kind: 'nearest'; readonly k: number };
+
+/**
+ * What one reader's ranking needs, trained once and reusable for any candidates of the same space: the profile's
+ * vectors and the trained scorers. Weights are sparse, so a cached model costs memory in proportion to the terms its
+ * papers hold, not to the space's dimensions.
+ */
+export interface ReaderModel {
+  readonly method: RankingMethod;
+  readonly dimensions: number;
+  /** The profile's positives that have a vector in the space, and their vectors. */
+  readonly positiveIds: readonly string[];
+  readonly positives: readonly SparseVector[];
+  readonly scorers: readonly TrainedScorer[];
+  /** Per-dimension weights that explain a score (the words of a reason). */
+  readonly explainWeights: SparseVector;
 }
 
 const EMPTY: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
 
-function vectorsOf(model: TfidfModel, ids: readonly string[]): SparseVector[] {
-  return ids.map((id) => model.vectors.get(id)).filter((v): v is SparseVector => v !== undefined);
+function vectorsOf(space: FeatureSpace, ids: readonly string[]): SparseVector[] {
+  return ids.map((id) => space.vectors.get(id)).filter((v): v is SparseVector => v !== undefined);
 }
 
-function meanVector(model: TfidfModel, vectors: readonly SparseVector[]): Float64Array {
-  const dense = new Float64Array(model.terms.length);
-  for (const vector of vectors) addScaled(dense, vector, 1 / vectors.length);
-  return dense;
-}
-
-function normalised(dense: Float64Array): Float64Array {
-  const norm = Math.sqrt(dense.reduce((sum, w) => sum + w * w, 0)) || 1;
-  return dense.map((w) => w / norm);
-}
-
-/** Cosine to the mean of the positives (minus a quarter of the negatives' mean, when there are any). */
-function centroidScorer(model: TfidfModel, positives: SparseVector[], negatives: SparseVector[]): Scorer {
-  const centroid = meanVector(model, positives);
-  if (negatives.length > 0) {
-    const away = meanVector(model, negatives);
-    for (let d = 0; d < centroid.length; d++) centroid[d]! -= 0.25 * away[d]!;
-  }
-  const termWeights = normalised(centroid);
-  return { termWeights, score: (vector) => dotDense(vector, termWeights) };
-}
-
-/** Similarity of a candidate to each profile paper, through an inverted index of the profile's terms. */
-class ProfileSimilarity {
-  private readonly postings: ({ owners: number[]; weights: number[] } | undefined)[];
-  readonly sims: Float64Array;
-
-  constructor(
-    dimensions: number,
-    readonly profile: readonly SparseVector[],
-  ) {
-    this.postings = new Array(dimensions);
-    this.sims = new Float64Array(profile.length);
-    profile.forEach((vector, owner) => {
-      for (let i = 0; i < vector.indices.length; i++) {
-        const term = vector.indices[i]!;
-        const list = (this.postings[term] ??= { owners: [], weights: [] });
-        list.owners.push(owner);
-        list.weights.push(vector.values[i]!);
-      }
-    });
-  }
-
-  /** Fills `sims` with the cosine of the candidate to each profile paper. */
-  compute(vector: SparseVector): Float64Array {
-    this.sims.fill(0);
+/** Sum of scaled sparse vectors, as a sparse vector. */
+function sparseSum(parts: readonly { vector: SparseVector; scale: number }[]): SparseVector {
+  const sums = new Map<number, number>();
+  for (const { vector, scale } of parts) {
     for (let i = 0; i < vector.indices.length; i++) {
-      const list = this.postings[vector.indices[i]!];
-      if (!list) continue;
-      const value = vector.values[i]!;
-      for (let j = 0; j < list.owners.length; j++) this.sims[list.owners[j]!]! += value * list.weights[j]!;
+      const d = vector.indices[i]!;
+      sums.set(d, (sums.get(d) ?? 0) + scale * vector.values[i]!);
     }
-    return this.sims;
   }
+  const entries = [...sums].filter(([, w]) => w !== 0).sort((a, b) => a[0] - b[0]);
+  return { indices: Int32Array.from(entries, ([d]) => d), values: Float32Array.from(entries, ([, w]) => w) };
 }
 
-/** Mean of the `k` highest similarities to a profile paper (k = 1 is the nearest paper). */
-function nearestScorer(model: TfidfModel, positives: SparseVector[], k: number): Scorer {
-  const similarity = new ProfileSimilarity(model.terms.length, positives);
+function unit(vector: SparseVector): SparseVector {
+  const norm = Math.sqrt(vector.values.reduce((sum, w) => sum + w * w, 0)) || 1;
+  return { indices: vector.indices, values: vector.values.map((w) => w / norm) };
+}
+
+function mean(vectors: readonly SparseVector[], scale = 1): { vector: SparseVector; scale: number }[] {
+  return vectors.map((vector) => ({ vector, scale: scale / vectors.length }));
+}
+
+/** The mean of the positives, minus a quarter of the negatives' mean when there are any, at unit length. */
+function centroidWeights(positives: SparseVector[], negatives: SparseVector[]): SparseVector {
+  return unit(sparseSum([...mean(positives), ...(negatives.length > 0 ? mean(negatives, -0.25) : [])]));
+}
+
+/**
+ * A per-reader logistic regression: positives against random corpus papers and the explicit negatives. It is trained
+ * over the dimensions its examples use, renumbered densely, so a hashed space of millions of dimensions costs no more
+ * than a small vocabulary.
+ */
+function logisticWeights(
+  space: FeatureSpace,
+  profile: Profile,
+  positives: SparseVector[],
+  negatives: SparseVector[],
+  sampled: number,
+): SparseVector {
+  const excluded = new Set([...profile.positives, ...(profile.negatives ?? [])]);
+  const random = seededRandom(profile.positives.join(' '));
+  const want = Math.min(sampled, space.ids.length - excluded.size);
+  const picked = new Set<string>();
+  for (let tries = 0; picked.size < want && tries < want * 4; tries++) {
+    const id = space.ids[Math.floor(random() * space.ids.length)]!;
+    if (!excluded.has(id)) picked.add(id);
+  }
+  const raw: { vector: SparseVector; label: 0 | 1; weight?: number }[] = positives.map((vector) => ({ vector, label: 1 }));
+  for (const vector of vectorsOf(space, [...picked])) raw.push({ vector, label: 0 });
+  // An explicit "less like this" says more than a random paper: it counts as ten of them.
+  for (const vector of negatives) raw.push({ vector, label: 0, weight: 10 });
+  const local = new Map<number, number>();
+  const original: number[] = [];
+  const examples: LabelledExample[] = raw.map(({ vector, label, weight }) => {
+    const indices = new Int32Array(vector.indices.length);
+    for (let i = 0; i < indices.length; i++) {
+      const d = vector.indices[i]!;
+      let l = local.get(d);
+      if (l === undefined) {
+        l = original.length;
+        local.set(d, l);
+        original.push(d);
+      }
+      indices[i] = l;
+    }
+    return { vector: { indices, values: vector.values }, label, ...(weight === undefined ? {} : { weight }) };
+  });
+  const weights = trainLogisticRegression(examples, { dimensions: original.length });
+  const entries = original.map((d, l) => [d, weights[l]!] as const).sort((a, b) => a[0] - b[0]);
+  return { indices: Int32Array.from(entries, ([d]) => d), values: Float32Array.from(entries, ([, w]) => w) };
+}
+
+/**
+ * Trains the reader's model in one space; null when no positive of the profile has a vector there. Deterministic:
+ * the sampled negatives are seeded by the profile.
+ */
+export function trainReaderModel(space: FeatureSpace, profile: Profile, options: RankOptions = {}): ReaderModel | null {
+  const method = options.method ?? DEFAULT_RANKING_METHOD;
+  const positiveIds = profile.positives.filter((id) => space.vectors.has(id));
+  const positives = vectorsOf(space, positiveIds);
+  if (positives.length === 0) return null;
+  const negatives = vectorsOf(space, profile.negatives ?? []);
+  const sampled = options.sampledNegatives ?? 500;
+  const single = (part: RankingMethod): TrainedScorer => {
+    switch (part) {
+      case 'centroid':
+        return { kind: 'linear', weights: centroidWeights(positives, negatives) };
+      case 'nearest-max':
+        return { kind: 'nearest', k: 1 };
+      case 'nearest-top3':
+        return { kind: 'nearest', k: 3 };
+      case 'logistic':
+        return { kind: 'linear', weights: logisticWeights(space, profile, positives, negatives, sampled) };
+      default:
+        throw new Error(`not a single method: ${part}`);
+    }
+  };
+  const parts: RankingMethod[] =
+    method === 'centroid+nearest' ? ['centroid', 'nearest-max'] : method === 'logistic+nearest' ? ['logistic', 'nearest-max'] : [method];
+  const scorers = parts.map(single);
+  const first = scorers[0]!;
+  const explainWeights = first.kind === 'linear' ? first.weights : sparseSum(mean(positives));
+  return { method, dimensions: space.dimensions, positiveIds, positives, scorers, explainWeights };
+}
+
+/**
+ * Scratch arrays as long as the largest space seen, shared by every scoring call (scoring is synchronous, so calls
+ * never interleave); each call scatters its weights in and clears exactly those entries afterwards.
+ */
+let denseScratch = new Float64Array(0);
+let slotScratch = new Int32Array(0);
+
+function scratchFor(dimensions: number): { dense: Float64Array; slots: Int32Array } {
+  if (denseScratch.length < dimensions) {
+    denseScratch = new Float64Array(dimensions);
+    slotScratch = new Int32Array(dimensions);
+  }
+  return { dense: denseScratch, slots: slotScratch };
+}
+
+function scoreLinear(weights: SparseVector, dimensions: number, vectors: readonly SparseVector[]): Float64Array {
+  const { dense } = scratchFor(dimensions);
+  for (let i = 0; i < weights.indices.length; i++) dense[weights.indices[i]!] = weights.values[i]!;
+  const scores = new Float64Array(vectors.length);
+  try {
+    for (let c = 0; c < vectors.length; c++) {
+      const vector = vectors[c]!;
+      let sum = 0;
+      for (let i = 0; i < vector.indices.length; i++) sum += vector.values[i]! * dense[vector.indices[i]!]!;
+      scores[c] = sum;
+    }
+  } finally {
+    for (let i = 0; i < weights.indices.length; i++) dense[weights.indices[i]!] = 0;
+  }
+  return scores;
+}
+
+/** Cosines of each candidate to every profile paper through an inverted index of the profile's terms. */
+function scoreNearest(profile: readonly SparseVector[], k: number, dimensions: number, vectors: readonly SparseVector[]): Float64Array {
+  const { slots } = scratchFor(dimensions);
+  const owners: number[][] = [];
+  const weights: number[][] = [];
+  const used: number[] = [];
+  profile.forEach((vector, owner) => {
+    for (let i = 0; i < vector.indices.length; i++) {
+      const d = vector.indices[i]!;
+      let slot = slots[d]!;
+      if (slot === 0) {
+        owners.push([]);
+        weights.push([]);
+        slot = slots[d] = owners.length;
+        used.push(d);
+      }
+      owners[slot - 1]!.push(owner);
+      weights[slot - 1]!.push(vector.values[i]!);
+    }
+  });
+  const sims = new Float64Array(profile.length);
   const top = new Float64Array(k);
-  return {
-    termWeights: meanVector(model, positives),
-    score(vector) {
-      const sims = similarity.compute(vector);
+  const scores = new Float64Array(vectors.length);
+  try {
+    for (let c = 0; c < vectors.length; c++) {
+      const vector = vectors[c]!;
+      sims.fill(0);
+      for (let i = 0; i < vector.indices.length; i++) {
+        const slot = slots[vector.indices[i]!]!;
+        if (slot === 0) continue;
+        const value = vector.values[i]!;
+        const list = owners[slot - 1]!;
+        const listWeights = weights[slot - 1]!;
+        for (let j = 0; j < list.length; j++) sims[list[j]!]! += value * listWeights[j]!;
+      }
       top.fill(0);
       for (const s of sims) {
         if (s <= top[k - 1]!) continue;
@@ -122,126 +246,132 @@ function nearestScorer(model: TfidfModel, positives: SparseVector[], k: number):
       }
       let sum = 0;
       for (const s of top) sum += s;
-      return sum / Math.min(k, Math.max(1, positives.length));
-    },
-  };
-}
-
-/** A per-reader logistic regression: positives against random corpus papers and the explicit negatives. */
-function logisticScorer(
-  model: TfidfModel,
-  profile: Profile,
-  positives: SparseVector[],
-  negatives: SparseVector[],
-  sampled: number,
-): Scorer {
-  const excluded = new Set([...profile.positives, ...(profile.negatives ?? [])]);
-  const random = seededRandom(profile.positives.join(' '));
-  const examples: LabelledExample[] = positives.map((vector) => ({ vector, label: 1 }));
-  const want = Math.min(sampled, model.ids.length - excluded.size);
-  const picked = new Set<string>();
-  for (let tries = 0; picked.size < want && tries < want * 4; tries++) {
-    const id = model.ids[Math.floor(random() * model.ids.length)]!;
-    if (!excluded.has(id)) picked.add(id);
+      scores[c] = sum / Math.min(k, Math.max(1, profile.length));
+    }
+  } finally {
+    for (const d of used) slots[d] = 0;
   }
-  for (const vector of vectorsOf(model, [...picked])) examples.push({ vector, label: 0 });
-  // An explicit "less like this" says more than a random paper: it counts as ten of them.
-  for (const vector of negatives) examples.push({ vector, label: 0, weight: 10 });
-  const termWeights = trainLogisticRegression(examples, { dimensions: model.terms.length });
-  return { termWeights, score: (vector) => dotDense(vector, termWeights) };
-}
-
-/** Sums two scores after scaling each to zero mean and unit variance over the candidates. */
-function standardised(scores: Float64Array): Float64Array {
-  const n = scores.length || 1;
-  const mean = scores.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / n) || 1;
-  return scores.map((s) => (s - mean) / sd);
-}
-
-function scoreAll(scorer: Scorer, vectors: readonly SparseVector[]): Float64Array {
-  const scores = new Float64Array(vectors.length);
-  for (let i = 0; i < vectors.length; i++) scores[i] = scorer.score(vectors[i]!);
   return scores;
 }
 
-function topWords(model: TfidfModel, vector: SparseVector, termWeights: Float64Array, count: number): string[] {
-  const contributions: [number, number][] = [];
+/** Scales scores to zero mean and unit variance over the candidates, so differently scaled scores can be added. */
+export function standardised(scores: Float64Array): Float64Array {
+  const n = scores.length || 1;
+  const avg = scores.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - avg) ** 2, 0) / n) || 1;
+  return scores.map((s) => (s - avg) / sd);
+}
+
+/** The model's score for each vector (a fusion adds its scorers' standardised scores). */
+export function scoreVectors(model: ReaderModel, vectors: readonly SparseVector[]): Float64Array {
+  const each = model.scorers.map((scorer) =>
+    scorer.kind === 'linear'
+      ? scoreLinear(scorer.weights, model.dimensions, vectors)
+      : scoreNearest(model.positives, scorer.k, model.dimensions, vectors),
+  );
+  if (each.length === 1) return each[0]!;
+  const fused = new Float64Array(vectors.length);
+  for (const scores of each) {
+    const z = standardised(scores);
+    for (let i = 0; i < fused.length; i++) fused[i]! += z[i]!;
+  }
+  return fused;
+}
+
+function topWords(space: FeatureSpace, vector: SparseVector, weights: SparseVector, count: number): string[] {
+  const contributions: [string, number][] = [];
+  let j = 0;
   for (let i = 0; i < vector.indices.length; i++) {
-    const term = vector.indices[i]!;
-    const contribution = vector.values[i]! * termWeights[term]!;
-    if (contribution > 0) contributions.push([term, contribution]);
+    const d = vector.indices[i]!;
+    while (j < weights.indices.length && weights.indices[j]! < d) j++;
+    if (j >= weights.indices.length || weights.indices[j] !== d) continue;
+    const contribution = vector.values[i]! * weights.values[j]!;
+    const name = space.termName(d);
+    if (contribution > 0 && name !== undefined) contributions.push([name, contribution]);
   }
   return contributions
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
-    .map(([term]) => model.terms[term]!);
+    .map(([name]) => name);
 }
 
-function explain(
-  model: TfidfModel,
-  vector: SparseVector,
-  profileIds: readonly string[],
-  profile: readonly SparseVector[],
-  termWeights: Float64Array,
-): Reason {
+/** Why a vector scored as it did: the closest profile paper and the terms that added most. */
+export function explainVector(space: FeatureSpace, model: ReaderModel, vector: SparseVector): Reason {
   let closestTo: string | null = null;
   let closeness = 0;
-  profile.forEach((p, i) => {
+  model.positives.forEach((p, i) => {
     const s = dotSparse(vector, p);
-    if (s > closeness) [closestTo, closeness] = [profileIds[i]!, s];
+    if (s > closeness) [closestTo, closeness] = [model.positiveIds[i]!, s];
   });
-  return { closestTo, closeness, words: topWords(model, vector, termWeights, 3) };
+  return { closestTo, closeness, words: topWords(space, vector, model.explainWeights, 3) };
+}
+
+/** Scores of every candidate in one space, and the reason for any one of them. */
+export interface SpaceScores {
+  readonly scores: Float64Array;
+  reasonFor(index: number): Reason | undefined;
+}
+
+/** Scores the candidates in one representation; all zero (and no reasons) when no positive has a vector there. */
+export function scoreCandidates(
+  space: FeatureSpace,
+  profile: Profile,
+  candidates: readonly string[],
+  options: RankOptions = {},
+): SpaceScores {
+  const model = trainReaderModel(space, profile, options);
+  if (!model) return { scores: new Float64Array(candidates.length), reasonFor: () => undefined };
+  const vectors = candidates.map((id) => space.vectors.get(id) ?? EMPTY);
+  return {
+    scores: scoreVectors(model, vectors),
+    reasonFor: (index) => (vectors[index] === EMPTY ? undefined : explainVector(space, model, vectors[index]!)),
+  };
+}
+
+function rankedWithReasons(candidates: readonly string[], { scores, reasonFor }: SpaceScores, explainCount: number): Recommendation[] {
+  const order = Array.from(candidates.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return order.map((index, rank) => {
+    const item: Recommendation = { id: candidates[index]!, score: scores[index]! };
+    const reason = rank < explainCount ? reasonFor(index) : undefined;
+    return reason ? { ...item, reason } : item;
+  });
 }
 
 /**
  * Ranks the candidates for a reader, best first, with a score for each and reasons for the top `explain`. Candidates
- * the model has no vector for score lowest. A profile without known positives leaves the candidates in their order.
+ * the space has no vector for score lowest. A profile without known positives leaves the candidates in their order.
  */
 export function rankCandidates(
-  model: TfidfModel,
+  space: FeatureSpace,
   profile: Profile,
   candidates: readonly string[],
   options: RankOptions = {},
 ): Recommendation[] {
-  const method = options.method ?? DEFAULT_RANKING_METHOD;
-  const knownPositives = profile.positives.filter((id) => model.vectors.has(id));
-  const positives = vectorsOf(model, knownPositives);
-  const negatives = vectorsOf(model, profile.negatives ?? []);
-  if (positives.length === 0) return candidates.map((id) => ({ id, score: 0 }));
-  const vectors = candidates.map((id) => model.vectors.get(id) ?? EMPTY);
-  const sampled = options.sampledNegatives ?? 500;
-  const scorerFor = (single: RankingMethod): Scorer => {
-    switch (single) {
-      case 'centroid':
-        return centroidScorer(model, positives, negatives);
-      case 'nearest-max':
-        return nearestScorer(model, positives, 1);
-      case 'nearest-top3':
-        return nearestScorer(model, positives, 3);
-      case 'logistic':
-        return logisticScorer(model, profile, positives, negatives, sampled);
-      default:
-        throw new Error(`not a single method: ${single}`);
-    }
-  };
-  const parts: RankingMethod[] =
-    method === 'centroid+nearest' ? ['centroid', 'nearest-max'] : method === 'logistic+nearest' ? ['logistic', 'nearest-max'] : [method];
-  const scorers = parts.map(scorerFor);
-  let scores = scoreAll(scorers[0]!, vectors);
-  if (scorers.length > 1) {
-    const fused = standardised(scores);
-    for (const scorer of scorers.slice(1)) {
-      const more = standardised(scoreAll(scorer, vectors));
-      for (let i = 0; i < fused.length; i++) fused[i]! += more[i]!;
-    }
-    scores = fused;
-  }
-  const order = Array.from(candidates.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-  const explainCount = options.explain ?? 10;
-  return order.map((index, rank) => {
-    const item: Recommendation = { id: candidates[index]!, score: scores[index]! };
-    if (rank >= explainCount || vectors[index] === EMPTY) return item;
-    return { ...item, reason: explain(model, vectors[index]!, knownPositives, positives, scorers[0]!.termWeights) };
+  return rankedWithReasons(candidates, scoreCandidates(space, profile, candidates, options), options.explain ?? 10);
+}
+
+/** One representation of the papers and how much its standardised score counts in a fusion. */
+export interface WeightedSpace {
+  readonly space: FeatureSpace;
+  readonly weight: number;
+}
+
+/**
+ * Ranks in each space and adds the standardised scores, weighted. Reasons come from the first space (TF-IDF, whose
+ * terms are words). With one space this is `rankCandidates`.
+ */
+export function rankInSpaces(
+  spaces: readonly WeightedSpace[],
+  profile: Profile,
+  candidates: readonly string[],
+  options: RankOptions = {},
+): Recommendation[] {
+  if (spaces.length === 1) return rankCandidates(spaces[0]!.space, profile, candidates, options);
+  const parts = spaces.map(({ space }) => scoreCandidates(space, profile, candidates, options));
+  const fused = new Float64Array(candidates.length);
+  parts.forEach(({ scores }, s) => {
+    const z = standardised(scores);
+    for (let i = 0; i < fused.length; i++) fused[i]! += spaces[s]!.weight * z[i]!;
   });
+  return rankedWithReasons(candidates, { scores: fused, reasonFor: parts[0]!.reasonFor }, options.explain ?? 10);
 }

@@ -11,12 +11,20 @@ export interface TfidfDocument {
   readonly text: string;
 }
 
-/** TF-IDF vectors of a corpus (sublinear term frequency, smoothed idf, unit length). */
-export interface TfidfModel {
-  readonly terms: readonly string[];
+/** Papers as sparse vectors over some dimensions: TF-IDF terms, hashed terms or embedding coordinates. */
+export interface FeatureSpace {
+  /** Every index of every vector is below this. */
+  readonly dimensions: number;
   readonly vectors: ReadonlyMap<string, SparseVector>;
   /** Document ids in corpus order, for sampling. */
   readonly ids: readonly string[];
+  /** The word a dimension stands for, when the space knows it (reasons show it); undefined otherwise. */
+  termName(index: number): string | undefined;
+}
+
+/** TF-IDF vectors of a corpus (sublinear term frequency, smoothed idf, unit length). */
+export interface TfidfModel extends FeatureSpace {
+  readonly terms: readonly string[];
 }
 
 export interface TfidfOptions {
@@ -76,7 +84,7 @@ export function buildTfidf(documents: Iterable<TfidfDocument>, options: TfidfOpt
       values: Float32Array.from(entries, ([, w]) => w / norm),
     });
   }
-  return { terms, vectors, ids: counted.map((c) => c.id) };
+  return { terms, vectors, ids: counted.map((c) => c.id), dimensions: terms.length, termName: (index) => terms[index] };
 }
 
 /** Dot product of a sparse vector with a dense one. */

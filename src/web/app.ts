@@ -31,6 +31,7 @@ import { communityRoutes } from './routes/community.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { signalsRoutes } from './routes/signals.routes.js';
 import { notificationsRoutes } from './routes/notifications.routes.js';
+import { forYouRoutes } from './routes/foryou.routes.js';
 import { sourcesRoutes } from './routes/sources.routes.js';
 import { feedsRoutes } from './routes/feeds.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
@@ -137,6 +138,7 @@ export function createApp(config: Config, deps: AppDeps): Hono<AppEnv> {
   app.route('/', libraryRoutes);
   app.route('/', signalsRoutes);
   app.route('/', notificationsRoutes);
+  app.route('/', forYouRoutes);
   app.route('/', accountApiRoutes);
   app.route('/', staticRoutes());
   app.route('/', feedRoutes);

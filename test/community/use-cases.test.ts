@@ -76,15 +76,15 @@ describeEachStore('community use-cases', (get) => {
       const id = await paper();
       const added = await votePaper(deps, member, { paperId: id, action: 'add' });
       expect(added).toMatchObject({ paperId: id, upvoted: true, changed: true });
-      expect(events).toEqual([{ kind: 'vote', paperIds: [id] }]);
+      expect(events).toEqual([{ kind: 'vote', paperIds: [id], userIds: [member.id] }]);
       const again = await votePaper(deps, member, { paperId: id, action: 'add' });
       expect(again.changed).toBe(false);
       expect(events).toHaveLength(1);
       const removed = await votePaper(deps, member, { paperId: id, action: 'remove' });
       expect(removed).toMatchObject({ upvoted: false, changed: true, upvotes: added.upvotes - 1 });
       expect(events).toEqual([
-        { kind: 'vote', paperIds: [id] },
-        { kind: 'vote', paperIds: [id] },
+        { kind: 'vote', paperIds: [id], userIds: [member.id] },
+        { kind: 'vote', paperIds: [id], userIds: [member.id] },
       ]);
     });
 

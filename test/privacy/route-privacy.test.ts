@@ -4,6 +4,7 @@ import { votePaper } from '../../src/community/voting.js';
 import { upsertFeedEntries } from '../../src/feed/feed.repository.js';
 import { saveToLibrary, setTagVisibility } from '../../src/library/library.service.js';
 import { follow, ratePaper } from '../../src/signals/signals.service.js';
+import { addAuthoredPapers } from '../../src/foryou/authored-papers.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
 import { testApp } from '../helpers/app.js';
 import { signedInUser, type SignedIn } from '../helpers/community.js';
@@ -18,6 +19,11 @@ const PRIVATE_TAG = 'alicesecrettag';
 const FOLLOWED_AUTHOR = 'Alicefollowed Secretauthor';
 const FOLLOWED_QUERY = 'alicefollowedquerywords';
 const PUBLIC_TAG = 'alicepublic';
+/** A paper of the week Alice follows the author of, and one she names as hers (published long before). */
+const FOLLOWED_PAPER = '2502.50002';
+const FORYOU_AUTHOR = 'Foryou Checkauthor';
+const AUTHORED_PAPER = '2301.50003';
+const AUTHORED_TITLE = 'Alice authored secret-title paper';
 
 /**
  * Every GET route of the app. A test below fails when the app's list differs, so a new route cannot skip the
@@ -34,6 +40,7 @@ const GET_ROUTES = [
   '/api/me/follows',
   '/api/me/library',
   '/api/me/notifications',
+  '/api/me/recommendations',
   '/api/me/ratings',
   '/api/me/tokens',
   '/api/openapi.json',
@@ -51,6 +58,7 @@ const GET_ROUTES = [
   '/feeds/trending.atom',
   '/feeds/trending.xml',
   '/following',
+  '/for-you',
   '/forgot',
   '/healthz',
   '/library',
@@ -125,7 +133,20 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
   beforeAll(async () => {
     t = await testApp(get());
     const db = get().store.db;
-    await upsertPapers(db, [paperRecord({ id: PAPER, title: 'A shared paper' })], NOW);
+    await upsertPapers(
+      db,
+      [
+        paperRecord({ id: PAPER, title: 'A shared paper' }),
+        paperRecord({
+          id: FOLLOWED_PAPER,
+          title: 'A paper by an author Alice follows',
+          authors: [FORYOU_AUTHOR],
+          publishedAt: `${DAY}T08:00:00.000Z`,
+        }),
+        paperRecord({ id: AUTHORED_PAPER, title: AUTHORED_TITLE, publishedAt: '2023-01-10T08:00:00.000Z' }),
+      ],
+      NOW,
+    );
     await upsertFeedEntries(db, [{ day: DAY, paperId: PAPER, upvotes: 1, comments: 0, source: 'test' }], NOW);
     alice = await signedInUser(t.deps);
     bob = await signedInUser(t.deps);
@@ -136,6 +157,8 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
     await follow(deps, alice.user, { kind: 'author', value: FOLLOWED_AUTHOR });
     await follow(deps, alice.user, { kind: 'query', value: FOLLOWED_QUERY });
     await ratePaper(deps, alice.user, { paperId: PAPER, value: -1 });
+    await follow(deps, alice.user, { kind: 'author', value: FORYOU_AUTHOR });
+    await addAuthoredPapers(deps, alice.user, { ids: [AUTHORED_PAPER] });
     await postComment(deps, alice.user, { paperId: PAPER, parentId: null, body: 'a public comment' });
     await t.deps.accounts.createApiToken(alice.user.id, 'alice-token-name', ['read']);
     const token = await t.deps.accounts.createApiToken(bob.user.id, 'bob', ['read']);
@@ -149,7 +172,7 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
   });
 
   it.each(GET_ROUTES)('GET %s shows Bob and anonymous visitors nothing private of Alice', async (pattern) => {
-    const secrets = [PRIVATE_NOTE, PRIVATE_TAG, alice.user.email, 'alice-token-name', FOLLOWED_AUTHOR, FOLLOWED_QUERY];
+    const secrets = [PRIVATE_NOTE, PRIVATE_TAG, alice.user.email, 'alice-token-name', FOLLOWED_AUTHOR, FOLLOWED_QUERY, AUTHORED_TITLE];
     const viewers: Record<string, Record<string, string>> = {
       anonymous: {},
       bob: { cookie: bob.cookie },
@@ -179,5 +202,26 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
     const following = await (await t.app.request('/following', { headers: { cookie: alice.cookie } })).text();
     expect(following).toContain(FOLLOWED_AUTHOR);
     expect(following).toContain(FOLLOWED_QUERY);
+  });
+
+  it('shows Alice her For you with her reasons and papers, and Bob his own without them', async () => {
+    type Item = { paper: { id: string }; reason: { authors: string[] } };
+    const page = async (headers: Record<string, string>) => (await t.app.request(`/for-you?date=${DAY}`, { headers })).text();
+    const api = async (headers: Record<string, string>) =>
+      (await (await t.app.request(`/api/me/recommendations?date=${DAY}`, { headers })).json()) as Item[];
+    const mine = await page({ cookie: alice.cookie });
+    expect(mine).toContain(`By ${FORYOU_AUTHOR}, an author you follow; close to your paper`);
+    expect(mine).toContain(AUTHORED_TITLE);
+    const aliceItems = await api({ cookie: alice.cookie });
+    expect(aliceItems.map((i) => [i.paper.id, i.reason.authors])).toEqual([[FOLLOWED_PAPER, [FORYOU_AUTHOR]]]);
+    const bobs: Record<string, string>[] = [{ cookie: bob.cookie }, { authorization: `Bearer ${bobToken}` }];
+    for (const headers of bobs) {
+      const items = await api(headers);
+      expect(items.map((i) => i.paper.id).sort()).toEqual([PAPER, FOLLOWED_PAPER].sort());
+      expect(items.every((i) => i.reason.authors.length === 0)).toBe(true);
+    }
+    const his = await page({ cookie: bob.cookie });
+    expect(his).not.toContain('an author you follow');
+    expect(his).not.toContain(AUTHORED_TITLE);
   });
 });

@@ -45,4 +45,30 @@ describe('eval recommend', () => {
     expect((await cli(['eval', 'recommend', path.join(TINY, 'nope')])).code).toBe(2);
     expect((await cli(['eval', 'recommend', path.join(TINY, 'plain'), '--method', 'magic'])).code).toBe(2);
   });
+
+  it.each(['hashed-tfidf', 'embedding', 'tfidf+embedding', 'hashed-tfidf+embedding'])(
+    'compares the %s features on the same dataset',
+    async (features) => {
+      const result = await cli([
+        'eval',
+        'recommend',
+        path.join(TINY, 'plain'),
+        '--features',
+        features,
+        '--embedding-weight',
+        '0.5',
+        '--json',
+      ]);
+      expect(result.code, result.err).toBe(0);
+      expect(lastJson(result.out)).toMatchObject({ users: 3, 'recall@100': 1 });
+      if (features.includes('embedding')) expect(result.err).toMatch(/builtin embeddings of 12 documents/);
+      if (features.startsWith('hashed')) expect(result.err).toMatch(/hashed TF-IDF over 12 documents/);
+      expect(result.err).toContain(`(logistic+nearest, ${features})`);
+    },
+  );
+
+  it('refuses unknown features and weights', async () => {
+    expect((await cli(['eval', 'recommend', path.join(TINY, 'plain'), '--features', 'magic'])).code).toBe(2);
+    expect((await cli(['eval', 'recommend', path.join(TINY, 'plain'), '--embedding-weight', '-1'])).code).toBe(2);
+  });
 });

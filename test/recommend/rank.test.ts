@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RANKING_METHODS, rankCandidates } from '../../src/recommend/rank.js';
+import { denseSpace } from '../../src/recommend/dense-space.js';
+import { buildHashedTfidf, termBucket } from '../../src/recommend/hashed-tfidf.js';
+import { RANKING_METHODS, rankCandidates, rankInSpaces, trainReaderModel } from '../../src/recommend/rank.js';
 import { paperTerms } from '../../src/recommend/terms.js';
 import { buildTfidf, dotSparse } from '../../src/recommend/tfidf.js';
 
@@ -84,5 +86,64 @@ describe('rankCandidates', () => {
       { id: 'robot-1', score: 0 },
       { id: 'bee-1', score: 0 },
     ]);
+  });
+});
+
+describe('other feature spaces', () => {
+  const hashed = buildHashedTfidf([...CORPUS, ...FILLER]);
+
+  it('hashes terms into a fixed number of buckets and folds any text into the space', () => {
+    expect(hashed.dimensions).toBe(2 ** 20);
+    expect(termBucket('honeybee', 20)).toBe(termBucket('honeybee', 20));
+    expect(termBucket('honeybee', 20)).toBeLessThan(2 ** 20);
+    for (const vector of hashed.vectors.values()) expect(dotSparse(vector, vector)).toBeCloseTo(1, 5);
+    const folded = hashed.vectorize('Honeybee foragers and varroa mites; a zzzunknownword');
+    expect(dotSparse(folded, hashed.vectors.get('bee-3')!)).toBeGreaterThan(dotSparse(folded, hashed.vectors.get('robot-1')!));
+    // A word no paper of the space holds is left out of the folded vector.
+    expect(folded.indices).not.toContain(termBucket('zzzunknownword', 20));
+  });
+
+  it('ranks in a hashed space as in the exact one, naming the weightiest terms from the text', () => {
+    const positives = ['bee-1', 'bee-2'];
+    expect(rankCandidates(hashed, { positives }, candidatesFor(positives), { sampledNegatives: 20 })[0]!.id).toBe('bee-3');
+    const model = trainReaderModel(hashed, { positives }, { sampledNegatives: 20 })!;
+    const words = hashed.weightiestTerms(CORPUS[2]!.text, model.explainWeights, 3);
+    expect(words).toHaveLength(3);
+    expect(words.every((w) => /honeybee|colonies|hive|collapse/.test(w))).toBe(true);
+  });
+
+  it('fuses spaces by weighted standardised scores, with reasons from the first space', () => {
+    const ids = [...CORPUS, ...FILLER].map((d) => d.id);
+    // A dense space that sees only the robot papers as alike, the opposite of what the profile says in TF-IDF.
+    const dense = denseSpace(ids, (i) => Float32Array.from(ids[i]!.startsWith('robot') ? [1, 0] : [0, 1]), 2);
+    const positives = ['bee-1', 'robot-1'];
+    const candidates = candidatesFor(positives);
+    const tfidfOnly = rankInSpaces([{ space: model, weight: 1 }], { positives }, candidates, { method: 'centroid' });
+    const fused = rankInSpaces(
+      [
+        { space: model, weight: 1 },
+        { space: dense, weight: 0 },
+      ],
+      { positives },
+      candidates,
+      { method: 'centroid' },
+    );
+    expect(fused.map((r) => r.id)).toEqual(tfidfOnly.map((r) => r.id));
+    expect(fused[0]!.reason?.words.length).toBeGreaterThan(0);
+    const denseHeavy = rankInSpaces(
+      [
+        { space: model, weight: 0.01 },
+        { space: dense, weight: 1 },
+      ],
+      { positives: ['robot-1'] },
+      candidatesFor(['robot-1']),
+      { method: 'centroid' },
+    );
+    expect(
+      denseHeavy
+        .slice(0, 2)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['robot-2', 'robot-3']);
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
+import { signedInUser } from '../helpers/community.js';
 import { seedCommunity } from '../helpers/community-seed.js';
 import { describeEachStore } from '../helpers/stores.js';
 
@@ -31,11 +32,17 @@ function urlFor(path: string, query: Record<string, string>): string {
 describeEachStore('OpenAPI document generated from the route schemas', (get) => {
   let t: Awaited<ReturnType<typeof testApp>>;
   let doc: Document;
+  /** A reader's read token: parameters of the signed-in routes (/api/me/…) are checked too. */
+  let asReader: { headers: Record<string, string> };
 
   beforeAll(async () => {
     await seedCommunity(get().store);
     t = await testApp(get());
     doc = (await (await t.app.request('/api/openapi.json')).json()) as Document;
+    const reader = await signedInUser(t.deps);
+    const token = await t.deps.accounts.createApiToken(reader.user.id, 'openapi check', ['read']);
+    if (!token.ok) throw new Error(JSON.stringify(token.errors));
+    asReader = { headers: { authorization: `Bearer ${token.value.token}` } };
   });
 
   it('lists every /api/ route of the app with its method', () => {
@@ -61,7 +68,7 @@ describeEachStore('OpenAPI document generated from the route schemas', (get) => 
         if (schema.maxLength !== undefined) rejected.push('a'.repeat(schema.maxLength + 1));
         if (schema.enum) rejected.push('not-a-choice');
         for (const value of rejected) {
-          const res = await t.app.request(urlFor(path, { [parameter.name]: value }));
+          const res = await t.app.request(urlFor(path, { [parameter.name]: value }), asReader);
           expect(res.status, `${path}?${parameter.name}=${value.slice(0, 20)}`).toBe(400);
           // Hugging Face-shaped routes answer {error: message, code}, the others {error: {code, message}}.
           const body = (await res.json()) as { error: string | { code: string; message: string }; code?: string };
@@ -72,7 +79,7 @@ describeEachStore('OpenAPI document generated from the route schemas', (get) => 
         }
         // The documented maximum itself is accepted.
         if (schema.maximum !== undefined) {
-          const res = await t.app.request(urlFor(path, { [parameter.name]: String(schema.maximum) }));
+          const res = await t.app.request(urlFor(path, { [parameter.name]: String(schema.maximum) }), asReader);
           expect(res.status, `${path}?${parameter.name}=${schema.maximum}`).toBe(200);
         }
       }

@@ -1,10 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { readRecommendationDataset, RecommendationDatasetError } from '../../recommend/eval/dataset.js';
 import { evaluateRecommendations } from '../../recommend/eval/evaluate.js';
-import { DEFAULT_RANKING_METHOD, RANKING_METHODS, type RankingMethod } from '../../recommend/rank.js';
+import { builtinEmbeddingSpace } from '../../recommend/eval/embedding-space.js';
+import { DEFAULT_RANKING_METHOD, RANKING_METHODS, type RankingMethod, type WeightedSpace } from '../../recommend/rank.js';
+import { buildHashedTfidf } from '../../recommend/hashed-tfidf.js';
 import { buildTfidf } from '../../recommend/tfidf.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { datasetArguments } from './dataset-args.js';
+
+function seconds(started: number): string {
+  return ((performance.now() - started) / 1000).toFixed(1);
+}
 
 function parseMethod(value: string | undefined): RankingMethod {
   if (value === undefined) return DEFAULT_RANKING_METHOD;
@@ -13,18 +19,40 @@ function parseMethod(value: string | undefined): RankingMethod {
   return method;
 }
 
+const FEATURES = ['tfidf', 'hashed-tfidf', 'embedding', 'tfidf+embedding', 'hashed-tfidf+embedding'] as const;
+type Features = (typeof FEATURES)[number];
+
+function parseFeatures(value: string | undefined): Features {
+  if (value === undefined) return 'tfidf';
+  const features = FEATURES.find((f) => f === value);
+  if (!features) throw new UsageError(`--features must be one of ${FEATURES.join(', ')} (got "${value}")`);
+  return features;
+}
+
+function parseWeight(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const weight = Number(value);
+  if (!Number.isFinite(weight) || weight < 0 || weight > 100)
+    throw new UsageError(`--embedding-weight must be a number from 0 to 100 (got "${value}")`);
+  return weight;
+}
+
 export const evalRecommendCommand: Command = {
   name: 'eval recommend',
   summary: 'Rank a corpus for each profile of a dataset and report nDCG@10, Recall@100, pairwise loss and latency',
-  usage: `paperboy eval recommend <dir> [--split test] [--method ${RANKING_METHODS.join('|')}] [--json]`,
+  usage: `paperboy eval recommend <dir> [--split test] [--method ${RANKING_METHODS.join('|')}] [--features ${FEATURES.join('|')}] [--embedding-weight 1] [--json]`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       split: { type: 'string' },
       method: { type: 'string' },
+      features: { type: 'string' },
+      'embedding-weight': { type: 'string' },
       json: { type: 'boolean' },
     });
     const { directory, split } = datasetArguments(positionals, values.split);
     const method = parseMethod(values.method);
+    const features = parseFeatures(values.features);
+    const embeddingWeight = parseWeight(values['embedding-weight']);
     try {
       ctx.io.err(`reading ${directory} …`);
       const dataset = await readRecommendationDataset(directory, split);
@@ -32,12 +60,25 @@ export const evalRecommendCommand: Command = {
         ctx.io.err(`No profile of ${directory}/profiles.jsonl has judgements in qrels/${split}.tsv.`);
         return ExitCode.failure;
       }
-      const started = performance.now();
-      const model = buildTfidf(dataset.corpus);
-      ctx.io.err(
-        `TF-IDF over ${dataset.corpus.length} documents (${model.terms.length} terms) in ${((performance.now() - started) / 1000).toFixed(1)} s; ranking for ${dataset.profiles.length} profiles (${method})`,
-      );
-      const report = evaluateRecommendations(dataset, model, { method, explain: 0 }, (done, total) => {
+      const spaces: WeightedSpace[] = [];
+      if (features.startsWith('tfidf')) {
+        const started = performance.now();
+        const model = buildTfidf(dataset.corpus);
+        spaces.push({ space: model, weight: 1 });
+        ctx.io.err(`TF-IDF over ${dataset.corpus.length} documents (${model.terms.length} terms) in ${seconds(started)} s`);
+      }
+      if (features.startsWith('hashed-tfidf')) {
+        const started = performance.now();
+        spaces.push({ space: buildHashedTfidf(dataset.corpus), weight: 1 });
+        ctx.io.err(`hashed TF-IDF over ${dataset.corpus.length} documents in ${seconds(started)} s`);
+      }
+      if (features.includes('embedding')) {
+        const started = performance.now();
+        spaces.push({ space: await builtinEmbeddingSpace(dataset.corpus), weight: embeddingWeight });
+        ctx.io.err(`builtin embeddings of ${dataset.corpus.length} documents in ${seconds(started)} s`);
+      }
+      ctx.io.err(`ranking for ${dataset.profiles.length} profiles (${method}, ${features})`);
+      const report = evaluateRecommendations(dataset, spaces, { method, explain: 0 }, (done, total) => {
         if (done % 50 === 0 && done < total) ctx.io.err(`${done}/${total} profiles`);
       });
       if (values.json) {
@@ -46,6 +87,7 @@ export const evalRecommendCommand: Command = {
         ctx.io.out(
           [
             `method:         ${method}`,
+            `features:       ${features}${features.includes('+') ? ` (embedding weight ${embeddingWeight})` : ''}`,
             `users:          ${report.users}`,
             `nDCG@10:        ${report['ndcg@10'].toFixed(4)}`,
             `Recall@100:     ${report['recall@100'].toFixed(4)}`,

@@ -14,6 +14,7 @@ import * as sourceJobs from './011-source-jobs.js';
 import * as library from './012-library.js';
 import * as signals from './013-signals.js';
 import * as notifications from './014-notifications.js';
+import * as authoredPapers from './015-authored-papers.js';
 import * as rateLimitWindows from './017-rate-limit-windows.js';
 
 export interface VersionedMigration {
@@ -40,5 +41,6 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '012-library', up: library.up },
   { name: '013-signals', up: signals.up },
   { name: '014-notifications', up: notifications.up },
+  { name: '015-authored-papers', up: authoredPapers.up },
   { name: '017-rate-limit-windows', up: rateLimitWindows.up },
 ];

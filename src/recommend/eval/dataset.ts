@@ -9,8 +9,14 @@ export interface UserProfile extends Profile {
   readonly user: string;
 }
 
+/** A corpus document: TF-IDF reads `text` (title and abstract), an embedder reads the two apart. */
+export interface CorpusDocument extends TfidfDocument {
+  readonly title: string;
+  readonly abstract: string;
+}
+
 export interface RecommendationDataset {
-  readonly corpus: readonly TfidfDocument[];
+  readonly corpus: readonly CorpusDocument[];
   /** Profiles with judgements in the split, in file order. */
   readonly profiles: readonly UserProfile[];
   readonly qrels: ReadonlyMap<string, Judgements>;
@@ -85,7 +91,7 @@ export async function readRecommendationDataset(directory: string, split: string
     });
   }
   const file = corpusFile(directory);
-  const corpus: TfidfDocument[] = [];
+  const corpus: CorpusDocument[] = [];
   n = 0;
   for await (const line of openLineFile(file).lines()) {
     n++;
@@ -95,7 +101,7 @@ export async function readRecommendationDataset(directory: string, split: string
     if (id === '') throw new RecommendationDatasetError(`${file}:${n}: document without _id`);
     const title = typeof record.title === 'string' ? record.title : '';
     const text = typeof record.text === 'string' ? record.text : '';
-    corpus.push({ id, text: `${title}\n${text}` });
+    corpus.push({ id, text: `${title}\n${text}`, title, abstract: text });
   }
   return { corpus, profiles, qrels };
 }

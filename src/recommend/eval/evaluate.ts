@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { mean, ndcgAt, percentile, recallAt } from '../../search/eval/metrics.js';
-import { rankCandidates, type RankOptions } from '../rank.js';
-import type { TfidfModel } from '../tfidf.js';
+import { rankInSpaces, type RankOptions, type WeightedSpace } from '../rank.js';
 import type { RecommendationDataset } from './dataset.js';
 import { pairwiseLoss } from './pairwise-loss.js';
 
@@ -14,10 +13,10 @@ export interface RecommendationReport {
   latency_ms: { mean: number; p95: number };
 }
 
-/** Ranks the corpus minus each profile's positives, as the For-you feed would, and scores it against the judgements. */
+/** Ranks (in one representation, or a weighted fusion of several) the corpus minus each profile's positives, as the For-you feed would, and scores it against the judgements. */
 export function evaluateRecommendations(
   dataset: RecommendationDataset,
-  model: TfidfModel,
+  spaces: readonly WeightedSpace[],
   options: RankOptions = {},
   onProgress?: (done: number, total: number) => void,
 ): RecommendationReport {
@@ -31,7 +30,7 @@ export function evaluateRecommendations(
     const own = new Set(profile.positives);
     const candidates = allIds.filter((id) => !own.has(id));
     const started = performance.now();
-    const ranked = rankCandidates(model, profile, candidates, options);
+    const ranked = rankInSpaces(spaces, profile, candidates, options);
     latencies.push(performance.now() - started);
     const ids = ranked.map((r) => r.id);
     ndcg.push(ndcgAt(ids, judgements, 10));

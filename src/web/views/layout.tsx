@@ -29,6 +29,7 @@ function UserMenu({ page }: { page: PageContext }) {
   return (
     <div class="user-menu">
       <a href="/submit">Submit</a>
+      <a href="/for-you">For you</a>
       <a href="/library">Library</a>
       <a href="/following">Following</a>
       <NotificationsLink unread={page.unreadNotifications ?? 0} />

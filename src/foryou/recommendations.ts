@@ -1,0 +1,159 @@
+import type { Actor } from '../community/community-deps.js';
+import type { Store } from '../db/database.js';
+import { getListedPapers, type ListedPaper } from '../feed/paper-listing.js';
+import type { FeedPeriod } from '../feed/period.js';
+import { explainVector, scoreVectors, standardised } from '../recommend/rank.js';
+import { Refused } from '../refused.js';
+import type { CandidateFacts } from './candidates.repository.js';
+import type { ForYouEngine } from './foryou-engine.js';
+import type { PeriodSpace } from './period-spaces.js';
+import { reasonText, type ForYouReason } from './reasons.js';
+import type { TrainedReader } from './reader-models.js';
+import { hasSignals } from './reader-signals.repository.js';
+
+export const MAX_RECOMMENDATIONS = 100;
+
+/**
+ * What a follow adds to a paper's score, in standard deviations of the model's score over the period: a followed
+ * author's paper goes near the top, a saved search's match well up, a followed category's papers a little up.
+ */
+export const FOLLOW_BOOST = { author: 2, query: 1, category: 0.5 } as const;
+
+export interface ForYouDeps {
+  readonly store: Store;
+  readonly forYou: ForYouEngine;
+}
+
+export interface RecommendationsInput {
+  readonly period: FeedPeriod;
+  readonly limit: number;
+}
+
+export interface RecommendedPaper {
+  readonly listed: ListedPaper;
+  readonly score: number;
+  readonly reason: ForYouReason;
+}
+
+export interface Recommendations {
+  readonly period: FeedPeriod;
+  readonly items: readonly RecommendedPaper[];
+  /** Papers of the period that were ranked (known papers left out). */
+  readonly candidates: number;
+  /** False for a reader who has told us nothing yet: the items are the period's popular papers (cold start). */
+  readonly personalised: boolean;
+}
+
+interface Ranking {
+  /** Candidate indices, best first, known papers left out. */
+  readonly order: Int32Array;
+  readonly scores: Float64Array;
+}
+
+/** A reader's ranking of a space depends only on the trained reader and the space, so it is computed once. */
+const rankings = new WeakMap<TrainedReader, Ranking>();
+
+function lowerSet(values: readonly string[]): Set<string> {
+  return new Set(values.map((v) => v.toLowerCase()));
+}
+
+function followedCategoriesOf(candidate: CandidateFacts, followed: ReadonlySet<string>): string[] {
+  return candidate.categories.filter((c) => {
+    const lower = c.toLowerCase();
+    return followed.has(lower) || followed.has(lower.split('.')[0]!);
+  });
+}
+
+function rank(space: PeriodSpace, reader: TrainedReader): Ranking {
+  const cached = rankings.get(reader);
+  if (cached) return cached;
+  const { candidates, tfidf } = space;
+  const modelScores = reader.model
+    ? standardised(
+        scoreVectors(
+          reader.model,
+          candidates.map((c) => tfidf.vectors.get(c.id)!),
+        ),
+      )
+    : new Float64Array(candidates.length);
+  const authors = lowerSet(reader.signals.followedAuthors);
+  const categories = lowerSet(reader.signals.followedCategories);
+  const scores = new Float64Array(candidates.length);
+  const kept: number[] = [];
+  candidates.forEach((candidate, i) => {
+    if (reader.excluded.has(candidate.id)) return;
+    let score = modelScores[i]!;
+    if (authors.size > 0 && candidate.authors.some((a) => authors.has(a.toLowerCase()))) score += FOLLOW_BOOST.author;
+    if (reader.queryMatches.has(candidate.id)) score += FOLLOW_BOOST.query;
+    if (categories.size > 0 && followedCategoriesOf(candidate, categories).length > 0) score += FOLLOW_BOOST.category;
+    scores[i] = score;
+    kept.push(i);
+  });
+  // Ties (no model, or a model blind to both papers) go to the more trending paper, then to the id.
+  kept.sort(
+    (a, b) =>
+      scores[b]! - scores[a]! ||
+      candidates[b]!.trendingScore - candidates[a]!.trendingScore ||
+      (candidates[a]!.id < candidates[b]!.id ? -1 : 1),
+  );
+  const ranking = { order: Int32Array.from(kept), scores };
+  rankings.set(reader, ranking);
+  return ranking;
+}
+
+function reasonFor(
+  space: PeriodSpace,
+  reader: TrainedReader,
+  candidate: CandidateFacts,
+  listed: ListedPaper,
+  personalised: boolean,
+): ForYouReason {
+  const followedAuthors = lowerSet(reader.signals.followedAuthors);
+  const authors = candidate.authors.filter((a) => followedAuthors.has(a.toLowerCase()));
+  const categories = followedCategoriesOf(candidate, lowerSet(reader.signals.followedCategories));
+  const searches = reader.queryMatches.get(candidate.id) ?? [];
+  let closeTo: ForYouReason['closeTo'] = null;
+  let words: string[] = [];
+  const vector = space.tfidf.vectors.get(candidate.id);
+  if (reader.model && vector) {
+    const explained = explainVector(space.tfidf, reader.model, vector);
+    const profile = explained.closestTo ? reader.profile.get(explained.closestTo) : undefined;
+    if (explained.closestTo && profile && explained.closeness > 0) {
+      closeTo = { paperId: explained.closestTo, title: profile.title, source: profile.source, closeness: explained.closeness };
+    }
+    words = space.tfidf.weightiestTerms(`${listed.paper.title}\n${listed.paper.abstract}`, reader.model.explainWeights, 3);
+  }
+  const parts = { closeTo, words, authors, categories, searches: [...searches], popular: !personalised };
+  return { text: reasonText(parts), ...parts };
+}
+
+/**
+ * For you: the papers of one period — every visible paper published or featured in it — ranked for one reader, best
+ * first, each with its reason. Known papers (saved, rated, upvoted, written by the reader) are left out. A reader
+ * without any signal gets the period's most trending papers (`personalised: false`). Callable from a request or a
+ * batch job (digests) alike; the period's features and the reader's model are cached by the engine.
+ */
+export async function recommendationsFor(deps: ForYouDeps, actor: Actor, input: RecommendationsInput): Promise<Recommendations> {
+  if (actor.banned) throw new Refused('forbidden', 'Your account is banned.');
+  if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_RECOMMENDATIONS) {
+    throw new Refused('invalid', `limit must be from 1 to ${MAX_RECOMMENDATIONS}.`);
+  }
+  const space = await deps.forYou.spaces.get({ from: input.period.from, to: input.period.to });
+  const reader = await deps.forYou.models.get(actor.id, space);
+  const personalised = hasSignals(reader.signals);
+  const ranking = rank(space, reader);
+  const top = Array.from(ranking.order.subarray(0, input.limit));
+  const listed = await getListedPapers(
+    deps.store.db,
+    top.map((i) => space.candidates[i]!.id),
+  );
+  const items: RecommendedPaper[] = [];
+  for (const i of top) {
+    const candidate = space.candidates[i]!;
+    const paper = listed.get(candidate.id);
+    // Hidden since the space was built: left out until the next rebuild drops it.
+    if (!paper || paper.paper.hidden) continue;
+    items.push({ listed: paper, score: ranking.scores[i]!, reason: reasonFor(space, reader, candidate, paper, personalised) });
+  }
+  return { period: input.period, items, candidates: ranking.order.length, personalised };
+}

@@ -1,0 +1,105 @@
+import { paperTerms } from './terms.js';
+import type { FeatureSpace, SparseVector, TfidfDocument } from './tfidf.js';
+
+/** 2^20 buckets: a month of papers at a million-paper instance holds a few million distinct words and pairs. */
+export const DEFAULT_HASH_BITS = 20;
+
+/** FNV-1a over the UTF-16 code units, folded to `bits` bits. */
+export function termBucket(term: string, bits: number): number {
+  let hash = 2166136261;
+  for (let i = 0; i < term.length; i++) hash = Math.imul(hash ^ term.charCodeAt(i), 16777619);
+  return (hash >>> 0) & ((1 << bits) - 1);
+}
+
+/**
+ * TF-IDF over hashed terms (content words and adjacent pairs, as `buildTfidf`): no vocabulary is kept, so building
+ * the space of a period's papers costs memory for the vectors alone, and any text — a library paper from another
+ * year — can be folded into it with the period's document frequencies.
+ */
+export interface HashedTfidfSpace extends FeatureSpace {
+  readonly bits: number;
+  /** The text's vector in this space; terms no paper of the space holds are left out (they can match nothing). */
+  vectorize(text: string): SparseVector;
+  /** The terms of `text` that add most to its dot product with `weights`, best first. */
+  weightiestTerms(text: string, weights: SparseVector, count: number): string[];
+}
+
+interface Counted {
+  readonly buckets: Int32Array;
+  readonly counts: Uint16Array;
+}
+
+function countBuckets(text: string, bits: number): Counted {
+  const counts = new Map<number, number>();
+  for (const term of paperTerms(text)) {
+    const bucket = termBucket(term, bits);
+    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => a[0] - b[0]);
+  return { buckets: Int32Array.from(sorted, ([b]) => b), counts: Uint16Array.from(sorted, ([, c]) => Math.min(c, 65535)) };
+}
+
+function weightOf(weights: SparseVector, bucket: number): number {
+  let lo = 0;
+  let hi = weights.indices.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = weights.indices[mid]!;
+    if (d === bucket) return weights.values[mid]!;
+    if (d < bucket) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
+
+export function buildHashedTfidf(documents: Iterable<TfidfDocument>, bits = DEFAULT_HASH_BITS): HashedTfidfSpace {
+  const dimensions = 1 << bits;
+  const df = new Int32Array(dimensions);
+  const counted: { id: string; counted: Counted }[] = [];
+  for (const document of documents) {
+    const c = countBuckets(document.text, bits);
+    for (const bucket of c.buckets) df[bucket]!++;
+    counted.push({ id: document.id, counted: c });
+  }
+  const n = counted.length;
+  const idf = (bucket: number) => Math.log((n + 1) / (df[bucket]! + 1)) + 1;
+  const toVector = ({ buckets, counts }: Counted): SparseVector => {
+    const kept: number[] = [];
+    const values: number[] = [];
+    let norm = 0;
+    for (let i = 0; i < buckets.length; i++) {
+      const bucket = buckets[i]!;
+      if (df[bucket] === 0) continue;
+      const w = (1 + Math.log(counts[i]!)) * idf(bucket);
+      kept.push(bucket);
+      values.push(w);
+      norm += w * w;
+    }
+    const scale = 1 / (Math.sqrt(norm) || 1);
+    return { indices: Int32Array.from(kept), values: Float32Array.from(values, (w) => w * scale) };
+  };
+  const vectors = new Map<string, SparseVector>();
+  for (const { id, counted: c } of counted) vectors.set(id, toVector(c));
+  return {
+    bits,
+    dimensions,
+    vectors,
+    ids: counted.map((c) => c.id),
+    termName: () => undefined,
+    vectorize: (text) => toVector(countBuckets(text, bits)),
+    weightiestTerms(text, weights, count) {
+      const best = new Map<string, number>();
+      for (const term of paperTerms(text)) {
+        if (best.has(term)) continue;
+        const bucket = termBucket(term, bits);
+        if (df[bucket] === 0) continue;
+        const contribution = idf(bucket) * weightOf(weights, bucket);
+        if (contribution > 0) best.set(term, contribution);
+      }
+      return [...best]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, count)
+        .map(([term]) => term);
+    },
+  };
+}
