@@ -16,6 +16,7 @@ import * as signals from './013-signals.js';
 import * as notifications from './014-notifications.js';
 import * as authoredPapers from './015-authored-papers.js';
 import * as rateLimitWindows from './017-rate-limit-windows.js';
+import * as forYouDigests from './022-foryou-digests.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '014-notifications', up: notifications.up },
   { name: '015-authored-papers', up: authoredPapers.up },
   { name: '017-rate-limit-windows', up: rateLimitWindows.up },
+  { name: '022-foryou-digests', up: forYouDigests.up },
 ];
