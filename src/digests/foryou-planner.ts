@@ -3,7 +3,7 @@ import type { Store } from '../db/database.js';
 import type { FeedPeriod, Period } from '../feed/period.js';
 import { recommendationsFor, MAX_RECOMMENDATIONS, type ForYouDeps } from '../foryou/recommendations.js';
 import { forYouPaperIds, type ForYouDigestContent } from './foryou-content.js';
-import type { PlannedDigest } from './planner.js';
+import type { PlannedDigest } from './planned-digest.js';
 
 /** Most papers in the followed-author section (a prolific followed author should not bury the rest). */
 export const MAX_FOLLOWED_PAPERS = 20;

@@ -3,6 +3,7 @@ import { trendingPapersOfPeriod, trendingScores } from './digest-papers.js';
 import type { Period } from '../feed/period.js';
 import type { ForYouDeps } from '../foryou/recommendations.js';
 import { planForYouPeriod, type ForYouPlanSummary } from './foryou-planner.js';
+import type { PlannedDigest } from './planned-digest.js';
 
 /** Papers matching a saved search among the papers of a period, with their search score (see topic-search.ts). */
 export type TopicMatcher = (
@@ -26,11 +27,7 @@ export interface PlanOptions {
   readonly forYou?: ForYouDeps | null;
 }
 
-export interface PlannedDigest {
-  readonly subscriptionId: number;
-  readonly email: string;
-  readonly paperIds: readonly string[];
-}
+export type { PlannedDigest };
 
 /** A subscriber who gets no digest this run because their saved search could not be run. */
 export interface PlanFailure {
