@@ -129,6 +129,9 @@ export async function planForYouPeriod(
       if (sub.banned) continue;
       const actor: Actor = { id: sub.userId, isAdmin: Boolean(sub.is_admin), banned: false };
       const content = await forYouDigestFor(deps, actor, period, sub.max_papers);
+      // Streaming: a reader's model (weights over the whole hashed space) is dropped once their digest is planned,
+      // so memory stays flat however many subscribers there are.
+      deps.forYou.models.forget(actor.id);
       if (content.recommended.length + content.followed.length === 0) summary.empty += 1;
       else rows.push({ id: sub.id, email: sub.email, content });
     }
