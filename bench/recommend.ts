@@ -1,10 +1,14 @@
-// npm run bench:recommend -- --papers N [--library 50] [--requests 200] [--readers 20] [--data ../shared/data] [--keep]
+// npm run bench:recommend -- --papers N [--library 50] [--requests 200] [--readers 20] [--subscribers 2000]
+//   [--data ../shared/data] [--keep]
 // Generates N synthetic papers (words of real arXiv papers, publication days spread over 2025, as bench:search does),
 // indexes them with the default search stack into a fresh SQLite file, starts the real app on 127.0.0.1 and prints
 // one JSON object: latency of GET /api/me/recommendations?week=… for a reader with a library of 50 papers, next to
 // the baseline measured in the same run — a plain search restricted to the same week (GET /api/papers/search with
 // after:/before:) — plus what the caches cost: the first request of a week (the period's features are built), the
 // first request of each new reader (their model is trained) and the request after a new rating (retrained).
+// Part 2 plans the week's digests for --subscribers readers (each with a few library papers, every tenth following
+// an author): For-you digests next to the baseline measured in the same run, trending digests for the same
+// subscribers, with the peak RSS sampled while planning.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +25,10 @@ import { buildDeps, openMigratedStore } from '../src/runtime.js';
 import { percentile } from '../src/search/eval/metrics.js';
 import { STOPWORDS, words } from '../src/search/text.js';
 import { ratePaper } from '../src/signals/signals.service.js';
+import { planPeriod } from '../src/digests/planner.js';
+import { upsertFeedEntries } from '../src/feed/feed.repository.js';
+import type { Store } from '../src/db/database.js';
+import type { Period } from '../src/feed/period.js';
 import { createApp } from '../src/web/app.js';
 
 const { values } = parseArgs({
@@ -29,6 +37,7 @@ const { values } = parseArgs({
     library: { type: 'string', default: '50' },
     requests: { type: 'string', default: '200' },
     readers: { type: 'string', default: '20' },
+    subscribers: { type: 'string', default: '2000' },
     week: { type: 'string', default: '2025-W27' },
     data: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'shared', 'data') },
     keep: { type: 'boolean', default: false },
@@ -38,6 +47,7 @@ const N = Number(values.papers);
 const LIBRARY = Number(values.library);
 const REQUESTS = Number(values.requests);
 const READERS = Number(values.readers);
+const SUBSCRIBERS = Number(values.subscribers);
 const WEEK = weekPeriod(values.week);
 if (!Number.isInteger(N) || N < 1_000) throw new Error('--papers must be an integer >= 1000');
 if (!WEEK) throw new Error('--week must be an ISO week such as 2025-W27');
@@ -141,6 +151,72 @@ async function timed(url: string, headers: Record<string, string>): Promise<numb
   const ms = performance.now() - started;
   if (response.status !== 200) throw new Error(`${url}: HTTP ${response.status} ${body.slice(0, 200)}`);
   return ms;
+}
+
+/** Runs `work`, sampling the process's RSS every 50 ms. */
+async function measured<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMiB: number }> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  try {
+    const value = await work();
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, seconds, peakRssMiB: Math.round(peak / 1024 / 1024) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/**
+ * Accounts with weekly subscriptions, written in batches (no password hashing: they never sign in). Each has five
+ * library papers of the reader topics; every tenth follows an author of the week.
+ */
+async function seedSubscribers(store: Store, count: number, pool: readonly string[], authors: readonly string[]): Promise<void> {
+  const now = new Date().toISOString();
+  const batch = 2_000;
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const index = Array.from({ length: n }, (_, k) => start + k);
+    await store.db.transaction().execute(async (trx) => {
+      const users = await trx
+        .insertInto('users')
+        .values(index.map((i) => ({ username: `sub${i}`, email: `sub${i}@example.org`, password_hash: '!', created_at: now })))
+        .returning('id')
+        .execute();
+      const ids = users.map((u) => u.id);
+      const library = ids.flatMap((userId, k) => {
+        const papers = new Set(Array.from({ length: 5 }, (_, j) => pool[(index[k]! * 11 + j * 17) % pool.length]!));
+        return [...papers].map((paperId) => ({ user_id: userId, paper_id: paperId, note: '', created_at: now, updated_at: now }));
+      });
+      for (let i = 0; i < library.length; i += 5_000)
+        await trx
+          .insertInto('library_items')
+          .values(library.slice(i, i + 5_000))
+          .execute();
+      const follows = ids
+        .filter((_, k) => index[k]! % 10 === 0 && authors.length > 0)
+        .map((userId, k) => ({ user_id: userId, kind: 'author', value: authors[(k * 31) % authors.length]!, created_at: now }));
+      if (follows.length > 0) await trx.insertInto('follows').values(follows).execute();
+      await trx
+        .insertInto('subscriptions')
+        .values(
+          ids.map((userId, k) => ({
+            email: `sub${index[k]}@example.org`,
+            user_id: userId,
+            frequency: 'weekly' as const,
+            topics: null,
+            status: 'confirmed' as const,
+            created_at: now,
+            confirmed_at: now,
+            updated_at: now,
+          })),
+        )
+        .execute();
+    });
+  }
 }
 
 async function main() {
@@ -259,7 +335,52 @@ async function main() {
     newReaders.push(await timed(forYouUrl, other.headers));
   }
 
-  // Part 2, digest planning for N subscribers: a later change adds it here, reusing this corpus and server.
+  // Part 2: the week's digests for many subscribers, For you against trending for the same people.
+  log(`planning weekly digests for ${SUBSCRIBERS} subscribers`);
+  const weekAuthors = [...new Set(space.candidates.flatMap((c) => c.authors))];
+  // The trending baseline plans from the feed: the week's papers are featured on it, on their publication day.
+  await upsertFeedEntries(
+    store.db,
+    space.candidates.map((c, i) => ({
+      day: addDays(week.from, i % 7),
+      paperId: c.id,
+      upvotes: (i * 37) % 100,
+      comments: 0,
+      source: 'bench',
+    })),
+    new Date().toISOString(),
+  );
+  await seedSubscribers(store, SUBSCRIBERS, topicPapers.length > 0 ? topicPapers : [syntheticId(0)], weekAuthors);
+  const digestPeriod: Period = { frequency: 'weekly', key: week.key, from: week.from, to: week.to };
+  const planOptions = { now: new Date(), messageIdHost: 'bench.invalid', topicMatcher: null };
+  const trendingPlan = await measured(() => planPeriod(store, digestPeriod, { ...planOptions, forYou: null }));
+  await store.db.updateTable('subscriptions').set({ digest_kinds: 'foryou' }).where('email', 'like', 'sub%').execute();
+  const forYouPlan = await measured(() => planPeriod(store, digestPeriod, { ...planOptions, forYou: deps }));
+  const forYouRows = await store.db
+    .selectFrom('digest_outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', 'foryou')
+    .executeTakeFirstOrThrow();
+  const digestPlanning = {
+    subscribers: SUBSCRIBERS,
+    forYou: {
+      seconds: forYouPlan.seconds,
+      planned: forYouPlan.value.forYou?.planned ?? 0,
+      outboxRows: Number(forYouRows.n),
+      msPerSubscriber: Math.round((forYouPlan.seconds * 1000 * 1000) / SUBSCRIBERS) / 1000,
+      peakRssMiB: forYouPlan.peakRssMiB,
+    },
+    baselineTrending: {
+      seconds: trendingPlan.seconds,
+      planned: trendingPlan.value.planned,
+      msPerSubscriber: Math.round((trendingPlan.seconds * 1000 * 1000) / SUBSCRIBERS) / 1000,
+      peakRssMiB: trendingPlan.peakRssMiB,
+    },
+    ratio: Math.round((forYouPlan.seconds / Math.max(0.001, trendingPlan.seconds)) * 100) / 100,
+    /** The For-you time extrapolated linearly to 100,000 subscribers. */
+    projectedSecondsFor100k: Math.round((forYouPlan.seconds / SUBSCRIBERS) * 100_000),
+    modelTrainings: deps.forYou.models.trainings,
+  };
 
   const result = {
     papers: N,
@@ -274,6 +395,7 @@ async function main() {
     firstRequestOfWeekMs: Math.round(firstOfWeek),
     afterNewRatingMs: stats(retrain),
     newReaderFirstRequestMs: stats(newReaders),
+    digestPlanning,
     insertSeconds: Math.round(insertSeconds * 10) / 10,
     indexSeconds: Math.round(indexSeconds * 10) / 10,
     totalSeconds: Math.round((performance.now() - started) / 100) / 10,

@@ -70,7 +70,15 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   paperDayTotals.listen(writes);
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes, logger);
   const forYou = new ForYouEngine({ store, logger, matchQuery: searchQueryMatcher(search, logger), writes });
-  const digests = new DigestService({ store, config, secret, logger, now, topicMatcher: searchTopicMatcher(search) });
+  const digests = new DigestService({
+    store,
+    config,
+    secret,
+    logger,
+    now,
+    topicMatcher: searchTopicMatcher(search),
+    forYou: { store, forYou },
+  });
   return {
     store,
     logger,

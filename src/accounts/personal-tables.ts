@@ -32,12 +32,16 @@ export const PERSONAL_TABLES: { readonly [T in keyof DB]?: PersonalTable<T> } = 
   password_resets: { owner: 'user_id', exported: ['created_at', 'expires_at', 'used_at'], erase: 'delete' },
   votes: { owner: 'user_id', exported: ['paper_id', 'created_at'], erase: 'delete' },
   // Digests planned or sent to the reader's address; their record of papers sent goes with them (cascade).
-  digest_outbox: { email: 'email', exported: ['frequency', 'period', 'paper_ids', 'status', 'sent_at', 'created_at'], erase: 'delete' },
+  digest_outbox: {
+    email: 'email',
+    exported: ['frequency', 'period', 'kind', 'paper_ids', 'content', 'status', 'sent_at', 'created_at'],
+    erase: 'delete',
+  },
   // A subscription is the reader's when tied to the account or made for its address before signing in.
   subscriptions: {
     owner: 'user_id',
     email: 'email',
-    exported: ['id', 'email', 'frequency', 'topics', 'max_papers', 'status', 'created_at', 'confirmed_at', 'updated_at'],
+    exported: ['id', 'email', 'frequency', 'topics', 'max_papers', 'digest_kinds', 'status', 'created_at', 'confirmed_at', 'updated_at'],
     erase: 'delete',
   },
   library_item_tags: { owner: 'user_id', exported: ['paper_id', 'tag'], erase: 'delete' },

@@ -3,6 +3,9 @@ import { buildMime } from './mime.js';
 import { digestHtml } from './render/digest-html.js';
 import { digestSubject, type DigestContent } from './render/digest-paper.js';
 import { digestText } from './render/digest-text.js';
+import { forYouSubject, type ForYouDigestView } from './render/foryou-digest.js';
+import { forYouDigestHtml } from './render/foryou-digest-html.js';
+import { forYouDigestText } from './render/foryou-digest-text.js';
 
 export function periodLabel(frequency: 'daily' | 'weekly', period: string, from: string): string {
   const day = new Date(`${from}T00:00:00Z`).toLocaleDateString('en-US', {
@@ -90,4 +93,26 @@ export function composeDigest(input: {
     },
   });
   return { from: envelopeAddress(input.from), to: content.email, messageId: input.messageId, raw };
+}
+
+/** A For-you digest's MIME message: the same envelope and headers as the trending digest, its own body. */
+export function composeForYouDigest(input: { from: string; messageId: string; date: Date; view: ForYouDigestView }): RawMessage {
+  const { view } = input;
+  const raw = buildMime({
+    from: input.from,
+    to: view.email,
+    subject: forYouSubject(view),
+    messageId: input.messageId,
+    date: input.date,
+    text: forYouDigestText(view),
+    html: forYouDigestHtml(view),
+    headers: {
+      'List-Unsubscribe': `<${view.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': `Paperboy ${view.frequency} For-you digest <foryou.${view.frequency}.digest.${new URL(view.publicUrl).hostname}>`,
+      'Auto-Submitted': 'auto-generated',
+      Precedence: 'bulk',
+    },
+  });
+  return { from: envelopeAddress(input.from), to: view.email, messageId: input.messageId, raw };
 }

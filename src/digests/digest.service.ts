@@ -5,6 +5,7 @@ import { createMailTransport } from '../mail/create-transport.js';
 import type { MailTransport } from '../mail/transport.js';
 import { newLeaseOwner, outboxStatus, recentFailures, type OutboxScope } from './outbox.repository.js';
 import type { Period } from '../feed/period.js';
+import type { ForYouDeps } from '../foryou/recommendations.js';
 import { planPeriod, type PlanSummary, type TopicMatcher } from './planner.js';
 import { runOutbox, type WorkerSummary } from './worker.js';
 
@@ -15,6 +16,8 @@ export interface DigestServiceOptions {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly topicMatcher: TopicMatcher | null;
+  /** Ranks For-you digests; null in a process that plans trending digests only. */
+  readonly forYou: ForYouDeps | null;
 }
 
 /** Planning and sending digests: used by the CLI, the scheduler and the benchmark. */
@@ -34,6 +37,7 @@ export class DigestService {
       now: this.options.now(),
       messageIdHost: new URL(this.options.config.publicUrl).hostname,
       topicMatcher: this.options.topicMatcher,
+      forYou: this.options.forYou,
       dryRun: options.dryRun,
       email: options.email,
     });

@@ -3,6 +3,10 @@ import type { Generated } from 'kysely';
 export type Frequency = 'daily' | 'weekly';
 export type SubscriptionStatus = 'pending' | 'confirmed' | 'paused' | 'unsubscribed';
 export type OutboxStatus = 'planned' | 'sending' | 'sent' | 'failed';
+/** Which digest an outbox row is: the period's trending papers (or a saved search's), or For you. */
+export type DigestKind = 'trending' | 'foryou';
+/** Which digests a subscriber gets. */
+export type DigestKinds = 'trending' | 'foryou' | 'both';
 
 /** One subscriber address (lower-cased, unique). Double opt-in: nothing but the confirmation goes to `pending`. */
 export interface SubscriptionsTable {
@@ -13,6 +17,8 @@ export interface SubscriptionsTable {
   /** A saved search in the query language; null means "top trending papers". */
   topics: string | null;
   max_papers: Generated<number>;
+  /** For you needs an account: only subscriptions tied to one (`user_id`) get it. */
+  digest_kinds: Generated<DigestKinds>;
   status: SubscriptionStatus;
   /** Digest of the pending confirmation token; the token itself only exists in the mail. */
   confirm_token_hash: string | null;
@@ -23,8 +29,8 @@ export interface SubscriptionsTable {
 }
 
 /**
- * One digest for one subscriber and period, planned before anything is sent. The unique
- * (subscription_id, frequency, period) makes planning idempotent; the lease columns let several workers share
+ * One digest for one subscriber, period and kind, planned before anything is sent. The unique
+ * (subscription_id, frequency, period, kind) makes planning idempotent; the lease columns let several workers share
  * the queue; `handed_over_at` is written just before the end-of-data marker goes to the SMTP server (see worker).
  */
 export interface DigestOutboxTable {
@@ -47,6 +53,9 @@ export interface DigestOutboxTable {
   last_error: string | null;
   sent_at: string | null;
   created_at: string;
+  kind: Generated<DigestKind>;
+  /** For-you digests: the planned content as JSON (see foryou-digest.ts); null for trending digests. */
+  content: string | null;
 }
 
 /** Papers already planned into a subscriber's digests: never repeated. */

@@ -1,6 +1,9 @@
 import type { Store } from '../db/database.js';
 import { trendingPapersOfPeriod, trendingScores } from './digest-papers.js';
 import type { Period } from '../feed/period.js';
+import type { ForYouDeps } from '../foryou/recommendations.js';
+import { planForYouPeriod, type ForYouPlanSummary } from './foryou-planner.js';
+import type { PlannedDigest } from './planned-digest.js';
 
 /** Papers matching a saved search among the papers of a period, with their search score (see topic-search.ts). */
 export type TopicMatcher = (
@@ -20,13 +23,11 @@ export interface PlanOptions {
   readonly dryRun?: boolean;
   /** Subscriptions read per round trip. */
   readonly pageSize?: number;
+  /** The For-you engine; without it no For-you digest is planned (a process that cannot rank, e.g. a bare CLI). */
+  readonly forYou?: ForYouDeps | null;
 }
 
-export interface PlannedDigest {
-  readonly subscriptionId: number;
-  readonly email: string;
-  readonly paperIds: readonly string[];
-}
+export type { PlannedDigest };
 
 /** A subscriber who gets no digest this run because their saved search could not be run. */
 export interface PlanFailure {
@@ -49,6 +50,8 @@ export interface PlanSummary {
   readonly failures: PlanFailure[];
   /** Filled on a dry run. */
   readonly digests: PlannedDigest[];
+  /** The For-you digests of the period (subscribers who chose For you alone or besides trending). */
+  readonly forYou: ForYouPlanSummary | null;
 }
 
 /** Candidates per digest list: the most a subscriber can ask for plus room for papers they have already had. */
@@ -59,10 +62,12 @@ export function digestMessageId(frequency: string, period: string, subscriptionI
 }
 
 /**
- * Plans one period: for every confirmed subscriber of that frequency without a digest for it yet, picks the top
+ * Plans one period: for every confirmed subscriber of that frequency who gets the trending (or topic) digest and has
+ * none for it yet, picks the top
  * papers they have not been sent before and writes one outbox row plus the papers it carries, in one transaction
  * per page. The outbox's unique (subscription, frequency, period) key makes planning idempotent and safe to run
- * from several processes at once: a row that already exists is skipped together with its papers.
+ * from several processes at once: a row that already exists is skipped together with its papers. The For-you digests
+ * of the period are planned next (foryou-planner.ts), in their own outbox rows.
  */
 export async function planPeriod(store: Store, period: Period, options: PlanOptions): Promise<PlanSummary> {
   const db = store.db;
@@ -111,6 +116,7 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
       .select(['id', 'email', 'topics', 'max_papers'])
       .where('status', '=', 'confirmed')
       .where('frequency', '=', period.frequency)
+      .where('digest_kinds', '!=', 'foryou')
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(pageSize);
@@ -139,6 +145,7 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
         await db
           .selectFrom('digest_outbox')
           .select('subscription_id')
+          .where('kind', '=', 'trending')
           .where('frequency', '=', period.frequency)
           .where('period', '=', period.key)
           .where('subscription_id', 'in', ids)
@@ -199,7 +206,7 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
               created_at: nowIso,
             })),
           )
-          .onConflict((oc) => oc.columns(['subscription_id', 'frequency', 'period']).doNothing())
+          .onConflict((oc) => oc.columns(['subscription_id', 'frequency', 'period', 'kind']).doNothing())
           .returning(['id', 'subscription_id'])
           .execute();
         summary.planned += inserted.length;
@@ -221,5 +228,13 @@ export async function planPeriod(store: Store, period: Period, options: PlanOpti
       }
     });
   }
-  return { period, ...summary, failures, digests };
+  const forYou = options.forYou
+    ? await planForYouPeriod(store, options.forYou, period, {
+        now: options.now,
+        messageIdHost: options.messageIdHost,
+        email: options.email,
+        dryRun: options.dryRun,
+      })
+    : null;
+  return { period, ...summary, failures, digests, forYou };
 }

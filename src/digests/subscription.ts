@@ -1,4 +1,4 @@
-import type { Frequency, SubscriptionStatus } from './digests.table.js';
+import type { DigestKinds, Frequency, SubscriptionStatus } from './digests.table.js';
 
 export const FREQUENCIES: readonly Frequency[] = ['daily', 'weekly'];
 export const MIN_PAPERS = 5;
@@ -13,6 +13,8 @@ export interface Subscription {
   readonly frequency: Frequency;
   readonly topics: string | null;
   readonly maxPapers: number;
+  /** Which digests they get: trending (or topic) papers, For you, or both. */
+  readonly digestKinds: DigestKinds;
   readonly status: SubscriptionStatus;
   readonly createdAt: string;
   readonly confirmedAt: string | null;
@@ -72,4 +74,13 @@ export function parseMaxPapers(raw: unknown): number {
     throw new SubscriptionInputError('max_papers', `The number of papers must be between ${MIN_PAPERS} and ${MAX_PAPERS}.`);
   }
   return value;
+}
+
+export const DIGEST_KINDS: readonly DigestKinds[] = ['trending', 'foryou', 'both'];
+
+/** Which digests to send; For you is ranked for an account, so it needs the subscription to be tied to one. */
+export function parseDigestKinds(raw: unknown): DigestKinds {
+  if (raw === undefined || raw === null || raw === '') return 'trending';
+  if (raw === 'trending' || raw === 'foryou' || raw === 'both') return raw;
+  throw new SubscriptionInputError('digest_kinds', 'Digest must be "trending", "foryou" or "both".');
 }

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/schema.js';
-import type { SubscriptionsTable } from './digests.table.js';
+import type { DigestKind, SubscriptionsTable } from './digests.table.js';
 import type { Subscription } from './subscription.js';
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
@@ -13,6 +13,7 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     frequency: row.frequency,
     topics: row.topics,
     maxPapers: row.max_papers,
+    digestKinds: row.digest_kinds,
     status: row.status,
     createdAt: row.created_at,
     confirmedAt: row.confirmed_at,
@@ -37,18 +38,27 @@ export async function findSubscriptionForUser(db: Queryable, userId: number, ema
   return linked ?? findSubscriptionByEmail(db, email.toLowerCase());
 }
 
-/** Planned digests that have not been handed to the mail server yet are dropped when a subscriber leaves or pauses. */
-export async function cancelPlannedDigests(db: Queryable, subscriptionId: number, reason: string): Promise<void> {
+/**
+ * Planned digests that have not been handed to the mail server yet are dropped when a subscriber leaves or pauses
+ * (or, with `kind`, stops choosing that digest).
+ */
+export async function cancelPlannedDigests(db: Queryable, subscriptionId: number, reason: string, kind?: DigestKind): Promise<void> {
   await db
     .deleteFrom('digest_sent_papers')
-    .where('outbox_id', 'in', (eb) =>
-      eb.selectFrom('digest_outbox').select('id').where('subscription_id', '=', subscriptionId).where('status', '=', 'planned'),
-    )
+    .where('outbox_id', 'in', (eb) => {
+      const planned = eb
+        .selectFrom('digest_outbox')
+        .select('id')
+        .where('subscription_id', '=', subscriptionId)
+        .where('status', '=', 'planned');
+      return kind ? planned.where('kind', '=', kind) : planned;
+    })
     .execute();
-  await db
+  let cancel = db
     .updateTable('digest_outbox')
     .set({ status: 'failed', last_error: reason, lease_owner: null, lease_expires_at: null })
     .where('subscription_id', '=', subscriptionId)
-    .where('status', '=', 'planned')
-    .execute();
+    .where('status', '=', 'planned');
+  if (kind) cancel = cancel.where('kind', '=', kind);
+  await cancel.execute();
 }

@@ -4,7 +4,7 @@ import type { MailTransport } from '../mail/transport.js';
 import { DeferredWork } from '../security/deferred-work.js';
 import { randomToken, tokenDigest } from '../security/tokens.js';
 import type { WriteAnnouncer } from '../write-events.js';
-import type { Frequency } from './digests.table.js';
+import type { DigestKinds, Frequency } from './digests.table.js';
 import { confirmationMail } from './render/confirmation-mail.js';
 import {
   cancelPlannedDigests,
@@ -14,7 +14,15 @@ import {
   findSubscriptionForUser,
   toSubscription,
 } from './subscriptions.repository.js';
-import { DEFAULT_PAPERS, normaliseEmail, parseFrequency, parseMaxPapers, parseTopics, type Subscription } from './subscription.js';
+import {
+  DEFAULT_PAPERS,
+  normaliseEmail,
+  parseDigestKinds,
+  parseFrequency,
+  parseMaxPapers,
+  parseTopics,
+  type Subscription,
+} from './subscription.js';
 import { tokenSubscriptionId, unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js';
 
 /** A confirmation mail is not re-sent to the same address more often than this. */
@@ -34,6 +42,7 @@ export interface SubscriptionSettings {
   readonly topics: string | null;
   readonly maxPapers: number;
   readonly paused: boolean;
+  readonly digestKinds: DigestKinds;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -235,6 +244,7 @@ export class SubscriptionService {
           frequency: settings.frequency,
           topics: settings.topics,
           max_papers: settings.maxPapers,
+          digest_kinds: settings.digestKinds,
           status,
           user_id: userId,
           updated_at: nowIso,
@@ -242,6 +252,10 @@ export class SubscriptionService {
         .where('id', '=', row.id)
         .execute();
       if (status === 'paused') await cancelPlannedDigests(trx, row.id, 'cancelled: subscription paused');
+      else if (settings.digestKinds !== 'both') {
+        const dropped = settings.digestKinds === 'foryou' ? 'trending' : 'foryou';
+        await cancelPlannedDigests(trx, row.id, `cancelled: ${dropped} digest no longer chosen`, dropped);
+      }
     });
     this.announce(row.id);
     return toSubscription({
@@ -249,6 +263,7 @@ export class SubscriptionService {
       frequency: settings.frequency,
       topics: settings.topics,
       max_papers: settings.maxPapers,
+      digest_kinds: settings.digestKinds,
       status,
       user_id: userId,
     });
@@ -334,12 +349,13 @@ export function unsubscribe(
 export function updateSubscriptionSettings(
   deps: SubscriptionDeps,
   actor: SubscriberActor,
-  input: { frequency?: unknown; topics?: unknown; maxPapers?: unknown; paused?: unknown },
+  input: { frequency?: unknown; topics?: unknown; maxPapers?: unknown; paused?: unknown; digestKinds?: unknown },
 ): Promise<Subscription | null> {
   return deps.subscriptions.updateForUser(actor.userId, actor.email, {
     frequency: parseFrequency(input.frequency),
     topics: parseTopics(input.topics),
     maxPapers: parseMaxPapers(input.maxPapers),
     paused: input.paused === '1' || input.paused === 'on' || input.paused === true,
+    digestKinds: parseDigestKinds(input.digestKinds),
   });
 }

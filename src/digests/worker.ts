@@ -1,7 +1,9 @@
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { isTemporaryMailError, type MailTransport } from '../mail/transport.js';
-import { composeDigest, DigestRenderer, periodLabel } from './compose.js';
+import { isTemporaryMailError, type MailTransport, type RawMessage } from '../mail/transport.js';
+import { composeDigest, composeForYouDigest, DigestRenderer, periodLabel } from './compose.js';
+import { parseForYouContent } from './foryou-content.js';
+import { forYouUrlOf } from './render/foryou-digest.js';
 import { loadDigestPapers } from './digest-papers.js';
 import {
   claimDue,
@@ -114,19 +116,13 @@ export async function runOutbox(store: Store, createTransport: () => MailTranspo
     return ids.map((id) => paperCache.get(id)).filter((p): p is DigestPaper => p !== undefined);
   }
 
-  async function processRow(
-    row: OutboxRow,
-    transport: MailTransport,
-    topics: Map<number, string | null>,
-    active: Set<number>,
-  ): Promise<void> {
-    if (!active.has(row.subscription_id)) {
-      await markFailed(store.db, row.id, options.owner, 'cancelled: subscription no longer confirmed');
-      summary.cancelled += 1;
-      return;
-    }
+  function unsubscribeUrlOf(row: OutboxRow): string {
+    return `${options.publicUrl}/unsubscribe?token=${encodeURIComponent(unsubscribeToken(options.secret, row.subscription_id, row.email))}`;
+  }
+
+  async function trendingMessage(row: OutboxRow, topics: Map<number, string | null>): Promise<RawMessage> {
     const papers = await papersFor(JSON.parse(row.paper_ids) as string[]);
-    const message = composeDigest({
+    return composeDigest({
       renderer,
       from: options.from,
       messageId: row.message_id,
@@ -138,9 +134,44 @@ export async function runOutbox(store: Store, createTransport: () => MailTranspo
         topics: topics.get(row.subscription_id) ?? null,
         papers,
         publicUrl: options.publicUrl,
-        unsubscribeUrl: `${options.publicUrl}/unsubscribe?token=${encodeURIComponent(unsubscribeToken(options.secret, row.subscription_id, row.email))}`,
+        unsubscribeUrl: unsubscribeUrlOf(row),
       },
     });
+  }
+
+  /** The For-you digest exactly as planned: its papers, order and reasons come from the outbox row. */
+  async function forYouMessage(row: OutboxRow): Promise<RawMessage> {
+    const content = parseForYouContent(row.content);
+    const papers = new Map((await papersFor(JSON.parse(row.paper_ids) as string[])).map((p) => [p.id, p]));
+    return composeForYouDigest({
+      from: options.from,
+      messageId: row.message_id,
+      date: options.now(),
+      view: {
+        email: row.email,
+        frequency: row.frequency,
+        periodLabel: periodLabel(row.frequency, row.period, fromOfPeriod(row)),
+        recommended: content.recommended.flatMap(({ id, reason }) => (papers.has(id) ? [{ paper: papers.get(id)!, reason }] : [])),
+        followed: content.followed.flatMap(({ id, authors }) => (papers.has(id) ? [{ paper: papers.get(id)!, authors }] : [])),
+        forYouUrl: forYouUrlOf(options.publicUrl, row.frequency, row.period),
+        publicUrl: options.publicUrl,
+        unsubscribeUrl: unsubscribeUrlOf(row),
+      },
+    });
+  }
+
+  async function processRow(
+    row: OutboxRow,
+    transport: MailTransport,
+    topics: Map<number, string | null>,
+    active: Set<number>,
+  ): Promise<void> {
+    if (!active.has(row.subscription_id)) {
+      await markFailed(store.db, row.id, options.owner, 'cancelled: subscription no longer confirmed');
+      summary.cancelled += 1;
+      return;
+    }
+    const message = row.kind === 'foryou' ? await forYouMessage(row) : await trendingMessage(row, topics);
     await limiter.take();
     try {
       await transport.deliver(message, () => markHandedOver(store.db, row.id, options.owner, options.now()));

@@ -177,7 +177,16 @@ describeEachStore('download my data and delete my account', { lifetime: 'test' }
     });
     expect(tables.feed_entries).toEqual([{ paper_id: SUBMITTED, day: DAY, created_at: NOW }]);
     expect(tables.digest_outbox).toEqual([
-      { frequency: 'daily', period: DAY, paper_ids: JSON.stringify([P1]), status: 'planned', sent_at: null, created_at: NOW },
+      {
+        frequency: 'daily',
+        period: DAY,
+        kind: 'trending',
+        paper_ids: JSON.stringify([P1]),
+        content: null,
+        status: 'planned',
+        sent_at: null,
+        created_at: NOW,
+      },
     ]);
     expect(tables.password_resets).toHaveLength(1);
     expect(tables.sessions).toHaveLength(1);

@@ -20,6 +20,7 @@ import * as rateLimitWindows from './017-rate-limit-windows.js';
 import * as trendCounts from './018-trend-counts.js';
 import * as map from './019-map.js';
 import * as authors from './020-authors.js';
+import * as forYouDigests from './022-foryou-digests.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -51,4 +52,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '018-trend-counts', up: trendCounts.up },
   { name: '019-map', up: map.up },
   { name: '020-authors', up: authors.up },
+  { name: '022-foryou-digests', up: forYouDigests.up },
 ];

@@ -5,7 +5,7 @@ import { abstractExcerpt, authorLine, paperUrl, type DigestContent, type DigestP
  * colours are mid-contrast so clients that invert colours for dark mode still render it well. The <style> block
  * only refines dark mode for clients that honour prefers-color-scheme.
  */
-const DARK_MODE_CSS =
+export const DARK_MODE_CSS =
   '@media (prefers-color-scheme: dark) {' +
   ' .pb-bg { background: #111418 !important; }' +
   ' .pb-card { background: #1b2027 !important; border-color: #2c333d !important; }' +
@@ -14,9 +14,10 @@ const DARK_MODE_CSS =
   ' .pb-link { color: #8ab4ff !important; }' +
   ' }';
 
-const FONT = "font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;";
+export const FONT = "font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;";
 
-function PaperRow({ paper, publicUrl, index }: { paper: DigestPaper; publicUrl: string; index: number }) {
+/** One paper's card; `note` is a line under the title (For you: why the paper was picked). */
+export function PaperRow({ paper, publicUrl, index, note }: { paper: DigestPaper; publicUrl: string; index: number; note?: string }) {
   return (
     <tr>
       <td class="pb-card" style="background: #ffffff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 16px 18px;">
@@ -28,6 +29,11 @@ function PaperRow({ paper, publicUrl, index }: { paper: DigestPaper; publicUrl: 
             {paper.title}
           </a>
         </h2>
+        {note ? (
+          <p class="pb-text" style={`${FONT} margin: 0 0 6px; font-size: 13px; font-style: italic; color: #1f2933;`}>
+            {note}
+          </p>
+        ) : null}
         {paper.authors.length > 0 ? (
           <p class="pb-muted" style={`${FONT} margin: 0 0 8px; font-size: 13px; color: #5f6b7a;`}>
             {authorLine(paper.authors)}

@@ -44,6 +44,7 @@ const settingsForm = z.object({
   frequency: z.string().optional(),
   topics: z.string().optional(),
   max_papers: z.string().optional(),
+  digest_kinds: z.string().optional(),
   paused: z.string().optional(),
 });
 const tokenQuery = z.object({ token: z.string().default('') });
@@ -156,6 +157,7 @@ export const subscriptionRoutes = new Hono<AppEnv>()
         topics: form.topics,
         maxPapers: form.max_papers,
         paused: form.paused,
+        digestKinds: form.digest_kinds,
       });
       return c.redirect(updated ? '/settings/subscription?notice=saved' : '/settings/subscription', 303);
     } catch (error) {

@@ -114,6 +114,23 @@ export function subscriptionSettingsPage({ page, email, subscription, notice, er
                 </select>
               </div>
               <div class="field">
+                <label for="sub-kinds">Which digest</label>
+                <select id="sub-kinds" name="digest_kinds" aria-describedby="sub-kinds-hint">
+                  <option value="trending" selected={subscription.digestKinds === 'trending'}>
+                    Trending papers
+                  </option>
+                  <option value="foryou" selected={subscription.digestKinds === 'foryou'}>
+                    For you
+                  </option>
+                  <option value="both" selected={subscription.digestKinds === 'both'}>
+                    Both
+                  </option>
+                </select>
+                <p class="field-hint" id="sub-kinds-hint">
+                  For you: the period's papers ranked for you, with the reasons, and new papers by authors you follow.
+                </p>
+              </div>
+              <div class="field">
                 <label for="sub-topics">Topic filter (optional)</label>
                 <input
                   id="sub-topics"
