@@ -67,6 +67,8 @@ run('paperboy migrate-store', () => {
     await deps.subscriptions.settled();
     await saveToLibrary(deps, ada, { paperId, tags: 'reading', note: 'for Monday' });
     await ratePaper(deps, bob, { paperId, value: 1 });
+    // The search model trained and every paper embedded (closing would stop a training under way).
+    await deps.search.whenReady();
     await deps.search.flush();
     await store.close();
   }, 120_000);
