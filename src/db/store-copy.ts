@@ -3,6 +3,11 @@ import type { Store } from './database.js';
 
 /** The migration bookkeeping of each database is its own: it is migrated, never copied. */
 const MIGRATION_TABLES = new Set(['schema_migrations', 'schema_migrations_lock']);
+/**
+ * Tables both engines have, in shapes of their own, that each engine's triggers fill: the keyword index's change
+ * log (SQLite logs rowids, PostgreSQL paper ids and transactions). The target logs the copied papers itself.
+ */
+const ENGINE_OWN_TABLES = new Set(['papers_text_changes']);
 /** Rows per INSERT at most; fewer when the columns would exceed the target's parameter limit. */
 const MAX_BATCH_ROWS = 1_000;
 
@@ -48,7 +53,7 @@ type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
 export async function planStoreCopy(source: Store, target: Store): Promise<StoreCopyPlan> {
   const sourceTables = await tableColumns(source);
   const targetTables = await tableColumns(target);
-  const shared = [...sourceTables.keys()].filter((name) => targetTables.has(name));
+  const shared = [...sourceTables.keys()].filter((name) => targetTables.has(name) && !ENGINE_OWN_TABLES.has(name));
   const order = await dependencyOrder(target, shared);
   const tables: TableCopyPlan[] = [];
   let targetRows = 0;
@@ -65,8 +70,8 @@ export async function planStoreCopy(source: Store, target: Store): Promise<Store
   }
   return {
     tables,
-    sourceOnly: [...sourceTables.keys()].filter((name) => !targetTables.has(name)).sort(),
-    targetOnly: [...targetTables.keys()].filter((name) => !sourceTables.has(name)).sort(),
+    sourceOnly: [...sourceTables.keys()].filter((name) => !targetTables.has(name) || ENGINE_OWN_TABLES.has(name)).sort(),
+    targetOnly: [...targetTables.keys()].filter((name) => !sourceTables.has(name) || ENGINE_OWN_TABLES.has(name)).sort(),
     targetRows,
   };
 }

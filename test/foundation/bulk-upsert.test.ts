@@ -34,7 +34,11 @@ describeEachStore('bulk writes of papers and feed entries', (get) => {
         codeRepo: { url: `https://github.com/o/r${i}`, stars: i % 3 === 0 ? null : i, countedAt: '2025-09-01T00:00:00.000Z' },
       }),
     );
-    expect(await upsertPapers(store.db, records, '2025-09-02T00:00:00.000Z')).toEqual({ inserted: AWKWARD.length, updated: 0 });
+    expect(await upsertPapers(store.db, records, '2025-09-02T00:00:00.000Z')).toEqual({
+      inserted: AWKWARD.length,
+      updated: 0,
+      insertedIds: records.map((r) => r.id),
+    });
     for (const [i, text] of AWKWARD.entries()) {
       const paper = (await findPaper(store.db, records[i]!.id))!;
       expect(paper.title).toBe(`title ${text}`);
@@ -94,11 +98,19 @@ describeEachStore('bulk writes of papers and feed entries', (get) => {
     const records = Array.from({ length: size }, (_, i) =>
       paperRecord({ id: `2510.${String(i + 1).padStart(5, '0')}`, title: `Paper ${i}` }),
     );
-    expect(await upsertPapers(store.db, records.slice(0, size / 2), '2025-10-01T00:00:00.000Z')).toEqual({
+    const firstHalf = records.slice(0, size / 2);
+    const secondHalf = records.slice(size / 2);
+    expect(await upsertPapers(store.db, firstHalf, '2025-10-01T00:00:00.000Z')).toEqual({
       inserted: size / 2,
       updated: 0,
+      insertedIds: firstHalf.map((r) => r.id),
     });
-    expect(await upsertPapers(store.db, records, '2025-10-02T00:00:00.000Z')).toEqual({ inserted: size / 2, updated: size / 2 });
+    // Only the papers new to the store count as inserted, and only their ids are reported.
+    expect(await upsertPapers(store.db, records, '2025-10-02T00:00:00.000Z')).toEqual({
+      inserted: size / 2,
+      updated: size / 2,
+      insertedIds: secondHalf.map((r) => r.id),
+    });
     const count = await store.db
       .selectFrom('papers')
       .select((eb) => eb.fn.countAll<number>().as('n'))

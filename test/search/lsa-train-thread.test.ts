@@ -9,7 +9,7 @@ import { DEFAULT_CONTRASTIVE } from '../../src/search/embedders/contrastive-tuni
 import type { EmbeddableDocument } from '../../src/search/embedders/embedder.js';
 import { gaussianSource } from '../../src/search/embedders/linear-algebra.js';
 import type { LsaModel } from '../../src/search/embedders/lsa-model.js';
-import { trainLsaOffThread } from '../../src/search/embedders/lsa-train-thread.js';
+import { trainLsaOffThread, TrainingAbortedError } from '../../src/search/embedders/lsa-train-thread.js';
 import { activeModelId } from '../../src/search/search-models.repository.js';
 import { trainBuiltinModel } from '../../src/search/semantic/builtin-training.js';
 import { paperRecord } from '../helpers/fixtures.js';
@@ -56,6 +56,31 @@ describe('training the builtin model on a worker thread', () => {
     );
     expect(lines[0]).toMatch(/^LSA starting point: \d+ terms, 8 dimensions/);
     expect(lines.filter((line) => line.startsWith('tuning epoch'))).toHaveLength(3);
+  });
+
+  it('stops at once when aborted after its first tuning epoch, leaving the checkpoint a later training resumes from', async () => {
+    const dir = tempDir();
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const checkpointFile = path.join(dir, 'builtin-training.checkpoint');
+    const options = { dimensions: 8, contrastive: { ...DEFAULT_CONTRASTIVE, minPairs: 0 }, checkpointFile };
+    const stop = new AbortController();
+    const stopped = trainLsaOffThread(
+      TOPIC_PAPERS,
+      options,
+      (line) => {
+        if (line.startsWith('tuning epoch 1/')) stop.abort();
+      },
+      stop.signal,
+    );
+    await expect(stopped).rejects.toBeInstanceOf(TrainingAbortedError);
+    expect(fs.existsSync(checkpointFile)).toBe(true);
+    const lines: string[] = [];
+    const resumed = await trainLsaOffThread(TOPIC_PAPERS, options, (line) => lines.push(line));
+    expect(lines[0]).toMatch(/^resuming from a checkpoint/);
+    expectSameModel(resumed, await trainBuiltin(TOPIC_PAPERS, { dimensions: 8, contrastive: options.contrastive }));
+    await expect(trainLsaOffThread(TOPIC_PAPERS, options, () => undefined, AbortSignal.abort())).rejects.toBeInstanceOf(
+      TrainingAbortedError,
+    );
   });
 
   it('receives every paper, in order, when they are sent in several batches', async () => {

@@ -8,16 +8,26 @@ import type { LsaTrainReply, LsaTrainRequest } from './lsa-train-protocol.js';
 /** Papers per message: copying one batch into the worker takes the main thread a few milliseconds at most. */
 const BATCH = 1_000;
 
+/** Training was stopped (the process is shutting down); a checkpointed training resumes at the next start. */
+export class TrainingAbortedError extends Error {
+  constructor() {
+    super('training of the builtin model was stopped');
+    this.name = 'TrainingAbortedError';
+  }
+}
+
 /**
  * trainBuiltin on a worker thread of its own, which stops once the model is back: the same model, while the main
  * thread keeps serving requests (training takes seconds to minutes of computation). Progress lines arrive as the
- * worker reports them.
+ * worker reports them. Aborting `signal` terminates the worker at once (its last checkpoint stays on disk).
  */
 export async function trainLsaOffThread(
   documents: readonly EmbeddableDocument[],
   options: BuiltinTrainingOptions = {},
   progress: (line: string) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<LsaModel> {
+  if (signal?.aborted) throw new TrainingAbortedError();
   const worker = startSiblingWorker(import.meta.url, 'lsa-train-worker');
   try {
     const reply = new Promise<LsaModel>((resolve, reject) => {
@@ -28,10 +38,11 @@ export async function trainLsaOffThread(
       });
       worker.once('error', reject);
       worker.once('exit', (code: number) => reject(new Error(`the training worker stopped (exit code ${code})`)));
+      signal?.addEventListener('abort', () => reject(new TrainingAbortedError()), { once: true });
     });
     // A failure while the papers are still being sent surfaces when the reply is awaited.
     reply.catch(() => undefined);
-    for (let i = 0; i < documents.length; i += BATCH) {
+    for (let i = 0; i < documents.length && !signal?.aborted; i += BATCH) {
       // Only the text crosses the thread boundary.
       const batch = documents.slice(i, i + BATCH).map((d) => ({ title: d.title, abstract: d.abstract }));
       const request: LsaTrainRequest = { type: 'documents', documents: batch };
@@ -39,7 +50,7 @@ export async function trainLsaOffThread(
       await nextTurn();
     }
     const train: LsaTrainRequest = { type: 'train', options };
-    worker.postMessage(train);
+    if (!signal?.aborted) worker.postMessage(train);
     return await reply;
   } finally {
     await worker.terminate();

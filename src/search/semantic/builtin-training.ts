@@ -19,6 +19,8 @@ export interface TrainingOptions {
   readonly contrastive?: ContrastiveOptions | null;
   /** Where an interrupted training keeps its checkpoint; null keeps none. */
   readonly checkpointFile?: string | null;
+  /** Stops the training (TrainingAbortedError); a checkpointed one resumes next time. */
+  readonly signal?: AbortSignal;
 }
 
 function contrastiveOf(options: TrainingOptions): ContrastiveOptions | null {
@@ -86,7 +88,12 @@ export async function trainBuiltinModel(
   // Training is seconds to minutes of computation: a worker thread does it while the server keeps answering.
   const contrastive = contrastiveOf(options);
   const checkpointFile = options.checkpointFile ?? null;
-  const trained = await trainLsaOffThread(sample, { dimensions: options.dimensions, contrastive, checkpointFile }, progress);
+  const trained = await trainLsaOffThread(
+    sample,
+    { dimensions: options.dimensions, contrastive, checkpointFile },
+    progress,
+    options.signal,
+  );
   const model = { ...trained, trainedOn: corpus };
   const data = serializeLsa(model);
   const id = lsaModelId(data, contrastive !== null);

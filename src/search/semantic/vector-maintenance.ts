@@ -3,6 +3,7 @@ import type { Store } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { Embedder } from '../embedders/embedder.js';
 import type { EmbedderSpec } from '../../config/embedder-spec.js';
+import { TrainingAbortedError } from '../embedders/lsa-train-thread.js';
 import { activeModelId } from '../search-models.repository.js';
 import { VectorIndex } from '../vector-index.js';
 import { deleteVectorsExcept, papersWithoutVector } from '../vectors.repository.js';
@@ -50,6 +51,8 @@ export class VectorMaintenance {
   private queue: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private pending = new Set<string>();
+  /** Aborted by stop(): a training under way is not waited for (it resumes from its checkpoint next start). */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -149,10 +152,14 @@ export class VectorMaintenance {
     every('refresh', REFRESH_INTERVAL_MS, () => this.refresh());
   }
 
-  /** Stops the timers and writes the index file once the work under way is done. */
+  /**
+   * Stops the timers, stops a training of the builtin model under way (closing never waits minutes for one; its
+   * checkpoint lets the next start resume it), and writes the index file once the other work under way is done.
+   */
   stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    this.stopping.abort();
     return this.exclusive(async () => this.state.activeVectors()?.save());
   }
 
@@ -179,10 +186,15 @@ export class VectorMaintenance {
   }
 
   private async catchUp(): Promise<void> {
-    if (this.state.unavailableReason() !== null) return;
+    if (this.state.unavailableReason() !== null || this.stopping.signal.aborted) return;
     const papers = await countPapers(this.store);
     if (this.options.spec.kind === 'builtin' && builtinNeedsTraining(this.state.activeEmbedder(), papers, this.trainingOptions())) {
-      await this.retrainAndReembed((line) => this.options.logger.info('builtin model training', { progress: line }), false, null);
+      try {
+        await this.retrainAndReembed((line) => this.options.logger.info('builtin model training', { progress: line }), false, null);
+      } catch (error) {
+        if (!(error instanceof TrainingAbortedError)) throw error;
+        this.options.logger.info('builtin model training stopped; the next start resumes it from its checkpoint');
+      }
       return;
     }
     const embedder = this.state.activeEmbedder();
@@ -214,7 +226,8 @@ export class VectorMaintenance {
     const started = performance.now();
     let embedder = configured;
     if (this.options.spec.kind === 'builtin') {
-      embedder = await trainBuiltinModel(this.store, { ...this.trainingOptions(), now: this.stamp(), force }, progress);
+      const signal = this.stopping.signal;
+      embedder = await trainBuiltinModel(this.store, { ...this.trainingOptions(), now: this.stamp(), force, signal }, progress);
       if (!embedder) return { embedder: '', papers: 0, trainSeconds: 0, embedSeconds: 0, phases: { embed: 0, store: 0, hnsw: 0 } };
     }
     if (!embedder) throw new SemanticUnavailableError('no embedder available');
