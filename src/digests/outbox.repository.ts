@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { StoreCapabilities } from '../db/database.js';
 import type { DB, Queryable } from '../db/schema.js';
 import type { DigestOutboxTable, Frequency } from './digests.table.js';
+import { releaseAsFailed, releaseAsSent, releaseForRetry, stampHandOver } from './outbox-lease.js';
 
 export type OutboxRow = Selectable<DigestOutboxTable>;
 
@@ -150,50 +151,22 @@ export class LeaseLostError extends Error {
 
 /** Written immediately before the end-of-data marker; fails when another worker has taken the digest over. */
 export async function markHandedOver(db: Queryable, id: number, owner: string, now: Date): Promise<void> {
-  const result = await db
-    .updateTable('digest_outbox')
-    .set({ handed_over_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(id);
+  if (!(await stampHandOver(db, 'digest_outbox', id, owner, now))) throw new LeaseLostError(id);
 }
 
 export async function markSent(db: Queryable, id: number, owner: string, now: Date): Promise<void> {
-  await db
-    .updateTable('digest_outbox')
-    .set({ status: 'sent', sent_at: now.toISOString(), lease_owner: null, lease_expires_at: null, last_error: null })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .execute();
+  await releaseAsSent(db, 'digest_outbox', id, owner, now);
 }
 
 export async function markRetry(db: Queryable, id: number, owner: string, nextAttemptAt: Date, error: string): Promise<void> {
-  await db
-    .updateTable('digest_outbox')
-    .set({
-      status: 'planned',
-      next_attempt_at: nextAttemptAt.toISOString(),
-      lease_owner: null,
-      lease_expires_at: null,
-      handed_over_at: null,
-      last_error: error,
-    })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .execute();
+  await releaseForRetry(db, 'digest_outbox', id, owner, nextAttemptAt, error);
 }
 
 /** A digest that will never arrive: its papers are released so a later digest may carry them. */
 export async function markFailed(db: Queryable, id: number, owner: string, error: string): Promise<void> {
-  const result = await db
-    .updateTable('digest_outbox')
-    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, handed_over_at: null, last_error: error })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 1) await db.deleteFrom('digest_sent_papers').where('outbox_id', '=', id).execute();
+  if (await releaseAsFailed(db, 'digest_outbox', id, owner, error)) {
+    await db.deleteFrom('digest_sent_papers').where('outbox_id', '=', id).execute();
+  }
 }
 
 export interface OutboxPeriodStatus {

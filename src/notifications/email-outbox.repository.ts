@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { StoreCapabilities } from '../db/database.js';
 import type { DB, Queryable } from '../db/schema.js';
+import { releaseAsFailed, releaseAsSent, releaseForRetry, stampHandOver } from '../digests/outbox-lease.js';
 import { ownerIsDeadHere } from '../digests/outbox.repository.js';
 import type { NotificationEmailsTable } from './notifications.table.js';
 
@@ -192,47 +193,18 @@ export class EmailLeaseLost extends Error {
 
 /** Written immediately before the end-of-data marker, and only while the lease is still ours. */
 export async function markEmailHandedOver(db: Queryable, id: number, owner: string, now: Date): Promise<void> {
-  const result = await db
-    .updateTable('notification_emails')
-    .set({ handed_over_at: now.toISOString() })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new EmailLeaseLost(id);
+  if (!(await stampHandOver(db, 'notification_emails', id, owner, now))) throw new EmailLeaseLost(id);
 }
 
 export async function markEmailSent(db: Queryable, id: number, owner: string, now: Date): Promise<void> {
-  await db
-    .updateTable('notification_emails')
-    .set({ status: 'sent', sent_at: now.toISOString(), lease_owner: null, lease_expires_at: null, last_error: null })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .execute();
+  await releaseAsSent(db, 'notification_emails', id, owner, now);
 }
 
 export async function markEmailRetry(db: Queryable, id: number, owner: string, nextAttemptAt: Date, error: string): Promise<void> {
-  await db
-    .updateTable('notification_emails')
-    .set({
-      status: 'planned',
-      next_attempt_at: nextAttemptAt.toISOString(),
-      lease_owner: null,
-      lease_expires_at: null,
-      handed_over_at: null,
-      last_error: error,
-    })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .execute();
+  await releaseForRetry(db, 'notification_emails', id, owner, nextAttemptAt, error);
 }
 
 /** An email that will not go out (permanent failure, unsubscribed, everything read): its notifications stay read or unread as they are. */
 export async function markEmailFailed(db: Queryable, id: number, owner: string, error: string): Promise<void> {
-  await db
-    .updateTable('notification_emails')
-    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, handed_over_at: null, last_error: error })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .execute();
+  await releaseAsFailed(db, 'notification_emails', id, owner, error);
 }
