@@ -60,63 +60,92 @@ export function PaperRow({ paper, publicUrl, index, note }: { paper: DigestPaper
   );
 }
 
+/** The parts every digest shares: the document, its header line and heading, and the subscription footer. */
+export function DigestDocument(props: {
+  heading: string;
+  frequency: string;
+  /** What the mail is, after its frequency: "digest", "For-you digest". */
+  kind: string;
+  periodLabel: string;
+  email: string;
+  publicUrl: string;
+  unsubscribeUrl: string;
+  children: unknown;
+  beforeFooter?: unknown;
+}) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="supported-color-schemes" content="light dark" />
+        <title>{props.heading}</title>
+        <style>{DARK_MODE_CSS}</style>
+      </head>
+      <body class="pb-bg" style="margin: 0; padding: 0; background: #f3f5f8;">
+        <table role="presentation" width="100%" cellpadding="0" cellspacing="0" class="pb-bg" style="background: #f3f5f8;">
+          <tr>
+            <td align="center" style="padding: 24px 12px;">
+              <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width: 640px;">
+                <tr>
+                  <td style="padding: 0 4px 16px;">
+                    <p class="pb-muted" style={`${FONT} margin: 0; font-size: 13px; color: #5f6b7a;`}>
+                      Paperboy · {props.frequency === 'daily' ? 'Daily' : 'Weekly'} {props.kind} · {props.periodLabel}
+                    </p>
+                    <h1 class="pb-text" style={`${FONT} margin: 4px 0 0; font-size: 22px; color: #1f2933;`}>
+                      {props.heading}
+                    </h1>
+                  </td>
+                </tr>
+                {props.children}
+                <tr>
+                  <td style="padding: 12px 4px;">
+                    {props.beforeFooter}
+                    <p class="pb-muted" style={`${FONT} margin: 0; font-size: 12px; line-height: 1.5; color: #5f6b7a;`}>
+                      You receive this {props.frequency} {props.kind} at {props.email} because you subscribed on{' '}
+                      <a class="pb-link" href={props.publicUrl} style="color: #1a56db;">
+                        {props.publicUrl.replace(/^https?:\/\//, '')}
+                      </a>
+                      .{' '}
+                      <a class="pb-link" href={props.unsubscribeUrl} style="color: #1a56db;">
+                        Unsubscribe
+                      </a>
+                    </p>
+                  </td>
+                </tr>
+              </table>
+            </td>
+          </tr>
+        </table>
+      </body>
+    </html>
+  );
+}
+
 export function digestHtml(content: DigestContent): string {
   const heading = content.topics ? `Papers on “${content.topics}”` : 'Trending papers';
   return (
     '<!doctype html>' +
     (
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="color-scheme" content="light dark" />
-          <meta name="supported-color-schemes" content="light dark" />
-          <title>{heading}</title>
-          <style>{DARK_MODE_CSS}</style>
-        </head>
-        <body class="pb-bg" style="margin: 0; padding: 0; background: #f3f5f8;">
-          <table role="presentation" width="100%" cellpadding="0" cellspacing="0" class="pb-bg" style="background: #f3f5f8;">
+      <DigestDocument
+        heading={heading}
+        frequency={content.frequency}
+        kind="digest"
+        periodLabel={content.periodLabel}
+        email={content.email}
+        publicUrl={content.publicUrl}
+        unsubscribeUrl={content.unsubscribeUrl}
+      >
+        {content.papers.map((paper, index) => (
+          <>
+            <PaperRow paper={paper} publicUrl={content.publicUrl} index={index} />
             <tr>
-              <td align="center" style="padding: 24px 12px;">
-                <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width: 640px;">
-                  <tr>
-                    <td style="padding: 0 4px 16px;">
-                      <p class="pb-muted" style={`${FONT} margin: 0; font-size: 13px; color: #5f6b7a;`}>
-                        Paperboy · {content.frequency === 'daily' ? 'Daily' : 'Weekly'} digest · {content.periodLabel}
-                      </p>
-                      <h1 class="pb-text" style={`${FONT} margin: 4px 0 0; font-size: 22px; color: #1f2933;`}>
-                        {heading}
-                      </h1>
-                    </td>
-                  </tr>
-                  {content.papers.map((paper, index) => (
-                    <>
-                      <PaperRow paper={paper} publicUrl={content.publicUrl} index={index} />
-                      <tr>
-                        <td style="height: 12px; line-height: 12px; font-size: 0;">&nbsp;</td>
-                      </tr>
-                    </>
-                  ))}
-                  <tr>
-                    <td style="padding: 12px 4px;">
-                      <p class="pb-muted" style={`${FONT} margin: 0; font-size: 12px; line-height: 1.5; color: #5f6b7a;`}>
-                        You receive this {content.frequency} digest at {content.email} because you subscribed on{' '}
-                        <a class="pb-link" href={content.publicUrl} style="color: #1a56db;">
-                          {content.publicUrl.replace(/^https?:\/\//, '')}
-                        </a>
-                        .{' '}
-                        <a class="pb-link" href={content.unsubscribeUrl} style="color: #1a56db;">
-                          Unsubscribe
-                        </a>
-                      </p>
-                    </td>
-                  </tr>
-                </table>
-              </td>
+              <td style="height: 12px; line-height: 12px; font-size: 0;">&nbsp;</td>
             </tr>
-          </table>
-        </body>
-      </html>
+          </>
+        ))}
+      </DigestDocument>
     ).toString()
   );
 }
