@@ -183,7 +183,9 @@ describeEachStore('no route reveals another reader’s private data', (get) => {
   });
 
   it.each(GET_ROUTES)('GET %s shows Bob and anonymous visitors nothing private of Alice', async (pattern) => {
-    const secrets = [PRIVATE_NOTE, PRIVATE_TAG, alice.user.email, 'alice-token-name', FOLLOWED_AUTHOR, FOLLOWED_QUERY, AUTHORED_TITLE];
+    // The authored paper is public (its title may rank among similar papers anywhere); that Alice wrote it is not.
+    const authoredByAlice = `your paper “${AUTHORED_TITLE}”`;
+    const secrets = [PRIVATE_NOTE, PRIVATE_TAG, alice.user.email, 'alice-token-name', FOLLOWED_AUTHOR, FOLLOWED_QUERY, authoredByAlice];
     const viewers: Record<string, Record<string, string>> = {
       anonymous: {},
       bob: { cookie: bob.cookie },
