@@ -8,10 +8,10 @@ import { tempDir } from '../helpers/stores.js';
 
 const DIMENSIONS = 16;
 
-function randomVectors(from: number, count: number, seed = from + 1): StoredVector[] {
+function randomVectors(from: number, count: number, seed = from + 1, dimensions = DIMENSIONS): StoredVector[] {
   const gaussian = gaussianSource(seed);
   return Array.from({ length: count }, (_, i) => {
-    const vector = new Float32Array(DIMENSIONS).map(() => gaussian());
+    const vector = new Float32Array(dimensions).map(() => gaussian());
     const norm = Math.hypot(...vector);
     return { key: from + i, paperId: `p${from + i}`, vector: vector.map((x) => x / norm) };
   });
@@ -84,5 +84,15 @@ describe('vector index', () => {
     index.add([{ key: 301, paperId: target.paperId, vector: target.vector }], [target.key]);
     expect(index.size()).toBe(300);
     expect(index.search(target.vector, 1)[0]!.key).toBe(301);
+  });
+
+  it('finds every stored vector by itself: no paper is left unreachable in the graph', () => {
+    // Concurrent insertion strands a few nodes of every few thousand (they are stored, but no search reaches them).
+    const dimensions = 64;
+    const vectors = randomVectors(1, 6_000, 11, dimensions);
+    const index = new VectorIndex('test-embedder', dimensions, null);
+    for (let i = 0; i < vectors.length; i += 2_000) index.add(vectors.slice(i, i + 2_000));
+    const unreachable = vectors.filter((v) => index.search(v.vector, 1)[0]?.key !== v.key).map((v) => v.key);
+    expect(unreachable).toEqual([]);
   });
 });
