@@ -119,6 +119,8 @@ export class VectorMaintenance {
           .selectFrom('papers')
           .select(['id', 'title', 'abstract'])
           .where('id', 'in', ids.slice(i, i + STORE_BATCH))
+          // In id order, whatever the engine's row order: the index grows the same on every engine.
+          .orderBy('id')
           .execute();
         await embedAndStore(this.store, embedder, vectors, papers, this.stamp());
       }
