@@ -177,6 +177,7 @@ class DefaultSearchService implements SearchService {
 
   startBackgroundJobs(): void {
     this.semantic.maintenance.startBackgroundJobs();
+    this.lexical.startBackgroundJobs(this.options.logger);
   }
 
   private get db() {

@@ -11,6 +11,7 @@ import { migrate } from './migrate.js';
 import { migrateStore } from './migrate-store.js';
 import { modelFetchCommand } from './model.js';
 import { notificationsSend } from './notifications.js';
+import { indexFullTextCommand } from './index-fulltext.js';
 import { indexRebuildCommand, searchCommand, similarCommand } from './search.js';
 import { serveCommand } from './serve.js';
 import { stats } from './stats.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   searchCommand,
   similarCommand,
   indexRebuildCommand,
+  indexFullTextCommand,
   modelFetchCommand,
   evalBeirCommand,
   evalRecommendCommand,

@@ -21,6 +21,7 @@ import * as trendCounts from './018-trend-counts.js';
 import * as map from './019-map.js';
 import * as authors from './020-authors.js';
 import * as forYouDigests from './022-foryou-digests.js';
+import * as deferredFullText from './023-deferred-full-text.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '019-map', up: map.up },
   { name: '020-authors', up: authors.up },
   { name: '022-foryou-digests', up: forYouDigests.up },
+  { name: '023-deferred-full-text', up: deferredFullText.up },
 ];

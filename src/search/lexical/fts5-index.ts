@@ -62,6 +62,9 @@ export class Fts5Index implements LexicalIndex {
     return this.mirror?.build() ?? Promise.resolve(null);
   }
 
+  /** FTS5 is kept in step by its triggers, within each write. */
+  startBackgroundJobs(): void {}
+
   flush(): Promise<void> {
     return this.mirror?.flush() ?? Promise.resolve();
   }

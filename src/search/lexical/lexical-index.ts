@@ -1,3 +1,4 @@
+import type { Logger } from '../../logger.js';
 import { hasFilters, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { STOPWORDS, words } from '../text.js';
@@ -18,7 +19,9 @@ export interface LexicalIndex {
    * searches work, perhaps slower, before it is done.
    */
   start(): Promise<MirrorBuildReport | null>;
-  /** Saves whatever the index keeps outside the database. */
+  /** Starts the upkeep a long-running process does on the timer (none where the database keeps it all in step). */
+  startBackgroundJobs(logger: Logger): void;
+  /** Stops that upkeep and saves whatever the index keeps outside the database. */
   flush(): Promise<void>;
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;
   /**

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import type { Logger } from '../../logger.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
@@ -12,6 +13,7 @@ import {
   type LexicalHit,
   type LexicalIndex,
 } from './lexical-index.js';
+import { currentDocument, FullTextBackfill } from './full-text-backlog.js';
 import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** Ids per statement when asking which ranked papers satisfy a query's conditions. */
@@ -44,8 +46,11 @@ export function tsqueryAllExpression(query: ParsedQuery): RawBuilder<unknown> | 
  * PostgreSQL: the in-memory postings rank every query with the same bm25 as SQLite (same tokens, weights and
  * statistics); tsvector + GIN checks the phrases, and SQL the filters, of the papers it ranks. Until the in-memory
  * index is built, ts_rank answers: weights A (title) 1.0, B (abstract) 0.4, C (authors) 0.2, normalised by length.
+ * Documents a bulk write left pending are computed on the fly by every check until the backfill stores them.
  */
 export class TsvectorIndex implements LexicalIndex {
+  private backfill: FullTextBackfill | null = null;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly mirror: PostingsMirror | null = null,
@@ -60,8 +65,15 @@ export class TsvectorIndex implements LexicalIndex {
     return (this.buildAtStart && this.mirror?.build()) || Promise.resolve(null);
   }
 
-  flush(): Promise<void> {
-    return this.mirror?.flush() ?? Promise.resolve();
+  /** Computes the documents bulk writes left pending, in the background (the server). */
+  startBackgroundJobs(logger: Logger): void {
+    this.backfill ??= new FullTextBackfill(this.db, logger);
+    this.backfill.start();
+  }
+
+  async flush(): Promise<void> {
+    await this.backfill?.stop();
+    await this.mirror?.flush();
   }
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
@@ -88,15 +100,19 @@ export class TsvectorIndex implements LexicalIndex {
     return countFilteredByDay(
       this.db,
       filters,
-      sql`papers.id IN (SELECT paper_fts.paper_id FROM paper_fts WHERE paper_fts.document @@ (${expression}))`,
+      sql`papers.id IN (
+        SELECT paper_fts.paper_id FROM paper_fts WHERE paper_fts.document @@ (${expression})
+        UNION ALL
+        SELECT paper_fts.paper_id FROM paper_fts JOIN papers ON papers.id = paper_fts.paper_id
+        WHERE paper_fts.document IS NULL AND ${currentDocument} @@ (${expression}))`,
     );
   }
 
   /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
   private async admit(paperIds: readonly string[], query: ParsedQuery, filters: PaperFilters): Promise<Set<string>> {
     const conditions = paperFilterConditions(filters);
-    const phrases = query.phrases.map((phrase) => sql`paper_fts.document @@ phraseto_tsquery('english', ${phrase})`);
-    const exclusions = excludedPhrases(query).map((phrase) => sql`NOT (paper_fts.document @@ phraseto_tsquery('english', ${phrase}))`);
+    const phrases = query.phrases.map((phrase) => sql`${currentDocument} @@ phraseto_tsquery('english', ${phrase})`);
+    const exclusions = excludedPhrases(query).map((phrase) => sql`NOT (${currentDocument} @@ phraseto_tsquery('english', ${phrase}))`);
     const textual = [...phrases, ...exclusions];
     const join = textual.length > 0 ? sql`JOIN paper_fts ON paper_fts.paper_id = papers.id` : sql``;
     const admitted = new Set<string>();
@@ -114,11 +130,11 @@ export class TsvectorIndex implements LexicalIndex {
     const expression = tsqueryExpression(query);
     if (expression === null) return [];
     const result = await sql<{ id: string; score: number }>`
-      SELECT papers.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', paper_fts.document, q.query, 1) AS score
+      SELECT papers.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', ${currentDocument}, q.query, 1) AS score
       FROM (SELECT ${expression} AS query) q
-      JOIN paper_fts ON paper_fts.document @@ q.query
+      JOIN paper_fts ON paper_fts.document @@ q.query OR paper_fts.document IS NULL
       JOIN papers ON papers.id = paper_fts.paper_id
-      WHERE ${whereAll(paperFilterConditions(filters))}
+      WHERE ${currentDocument} @@ q.query AND ${whereAll(paperFilterConditions(filters))}
       ORDER BY score DESC, papers.id LIMIT ${limit}`.execute(this.db);
     return result.rows.map((row) => ({ paperId: row.id, score: Number(row.score) }));
   }

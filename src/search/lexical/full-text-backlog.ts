@@ -1,0 +1,106 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Logger } from '../../logger.js';
+
+/**
+ * PostgreSQL's full-text documents (paper_fts, used to check phrases) that bulk writes left pending (migration 023),
+ * and the background work that fills them.
+ */
+
+/** A paper's document: the stored one, or computed on the fly while it is pending. Needs paper_fts joined to papers. */
+export const currentDocument = sql`coalesce(paper_fts.document, paper_document(papers.title, papers.abstract, papers.authors))`;
+
+/** Papers per transaction: a few hundred milliseconds of the server's time. */
+const FILL_BATCH = 2_000;
+/** How often the server looks for pending documents when there were none. */
+export const BACKFILL_INTERVAL_MS = 10_000;
+
+export async function countPendingDocuments(db: Kysely<DB>): Promise<number> {
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM paper_fts WHERE document IS NULL`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Computes up to `limit` pending documents in one transaction; returns how many. The rows are locked first (skipping
+ * those another instance or a writer holds), and the text read by a second statement, whose snapshot is taken after
+ * the locks: a writer that changes a paper's text meanwhile waits for this transaction and leaves the document
+ * pending again, so a stale text is never stored.
+ */
+export async function fillPendingDocuments(db: Kysely<DB>, limit = FILL_BATCH): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ paper_id: string }>`
+      SELECT paper_id FROM paper_fts WHERE document IS NULL LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(trx);
+    if (rows.length === 0) return 0;
+    const ids = rows.map((row) => row.paper_id);
+    await sql`
+      UPDATE paper_fts SET document = paper_document(papers.title, papers.abstract, papers.authors)
+      FROM papers WHERE papers.id = paper_fts.paper_id AND paper_fts.paper_id = ANY(${ids}::text[])`.execute(trx);
+    return ids.length;
+  });
+}
+
+/** Fills every pending document (`paperboy index fulltext`), reporting progress; returns how many it filled. */
+export async function fillAllPendingDocuments(
+  db: Kysely<DB>,
+  progress: (filled: number, pending: number) => void = () => undefined,
+): Promise<number> {
+  const pending = await countPendingDocuments(db);
+  let filled = 0;
+  for (;;) {
+    const n = await fillPendingDocuments(db);
+    if (n === 0) return filled;
+    filled += n;
+    progress(filled, pending);
+  }
+}
+
+/**
+ * Inside `serve` on PostgreSQL: fills pending documents batch after batch until none is left, then looks again
+ * every BACKFILL_INTERVAL_MS. Several instances may run it; they lock different rows.
+ */
+export class FullTextBackfill {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly logger: Logger,
+    private readonly intervalMs = BACKFILL_INTERVAL_MS,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.stopped = false;
+    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
+    this.timer.unref();
+    void this.runOnce();
+  }
+
+  /** Fills until nothing is pending (or the backfill is stopped), unless a run is under way. */
+  runOnce(): Promise<void> {
+    this.running ??= this.fillWhilePending()
+      .catch((error: unknown) => this.logger.error('computing full-text documents failed', { error: String(error) }))
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  private async fillWhilePending(): Promise<void> {
+    let filled = 0;
+    while (!this.stopped) {
+      const n = await fillPendingDocuments(this.db);
+      if (n === 0) break;
+      filled += n;
+    }
+    if (filled > 0) this.logger.info('computed pending full-text documents', { papers: filled });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

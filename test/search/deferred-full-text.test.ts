@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { openPostgres, type Store } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { silentLogger } from '../../src/logger.js';
+import type { PaperRecord } from '../../src/papers/paper.js';
+import { createLexicalIndex } from '../../src/search/lexical/create-lexical-index.js';
+import { countPendingDocuments, fillPendingDocuments, FullTextBackfill } from '../../src/search/lexical/full-text-backlog.js';
+import { filtersFromQuery } from '../../src/search/paper-filters.js';
+import { parseQuery } from '../../src/search/query-parser.js';
+import { paperRecord } from '../helpers/fixtures.js';
+import { createPostgresDatabase, postgresAvailable, tempDir } from '../helpers/stores.js';
+import { TOPIC_PAPERS, writePapers } from './corpus.js';
+
+/** Enough papers for one statement to leave their documents to the backfill (more than 100). */
+function bulk(): PaperRecord[] {
+  const fillers = Array.from({ length: 120 }, (_, i) =>
+    paperRecord({
+      id: `2503.${String(30000 + i)}`,
+      title: `Filler study ${i}`,
+      abstract: i % 2 === 0 ? 'Egocentric video of head mounted cameras, filler.' : 'Nothing in particular.',
+      publishedAt: '2025-03-10T00:00:00Z',
+    }),
+  );
+  return [...TOPIC_PAPERS, ...fillers];
+}
+
+async function storedDocumentsMatchText(store: Store): Promise<boolean> {
+  const { rows } = await sql<{ stale: string }>`
+    SELECT count(*) AS stale FROM paper_fts JOIN papers ON papers.id = paper_fts.paper_id
+    WHERE paper_fts.document IS NOT NULL
+      AND paper_fts.document <> paper_document(papers.title, papers.abstract, papers.authors)`.execute(store.db);
+  return Number(rows[0]!.stale) === 0;
+}
+
+describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the backfill by bulk writes', () => {
+  let store: Store;
+  let url: string;
+  const dropped: (() => Promise<void>)[] = [];
+
+  beforeEach(async () => {
+    const database = await createPostgresDatabase();
+    dropped.push(database.drop);
+    url = database.url;
+    store = openPostgres(url);
+    await migrateToLatest(store);
+    return async () => {
+      await store.close();
+    };
+  });
+  afterAll(async () => {
+    for (const d of dropped) await d();
+  });
+
+  const searchIds = async (q: string) => {
+    const index = createLexicalIndex(store, { inMemory: true });
+    await index.start();
+    const parsed = parseQuery(q);
+    const ids = (await index.search(parsed, filtersFromQuery(parsed), 10)).map((hit) => hit.paperId);
+    const days = await index.countByDay(parsed, filtersFromQuery(parsed));
+    await index.flush();
+    return { ids, total: [...days.values()].reduce((a, b) => a + b, 0) };
+  };
+
+  it('leaves a bulk write’s documents pending, finds those papers by phrase all the same, and the backfill stores them', async () => {
+    await writePapers(store, bulk());
+    expect(await countPendingDocuments(store.db)).toBe(bulk().length);
+
+    const phrase = await searchIds('"egocentric video"');
+    const excluded = await searchIds('egocentric -"head mounted"');
+    expect(phrase.ids).toContain('2501.10005');
+    expect(phrase.total).toBe(61);
+    expect(excluded.ids).toEqual(['2501.10006']);
+
+    await new FullTextBackfill(store.db, silentLogger).runOnce();
+    expect(await countPendingDocuments(store.db)).toBe(0);
+    expect(await storedDocumentsMatchText(store)).toBe(true);
+    expect(await searchIds('"egocentric video"')).toEqual(phrase);
+    expect(await searchIds('egocentric -"head mounted"')).toEqual(excluded);
+  });
+
+  it('computes the documents of a small write at once, leaves them alone when the text is unchanged, and re-queues a bulk text change', async () => {
+    await writePapers(store, bulk());
+    await fillPendingDocuments(store.db, 10_000);
+    await writePapers(store, [paperRecord({ id: '2504.00001', title: 'Submitted alone', abstract: 'One paper, written at once.' })]);
+    expect(await countPendingDocuments(store.db)).toBe(0);
+
+    // Hiding every paper rewrites every row but not its text.
+    await store.db.updateTable('papers').set({ hidden: 1 }).execute();
+    await store.db.updateTable('papers').set({ hidden: 0 }).execute();
+    expect(await countPendingDocuments(store.db)).toBe(0);
+
+    await store.db
+      .updateTable('papers')
+      .set({ abstract: sql`abstract || ' Marmoset vocal segmentation.'` })
+      .where('id', 'like', '2503.%')
+      .execute();
+    expect(await countPendingDocuments(store.db)).toBe(120);
+    expect((await searchIds('"marmoset vocal"')).total).toBe(120);
+    await fillPendingDocuments(store.db, 10_000);
+    expect(await storedDocumentsMatchText(store)).toBe(true);
+  });
+
+  it('shares the backlog between processes: rows another one holds are skipped, not waited for', async () => {
+    await writePapers(store, bulk());
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      const held = await other.query('SELECT paper_id FROM paper_fts WHERE document IS NULL ORDER BY paper_id LIMIT 20 FOR UPDATE');
+      expect(held.rowCount).toBe(20);
+      expect(await fillPendingDocuments(store.db, 10_000)).toBe(bulk().length - 20);
+      expect(await countPendingDocuments(store.db)).toBe(20);
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    expect(await fillPendingDocuments(store.db, 10_000)).toBe(20);
+    expect(await countPendingDocuments(store.db)).toBe(0);
+    expect(await storedDocumentsMatchText(store)).toBe(true);
+  });
+
+  it('fills the backlog from the command line with `paperboy index fulltext`, reporting progress', async () => {
+    await writePapers(store, bulk());
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { DATABASE_URL: url, PAPERBOY_DATA_DIR: tempDir(), PAPERBOY_LOG: 'silent', PAPERBOY_DEMO: 'off' };
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+    expect(await runCli(['index', 'fulltext', '--json'], io, env)).toBe(0);
+    expect(JSON.parse(out[0]!)).toMatchObject({ papers: bulk().length });
+    expect(err).toEqual([`full-text documents: ${bulk().length}/${bulk().length}`]);
+    expect(await countPendingDocuments(store.db)).toBe(0);
+    expect(await storedDocumentsMatchText(store)).toBe(true);
+  });
+});
