@@ -73,7 +73,7 @@ function increment(counts: Map<string, number>, key: string, by = 1): void {
 
 /**
  * Everything the author page and API show for one name, matched exactly as the papers list it: one indexed read
- * of the name's papers (paper_authors by name), one of the names that may be variants of it (by name_key), the
+ * of the name's papers (paper_authors by name key and name), one of the names that may be variants of it (by name_key), the
  * approved claims, and the listing of one page of papers. Refused as not_found when no visible paper lists the name.
  */
 export async function authorProfile(
@@ -87,7 +87,7 @@ export async function authorProfile(
       papers.categories AS categories, papers.title AS title, papers.abstract AS abstract,
       papers.local_upvotes + coalesce((SELECT max(fe.imported_upvotes) FROM feed_entries fe WHERE fe.paper_id = papers.id), 0) AS upvotes
     FROM paper_authors JOIN papers ON papers.id = paper_authors.paper_id
-    WHERE paper_authors.name = ${name} AND papers.hidden = 0
+    WHERE paper_authors.name_key = ${authorNameKey(name)} AND paper_authors.name = ${name} AND papers.hidden = 0
     GROUP BY papers.id
     ORDER BY coalesce(papers.published_at, '') DESC, papers.id DESC
     LIMIT ${MAX_AUTHOR_PAPERS_READ}`.execute(db);

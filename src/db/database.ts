@@ -45,6 +45,8 @@ export interface StoreCapabilities {
    * id against a snapshot watermark rather than "after the last value seen".
    */
   readonly sequencesCommitInOrder: boolean;
+  /** `ALTER TABLE … DROP CONSTRAINT` (SQLite must rebuild a table to change its constraints). */
+  readonly dropConstraint: boolean;
 }
 
 export interface Store {
@@ -75,6 +77,7 @@ const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   multiInstance: false,
   arrayParameters: false,
   sequencesCommitInOrder: true,
+  dropConstraint: false,
 });
 
 const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -88,6 +91,7 @@ const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   multiInstance: true,
   arrayParameters: true,
   sequencesCommitInOrder: false,
+  dropConstraint: true,
 });
 
 /** Each open store's capabilities, by its Kysely adapter (shared by the instance, its transactions and connections). */

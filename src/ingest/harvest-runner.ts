@@ -4,6 +4,7 @@ import type { Queryable } from '../db/schema.js';
 import type { PaperRecord } from '../papers/paper.js';
 import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
 import { paperBatchSize, type UpsertCounts } from '../papers/papers.repository.js';
+import { scoreOnArrival } from '../trending/trending-score.js';
 import { emptyImportSummary, recordSkip, type ImportSummary } from './import-runner.js';
 import { fetchListRecordsPage, OaiProtocolError, type ListRecordsPage, type ListRecordsQuery } from './oai-pmh.js';
 import type { PoliteHttpClient } from './polite-http.js';
@@ -81,7 +82,9 @@ async function writePapers(
 ): Promise<UpsertCounts> {
   const total: UpsertCounts = { inserted: 0, updated: 0, insertedIds: [] };
   for (let start = 0; start < papers.length; start += batchSize) {
-    const counts = await upsertPapersNotifyingFollowers(db, maxParameters, papers.slice(start, start + batchSize), stamp);
+    const counts = await upsertPapersNotifyingFollowers(db, maxParameters, papers.slice(start, start + batchSize), stamp, {
+      initialTrendingScore: scoreOnArrival,
+    });
     total.inserted += counts.inserted;
     total.updated += counts.updated;
     total.insertedIds.push(...counts.insertedIds);

@@ -7,6 +7,7 @@ import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
 import { importBatchSize } from '../papers/papers.repository.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
 import type { SourceItem, SourceUnit } from './source.js';
+import { scoreOnArrival } from '../trending/trending-score.js';
 import { recomputeTrending } from '../trending/trending.repository.js';
 
 export interface SkippedRecord {
@@ -136,7 +137,9 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
       const stamp = now().toISOString();
       const counts = await store.db.transaction().execute(async (trx) => {
         if (asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-        const result = await upsertPapersNotifyingFollowers(trx, store.capabilities.maxParameters, batchPapers, stamp);
+        const result = await upsertPapersNotifyingFollowers(trx, store.capabilities.maxParameters, batchPapers, stamp, {
+          initialTrendingScore: scoreOnArrival,
+        });
         await upsertFeedEntries(trx, batchFeed, stamp);
         // Upvotes, star counts and feed days feed the trending score: recompute it in the same transaction, so a
         // score never disagrees with its inputs, even when the import is killed.

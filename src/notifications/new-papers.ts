@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/schema.js';
 import type { PaperRecord } from '../papers/paper.js';
-import { upsertPapers, type UpsertCounts } from '../papers/papers.repository.js';
+import { upsertPapers, type UpsertCounts, type UpsertOptions } from '../papers/papers.repository.js';
 import { tidy } from '../signals/signal-limits.js';
 import { insertFollowedAuthorNotifications } from './notifications.repository.js';
 
@@ -70,8 +70,9 @@ export async function upsertPapersNotifyingFollowers(
   maxParameters: number,
   records: readonly PaperRecord[],
   now: string,
+  options: UpsertOptions = {},
 ): Promise<UpsertCounts> {
-  const counts = await upsertPapers(db, records, now);
+  const counts = await upsertPapers(db, records, now, options);
   await notifyFollowersOfNewPapers(db, maxParameters, records, counts, now);
   return counts;
 }

@@ -1,9 +1,9 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import { columnsOf, insertRows } from '../db/bulk-rows.js';
-import type { StoreCapabilities } from '../db/database.js';
+import { capabilitiesOf, type StoreCapabilities } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
 import { authorNameKey, parseAuthorNames } from './author-names.js';
-import type { CodeReposTable, OrganizationsTable, PapersTable, RepoStarCountsTable } from './papers.table.js';
+import type { CodeReposTable, OrganizationsTable, PaperAuthorsTable, PapersTable, RepoStarCountsTable } from './papers.table.js';
 import type { Organization, Paper, PaperRecord } from './paper.js';
 
 export interface UpsertCounts {
@@ -50,7 +50,7 @@ function mergeDuplicates(records: readonly PaperRecord[]): PaperRecord[] {
   return [...byId.values()];
 }
 
-type PaperInsertRow = Omit<Insertable<PapersTable>, 'hidden' | 'trending_score' | 'local_upvotes' | 'local_comments'> & {
+type PaperInsertRow = Omit<Insertable<PapersTable>, 'hidden' | 'local_upvotes' | 'local_comments'> & {
   readonly [column: string]: string | number | null;
 };
 
@@ -77,9 +77,11 @@ const PAPER_ROW_COLUMNS = columnsOf<PaperInsertRow>({
   source: 'text',
   ingested_at: 'text',
   modified_at: 'text',
+  trending_score: 'double precision',
 });
 
-function paperRow(r: PaperRecord, now: string): PaperInsertRow {
+function paperRow(r: PaperRecord, now: string, initialTrendingScore: UpsertOptions['initialTrendingScore']): PaperInsertRow {
+  const featuredAt = r.publishedAt ?? now;
   return {
     id: r.id,
     version: r.version,
@@ -103,6 +105,7 @@ function paperRow(r: PaperRecord, now: string): PaperInsertRow {
     source: r.source,
     ingested_at: now,
     modified_at: now,
+    trending_score: initialTrendingScore ? initialTrendingScore(featuredAt) : 0,
   };
 }
 
@@ -112,16 +115,30 @@ const CODE_REPO_COLUMNS = columnsOf<CodeRepoRow>({ paper_id: 'text', url: 'text'
 type StarCountRow = Insertable<RepoStarCountsTable> & { readonly [column: string]: string | number | null };
 const STAR_COUNT_COLUMNS = columnsOf<StarCountRow>({ paper_id: 'text', counted_at: 'text', stars: 'integer' });
 
+export interface UpsertOptions {
+  /**
+   * The trending score a new paper is inserted with, from the day it is featured on (its publication, else now);
+   * 0 without. The caller recomputes scores from votes and stars in the same transaction, and a score inserted
+   * right needs no second write of the row.
+   */
+  readonly initialTrendingScore?: (featuredAt: string) => number;
+}
+
 /**
  * Inserts or updates papers by arXiv id in one statement per batch. A record with an older version than
  * the stored one does not overwrite it; fields a source does not know are kept.
  */
-export async function upsertPapers(db: Queryable, records: readonly PaperRecord[], now: string): Promise<UpsertCounts> {
+export async function upsertPapers(
+  db: Queryable,
+  records: readonly PaperRecord[],
+  now: string,
+  options: UpsertOptions = {},
+): Promise<UpsertCounts> {
   const unique = mergeDuplicates(records);
   if (unique.length === 0) return { inserted: 0, updated: 0, insertedIds: [] };
   const existing = await db
     .selectFrom('papers')
-    .select('id')
+    .select(['id', 'authors'])
     .where(
       'id',
       'in',
@@ -129,11 +146,12 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
     )
     .execute();
   const existingIds = new Set(existing.map((row) => row.id));
+  const authorsBefore = new Map(existing.map((row) => [row.id, row.authors]));
 
   await insertRows(
     db,
     'papers',
-    unique.map((r) => paperRow(r, now)),
+    unique.map((r) => paperRow(r, now, options.initialTrendingScore)),
     PAPER_ROW_COLUMNS,
   )
     .onConflict((oc) =>
@@ -169,6 +187,7 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
   await rewritePaperAuthors(
     db,
     unique.map((r) => r.id),
+    authorsBefore,
   );
 
   const repos = unique.filter((r) => r.codeRepo);
@@ -207,24 +226,29 @@ export async function upsertPapers(db: Queryable, records: readonly PaperRecord[
   return { inserted: insertedIds.length, updated: unique.length - insertedIds.length, insertedIds };
 }
 
-/** Rows per INSERT into paper_authors: four parameters each, well under every engine's limit. */
+/** Rows per INSERT into paper_authors where rows go in as VALUES lists: four parameters each, under every limit. */
 const AUTHOR_ROWS_PER_INSERT = 1_000;
 
+type PaperAuthorRow = Insertable<PaperAuthorsTable> & { readonly [column: string]: string | number | null };
+const PAPER_AUTHOR_COLUMNS = columnsOf<PaperAuthorRow>({ paper_id: 'text', position: 'integer', name: 'text', name_key: 'text' });
+
 /**
- * Rewrites the paper_authors rows of these papers from their stored author lists, read back after the upsert
- * because a record may have kept the stored list (an older version, or a source that gave no authors).
+ * Rewrites the paper_authors rows of the papers whose author list is new or changed, from the lists stored by the
+ * upsert (read back, because a record may have kept the stored list: an older version, or a source that gave no
+ * authors). `authorsBefore` holds the lists the papers that existed had before the upsert.
  */
-async function rewritePaperAuthors(db: Queryable, paperIds: readonly string[]): Promise<void> {
+async function rewritePaperAuthors(db: Queryable, paperIds: readonly string[], authorsBefore: ReadonlyMap<string, string>): Promise<void> {
   const stored = await db.selectFrom('papers').select(['id', 'authors']).where('id', 'in', paperIds).execute();
-  await db.deleteFrom('paper_authors').where('paper_id', 'in', paperIds).execute();
-  const rows = stored.flatMap((paper) =>
+  const changed = stored.filter((paper) => authorsBefore.get(paper.id) !== paper.authors);
+  const replaced = changed.filter((paper) => authorsBefore.has(paper.id)).map((paper) => paper.id);
+  if (replaced.length > 0) await db.deleteFrom('paper_authors').where('paper_id', 'in', replaced).execute();
+  const rows: PaperAuthorRow[] = changed.flatMap((paper) =>
     parseAuthorNames(paper.authors).map((name, position) => ({ paper_id: paper.id, position, name, name_key: authorNameKey(name) })),
   );
-  for (let i = 0; i < rows.length; i += AUTHOR_ROWS_PER_INSERT) {
-    await db
-      .insertInto('paper_authors')
-      .values(rows.slice(i, i + AUTHOR_ROWS_PER_INSERT))
-      .execute();
+  // Bound as one array per column, a batch's authors are one statement whatever their number.
+  const perInsert = capabilitiesOf(db).arrayParameters ? rows.length : AUTHOR_ROWS_PER_INSERT;
+  for (let i = 0; i < rows.length; i += perInsert) {
+    await insertRows(db, 'paper_authors', rows.slice(i, i + perInsert), PAPER_AUTHOR_COLUMNS).execute();
   }
 }
 

@@ -57,3 +57,8 @@ export function starGain(counts: readonly StarCount[]): number {
   for (const count of sorted) if (Date.parse(count.countedAt) <= windowStart) baseline = count.stars;
   return Math.max(0, latest.stars - baseline);
 }
+
+/** The score of a paper with no upvotes and no stars yet: what a newly stored paper usually keeps. */
+export function scoreOnArrival(featuredAt: string): number {
+  return trendingScore({ upvotes: 0, recentStarGain: 0, featuredAt });
+}

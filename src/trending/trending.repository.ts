@@ -1,8 +1,12 @@
 import { sql } from 'kysely';
+import { columnsOf, unnestRows } from '../db/bulk-rows.js';
+import { capabilitiesOf } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
 import { starGain, trendingScore, type StarCount } from './trending-score.js';
 
 const ID_CHUNK = 500;
+/** Scores per UPDATE where they are bound as arrays (two parameters, whatever the number). */
+const SCORES_PER_ARRAY_STATEMENT = 10_000;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -62,12 +66,26 @@ async function scoresFor(db: Queryable, ids: readonly string[] | null): Promise<
   return scores;
 }
 
+interface ScoreRow {
+  readonly id: string;
+  readonly score: number;
+  readonly [column: string]: string | number;
+}
+const SCORE_COLUMNS = columnsOf<ScoreRow>({ id: 'text', score: 'double precision' });
+
+/** Writes the scores that changed (an unchanged row is not rewritten, nor its indexes touched). */
 async function writeScores(db: Queryable, scores: Map<string, number>): Promise<void> {
-  for (const batch of chunks([...scores.entries()], ID_CHUNK)) {
-    const values = sql.join(batch.map(([id, score]) => sql`(${id}, CAST(${score} AS double precision))`));
+  const rows = [...scores.entries()].map(([id, score]) => ({ id, score }));
+  // Where the engine binds arrays, a whole import batch is one statement of a fixed size.
+  const perStatement = capabilitiesOf(db).arrayParameters ? SCORES_PER_ARRAY_STATEMENT : ID_CHUNK;
+  for (const batch of chunks(rows, perStatement)) {
+    const values = capabilitiesOf(db).arrayParameters
+      ? unnestRows(batch, SCORE_COLUMNS)
+      : sql`VALUES ${sql.join(batch.map((row) => sql`(${row.id}, CAST(${row.score} AS double precision))`))}`;
     // A join, not a correlated subquery: SQLite would scan the VALUES list once per updated row.
-    await sql`WITH v(id, score) AS (VALUES ${values})
-      UPDATE papers SET trending_score = v.score FROM v WHERE v.id = papers.id`.execute(db);
+    await sql`WITH v(id, score) AS (${values})
+      UPDATE papers SET trending_score = v.score FROM v
+      WHERE v.id = papers.id AND papers.trending_score <> v.score`.execute(db);
   }
 }
 

@@ -56,6 +56,29 @@ describeEachStore('authors: the author index, profiles and authorship claims', {
     ]);
     await upsertPapers(db, [paperRecord({ id: '2501.10001', authors: [] })], STAMP);
     expect((await authorRows('2501.10001')).map((r) => r[1])).toEqual(['Ada Byron', 'Cy Young', 'Dee Diaz']);
+    // The same list again, beside a new paper in the same batch: both papers' rows are right afterwards.
+    await upsertPapers(
+      db,
+      [
+        paperRecord({ id: '2501.10001', authors: ['Ada Byron', 'Cy Young', 'Dee Diaz'] }),
+        paperRecord({ id: '2501.10002', authors: ['Eve Ng'] }),
+      ],
+      STAMP,
+    );
+    expect((await authorRows('2501.10001')).map((r) => r[1])).toEqual(['Ada Byron', 'Cy Young', 'Dee Diaz']);
+    expect(await authorRows('2501.10002')).toEqual([[0, 'Eve Ng', 'e ng']]);
+  });
+
+  it('removes a deleted paper’s author rows', async () => {
+    const db = deps.store.db;
+    await upsertPapers(
+      db,
+      [paperRecord({ id: '2501.10001', authors: ['Ada Byron'] }), paperRecord({ id: '2501.10002', authors: ['Ada Byron'] })],
+      STAMP,
+    );
+    await db.deleteFrom('papers').where('id', '=', '2501.10001').execute();
+    expect(await authorRows('2501.10001')).toEqual([]);
+    expect(await authorRows('2501.10002')).toEqual([[0, 'Ada Byron', 'a byron']]);
   });
 
   it('keys written variants together without touching the names', () => {

@@ -22,6 +22,7 @@ import * as map from './019-map.js';
 import * as authors from './020-authors.js';
 import * as forYouDigests from './022-foryou-digests.js';
 import * as deferredFullText from './023-deferred-full-text.js';
+import * as paperAuthorsOneNameIndex from './024-paper-authors-one-name-index.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -55,4 +56,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '020-authors', up: authors.up },
   { name: '022-foryou-digests', up: forYouDigests.up },
   { name: '023-deferred-full-text', up: deferredFullText.up },
+  { name: '024-paper-authors-one-name-index', up: paperAuthorsOneNameIndex.up },
 ];
