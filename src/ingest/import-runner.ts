@@ -127,10 +127,12 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
     let feed: FeedRecord[] = [];
     let lastPosition = 0;
 
+    // Everything a batch needs is taken before its first await: reading goes on while it is written.
     const flush = async () => {
       if (papers.length === 0 && lastPosition <= resumeAfter) return;
       const batchPapers = papers;
       const batchFeed = feed;
+      const position = lastPosition;
       papers = [];
       feed = [];
       if (options.dryRun) return;
@@ -147,7 +149,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
           trx,
           batchPapers.map((p) => p.id),
         );
-        await setJobState(trx, checkpointKey, String(lastPosition), stamp);
+        await setJobState(trx, checkpointKey, String(position), stamp);
         return result;
       });
       summary.inserted += counts.inserted;
@@ -156,33 +158,50 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
       if (options.onPapersWritten && batchPapers.length > 0) await options.onPapersWritten(batchPapers.map((p) => p.id));
     };
 
+    // One batch is written while the next is read and parsed; batches still commit one after another, in order, so
+    // each checkpoint covers every record before it.
+    let writing: Promise<void> = Promise.resolve();
+    const startFlush = async () => {
+      await writing;
+      writing = flush();
+      // A failure surfaces where the batch is next awaited.
+      writing.catch(() => undefined);
+    };
+
     let unitFailed = false;
-    for await (const item of namingFailures(unit)) {
-      if (item.kind === 'failed') {
-        // The records committed before the failure stay, and so does the unit's checkpoint: reading the same
-        // file again (after a passing read error) resumes after them.
-        recordSkip(summary, unit.label, item.reason);
-        unitFailed = true;
-        break;
+    try {
+      for await (const item of namingFailures(unit)) {
+        if (item.kind === 'failed') {
+          // The records committed before the failure stay, and so does the unit's checkpoint: reading the same
+          // file again (after a passing read error) resumes after them.
+          recordSkip(summary, unit.label, item.reason);
+          unitFailed = true;
+          break;
+        }
+        if (options.limit !== undefined && processed >= options.limit) break;
+        lastPosition = item.position;
+        if (item.position <= resumeAfter) {
+          summary.resumed += 1;
+          continue;
+        }
+        processed += 1;
+        summary.read += 1;
+        if (item.kind === 'skip') {
+          recordSkip(summary, item.where, item.reason);
+        } else {
+          papers.push(item.paper);
+          if (item.feed) feed.push(item.feed);
+          if (papers.length >= batchSize) await startFlush();
+        }
+        meter.update(unit.label, summary.read, bytesBefore + unit.bytesRead(), totalBytes);
       }
-      if (options.limit !== undefined && processed >= options.limit) break;
-      lastPosition = item.position;
-      if (item.position <= resumeAfter) {
-        summary.resumed += 1;
-        continue;
-      }
-      processed += 1;
-      summary.read += 1;
-      if (item.kind === 'skip') {
-        recordSkip(summary, item.where, item.reason);
-      } else {
-        papers.push(item.paper);
-        if (item.feed) feed.push(item.feed);
-        if (papers.length >= batchSize) await flush();
-      }
-      meter.update(unit.label, summary.read, bytesBefore + unit.bytesRead(), totalBytes);
+    } catch (error) {
+      // The batch being written finishes (or fails) before the error leaves the import.
+      await writing.catch(() => undefined);
+      throw error;
     }
-    await flush();
+    await startFlush();
+    await writing;
     const interrupted = options.limit !== undefined && processed >= options.limit;
     if (!options.dryRun && !interrupted && !unitFailed) await deleteJobState(store.db, checkpointKey);
     bytesBefore += unit.totalBytes ?? 0;
