@@ -113,6 +113,9 @@ export function openSqlite(file: string): Store {
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // Copy the write-ahead log into the database every 64 MB rather than every 4 MB: an import batch writes several
+  // megabytes, and checkpointing after each one took about a tenth of a snapshot import's time.
+  sqlite.pragma('wal_autocheckpoint = 16384');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   // A larger page cache keeps the full-text index's b-trees in memory during bulk imports.
