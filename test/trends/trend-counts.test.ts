@@ -174,6 +174,25 @@ describeEachStore('trend counts after a paper changes', { lifetime: 'test' }, (g
     expect(await count('heat')).toEqual({});
   });
 
+  it('counts far-future days as well as near ones, and each count starts from zero', async () => {
+    const index = createLexicalIndex(get().store, { inMemory: true });
+    await index.start();
+    await writeCorpus(get());
+    const count = async (q: string) => {
+      const parsed = parseQuery(q);
+      return Object.fromEntries(await index.countByDay(parsed, filtersFromQuery(parsed)));
+    };
+    const before = await count('diffusion models');
+    await sql`UPDATE papers SET published_at = ${'9999-12-01T00:00:00Z'} WHERE id = ${'2501.30002'}`.execute(get().store.db);
+    expect(await count('heat')).toEqual({ '9999-12-01': 1 });
+    expect(await count('heat')).toEqual({ '9999-12-01': 1 });
+    const after = await count('diffusion models');
+    const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(after['9999-12-01']).toBe(1);
+    expect(total(after)).toBe(total(before));
+    expect(await count('diffusion models')).toEqual(after);
+  });
+
   it('knows the days of papers when the in-memory index comes back from its saved file', async () => {
     await writeCorpus(get());
     // PostgreSQL's in-memory keys are handed out per process, so its index is never saved: it is read again.
