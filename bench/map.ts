@@ -203,6 +203,7 @@ async function writeSyntheticLayout(store: Store, points: readonly MapPoint[]): 
     revision: 0,
     embedder: EMBEDDER,
     vector_key: 0,
+    vector_log: null,
     seed: 0,
     papers: points.length,
     sample_size: 0,

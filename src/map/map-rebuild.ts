@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../db/database.js';
-import { vectorsAfterKey } from '../search/vectors.repository.js';
+import { vectorChangeLog, vectorsAfterKey } from '../search/vectors.repository.js';
 import { DEFAULT_UMAP, placeFromNeighbours, umapLayout, type Point2 } from './layout.js';
 import { cellZoomFor } from './map-geometry.js';
 import { mapPoint, type PointScales } from './map-points-builder.js';
@@ -55,6 +55,8 @@ export async function rebuildMap(store: Store, options: RebuildOptions): Promise
   const { embedder } = options;
   const maxParameters = store.capabilities.maxParameters;
 
+  // Taken before any vector is read: whatever commits after it is read again by `map update` (placed papers skipped).
+  const logStart = await vectorChangeLog(store.db, embedder).end();
   const keys = await vectorKeys(store.db, embedder);
   const sampleKeys = seededSample(keys, options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seededRandom(seed));
   const sample = await vectorsByKeys(store.db, embedder, sampleKeys, maxParameters);
@@ -130,6 +132,7 @@ export async function rebuildMap(store: Store, options: RebuildOptions): Promise
       revision: 0,
       embedder,
       vector_key: maxKey,
+      vector_log: JSON.stringify(logStart),
       seed,
       papers: points.length,
       sample_size: sample.length,

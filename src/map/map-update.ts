@@ -1,6 +1,8 @@
 import type { Store } from '../db/database.js';
 import type { Point2 } from './layout.js';
-import { addPlacedPoints, readLayout, sampleWithVectors, unplacedVectors } from './map.repository.js';
+import { LOG_START, type LogPosition } from '../search/change-log.js';
+import { bytesToVector, vectorChangeLog } from '../search/vectors.repository.js';
+import { addPlacedPoints, placedPaperIds, readLayout, sampleWithVectors, type MapLayout } from './map.repository.js';
 import { placeAll } from './map-rebuild.js';
 import { SampleIndex } from './sample-index.js';
 
@@ -9,6 +11,15 @@ import { SampleIndex } from './sample-index.js';
  * so chunks stay small enough (16 × 10,000 comparisons, milliseconds) that a server placing papers keeps answering.
  */
 const CHUNK = 16;
+/** Vectors read from the change log per statement. */
+const READ_PAGE = 512;
+
+/** Where the updater starts reading the vector log for this layout. */
+function startOf(layout: MapLayout, sequencesCommitInOrder: boolean): LogPosition {
+  if (layout.vector_log !== null) return JSON.parse(layout.vector_log) as LogPosition;
+  // A layout from before the log position was kept: its highest key where keys commit in order, else from the start.
+  return sequencesCommitInOrder ? { after: String(layout.vector_key), seen: [] } : LOG_START;
+}
 
 export interface MapUpdateReport {
   readonly placed: number;
@@ -26,7 +37,9 @@ interface LoadedSample {
 
 /**
  * Places papers that got a vector after the map was built, from their nearest sample papers, without moving any
- * other point. Keeps the sample (vectors and positions) loaded between runs until the layout is rebuilt.
+ * other point. Follows the embedder's vectors as a commit-safe change log from the position the rebuild (or the last
+ * update) recorded, so a vector that commits after one with a higher key is still placed; papers already on the map
+ * are skipped. Keeps the sample (vectors and positions) loaded between runs until the layout is rebuilt.
  */
 export class MapUpdater {
   private loaded: LoadedSample | null = null;
@@ -44,25 +57,55 @@ export class MapUpdater {
     const sample = await this.sampleOf(layout.version, layout.embedder);
     if (sample.index.size === 0) return { placed: 0, noLayout: false, stale: true };
     const scales = { papers: layout.papers, levelBase: layout.level_base, cellZoom: layout.cell_zoom };
-    let placed = 0;
-    let afterKey = layout.vector_key;
+    const log = vectorChangeLog(db, layout.embedder);
+    const from = startOf(layout, this.store.capabilities.sequencesCommitInOrder);
     const limit = options.limit ?? Infinity;
-    while (placed < limit) {
-      const batch = await unplacedVectors(db, layout.embedder, afterKey, Math.min(CHUNK, limit - placed));
-      if (batch.length === 0) break;
-      const points = placeAll(sample.index, sample.points, batch, sample.index.dimensions, scales, 1, true);
-      const lastKey = batch[batch.length - 1]!.key;
-      await db.transaction().execute(async (trx) => {
-        // Only the rebuild this placement is based on may receive it.
-        const current = await readLayout(trx);
-        if (current?.version !== layout.version) return;
-        await addPlacedPoints(trx, points, this.store.capabilities.maxParameters);
-        await trx.updateTable('map_layouts').set({ vector_key: lastKey }).where('id', '=', 1).where('vector_key', '<', lastKey).execute();
-      });
-      placed += points.length;
-      afterKey = lastKey;
-      options.progress?.(`placed ${placed} new papers`);
-      await new Promise((resolve) => setImmediate(resolve));
+    let placed = 0;
+    let highestKey = layout.vector_key;
+    let stale = false;
+    const position = await log.read(from, READ_PAGE, async (rows) => {
+      if (placed >= limit || stale) return;
+      const placedAlready = await placedPaperIds(
+        db,
+        rows.map((row) => row.paper_id),
+      );
+      const fresh = rows
+        .filter((row) => !placedAlready.has(row.paper_id))
+        .map((row) => ({ key: Number(row.seq), paperId: row.paper_id, vector: bytesToVector(row.vector) }));
+      for (let i = 0; i < fresh.length && placed < limit && !stale; i += CHUNK) {
+        const chunk = fresh.slice(i, i + Math.min(CHUNK, limit - placed));
+        const points = placeAll(sample.index, sample.points, chunk, sample.index.dimensions, scales, 1, true);
+        const chunkHighest = Math.max(highestKey, ...chunk.map((v) => v.key));
+        await db.transaction().execute(async (trx) => {
+          // Only the rebuild this placement is based on may receive it.
+          const current = await readLayout(trx);
+          if (current?.version !== layout.version) {
+            stale = true;
+            return;
+          }
+          await addPlacedPoints(trx, points, this.store.capabilities.maxParameters);
+          await trx
+            .updateTable('map_layouts')
+            .set({ vector_key: chunkHighest })
+            .where('id', '=', 1)
+            .where('vector_key', '<', chunkHighest)
+            .execute();
+        });
+        if (stale) break;
+        placed += points.length;
+        highestKey = chunkHighest;
+        options.progress?.(`placed ${placed} new papers`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+    // Stopped early (a limit, or a rebuild meanwhile): the next run reads again from where this one started.
+    if (placed < limit && !stale) {
+      await db
+        .updateTable('map_layouts')
+        .set({ vector_log: JSON.stringify(position) })
+        .where('id', '=', 1)
+        .where('version', '=', layout.version)
+        .execute();
     }
     return { placed, noLayout: false, stale: false };
   }

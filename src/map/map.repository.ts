@@ -190,27 +190,11 @@ export interface UnplacedVector {
   readonly vector: Float32Array;
 }
 
-/** Vectors (by key order, after `afterKey`) of papers that are not on the map yet. */
-export async function unplacedVectors(db: Queryable, embedder: string, afterKey: number, limit: number): Promise<UnplacedVector[]> {
-  const rows = await db
-    .selectFrom('search_vectors')
-    .select(['search_vectors.key', 'search_vectors.paper_id', 'search_vectors.vector'])
-    .where('search_vectors.embedder', '=', embedder)
-    .where('search_vectors.key', '>', afterKey)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('map_points')
-            .select(sql`1`.as('one'))
-            .whereRef('map_points.paper_id', '=', 'search_vectors.paper_id'),
-        ),
-      ),
-    )
-    .orderBy('search_vectors.key')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ key: Number(r.key), paperId: r.paper_id, vector: bytesToVector(r.vector) }));
+/** Which of these papers already have a point on the map. */
+export async function placedPaperIds(db: Queryable, paperIds: readonly string[]): Promise<Set<string>> {
+  if (paperIds.length === 0) return new Set();
+  const rows = await db.selectFrom('map_points').select('paper_id').where('paper_id', 'in', paperIds).execute();
+  return new Set(rows.map((row) => row.paper_id));
 }
 
 /** Every vector key of the embedder, ascending (the rebuild samples from them). */

@@ -24,8 +24,14 @@ export interface MapLayoutsTable {
   /** Incremented each time new papers are placed without a rebuild. */
   revision: number;
   embedder: string;
-  /** Every vector of the embedder with a key up to this one has been considered; `map update` reads the later ones. */
+  /** The highest vector key placed so far. */
   vector_key: number;
+  /**
+   * Where `map update` stands in the embedder's vector change log (a LogPosition as JSON): every vector committed
+   * before it has been placed. Null for layouts older than migration 025 (read from `vector_key` in order-committing
+   * engines, from the start elsewhere).
+   */
+  vector_log: string | null;
   seed: number;
   /** Papers laid out by the last rebuild (the level and cell scales are fixed from it). */
   papers: number;

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
-import { sql } from 'kysely';
 import type { Store } from '../db/database.js';
-import { createChangeLogReader, LOG_START, type LogPosition } from './change-log.js';
-import { bytesToVector, type StoredVector } from './vectors.repository.js';
+import { LOG_START, type LogPosition } from './change-log.js';
+import { bytesToVector, vectorChangeLog, type StoredVector } from './vectors.repository.js';
 
 export interface VectorMatch {
   readonly key: number;
@@ -156,12 +155,7 @@ export class VectorIndex {
    * position, and vectors already present (this process's own) are skipped.
    */
   async catchUp(store: Store): Promise<number> {
-    const reader = createChangeLogReader<{ paper_id: string; vector: Uint8Array; seq: number }>(store.db, store.capabilities, {
-      from: sql`search_vectors log`,
-      columns: sql`log.paper_id AS paper_id, log.vector AS vector`,
-      seq: 'key',
-      where: sql`log.embedder = ${this.embedder}`,
-    });
+    const reader = vectorChangeLog(store.db, this.embedder);
     const from = store.capabilities.sequencesCommitInOrder ? { after: String(this.maxKey), seen: [] } : this.position;
     let read = 0;
     this.position = await reader.read(from, CATCH_UP_BATCH, (rows) => {

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { capabilitiesOf } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
+import { createChangeLogReader, type ChangeLogReader } from './change-log.js';
 import { paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
 
 export function vectorToBytes(vector: Float32Array): Uint8Array {
@@ -48,6 +50,16 @@ export async function replaceVectors(
 }
 
 /** Vectors of one embedder in key order, a page at a time (a full pass over them, not a change feed). */
+/** One embedder's vectors as a change log, read in commit-safe order (see change-log.ts). */
+export function vectorChangeLog(db: Queryable, embedder: string): ChangeLogReader<{ paper_id: string; vector: Uint8Array; seq: number }> {
+  return createChangeLogReader(db, capabilitiesOf(db), {
+    from: sql`search_vectors log`,
+    columns: sql`log.paper_id AS paper_id, log.vector AS vector`,
+    seq: 'key',
+    where: sql`log.embedder = ${embedder}`,
+  });
+}
+
 export async function vectorsAfterKey(db: Queryable, embedder: string, afterKey: number, limit: number): Promise<StoredVector[]> {
   const rows = await db
     .selectFrom('search_vectors')

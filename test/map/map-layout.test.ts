@@ -6,7 +6,9 @@ import { upsertPapers } from '../../src/papers/papers.repository.js';
 import { replaceVectors } from '../../src/search/vectors.repository.js';
 import { paperRecord } from '../helpers/fixtures.js';
 import { MAP_EMBEDDER, TOPICS, seedMapCorpus, topicVector } from '../helpers/map-corpus.js';
-import { describeEachStore } from '../helpers/stores.js';
+import { openPostgres } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createPostgresDatabase, describeEachStore, postgresAvailable } from '../helpers/stores.js';
 
 type Store = Parameters<typeof rebuildMap>[0];
 
@@ -122,6 +124,58 @@ describeEachStore('the map layout', { lifetime: 'test' }, (get) => {
     expect(report).toMatchObject({ papers: 30, dryRun: true, version: null });
     expect(await readLayout(store.db)).toBeNull();
     expect((await positions(store)).size).toBe(0);
+  });
+});
+
+describe.skipIf(!postgresAvailable)('map update on PostgreSQL, where vectors commit out of key order', () => {
+  it('places a paper whose vector committed after one with a higher key', async () => {
+    const database = await createPostgresDatabase();
+    const store = openPostgres(database.url);
+    try {
+      await migrateToLatest(store);
+      await seedMapCorpus(store, 10);
+      await rebuildMap(store, { embedder: MAP_EMBEDDER, seed: 7, epochs: 60 });
+      const stamp = '2025-03-04T00:00:00.000Z';
+      const write = async (db: typeof store.db, id: string) => {
+        await upsertPapers(db, [paperRecord({ id, title: 'A new galaxy survey' })], stamp);
+        await replaceVectors(db, MAP_EMBEDDER, [{ paperId: id, vector: topicVector(0, Number(id.slice(5))) }], stamp);
+      };
+      // The first writer takes the lower key and holds its transaction open while a second one commits a higher key.
+      let wrote!: () => void;
+      let release!: () => void;
+      const written = new Promise<void>((resolve) => (wrote = resolve));
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slow = store.db.transaction().execute(async (trx) => {
+        await write(trx, '2504.00001');
+        wrote();
+        await held;
+      });
+      await written;
+      await write(store.db, '2504.00002');
+      const keys = await store.db.selectFrom('search_vectors').select(['paper_id', 'key']).where('paper_id', 'like', '2504.%').execute();
+      expect(keys.map((k) => k.paper_id)).toEqual(['2504.00002']);
+
+      const updater = new MapUpdater(store);
+      expect(await updater.update(MAP_EMBEDDER)).toEqual({ placed: 1, noLayout: false, stale: false });
+      release();
+      await slow;
+      const [low, high] = (
+        await store.db.selectFrom('search_vectors').select('key').where('paper_id', 'like', '2504.%').orderBy('paper_id').execute()
+      ).map((k) => Number(k.key));
+      expect(low).toBeLessThan(high!);
+      expect(await updater.update(MAP_EMBEDDER)).toEqual({ placed: 1, noLayout: false, stale: false });
+      const placed = await store.db
+        .selectFrom('map_points')
+        .select('paper_id')
+        .where('paper_id', 'like', '2504.%')
+        .orderBy('paper_id')
+        .execute();
+      expect(placed.map((p) => p.paper_id)).toEqual(['2504.00001', '2504.00002']);
+      expect(await updater.update(MAP_EMBEDDER)).toEqual({ placed: 0, noLayout: false, stale: false });
+    } finally {
+      await store.close();
+      await database.drop();
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import * as authors from './020-authors.js';
 import * as forYouDigests from './022-foryou-digests.js';
 import * as deferredFullText from './023-deferred-full-text.js';
 import * as paperAuthorsOneNameIndex from './024-paper-authors-one-name-index.js';
+import * as mapVectorLog from './025-map-vector-log.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -57,4 +58,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '022-foryou-digests', up: forYouDigests.up },
   { name: '023-deferred-full-text', up: deferredFullText.up },
   { name: '024-paper-authors-one-name-index', up: paperAuthorsOneNameIndex.up },
+  { name: '025-map-vector-log', up: mapVectorLog.up },
 ];
