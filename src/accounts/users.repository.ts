@@ -64,3 +64,18 @@ export async function updateUser(
   const result = await db.updateTable('users').set(changes).where('id', '=', id).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Users whose names appear in a comment, by lower-cased name (usernames are unique regardless of case). */
+export async function usersNamed(db: Queryable, names: readonly string[]): Promise<{ id: number; username: string }[]> {
+  if (names.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where(
+      sql<string>`lower(username)`,
+      'in',
+      names.map((n) => n.toLowerCase()),
+    )
+    .where('banned', '=', 0)
+    .execute();
+}

@@ -5,7 +5,8 @@ import { requireVisiblePaper } from '../papers/visible-paper.js';
 import { stripUnsafeText } from '../security/text-safety.js';
 import { assertAdmin, assertNotBanned, type Actor, type CommunityDeps } from './community-deps.js';
 import { CommunityError } from './community-error.js';
-import { mentionedUsernames } from './mentions.js';
+import { usersNamed } from '../accounts/users.repository.js';
+import { mentionedUsernames, type KnownMentions } from './mentions.js';
 import {
   findComment,
   insertComment,
@@ -25,6 +26,12 @@ export const MAX_COMMENT_LENGTH = 10_000;
 export interface CommentNode {
   readonly comment: CommentRow;
   readonly replies: CommentNode[];
+}
+
+/** A paper's comments, nested, and the accounts they mention that exist (for links to their profiles). */
+export interface PaperThread {
+  readonly nodes: CommentNode[];
+  readonly mentions: KnownMentions;
 }
 
 /** Which comment a use-case wrote, and on which paper. */
@@ -159,6 +166,11 @@ export function buildThread(rows: readonly CommentRow[], showHidden = false): Co
   return prune(roots);
 }
 
-export async function paperThread(db: Kysely<DB>, paperId: string, showHidden: boolean): Promise<CommentNode[]> {
-  return buildThread(await listPaperComments(db, paperId), showHidden);
+export async function paperThread(db: Kysely<DB>, paperId: string, showHidden: boolean): Promise<PaperThread> {
+  const rows = await listPaperComments(db, paperId);
+  const nodes = buildThread(rows, showHidden);
+  const names = new Set<string>();
+  for (const row of rows) if (!row.deleted) for (const name of mentionedUsernames(row.body)) names.add(name);
+  const users = await usersNamed(db, [...names]);
+  return { nodes, mentions: new Map(users.map((user) => [user.username.toLowerCase(), user.username])) };
 }

@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { jsx } from 'hono/jsx';
 import { renderMarkdown } from './markdown.js';
 
 /** Most people one comment can mention: more is a mailing list, not a conversation. */
@@ -60,4 +61,42 @@ export function mentionedUsernames(markdown: string): string[] {
     }
   }
   return [...seen.values()];
+}
+
+/** Mentioned accounts that exist: lower-cased name → the username as registered. */
+export type KnownMentions = ReadonlyMap<string, string>;
+
+function linkedText(text: string, known: KnownMentions): Child[] {
+  const out: Child[] = [];
+  let at = 0;
+  for (const match of text.matchAll(MENTION)) {
+    const username = known.get(match[1]!.toLowerCase());
+    if (!username) continue;
+    if (match.index > at) out.push(text.slice(at, match.index));
+    out.push(jsx('a', { href: `/u/${encodeURIComponent(username)}`, class: 'mention' }, match[0]));
+    at = match.index + match[0].length;
+  }
+  if (at === 0) return [text];
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
+/**
+ * The rendered comment with each `@name` of an existing account linked to their profile, where the mention counts
+ * (in prose: not in code, not inside a link). Text nodes are rewritten in place; the tree is the caller's own.
+ */
+export function linkMentions(nodes: Child[], known: KnownMentions): Child[] {
+  if (known.size === 0) return nodes;
+  const out: Child[] = [];
+  for (const node of nodes) {
+    if (typeof node === 'string') out.push(...linkedText(node, known));
+    else if (Array.isArray(node)) out.push(linkMentions(node as Child[], known));
+    else {
+      if (isElement(node) && !(typeof node.tag === 'string' && NOT_PROSE.has(node.tag))) {
+        (node as { children: Child[] }).children = linkMentions([...node.children], known);
+      }
+      out.push(node);
+    }
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/schema.js';
-import { findCommentAuthor, insertNotifications, usersNamed, type NewNotification } from './notifications.repository.js';
+import { usersNamed } from '../accounts/users.repository.js';
+import { findCommentAuthor, insertNotifications, type NewNotification } from './notifications.repository.js';
 
 export interface PostedComment {
   readonly commentId: number;

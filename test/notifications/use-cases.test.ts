@@ -20,10 +20,11 @@ const NOW = '2025-03-03T12:00:00.000Z';
 
 describeEachStore('notifications', (get) => {
   let deps: AppDeps;
+  let app: Awaited<ReturnType<typeof testApp>>['app'];
   let counter = 0;
 
   beforeAll(async () => {
-    deps = (await testApp(get(), {}, { now: () => new Date(NOW) })).deps;
+    ({ deps, app } = await testApp(get(), {}, { now: () => new Date(NOW) }));
   });
 
   function unique(prefix: string): string {
@@ -79,6 +80,22 @@ describeEachStore('notifications', (get) => {
     expect((await list(carol)).map((n) => n.kind)).toEqual(['mention']);
     expect(await list(bob)).toEqual([]);
     expect(await list(dave)).toEqual([]);
+  });
+
+  it('links the mentions of existing readers to their profiles on the paper page, as written, and nothing else', async () => {
+    const [alice, carol, dave] = [await reader(), await reader(), await reader()];
+    const paperId = await paper();
+    await postComment(deps, alice, {
+      paperId,
+      parentId: null,
+      body: `Ask @${carol.name.toUpperCase()} or @nosuchreader9, not \`@${dave.name}\` nor [@${dave.name}](https://example.org)`,
+    });
+    const page = await (await app.request(`/papers/${paperId}`)).text();
+    const body = page.slice(page.indexOf('class="comment-body"'));
+    expect(body).toContain(`<a href="/u/${carol.name}" class="mention">@${carol.name.toUpperCase()}</a>`);
+    expect(body).toContain('or @nosuchreader9, not <code>');
+    expect(body).not.toContain(`href="/u/${dave.name}"`);
+    expect(body).toContain(`<code>@${dave.name}</code>`);
   });
 
   it('an edit that adds a mention notifies the newly mentioned only, once', async () => {

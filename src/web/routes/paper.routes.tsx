@@ -92,7 +92,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
               similar={similar}
               mapNeighbourhood={neighbourhood}
               now={now()}
-              paperLocalComments={visibleCount(thread)}
+              paperLocalComments={visibleCount(thread.nodes)}
             />
           </Layout>,
         );

@@ -1,5 +1,6 @@
 import type { User } from '../../accounts/user.js';
-import { canEdit, type CommentNode } from '../../community/comments.service.js';
+import { canEdit, type CommentNode, type PaperThread } from '../../community/comments.service.js';
+import { linkMentions, type KnownMentions } from '../../community/mentions.js';
 import { renderMarkdown } from '../../community/markdown.js';
 import type { PageContext } from '../viewer.js';
 import { formatDay } from './components.js';
@@ -32,7 +33,19 @@ export function CommentForm({
   );
 }
 
-function Comment({ node, page, now, depth }: { node: CommentNode; page: PageContext; now: Date; depth: number }) {
+function Comment({
+  node,
+  page,
+  now,
+  depth,
+  mentions,
+}: {
+  node: CommentNode;
+  page: PageContext;
+  now: Date;
+  depth: number;
+  mentions: KnownMentions;
+}) {
   const { comment } = node;
   const viewer: User | null = page.viewer;
   const removed = comment.deleted || (comment.hidden && !viewer?.isAdmin);
@@ -54,7 +67,7 @@ function Comment({ node, page, now, depth }: { node: CommentNode; page: PageCont
               {comment.editedAt ? <span class="edited">(edited)</span> : null}
               {comment.hidden ? <span class="badge">hidden</span> : null}
             </header>
-            <div class="comment-body">{renderMarkdown(comment.body)}</div>
+            <div class="comment-body">{linkMentions(renderMarkdown(comment.body), mentions)}</div>
             {viewer ? (
               <div class="comment-actions">
                 {depth < 8 && !viewer.banned ? (
@@ -101,7 +114,7 @@ function Comment({ node, page, now, depth }: { node: CommentNode; page: PageCont
       {node.replies.length > 0 ? (
         <ol class="replies">
           {node.replies.map((reply) => (
-            <Comment node={reply} page={page} now={now} depth={depth + 1} />
+            <Comment node={reply} page={page} now={now} depth={depth + 1} mentions={mentions} />
           ))}
         </ol>
       ) : null}
@@ -121,7 +134,7 @@ export function CommentThread({
   paperId,
   imported,
 }: {
-  thread: readonly CommentNode[];
+  thread: PaperThread;
   page: PageContext;
   now: Date;
   paperId: string;
@@ -130,7 +143,7 @@ export function CommentThread({
   return (
     <section class="comments" id="comments" aria-labelledby="comments-title">
       <h2 id="comments-title">
-        Comments <span class="muted">({visibleCount(thread)})</span>
+        Comments <span class="muted">({visibleCount(thread.nodes)})</span>
       </h2>
       {imported > 0 ? (
         <p class="hint">
@@ -152,12 +165,12 @@ export function CommentThread({
           <a href={`/login?next=${encodeURIComponent(`/papers/${paperId}#comments`)}`}>Log in</a> to comment.
         </p>
       )}
-      {thread.length === 0 ? (
+      {thread.nodes.length === 0 ? (
         <p class="empty">No comments yet.</p>
       ) : (
         <ol class="thread">
-          {thread.map((node) => (
-            <Comment node={node} page={page} now={now} depth={0} />
+          {thread.nodes.map((node) => (
+            <Comment node={node} page={page} now={now} depth={0} mentions={thread.mentions} />
           ))}
         </ol>
       )}

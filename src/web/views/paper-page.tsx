@@ -1,6 +1,6 @@
 import type { NeighbourPoint } from '../../map/map.repository.js';
 import { NeighbourhoodMap } from './map-neighbourhood.js';
-import type { CommentNode } from '../../community/comments.service.js';
+import type { PaperThread } from '../../community/comments.service.js';
 import type { ListedPaper } from '../../feed/paper-listing.js';
 import { arxivAbsUrl, arxivPdfUrl } from '../../papers/arxiv-id.js';
 import type { Paper } from '../../papers/paper.js';
@@ -41,7 +41,7 @@ export interface PaperPageProps {
   readonly authorClaims?: ReadonlyMap<string, string>;
   /** The signed-in viewer's own claims on this paper: author name → status. */
   readonly viewerClaims?: ReadonlyMap<string, AuthorClaimStatus>;
-  readonly thread: readonly CommentNode[];
+  readonly thread: PaperThread;
   readonly similar: readonly Paper[];
   /** The paper's neighbourhood on the map of the field (empty when the map has no point for it). */
   readonly mapNeighbourhood?: readonly NeighbourPoint[];
