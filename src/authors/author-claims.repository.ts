@@ -121,10 +121,22 @@ export async function claimsOfUserOnPaper(db: Queryable, userId: number, paperId
   return rows.map(toClaim);
 }
 
+/** An approved claim as a paper shows it: who is the author, and which claim says so (administrators may revoke it). */
+export interface ApprovedAuthor {
+  readonly claimId: number;
+  readonly username: string;
+}
+
 /** Approved claims on a paper: the author name as listed → the reader who is that author. */
-export async function approvedClaimsOfPaper(db: Queryable, paperId: string): Promise<Map<string, string>> {
+export async function approvedClaimsOfPaper(db: Queryable, paperId: string): Promise<Map<string, ApprovedAuthor>> {
   const rows = await claimsQuery(db).where('author_claims.paper_id', '=', paperId).where('author_claims.status', '=', 'approved').execute();
-  return new Map(rows.map((row) => [row.author_name, row.username]));
+  return new Map(rows.map((row) => [row.author_name, { claimId: Number(row.id), username: row.username }]));
+}
+
+/** Removes a claim; false when it was gone already. */
+export async function deleteClaim(db: Queryable, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('author_claims').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** A reader's approved claims, newest paper first, for their profile. */

@@ -3,7 +3,15 @@ import type { Store } from '../db/database.js';
 import { parseAuthorNames } from '../papers/author-names.js';
 import { Refused } from '../refused.js';
 import type { WriteAnnouncer } from '../write-events.js';
-import { countPendingClaims, decideClaim, findClaim, hasClaimed, insertClaim, openClaimsOf } from './author-claims.repository.js';
+import {
+  countPendingClaims,
+  decideClaim,
+  deleteClaim,
+  findClaim,
+  hasClaimed,
+  insertClaim,
+  openClaimsOf,
+} from './author-claims.repository.js';
 
 /** Most claims one reader may have waiting for an administrator. */
 export const MAX_PENDING_CLAIMS = 10;
@@ -77,4 +85,31 @@ export async function decideAuthorClaim(
   });
   deps.writes.announce({ kind: 'author-claim', paperIds: [claim.paperId], userIds: [claim.userId], public: input.approve });
   return { paperId: claim.paperId, authorName: claim.authorName, username: claim.username };
+}
+
+/**
+ * Takes a claim back: its reader withdraws a pending or approved claim of their own, or an administrator revokes one.
+ * The name on the paper can then be claimed again. A rejected claim stays on record (withdrawing it would let the
+ * same reader claim again and again), and another reader's claim looks like no claim at all.
+ */
+export async function withdrawAuthorClaim(
+  deps: AuthorClaimDeps,
+  actor: Actor,
+  input: { readonly claimId: number },
+): Promise<{ readonly paperId: string; readonly authorName: string }> {
+  if (actor.banned) throw new Refused('forbidden', 'Your account is banned.');
+  const claim = await deps.store.db.transaction().execute(async (trx) => {
+    const found = await findClaim(trx, input.claimId);
+    if (!found || (found.userId !== actor.id && !actor.isAdmin)) throw new Refused('not_found', `No authorship claim ${input.claimId}.`);
+    if (found.status === 'rejected') throw new Refused('conflict', 'A rejected claim stays on record.');
+    if (!(await deleteClaim(trx, found.id))) throw new Refused('not_found', `No authorship claim ${input.claimId}.`);
+    return found;
+  });
+  deps.writes.announce({
+    kind: 'author-claim',
+    paperIds: [claim.paperId],
+    userIds: [claim.userId],
+    public: claim.status === 'approved',
+  });
+  return { paperId: claim.paperId, authorName: claim.authorName };
 }

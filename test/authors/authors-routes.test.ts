@@ -150,4 +150,46 @@ describeEachStore('author pages, the author API and authorship claims over HTTP'
     const api = (await (await t.app.request(`/api/authors/${encodeURIComponent('Claimable Person')}`)).json()) as AuthorBody;
     expect(api.claimedBy).toEqual([{ username: reader.user.username, papers: 1 }]);
   });
+
+  it('lets a reader withdraw their own claim, pending or approved, and an administrator revoke one; nobody else', async () => {
+    const other = await signedInUser(t.deps, {});
+    const claimPath = '/papers/2508.70001/claim-author';
+    const withdrawLink = (html: string) => /action="\/author-claims\/(\d+)\/withdraw"/.exec(html)?.[1];
+
+    expect((await t.app.request(claimPath, reader.form({ author: 'Ada Byron' }))).status).toBe(303);
+    const pending = await (await t.app.request('/papers/2508.70001', { headers: { cookie: reader.cookie } })).text();
+    const claimId = withdrawLink(pending);
+    expect(claimId).toBeDefined();
+    // Someone else's claim is no claim at all to another reader, and a withdrawal needs the CSRF token.
+    expect((await t.app.request(`/author-claims/${claimId}/withdraw`, other.form({}))).status).toBe(404);
+    const noCsrf = await t.app.request(`/author-claims/${claimId}/withdraw`, { method: 'POST', headers: { cookie: reader.cookie } });
+    expect(noCsrf.status).toBe(403);
+    const withdrawn = await t.app.request(`/author-claims/${claimId}/withdraw`, reader.form({}));
+    expect(withdrawn.status).toBe(303);
+    expect(withdrawn.headers.get('location')).toBe('/papers/2508.70001');
+    expect((await t.app.request(`/author-claims/${claimId}/withdraw`, reader.form({}))).status).toBe(404);
+    const admin_page = await (await t.app.request('/admin/author-claims', { headers: { cookie: admin.cookie } })).text();
+    expect(admin_page).not.toContain(`action="/admin/author-claims/${claimId}"`);
+
+    // Claimed again and approved: the reader withdraws it from the paper page, and the paper no longer names them.
+    expect((await t.app.request(claimPath, reader.form({ author: 'Ada Byron' }))).status).toBe(303);
+    const again = withdrawLink(await (await t.app.request('/papers/2508.70001', { headers: { cookie: reader.cookie } })).text());
+    expect((await t.app.request(`/admin/author-claims/${again}`, admin.form({ decision: 'approve' }))).status).toBe(303);
+    const approvedPage = await (await t.app.request('/papers/2508.70001', { headers: { cookie: reader.cookie } })).text();
+    expect(approvedPage).toContain('Withdraw my claim');
+    expect(await (await t.app.request('/papers/2508.70001', { headers: { cookie: other.cookie } })).text()).not.toContain(
+      `/author-claims/${again}/withdraw`,
+    );
+    expect((await t.app.request(`/author-claims/${again}/withdraw`, reader.form({}))).status).toBe(303);
+    expect(await (await t.app.request('/papers/2508.70001')).text()).not.toContain('title="Confirmed as this author');
+
+    // An administrator revokes another approved claim.
+    expect((await t.app.request(claimPath, other.form({ author: 'Ada Byron' }))).status).toBe(303);
+    const third = withdrawLink(await (await t.app.request('/papers/2508.70001', { headers: { cookie: other.cookie } })).text());
+    expect((await t.app.request(`/admin/author-claims/${third}`, admin.form({ decision: 'approve' }))).status).toBe(303);
+    expect(await (await t.app.request('/papers/2508.70001', { headers: { cookie: admin.cookie } })).text()).toContain('Revoke claim');
+    expect((await t.app.request(`/author-claims/${third}/withdraw`, admin.form({}))).status).toBe(303);
+    const api = (await (await t.app.request(`/api/authors/${encodeURIComponent('Ada Byron')}`)).json()) as AuthorBody;
+    expect(api.claimedBy).toEqual([]);
+  });
 });

@@ -233,7 +233,9 @@ describeEachStore('authors: the author index, profiles and authorship claims', {
     expect(await refusalCode(decideAuthorClaim(deps, admin, { claimId: adaClaim.claimId, approve: false }))).toBe('conflict');
 
     const db = deps.store.db;
-    expect([...(await approvedClaimsOfPaper(db, '2507.60001'))]).toEqual([['Ada Byron', 'adadecide']]);
+    expect([...(await approvedClaimsOfPaper(db, '2507.60001'))]).toEqual([
+      ['Ada Byron', { claimId: expect.any(Number), username: 'adadecide' }],
+    ]);
     expect(await approvedClaimantsOfName(db, 'Ada Byron')).toEqual([{ username: 'adadecide', papers: 1 }]);
     expect((await approvedClaimsOfUser(db, ada.id, 10)).map((c) => c.paperTitle)).toEqual(['Claimed work']);
     expect(await approvedClaimsOfUser(db, bob.id, 10)).toEqual([]);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
-import { claimAuthorship, decideAuthorClaim } from '../../authors/author-claims.js';
+import { claimAuthorship, decideAuthorClaim, withdrawAuthorClaim } from '../../authors/author-claims.js';
 import { pendingClaims } from '../../authors/author-claims.repository.js';
 import { authorProfile, AUTHOR_PAPERS_PER_PAGE } from '../../authors/author-profile.js';
 import { votedPaperIds } from '../../community/votes.repository.js';
@@ -128,7 +128,11 @@ export const authorsRoutes = new Hono<AppEnv>()
       });
       return c.redirect('/admin/author-claims', 303);
     },
-  );
+  )
+  .post('/author-claims/:id{[0-9]{1,12}}/withdraw', requireUser, validator('param', decisionParams, rejectInvalid), async (c) => {
+    const { paperId } = await withdrawAuthorClaim(c.get('deps'), actorOf(c.get('user')!), { claimId: c.req.valid('param').id });
+    return c.redirect(`/papers/${paperId}`, 303);
+  });
 
 for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
   authorsRoutes.post(

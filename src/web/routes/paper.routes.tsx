@@ -87,7 +87,7 @@ for (const PAPER of PAPER_ID_PATHS.map((p) => `/papers/${p}`)) {
               rating={rating}
               followedAuthors={followedAuthors}
               authorClaims={authorClaims}
-              viewerClaims={new Map(viewerClaims.map((claim) => [claim.authorName, claim.status]))}
+              viewerClaims={new Map(viewerClaims.map((claim) => [claim.authorName, { id: claim.id, status: claim.status }]))}
               thread={thread}
               similar={similar}
               mapNeighbourhood={neighbourhood}

@@ -9,8 +9,8 @@ import { CommentThread } from './comments.js';
 import { tidy, type RatingValue } from '../../signals/signal-limits.js';
 import { SaveButton } from './save-button.js';
 import { FollowButton, RatingButtons } from './signal-buttons.js';
-import { ClaimButton, ClaimedAuthor } from './author-claim-parts.js';
-import type { AuthorClaimStatus } from '../../authors/authors.table.js';
+import { ClaimButton, ClaimedAuthor, type ViewerClaim } from './author-claim-parts.js';
+import type { ApprovedAuthor } from '../../authors/author-claims.repository.js';
 import {
   AiSummary,
   authorPath,
@@ -38,9 +38,9 @@ export interface PaperPageProps {
   /** Which of the paper's authors (tidied as stored) the signed-in viewer follows. */
   readonly followedAuthors?: ReadonlySet<string>;
   /** Approved authorship claims: the author name as listed → the reader who is that author. */
-  readonly authorClaims?: ReadonlyMap<string, string>;
-  /** The signed-in viewer's own claims on this paper: author name → status. */
-  readonly viewerClaims?: ReadonlyMap<string, AuthorClaimStatus>;
+  readonly authorClaims?: ReadonlyMap<string, ApprovedAuthor>;
+  /** The signed-in viewer's own claims on this paper: author name → the claim. */
+  readonly viewerClaims?: ReadonlyMap<string, ViewerClaim>;
   readonly thread: PaperThread;
   readonly similar: readonly Paper[];
   /** The paper's neighbourhood on the map of the field (empty when the map has no point for it). */
@@ -98,10 +98,10 @@ export function PaperContent({
         <ul class="author-list" aria-label="Authors">
           {paper.authors.map((author) => (
             <li>
-              <a href={authorPath(author)}>{author}</a> <ClaimedAuthor username={authorClaims.get(author)} />
+              <a href={authorPath(author)}>{author}</a> <ClaimedAuthor approved={authorClaims.get(author)} page={page} />
               <FollowButton kind="author" value={author} followed={followedAuthors.has(tidy(author))} page={page} />
               {authorClaims.has(author) ? null : (
-                <ClaimButton paperId={paper.id} author={author} state={viewerClaims.get(author)} page={page} />
+                <ClaimButton paperId={paper.id} author={author} claim={viewerClaims.get(author)} page={page} />
               )}
             </li>
           ))}
