@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/database.js';
+import type { SearchService } from '../search/search.service.js';
 import { getListedPapers, type ListedPaper } from '../feed/paper-listing.js';
 import { authorNameKey, parseAuthorNames } from '../papers/author-names.js';
 import { paperTerms } from '../recommend/terms.js';
@@ -67,6 +68,31 @@ function topCounts(counts: ReadonlyMap<string, number>, limit: number, atLeast =
     .map(([name, papers]) => ({ name, papers }));
 }
 
+/**
+ * The words and word pairs that set the author's papers apart: how many of their papers use a term, times how rare
+ * the term is among all papers (log of papers over papers holding it; for a pair, the rarer of its words bounds it).
+ * Without the keyword index's counts, the most used terms.
+ */
+async function distinctiveWords(
+  search: Pick<SearchService, 'documentFrequencies'> | null,
+  counts: ReadonlyMap<string, number>,
+  atLeast: number,
+): Promise<NamedCount[]> {
+  const terms = [...counts].filter(([, papers]) => papers >= atLeast);
+  const singles = [...new Set(terms.flatMap(([term]) => term.split(' ')))];
+  const corpus = search ? await search.documentFrequencies(singles) : null;
+  if (!corpus || corpus.papers === 0) return topCounts(counts, AUTHOR_WORDS_SHOWN, atLeast);
+  const rarity = (term: string) => {
+    const holding = Math.min(...term.split(' ').map((word) => corpus.frequencies.get(word) ?? 0));
+    return Math.log((corpus.papers + 1) / (holding + 1));
+  };
+  return terms
+    .map(([name, papers]) => ({ name, papers, weight: papers * rarity(name) }))
+    .sort((a, b) => b.weight - a.weight || b.papers - a.papers || a.name.localeCompare(b.name))
+    .slice(0, AUTHOR_WORDS_SHOWN)
+    .map(({ name, papers }) => ({ name, papers }));
+}
+
 function increment(counts: Map<string, number>, key: string, by = 1): void {
   counts.set(key, (counts.get(key) ?? 0) + by);
 }
@@ -77,7 +103,7 @@ function increment(counts: Map<string, number>, key: string, by = 1): void {
  * approved claims, and the listing of one page of papers. Refused as not_found when no visible paper lists the name.
  */
 export async function authorProfile(
-  deps: { readonly store: Store; readonly now: () => Date },
+  deps: { readonly store: Store; readonly now: () => Date; readonly search?: Pick<SearchService, 'documentFrequencies'> },
   input: { readonly name: string; readonly page?: number },
 ): Promise<AuthorProfile> {
   const db = deps.store.db;
@@ -138,7 +164,7 @@ export async function authorProfile(
     papers: pageIds.flatMap((id) => listed.get(id) ?? []),
     coauthors: topCounts(coauthors, AUTHOR_COAUTHORS_SHOWN),
     categories: topCounts(categories, AUTHOR_CATEGORIES_SHOWN),
-    words: topCounts(words, AUTHOR_WORDS_SHOWN, rows.length > 1 ? 2 : 1),
+    words: await distinctiveWords(deps.search ?? null, words, rows.length > 1 ? 2 : 1),
     months,
     variants: topCounts(new Map(variantRows.map((v) => [v.name, Number(v.papers)])), AUTHOR_VARIANTS_SHOWN),
     claimedBy,

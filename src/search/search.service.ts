@@ -10,6 +10,7 @@ import { highlight, highlightStems, type HighlightSegment } from './highlight.js
 import { createLexicalIndex } from './lexical/create-lexical-index.js';
 import type { DayCounts } from './lexical/day-counts.js';
 import type { LexicalIndex } from './lexical/lexical-index.js';
+import type { DocumentFrequencies } from './lexical/postings-mirror.js';
 import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
 import { upvotesByPaper } from './paper-upvotes.js';
 import { parseQuery, type ParsedQuery } from './query-parser.js';
@@ -84,6 +85,8 @@ export interface SearchService {
   whenReady(): Promise<void>;
   /** Keeps the index in step with other processes and the growing corpus, on timers (the server runs these). */
   startBackgroundJobs(): void;
+  /** How many visible papers hold each word, out of how many (null while the keyword index cannot tell). */
+  documentFrequencies(words: readonly string[]): Promise<DocumentFrequencies | null>;
   rebuild(progress?: (line: string) => void): Promise<RebuildReport>;
   /** Stops the background jobs and persists the nearest-neighbour index; call before exiting. */
   flush(): Promise<void>;
@@ -173,6 +176,10 @@ class DefaultSearchService implements SearchService {
 
   activeEmbedderId(): string | null {
     return this.semantic.state.embedderId();
+  }
+
+  documentFrequencies(words: readonly string[]): Promise<DocumentFrequencies | null> {
+    return this.lexical.documentFrequencies(words);
   }
 
   startBackgroundJobs(): void {

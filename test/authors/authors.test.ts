@@ -81,6 +81,25 @@ describeEachStore('authors: the author index, profiles and authorship claims', {
     expect(await authorRows('2501.10002')).toEqual([[0, 'Ada Byron', 'a byron']]);
   });
 
+  it('lists the words that set an author apart before the words every paper uses', async () => {
+    const db = deps.store.db;
+    const others = Array.from({ length: 30 }, (_, i) =>
+      paperRecord({ id: `2502.3${String(i).padStart(4, '0')}`, title: `A model of things ${i}`, abstract: 'Our model is a model.' }),
+    );
+    const own = ['Tokamak plasma model', 'Plasma control model', 'Tokamak stability model'].map((title, i) =>
+      paperRecord({ id: `2502.4000${i}`, title, abstract: 'A model.', authors: ['Ida Fusion'] }),
+    );
+    await upsertPapers(db, [...others, ...own], STAMP);
+    const words = (await authorProfile(deps, { name: 'Ida Fusion' })).words;
+    const names = words.map((w) => w.name);
+    expect(names.slice(0, 2)).toEqual(['plasma', 'tokamak']);
+    expect(names.indexOf('model')).toBeGreaterThan(names.indexOf('tokamak'));
+    expect(words.find((w) => w.name === 'model')).toEqual({ name: 'model', papers: 3 });
+    // Without the keyword index's counts, the most used words come first.
+    const plain = (await authorProfile({ store: deps.store, now: deps.now }, { name: 'Ida Fusion' })).words;
+    expect(plain[0]).toEqual({ name: 'model', papers: 3 });
+  });
+
   it('keys written variants together without touching the names', () => {
     expect(authorNameKey('Jörg M. Müller')).toBe('j muller');
     expect(authorNameKey('J. Muller')).toBe('j muller');

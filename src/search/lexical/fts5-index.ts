@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import type { ColumnWeights } from './fts5-bm25.js';
-import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, pruneTerms } from './fts5-term-pruning.js';
+import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, fts5DocumentFrequencies, pruneTerms } from './fts5-term-pruning.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
 import {
   answerableInMemory,
@@ -14,7 +14,7 @@ import {
   type LexicalHit,
   type LexicalIndex,
 } from './lexical-index.js';
-import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
+import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
 export const FTS5_WEIGHTS = { title: 2, abstract: 1, authors: 1 } as const;
@@ -86,6 +86,11 @@ export class Fts5Index implements LexicalIndex {
     const hits = hasFilters(filters) ? await this.searchJoined(expression, filters, depth) : await this.searchVisible(expression, depth);
     if (dropped.length === 0) return hits;
     return (await addDroppedTermScores(this.db, hits, dropped, FTS5_COLUMN_WEIGHTS)).slice(0, limit);
+  }
+
+  /** From the in-memory index when it is ready, else from FTS5's own term counts. */
+  async documentFrequencies(words: readonly string[]): Promise<DocumentFrequencies | null> {
+    return (await this.mirror?.documentFrequencies(words)) ?? fts5DocumentFrequencies(this.db, words);
   }
 
   async countByDay(query: ParsedQuery, filters: PaperFilters): Promise<DayCounts> {

@@ -138,3 +138,22 @@ export async function addDroppedTermScores(
   }
   return hits.map((h) => ({ paperId: h.paperId, score: h.score + (extra.get(h.paperId) ?? 0) })).sort((a, b) => b.score - a.score);
 }
+
+/** How many papers FTS5 holds each word in (stemmed as FTS5 stems), out of how many papers it holds. */
+export async function fts5DocumentFrequencies(
+  db: Kysely<DB>,
+  words: readonly string[],
+): Promise<{ papers: number; frequencies: Map<string, number> }> {
+  const { rows } = await indexTotals(db);
+  const frequencies = new Map<string, number>();
+  if (words.length === 0) return { papers: rows, frequencies };
+  const stems = [...new Set(words.map(stem))];
+  const documents = new Map<string, number>();
+  for (let i = 0; i < stems.length; i += 500) {
+    const counts = await sql<{ term: string; doc: number }>`
+      SELECT term, doc FROM papers_fts_vocab WHERE term IN (${sql.join(stems.slice(i, i + 500).map((s) => sql`${s}`))})`.execute(db);
+    for (const row of counts.rows) documents.set(row.term, Number(row.doc));
+  }
+  for (const word of words) frequencies.set(word, documents.get(stem(word)) ?? 0);
+  return { papers: rows, frequencies };
+}

@@ -3,6 +3,7 @@ import { hasFilters, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import { STOPWORDS, words } from '../text.js';
 import type { DayCounts } from './day-counts.js';
+import type { DocumentFrequencies } from './postings-mirror.js';
 import type { PostingsQuery } from './postings-index.js';
 import type { MirrorBuildReport } from './postings-mirror.js';
 
@@ -30,6 +31,8 @@ export interface LexicalIndex {
    * when it has no filters either).
    */
   countByDay(query: ParsedQuery, filters: PaperFilters): Promise<DayCounts>;
+  /** How many visible papers hold each word (as the index stems it), out of how many; null when it cannot tell now. */
+  documentFrequencies(words: readonly string[]): Promise<DocumentFrequencies | null>;
 }
 
 /** Whether a query names anything a paper must contain. */

@@ -462,6 +462,16 @@ export class PostingsIndex {
    * words), in no particular order: the match set a count needs, without ranking. Per segment, each term's postings
    * raise a document's mark only when every earlier term already did, so the last term's postings name the matches.
    */
+  /** How many live papers hold each word (stemmed as the index stems), and how many live papers there are. */
+  documentFrequencies(words: readonly string[]): { papers: number; frequencies: Map<string, number> } {
+    const frequencies = new Map<string, number>();
+    for (const word of words) {
+      const termId = this.termIds.get(stemmer(word));
+      frequencies.set(word, termId === undefined ? 0 : this.documentFrequency[termId]!);
+    }
+    return { papers: this.liveDocs, frequencies };
+  }
+
   forEachMatch(terms: readonly string[], excluded: readonly string[], visit: (key: number) => void): void {
     this.seal();
     const required = [...new Set(terms.map((term) => stemmer(term)))].map((stem) => this.termIds.get(stem));

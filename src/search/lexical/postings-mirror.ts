@@ -72,6 +72,12 @@ class DaysByKey {
   }
 }
 
+/** How many papers hold each word, out of how many. */
+export interface DocumentFrequencies {
+  readonly papers: number;
+  readonly frequencies: ReadonlyMap<string, number>;
+}
+
 /** Days this side of 2150 are counted in an array (a hash-map update per matching paper cost a trend most of its time). */
 const DENSE_DAYS = 65_536;
 
@@ -269,6 +275,12 @@ export class PostingsMirror {
    * Visible papers holding every one of `terms` and none of `excluded` (single words), counted by publication day
    * (days since 1970-01-01; undated papers are left out), or null when the index cannot answer now (as `search`).
    */
+  /** Papers holding each word, and all papers, or null when the index cannot answer now (as `search`). */
+  async documentFrequencies(words: readonly string[]): Promise<DocumentFrequencies | null> {
+    if (!(await this.caughtUp())) return null;
+    return this.index.documentFrequencies(words);
+  }
+
   async countByDay(terms: readonly string[], excluded: readonly string[]): Promise<Map<number, number> | null> {
     if (!(await this.caughtUp())) return null;
     const tally = this.dayTally;

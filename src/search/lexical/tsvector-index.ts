@@ -14,7 +14,7 @@ import {
   type LexicalIndex,
 } from './lexical-index.js';
 import { currentDocument, FullTextBackfill } from './full-text-backlog.js';
-import type { MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
+import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** Ids per statement when asking which ranked papers satisfy a query's conditions. */
 const ADMIT_CHUNK = 10_000;
@@ -87,6 +87,12 @@ export class TsvectorIndex implements LexicalIndex {
       if (ranked) return ranked;
     }
     return this.searchByTsRank(query, filters, limit);
+  }
+
+  async documentFrequencies(words: readonly string[]): Promise<DocumentFrequencies | null> {
+    if (!this.mirror) return null;
+    if (!this.buildAtStart) await this.mirror.build();
+    return this.mirror.documentFrequencies(words);
   }
 
   async countByDay(query: ParsedQuery, filters: PaperFilters): Promise<DayCounts> {
