@@ -159,14 +159,19 @@ function countSuite(get: () => TestStore, inMemory: boolean): void {
 }
 
 describeEachStore('trend counts after a paper changes', { lifetime: 'test' }, (get) => {
-  it('follows a changed publication date and a paper hidden later', async () => {
+  /** Writes the corpus behind a started in-memory index; counts a query's matching papers by day. */
+  async function countsOverCorpus(): Promise<(q: string) => Promise<Record<string, number>>> {
     const index = createLexicalIndex(get().store, { inMemory: true });
     await index.start();
     await writeCorpus(get());
-    const count = async (q: string) => {
+    return async (q) => {
       const parsed = parseQuery(q);
       return Object.fromEntries(await index.countByDay(parsed, filtersFromQuery(parsed)));
     };
+  }
+
+  it('follows a changed publication date and a paper hidden later', async () => {
+    const count = await countsOverCorpus();
     expect(await count('heat')).toEqual({ '2025-01-20': 1 });
     await sql`UPDATE papers SET published_at = ${'2025-02-07T00:00:00Z'} WHERE id = ${'2501.30002'}`.execute(get().store.db);
     expect(await count('heat')).toEqual({ '2025-02-07': 1 });
@@ -175,13 +180,7 @@ describeEachStore('trend counts after a paper changes', { lifetime: 'test' }, (g
   });
 
   it('counts far-future days as well as near ones, and each count starts from zero', async () => {
-    const index = createLexicalIndex(get().store, { inMemory: true });
-    await index.start();
-    await writeCorpus(get());
-    const count = async (q: string) => {
-      const parsed = parseQuery(q);
-      return Object.fromEntries(await index.countByDay(parsed, filtersFromQuery(parsed)));
-    };
+    const count = await countsOverCorpus();
     const before = await count('diffusion models');
     await sql`UPDATE papers SET published_at = ${'9999-12-01T00:00:00Z'} WHERE id = ${'2501.30002'}`.execute(get().store.db);
     expect(await count('heat')).toEqual({ '9999-12-01': 1 });
