@@ -4,7 +4,9 @@
 // builtin embedder + HNSW), and prints one JSON object: build times, sizes, peak RSS and latency percentiles for
 // lexical, semantic and hybrid queries of 2–4 and 15–25 words, next to two baselines measured in the same run:
 // a brute-force scan over every vector and a plain FTS5 bm25() query; and the monthly trend of 2-word queries
-// (papers holding both words per month, with their share) next to an SQL group-by over the FTS5 match. With
+// (papers holding both words per month, with their share) next to an SQL group-by over the FTS5 match. The same
+// queries are then timed as users get them: `paperboy serve` started on the built database and data directory,
+// GET /api/papers/search and uncached /search pages (bench/search-api.ts). With
 // --database, the same papers are also written to a temporary schema of that PostgreSQL database, indexed the same
 // way, and the same queries timed there (`postgres`, with ratios against the SQLite figures of this run).
 import fs from 'node:fs';
@@ -22,6 +24,7 @@ import { openEvalStore } from '../src/search/eval/beir.js';
 import { percentile } from '../src/search/eval/metrics.js';
 import { createSearchService, type SearchMode, type SearchService } from '../src/search/search.service.js';
 import { PaperDayTotals } from '../src/trends/paper-day-totals.js';
+import { measureThroughApi } from './search-api.js';
 import { queryTrends } from '../src/trends/trends.service.js';
 import type { Store } from '../src/db/database.js';
 import { STOPWORDS, words } from '../src/search/text.js';
@@ -355,6 +358,10 @@ async function main() {
   const latency = await measureLatency(search, kinds);
   const rssAfterQueries = peakRssMiB();
 
+  // What users get: the same queries through `paperboy serve` on the database and indexes just built.
+  log('starting paperboy serve on the benchmark database');
+  const throughApi = await measureThroughApi({ databaseUrl: `sqlite:${file}`, dataDir: dir, kinds, stats, log });
+
   // Trends: papers per month holding both words of a 2-word query, with shares, as /api/trends computes them.
   const trendQueries = Array.from({ length: QUERIES }, () => queryFrom(pick(querySources), 2, 2));
   // Baseline: the same counts by an SQL group-by over the FTS5 match, each match's date read from its row.
@@ -482,6 +489,9 @@ async function main() {
       after_baselines: peakRssMiB(),
     },
     latency_ms: latency,
+    api_latency_ms: throughApi.api,
+    uncached_search_page_ms: throughApi.uncachedPage,
+    serve_ready_seconds: throughApi.readySeconds,
     trend_monthly_2_words_ms: {
       ...trendLatency,
       mean_matching_papers: trends.meanMatchingPapers,
@@ -495,6 +505,9 @@ async function main() {
       lexical_p95_vs_fts5_plain_p95_long:
         Math.round((latency.long_15_25_words!.lexical!.p95 / baselineFts.long_15_25_words!.p95) * 1000) / 1000,
       trend_p95_vs_sql_group_by_p95: Math.round((trendLatency.p95 / trendBaseline.p95) * 1000) / 1000,
+      hybrid_api_p95_vs_in_process_p95: Object.fromEntries(
+        kinds.map(([name]) => [name, Math.round((throughApi.api[name]!.hybrid!.p95 / latency[name]!.hybrid!.p95) * 1000) / 1000]),
+      ),
     },
     queries_per_kind: QUERIES,
     postgres: values.database === undefined ? null : await benchPostgres(values.database, kinds, latency, trendQueries, trendLatency.p95),
