@@ -54,6 +54,12 @@ export interface SearchHit {
   explain?: SearchExplain;
 }
 
+/** The hit with its title and abstract highlighted for the query (for hits searched with `highlight: false`). */
+export function withHighlightsOf(hit: SearchHit, parsed: ParsedQuery): SearchHit {
+  const stems = highlightStems(parsed);
+  return { ...hit, highlights: { title: highlight(hit.paper.title, stems), abstract: highlight(hit.paper.abstract, stems) } };
+}
+
 export interface SearchResult {
   hits: SearchHit[];
   total: number;
@@ -344,9 +350,8 @@ class DefaultSearchService implements SearchService {
   }
 
   private hit(paper: Paper, score: number, parsed: ParsedQuery, withHighlights = true): SearchHit {
-    if (!withHighlights) return { paper, score, highlights: { title: [], abstract: [] } };
-    const stems = highlightStems(parsed);
-    return { paper, score, highlights: { title: highlight(paper.title, stems), abstract: highlight(paper.abstract, stems) } };
+    const hit: SearchHit = { paper, score, highlights: { title: [], abstract: [] } };
+    return withHighlights ? withHighlightsOf(hit, parsed) : hit;
   }
 
   private async visiblePaper(id: string): Promise<Paper | null> {

@@ -30,6 +30,15 @@ describeEachStore('search API', (get) => {
     app = built.app;
   });
 
+  it('highlights every hit of a short query reordered by popularity, and only those returned', async () => {
+    const res = await app.request('/api/papers/search?q=graph%20neural&limit=3');
+    const body = (await res.json()) as { title: string; highlightedTitle: { text: string; match: boolean }[] }[];
+    expect(body.length).toBeGreaterThan(0);
+    expect(body.length).toBeLessThanOrEqual(3);
+    for (const hit of body) expect(hit.highlightedTitle.map((s) => s.text).join('')).toBe(hit.title);
+    expect(body[0]!.highlightedTitle.some((s) => s.match)).toBe(true);
+  });
+
   it('returns hits in the Hugging Face papers search shape with highlight segments', async () => {
     const res = await app.request('/api/papers/search?q=graph%20neural%20networks%20molecules&limit=5');
     expect(res.status).toBe(200);

@@ -6,7 +6,7 @@ import type { Paper } from '../../papers/paper.js';
 import { requireVisiblePaper } from '../../papers/visible-paper.js';
 import { PRIOR_CANDIDATES, isHeadQuery, withPopularityPrior } from '../../search/popularity-prior.js';
 import { parseQuery } from '../../search/query-parser.js';
-import { SEARCH_MODES, type SearchHit, type SearchMode } from '../../search/search.service.js';
+import { SEARCH_MODES, withHighlightsOf, type SearchHit, type SearchMode } from '../../search/search.service.js';
 import type { AppEnv } from '../env.js';
 import { apiPaper } from '../api-shapes.js';
 import { PaperSchema, RATE_LIMIT_HEADERS, SearchHitSchema, errorResponse, jsonResponse } from '../api-schemas.js';
@@ -43,7 +43,12 @@ async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
 async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: number; mode: SearchMode; explain: boolean }) {
   const { search, store } = c.get('deps');
   const head = isHeadQuery(parseQuery(request.q));
-  const result = await search.search({ ...request, limit: head ? Math.max(request.limit, PRIOR_CANDIDATES) : request.limit });
+  // Of a head query's candidates only the page returned is highlighted, once the prior has chosen it.
+  const result = await search.search({
+    ...request,
+    limit: head ? Math.max(request.limit, PRIOR_CANDIDATES) : request.limit,
+    highlight: !head,
+  });
   const listed = await getListedPapers(
     store.db,
     result.hits.map((h) => h.paper.id),
@@ -54,7 +59,8 @@ async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: numbe
   if (head && result.parsed.jumpTo === null) {
     hits = withPopularityPrior(result.hits.map((hit) => ({ hit, score: hit.score, upvotes: lookup(hit.paper).upvotes }))).map((x) => x.hit);
   }
-  return { ...result, hits: hits.slice(0, request.limit).map((hit) => ({ hit, paper: apiPaper(lookup(hit.paper)) })) };
+  const page = hits.slice(0, request.limit).map((hit) => (head ? withHighlightsOf(hit, result.parsed) : hit));
+  return { ...result, hits: page.map((hit) => ({ hit, paper: apiPaper(lookup(hit.paper)) })) };
 }
 
 /** A hit's text as one unhighlighted segment (nothing matched: there was no query). */
