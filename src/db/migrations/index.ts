@@ -24,6 +24,7 @@ import * as forYouDigests from './022-foryou-digests.js';
 import * as deferredFullText from './023-deferred-full-text.js';
 import * as paperAuthorsOneNameIndex from './024-paper-authors-one-name-index.js';
 import * as mapVectorLog from './025-map-vector-log.js';
+import * as dropRedundantPublishedIndex from './026-drop-redundant-published-index.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -59,4 +60,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '023-deferred-full-text', up: deferredFullText.up },
   { name: '024-paper-authors-one-name-index', up: paperAuthorsOneNameIndex.up },
   { name: '025-map-vector-log', up: mapVectorLog.up },
+  { name: '026-drop-redundant-published-index', up: dropRedundantPublishedIndex.up },
 ];
