@@ -1,5 +1,5 @@
 // npm run bench:recommend -- --papers N [--library 50] [--requests 200] [--readers 20] [--subscribers 2000]
-//   [--data ../shared/data] [--keep]
+//   [--model logistic+nearest|centroid+nearest] [--data ../shared/data] [--keep]
 // Generates N synthetic papers (words of real arXiv papers, publication days spread over 2025, as bench:search does),
 // indexes them with the default search stack into a fresh SQLite file, starts the real app on 127.0.0.1 and prints
 // one JSON object: latency of GET /api/me/recommendations?week=… for a reader with a library of 50 papers, next to
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     week: { type: 'string', default: '2025-W27' },
     data: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'shared', 'data') },
     keep: { type: 'boolean', default: false },
+    /** PAPERBOY_FORYOU_MODEL of the instance measured. */
+    model: { type: 'string', default: 'logistic+nearest' },
   },
 });
 const N = Number(values.papers);
@@ -230,6 +232,7 @@ async function main() {
     PAPERBOY_FEED_SOURCES: 'none',
     PAPERBOY_SCHEDULER: 'off',
     PAPERBOY_API_RATE_PER_MINUTE: '1000000',
+    PAPERBOY_FORYOU_MODEL: values.model,
   });
   const store = await openMigratedStore(config);
 
@@ -384,6 +387,7 @@ async function main() {
 
   const result = {
     papers: N,
+    forYouModel: config.forYouModel,
     week: week.key,
     weekCandidates: space.candidates.length,
     libraryPapers: LIBRARY,

@@ -69,7 +69,7 @@ export async function buildDeps(config: Config, store: Store, logger: Logger, ov
   const paperDayTotals = new PaperDayTotals(store);
   paperDayTotals.listen(writes);
   const subscriptions = new SubscriptionService(store, mail, secret, config.publicUrl, now, writes, logger);
-  const forYou = new ForYouEngine({ store, logger, matchQuery: searchQueryMatcher(search, logger), writes });
+  const forYou = new ForYouEngine({ store, logger, matchQuery: searchQueryMatcher(search, logger), writes, method: config.forYouModel });
   const digests = new DigestService({
     store,
     config,

@@ -1,6 +1,7 @@
 import type { Store } from '../db/database.js';
 import { addDays } from '../feed/period.js';
 import type { Logger } from '../logger.js';
+import type { RankingMethod } from '../recommend/rank.js';
 import type { SearchService } from '../search/search.service.js';
 import type { WriteEvent } from '../write-events.js';
 import { PeriodSpaces, type PeriodSpacesOptions } from './period-spaces.js';
@@ -39,9 +40,11 @@ export class ForYouEngine {
     matchQuery: QueryMatcher;
     writes: { subscribe(listener: (event: WriteEvent) => void): () => void };
     spaces?: PeriodSpacesOptions;
+    /** How readers' papers are scored (default logistic+nearest). */
+    method?: RankingMethod;
   }) {
     this.spaces = new PeriodSpaces(options.store, options.logger, options.spaces);
-    this.models = new ReaderModels(options.store, options.matchQuery);
+    this.models = new ReaderModels(options.store, options.matchQuery, { method: options.method });
     this.spaces.watch(options.writes);
     this.models.watch(options.writes);
   }

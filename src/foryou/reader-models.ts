@@ -1,6 +1,6 @@
 import type { Store } from '../db/database.js';
 import type { HashedTfidfSpace } from '../recommend/hashed-tfidf.js';
-import { trainReaderModel, type ReaderModel } from '../recommend/rank.js';
+import { trainReaderModel, type RankingMethod, type ReaderModel } from '../recommend/rank.js';
 import type { FeatureSpace, SparseVector } from '../recommend/tfidf.js';
 import type { WriteEvent } from '../write-events.js';
 import { paperTexts } from './candidates.repository.js';
@@ -63,11 +63,17 @@ export class ReaderModels {
   /** Trainings so far (tests check that a model is retrained after a new signal, and not before). */
   trainings = 0;
 
+  private readonly method: RankingMethod | undefined;
+  private readonly maxEntries: number;
+
   constructor(
     private readonly store: Store,
     private readonly matchQuery: QueryMatcher,
-    private readonly maxEntries = 2_000,
-  ) {}
+    options: { readonly method?: RankingMethod; readonly maxEntries?: number } = {},
+  ) {
+    this.method = options.method;
+    this.maxEntries = options.maxEntries ?? 2_000;
+  }
 
   watch(writes: { subscribe(listener: (event: WriteEvent) => void): () => void }): () => void {
     return writes.subscribe((event) => {
@@ -126,10 +132,11 @@ export class ReaderModels {
       const text = texts.get(id);
       if (text) vectors.set(id, space.tfidf.vectorize(text.text));
     }
-    const model = trainReaderModel(spaceWithProfile(space.tfidf, vectors), {
-      positives: [...profile.keys()],
-      negatives: signals.disliked.filter((id) => vectors.has(id)),
-    });
+    const model = trainReaderModel(
+      spaceWithProfile(space.tfidf, vectors),
+      { positives: [...profile.keys()], negatives: signals.disliked.filter((id) => vectors.has(id)) },
+      { method: this.method },
+    );
     const queryMatches = new Map<string, string[]>();
     for (const query of signals.followedQueries) {
       for (const id of await this.matchQuery(query, space.range)) {
