@@ -125,12 +125,12 @@ export class ReaderModels {
     for (const [id, source] of sources) {
       const text = texts.get(id);
       if (!text) continue;
-      vectors.set(id, space.tfidf.vectorize(text.text));
+      vectors.set(id, space.tfidf.vectorize(text.text, id));
       profile.set(id, { title: text.title, source });
     }
     for (const id of signals.disliked) {
       const text = texts.get(id);
-      if (text) vectors.set(id, space.tfidf.vectorize(text.text));
+      if (text) vectors.set(id, space.tfidf.vectorize(text.text, id));
     }
     const model = trainReaderModel(
       spaceWithProfile(space.tfidf, vectors),

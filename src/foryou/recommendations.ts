@@ -121,7 +121,7 @@ function reasonFor(
     if (explained.closestTo && profile && explained.closeness > 0) {
       closeTo = { paperId: explained.closestTo, title: profile.title, source: profile.source, closeness: explained.closeness };
     }
-    words = space.tfidf.weightiestTerms(`${listed.paper.title}\n${listed.paper.abstract}`, reader.model.explainWeights, 3);
+    words = space.tfidf.weightiestTerms(`${listed.paper.title}\n${listed.paper.abstract}`, reader.model.explainWeights, 3, candidate.id);
   }
   const parts = { closeTo, words, authors, categories, searches: [...searches], popular: !personalised };
   return { text: reasonText(parts), ...parts };

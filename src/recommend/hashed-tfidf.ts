@@ -18,10 +18,16 @@ export function termBucket(term: string, bits: number): number {
  */
 export interface HashedTfidfSpace extends FeatureSpace {
   readonly bits: number;
-  /** The text's vector in this space; terms no paper of the space holds are left out (they can match nothing). */
-  vectorize(text: string): SparseVector;
-  /** The terms of `text` that add most to its dot product with `weights`, best first. */
-  weightiestTerms(text: string, weights: SparseVector, count: number): string[];
+  /**
+   * The text's vector in this space; terms no paper of the space holds are left out (they can match nothing). With
+   * `key` (a paper id), the vector is kept for the next reader whose profile holds the same paper.
+   */
+  vectorize(text: string, key?: string): SparseVector;
+  /**
+   * The terms of `text` that add most to its dot product with `weights`, best first. With `key` (a paper of the
+   * space), the text's terms are read once and kept for the next reader asking about the same paper.
+   */
+  weightiestTerms(text: string, weights: SparseVector, count: number, key?: string): string[];
 }
 
 interface Counted {
@@ -37,6 +43,30 @@ function countBuckets(text: string, bits: number): Counted {
   }
   const sorted = [...counts].sort((a, b) => a[0] - b[0]);
   return { buckets: Int32Array.from(sorted, ([b]) => b), counts: Uint16Array.from(sorted, ([, c]) => Math.min(c, 65535)) };
+}
+
+/** Vectors of profile papers kept per space (readers' libraries overlap); past this many the keeping starts afresh. */
+const MAX_KEPT_PROFILE_VECTORS = 50_000;
+
+/** A text's distinct terms that some paper of the space holds, in order of first appearance, with their buckets. */
+interface DistinctTerms {
+  readonly names: readonly string[];
+  readonly buckets: Int32Array;
+}
+
+function distinctTerms(text: string, bits: number, df: Int32Array): DistinctTerms {
+  const seen = new Set<string>();
+  const names: string[] = [];
+  const buckets: number[] = [];
+  for (const term of paperTerms(text)) {
+    if (seen.has(term)) continue;
+    seen.add(term);
+    const bucket = termBucket(term, bits);
+    if (df[bucket] === 0) continue;
+    names.push(term);
+    buckets.push(bucket);
+  }
+  return { names, buckets: Int32Array.from(buckets) };
 }
 
 function weightOf(weights: SparseVector, bucket: number): number {
@@ -80,23 +110,37 @@ export function buildHashedTfidf(documents: Iterable<TfidfDocument>, bits = DEFA
   };
   const vectors = new Map<string, SparseVector>();
   for (const { id, counted: c } of counted) vectors.set(id, toVector(c));
+  const termsByKey = new Map<string, DistinctTerms>();
+  const profileVectors = new Map<string, SparseVector>();
   return {
     bits,
     dimensions,
     vectors,
     ids: counted.map((c) => c.id),
     termName: () => undefined,
-    vectorize: (text) => toVector(countBuckets(text, bits)),
-    weightiestTerms(text, weights, count) {
-      const best = new Map<string, number>();
-      for (const term of paperTerms(text)) {
-        if (best.has(term)) continue;
-        const bucket = termBucket(term, bits);
-        if (df[bucket] === 0) continue;
-        const contribution = idf(bucket) * weightOf(weights, bucket);
-        if (contribution > 0) best.set(term, contribution);
+    vectorize(text, key) {
+      const kept = key === undefined ? undefined : profileVectors.get(key);
+      if (kept) return kept;
+      const vector = toVector(countBuckets(text, bits));
+      if (key !== undefined) {
+        if (profileVectors.size >= MAX_KEPT_PROFILE_VECTORS) profileVectors.clear();
+        profileVectors.set(key, vector);
       }
-      return [...best]
+      return vector;
+    },
+    weightiestTerms(text, weights, count, key) {
+      let terms = key === undefined ? undefined : termsByKey.get(key);
+      if (!terms) {
+        terms = distinctTerms(text, bits, df);
+        if (key !== undefined) termsByKey.set(key, terms);
+      }
+      const best: [string, number][] = [];
+      for (let i = 0; i < terms.names.length; i++) {
+        const bucket = terms.buckets[i]!;
+        const contribution = idf(bucket) * weightOf(weights, bucket);
+        if (contribution > 0) best.push([terms.names[i]!, contribution]);
+      }
+      return best
         .sort((a, b) => b[1] - a[1])
         .slice(0, count)
         .map(([term]) => term);
