@@ -42,7 +42,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'shared', 'data') },
     keep: { type: 'boolean', default: false },
     /** PAPERBOY_FORYOU_MODEL of the instance measured. */
-    model: { type: 'string', default: 'logistic+nearest' },
+    model: { type: 'string', default: 'centroid+nearest' },
   },
 });
 const N = Number(values.papers);

@@ -133,15 +133,15 @@ describeEachStore('For you recommendations', { lifetime: 'test' }, (get) => {
     expect(reason.text).toMatch(/^Close to “Honeybee colonies collapse” in your library; words that weighed most: /);
   });
 
-  it('ranks with the centroid model when the operator chooses it: no training, the same neighbour first, the same reason', async () => {
-    ({ deps } = await testApp(get(), { PAPERBOY_FORYOU_MODEL: 'centroid+nearest' }, { now: () => NOW }));
+  it('ranks with a logistic model per reader when the operator chooses it: the same neighbour first, the same reason', async () => {
+    ({ deps } = await testApp(get(), { PAPERBOY_FORYOU_MODEL: 'logistic+nearest' }, { now: () => NOW }));
     const actor = await reader();
     await saveToLibrary(deps, actor, { paperId: '2406.00001' });
     const result = await recommend(actor);
     expect(ids(result)[0]).toBe('2503.00001');
     expect(result.items[0]!.reason.text).toMatch(/^Close to “Honeybee colonies collapse” in your library; words that weighed most: /);
     const space = await deps.forYou.spaces.get({ from: WEEK.from, to: WEEK.to });
-    expect((await deps.forYou.models.get(actor.id, space)).model?.method).toBe('centroid+nearest');
+    expect((await deps.forYou.models.get(actor.id, space)).model?.method).toBe('logistic+nearest');
   });
 
   it('pushes papers like a "less like this" rating down', async () => {

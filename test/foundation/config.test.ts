@@ -17,9 +17,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ PAPERBOY_KEYWORD_INDEX_IN_MEMORY: 'false' }).keywordIndexInMemory).toBe(false);
   });
 
-  it('scores For you with the per-reader model unless told to use the centroid, and names the variable when wrong', () => {
-    expect(loadConfig({}).forYouModel).toBe('logistic+nearest');
-    expect(loadConfig({ PAPERBOY_FORYOU_MODEL: 'centroid+nearest' }).forYouModel).toBe('centroid+nearest');
+  it('scores For you with the centroid unless told to train a model per reader, and names the variable when wrong', () => {
+    expect(loadConfig({}).forYouModel).toBe('centroid+nearest');
+    expect(loadConfig({ PAPERBOY_FORYOU_MODEL: 'logistic+nearest' }).forYouModel).toBe('logistic+nearest');
     expect(() => loadConfig({ PAPERBOY_FORYOU_MODEL: 'svm' })).toThrow(ConfigError);
     expect(() => loadConfig({ PAPERBOY_FORYOU_MODEL: 'svm' })).toThrow(
       /PAPERBOY_FORYOU_MODEL.*"logistic\+nearest" or "centroid\+nearest" \(got "svm"\)/,
