@@ -338,6 +338,8 @@ async function main() {
     newReaders.push(await timed(forYouUrl, other.headers));
   }
 
+  log(`  For you: ${JSON.stringify(stats(forYou))}; a plain search of the week: ${JSON.stringify(stats(baseline))}`);
+
   // Part 2: the week's digests for many subscribers, For you against trending for the same people.
   log(`planning weekly digests for ${SUBSCRIBERS} subscribers`);
   const weekAuthors = [...new Set(space.candidates.flatMap((c) => c.authors))];

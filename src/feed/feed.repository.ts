@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import { columnsOf, insertRows } from '../db/bulk-rows.js';
+import { capabilitiesOf } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
 import type { FeedEntriesTable } from './feed.table.js';
 import type { FeedRecord, Paper } from '../papers/paper.js';
@@ -54,6 +55,14 @@ export async function upsertFeedEntries(db: Queryable, entries: readonly FeedRec
     source_submitter: e.submittedBy ? JSON.stringify(e.submittedBy) : null,
     media_urls: e.mediaUrls ? JSON.stringify(e.mediaUrls) : null,
   }));
+  // Rows go in as one array per column where the engine binds arrays; elsewhere each row binds its own parameters, so
+  // the rows are split to stay under the engine's limit.
+  const caps = capabilitiesOf(db);
+  const perStatement = caps.arrayParameters ? rows.length : Math.max(1, Math.floor(caps.maxParameters / FEED_ENTRY_COLUMNS.length));
+  for (let i = 0; i < rows.length; i += perStatement) await insertFeedRows(db, rows.slice(i, i + perStatement));
+}
+
+async function insertFeedRows(db: Queryable, rows: readonly FeedEntryRow[]): Promise<void> {
   await insertRows(db, 'feed_entries', rows, FEED_ENTRY_COLUMNS)
     .onConflict((oc) =>
       oc.columns(['day', 'paper_id']).doUpdateSet({

@@ -18,6 +18,22 @@ const AWKWARD = [
 ];
 
 describeEachStore('bulk writes of papers and feed entries', (get) => {
+  it('writes more feed entries at once than one statement can bind on any engine', async () => {
+    const { store } = get();
+    const count = 6_000;
+    const papers = Array.from({ length: count }, (_, i) => paperRecord({ id: `2512.${String(i + 1).padStart(5, '0')}` }));
+    for (let i = 0; i < count; i += 500) await upsertPapers(store.db, papers.slice(i, i + 500), '2025-10-02T00:00:00.000Z');
+    const entries = papers.map((p, i) => ({ day: '2025-10-01', paperId: p.id, upvotes: i, comments: 0, source: 'test' }));
+    await upsertFeedEntries(store.db, entries, '2025-10-02T00:00:00.000Z');
+    const rows = await store.db
+      .selectFrom('feed_entries')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('imported_upvotes').as('upvotes')])
+      .where('paper_id', 'like', '2512.%')
+      .executeTakeFirstOrThrow();
+    expect(Number(rows.n)).toBe(count);
+    expect(Number(rows.upvotes)).toBe((count * (count - 1)) / 2);
+  });
+
   it('stores every awkward text exactly as given, and absent fields as null', async () => {
     const { store } = get();
     const records = AWKWARD.map((text, i) =>
