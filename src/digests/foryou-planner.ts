@@ -25,15 +25,14 @@ export async function forYouDigestFor(deps: ForYouDeps, actor: Actor, period: Pe
   const space = await deps.forYou.spaces.get({ from: period.from, to: period.to });
   const reader = await deps.forYou.models.get(actor.id, space);
   const followedAuthors = new Set(reader.signals.followedAuthors.map((a) => a.toLowerCase()));
-  const followed: { id: string; authors: string[]; trending: number }[] = [];
-  if (followedAuthors.size > 0) {
-    for (const candidate of space.candidates) {
-      const authors = candidate.authors.filter((a) => followedAuthors.has(a.toLowerCase()));
-      if (authors.length > 0) followed.push({ id: candidate.id, authors, trending: candidate.trendingScore });
-    }
-    followed.sort((a, b) => b.trending - a.trending || (a.id < b.id ? -1 : 1));
-    followed.length = Math.min(followed.length, MAX_FOLLOWED_PAPERS);
-  }
+  const positions = new Set<number>();
+  for (const author of followedAuthors) for (const position of space.lookup.byAuthor.get(author) ?? []) positions.add(position);
+  const followed = [...positions].map((position) => {
+    const candidate = space.candidates[position]!;
+    return { id: candidate.id, authors: candidate.authors.filter((a) => followedAuthors.has(a.toLowerCase())), trending: candidate.trendingScore };
+  });
+  followed.sort((a, b) => b.trending - a.trending || (a.id < b.id ? -1 : 1));
+  followed.length = Math.min(followed.length, MAX_FOLLOWED_PAPERS);
   const inSection = new Set(followed.map((f) => f.id));
   const result = await recommendationsFor(deps, actor, {
     period: feedPeriodOf(period),

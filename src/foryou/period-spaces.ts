@@ -1,5 +1,6 @@
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { invertVectors, type CandidateIndex } from '../recommend/candidate-index.js';
 import { buildHashedTfidf, type HashedTfidfSpace } from '../recommend/hashed-tfidf.js';
 import type { WriteEvent } from '../write-events.js';
 import { periodCandidates, periodFingerprint, type CandidateFacts, type DayRange } from './candidates.repository.js';
@@ -13,6 +14,40 @@ export interface PeriodSpace {
   readonly candidates: readonly CandidateFacts[];
   /** Hashed TF-IDF of the candidates' titles and abstracts, document frequencies from the period itself. */
   readonly tfidf: HashedTfidfSpace;
+  /** The candidates' vectors inverted, numbered as `candidates`: a reader is scored through their own terms. */
+  readonly index: CandidateIndex;
+  readonly lookup: CandidateLookup;
+}
+
+/** Candidate positions by what readers follow, so follows cost their matches, not a pass over the period. */
+export interface CandidateLookup {
+  readonly byId: ReadonlyMap<string, number>;
+  /** Lower-cased author name → candidates. */
+  readonly byAuthor: ReadonlyMap<string, readonly number[]>;
+  /** Lower-cased category, and its archive ("cs" for "cs.CL") → candidates, each once. */
+  readonly byCategory: ReadonlyMap<string, readonly number[]>;
+}
+
+function addTo(map: Map<string, number[]>, key: string, position: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [position]);
+  else if (list[list.length - 1] !== position) list.push(position);
+}
+
+export function candidateLookup(candidates: readonly CandidateFacts[]): CandidateLookup {
+  const byId = new Map<string, number>();
+  const byAuthor = new Map<string, number[]>();
+  const byCategory = new Map<string, number[]>();
+  candidates.forEach((candidate, position) => {
+    byId.set(candidate.id, position);
+    for (const author of candidate.authors) addTo(byAuthor, author.toLowerCase(), position);
+    for (const category of candidate.categories) {
+      const lower = category.toLowerCase();
+      addTo(byCategory, lower, position);
+      addTo(byCategory, lower.split('.')[0]!, position);
+    }
+  });
+  return { byId, byAuthor, byCategory };
 }
 
 interface Entry {
@@ -93,10 +128,14 @@ export class PeriodSpaces {
     const tfidf = buildHashedTfidf(candidates.map((c) => ({ id: c.id, text: `${c.title}\n${c.abstract}` })));
     // The texts are not kept: reasons re-read the few papers they explain.
     const facts = candidates.map(({ id, authors, categories, trendingScore }) => ({ id, authors, categories, trendingScore }));
+    const index = invertVectors(
+      facts.map((c) => tfidf.vectors.get(c.id)!),
+      tfidf.dimensions,
+    );
     this.builds++;
     const now = Date.now();
     return {
-      space: { version: ++versions, range, candidates: facts, tfidf },
+      space: { version: ++versions, range, candidates: facts, tfidf, index, lookup: candidateLookup(facts) },
       fingerprint,
       checkedAt: now,
       refreshing: null,

@@ -33,10 +33,12 @@ export interface TrainedReader {
   readonly queryMatches: QueryMatches;
 }
 
-/** The profile's own vectors next to the period's, so the rankers see one space. */
+/** The profile's own vectors laid over the period's (not copied: a week can hold tens of thousands), so the rankers see one space. */
 function spaceWithProfile(space: HashedTfidfSpace, profile: ReadonlyMap<string, SparseVector>): FeatureSpace {
-  const vectors = new Map(space.vectors);
-  for (const [id, vector] of profile) vectors.set(id, vector);
+  const vectors = {
+    get: (id: string) => profile.get(id) ?? space.vectors.get(id),
+    has: (id: string) => profile.has(id) || space.vectors.has(id),
+  };
   return { dimensions: space.dimensions, ids: space.ids, vectors, termName: space.termName };
 }
 
@@ -117,7 +119,8 @@ export class ReaderModels {
   private async train(userId: number, space: PeriodSpace): Promise<TrainedReader> {
     this.trainings++;
     const db = this.store.db;
-    const [signals, excluded] = await Promise.all([readerSignals(db, userId), knownPapers(db, userId)]);
+    const signals = await readerSignals(db, userId);
+    const excluded = await knownPapers(db, userId, signals);
     const sources = profileSources(signals);
     const texts = await paperTexts(db, [...sources.keys(), ...signals.disliked]);
     const vectors = new Map<string, SparseVector>();

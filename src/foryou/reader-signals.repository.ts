@@ -53,9 +53,24 @@ export async function readerSignals(db: Queryable, userId: number): Promise<Read
 
 /**
  * Papers the reader already knows — saved, rated, upvoted or written by them — which For you never recommends (an
- * upvoted paper would otherwise come first, as the nearest paper to itself).
+ * upvoted paper would otherwise come first, as the nearest paper to itself). Read from the signals when none of their
+ * lists was cut at its limit; the tables are read again only for a reader with more.
  */
-export async function knownPapers(db: Queryable, userId: number): Promise<Set<string>> {
+export async function knownPapers(db: Queryable, userId: number, signals?: ReaderSignals): Promise<Set<string>> {
+  const limit = MAX_PROFILE_PAPERS_PER_KIND;
+  if (
+    signals &&
+    signals.saved.length < limit &&
+    signals.liked.length + signals.disliked.length < 2 * limit &&
+    signals.upvoted.length < limit &&
+    signals.authored.length < limit
+  ) {
+    return new Set([...signals.saved, ...signals.liked, ...signals.disliked, ...signals.upvoted, ...signals.authored]);
+  }
+  return allKnownPapers(db, userId);
+}
+
+async function allKnownPapers(db: Queryable, userId: number): Promise<Set<string>> {
   const tables = ['library_items', 'paper_ratings', 'votes', 'authored_papers'] as const;
   const rows = await Promise.all(tables.map((table) => db.selectFrom(table).select('paper_id').where('user_id', '=', userId).execute()));
   return new Set(rows.flat().map((r) => r.paper_id));

@@ -2,7 +2,7 @@ import type { Actor } from '../community/community-deps.js';
 import type { Store } from '../db/database.js';
 import { getListedPapers, type ListedPaper } from '../feed/paper-listing.js';
 import type { FeedPeriod } from '../feed/period.js';
-import { explainVector, scoreVectors, standardised } from '../recommend/rank.js';
+import { explainVector, scoreIndexed, standardised } from '../recommend/rank.js';
 import { Refused } from '../refused.js';
 import type { CandidateFacts } from './candidates.repository.js';
 import type { ForYouEngine } from './foryou-engine.js';
@@ -45,9 +45,11 @@ export interface Recommendations {
 }
 
 interface Ranking {
-  /** Candidate indices, best first, known papers left out. */
+  /** The best candidate indices, best first, known papers left out: as many as one page can ask for. */
   readonly order: Int32Array;
   readonly scores: Float64Array;
+  /** Candidates ranked (the period's papers minus the reader's known ones). */
+  readonly ranked: number;
 }
 
 /** A reader's ranking of a space depends only on the trained reader and the space, so it is computed once. */
@@ -64,39 +66,86 @@ function followedCategoriesOf(candidate: CandidateFacts, followed: ReadonlySet<s
   });
 }
 
+/** Marks the candidates listed under any of `keys` (each candidate once). */
+function marked(size: number, lists: Iterable<readonly number[] | undefined>): Uint8Array {
+  const marks = new Uint8Array(size);
+  for (const list of lists) if (list) for (const position of list) marks[position] = 1;
+  return marks;
+}
+
+/**
+ * The `count` best candidates by score, then trending score, then id — what a full sort would put first, found in
+ * one pass: most candidates lose to the current last of the list at the first comparison.
+ */
+export function bestCandidates(
+  candidates: readonly CandidateFacts[],
+  scores: Float64Array,
+  skip: Uint8Array,
+  count: number,
+): Int32Array {
+  const before = (a: number, b: number): boolean =>
+    scores[a]! !== scores[b]!
+      ? scores[a]! > scores[b]!
+      : candidates[a]!.trendingScore !== candidates[b]!.trendingScore
+        ? candidates[a]!.trendingScore > candidates[b]!.trendingScore
+        : candidates[a]!.id < candidates[b]!.id;
+  const best: number[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    if (skip[i]) continue;
+    if (best.length === count && !before(i, best[count - 1]!)) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(best[mid]!, i)) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, i);
+    if (best.length > count) best.pop();
+  }
+  return Int32Array.from(best);
+}
+
 function rank(space: PeriodSpace, reader: TrainedReader): Ranking {
   const cached = rankings.get(reader);
   if (cached) return cached;
-  const { candidates, tfidf } = space;
-  const modelScores = reader.model
-    ? standardised(
-        scoreVectors(
-          reader.model,
-          candidates.map((c) => tfidf.vectors.get(c.id)!),
-        ),
-      )
-    : new Float64Array(candidates.length);
-  const authors = lowerSet(reader.signals.followedAuthors);
-  const categories = lowerSet(reader.signals.followedCategories);
-  const scores = new Float64Array(candidates.length);
-  const kept: number[] = [];
-  candidates.forEach((candidate, i) => {
-    if (reader.excluded.has(candidate.id)) return;
-    let score = modelScores[i]!;
-    if (authors.size > 0 && candidate.authors.some((a) => authors.has(a.toLowerCase()))) score += FOLLOW_BOOST.author;
-    if (reader.queryMatches.has(candidate.id)) score += FOLLOW_BOOST.query;
-    if (categories.size > 0 && followedCategoriesOf(candidate, categories).length > 0) score += FOLLOW_BOOST.category;
-    scores[i] = score;
-    kept.push(i);
-  });
-  // Ties (no model, or a model blind to both papers) go to the more trending paper, then to the id.
-  kept.sort(
-    (a, b) =>
-      scores[b]! - scores[a]! ||
-      candidates[b]!.trendingScore - candidates[a]!.trendingScore ||
-      (candidates[a]!.id < candidates[b]!.id ? -1 : 1),
+  const { candidates, lookup } = space;
+  const scores = reader.model ? standardised(scoreIndexed(reader.model, space.index)) : new Float64Array(candidates.length);
+  const boost = (lists: Iterable<readonly number[] | undefined>, amount: number) => {
+    const marks = marked(candidates.length, lists);
+    for (let i = 0; i < marks.length; i++) if (marks[i]) scores[i]! += amount;
+  };
+  if (reader.signals.followedAuthors.length > 0) {
+    boost(
+      [...lowerSet(reader.signals.followedAuthors)].map((a) => lookup.byAuthor.get(a)),
+      FOLLOW_BOOST.author,
+    );
+  }
+  if (reader.queryMatches.size > 0) {
+    boost(
+      [...reader.queryMatches.keys()].map((id) => {
+        const position = lookup.byId.get(id);
+        return position === undefined ? undefined : [position];
+      }),
+      FOLLOW_BOOST.query,
+    );
+  }
+  if (reader.signals.followedCategories.length > 0) {
+    boost(
+      [...lowerSet(reader.signals.followedCategories)].map((c) => lookup.byCategory.get(c)),
+      FOLLOW_BOOST.category,
+    );
+  }
+  const known = marked(
+    candidates.length,
+    [...reader.excluded].map((id) => {
+      const position = lookup.byId.get(id);
+      return position === undefined ? undefined : [position];
+    }),
   );
-  const ranking = { order: Int32Array.from(kept), scores };
+  const ranked = candidates.length - known.reduce((sum, mark) => sum + mark, 0);
+  // Ties (no model, or a model blind to both papers) go to the more trending paper, then to the id.
+  const ranking = { order: bestCandidates(candidates, scores, known, MAX_RECOMMENDATIONS), scores, ranked };
   rankings.set(reader, ranking);
   return ranking;
 }
@@ -155,5 +204,5 @@ export async function recommendationsFor(deps: ForYouDeps, actor: Actor, input: 
     if (!paper || paper.paper.hidden) continue;
     items.push({ listed: paper, score: ranking.scores[i]!, reason: reasonFor(space, reader, candidate, paper, personalised) });
   }
-  return { period: input.period, items, candidates: ranking.order.length, personalised };
+  return { period: input.period, items, candidates: ranking.ranked, personalised };
 }

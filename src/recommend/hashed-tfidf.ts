@@ -17,6 +17,7 @@ export function termBucket(term: string, bits: number): number {
  * year — can be folded into it with the period's document frequencies.
  */
 export interface HashedTfidfSpace extends FeatureSpace {
+  readonly vectors: ReadonlyMap<string, SparseVector>;
   readonly bits: number;
   /**
    * The text's vector in this space; terms no paper of the space holds are left out (they can match nothing). With
@@ -82,7 +83,21 @@ function weightOf(weights: SparseVector, bucket: number): number {
   return 0;
 }
 
-export function buildHashedTfidf(documents: Iterable<TfidfDocument>, bits = DEFAULT_HASH_BITS): HashedTfidfSpace {
+export interface HashedTfidfOptions {
+  readonly bits?: number;
+  /**
+   * Terms in more than this share of the space's papers are left out of every vector, as stop words are ("model",
+   * "results"): they say little about a reader's topic, yet they are most of what scoring a reader walks through.
+   * Never below `MIN_COMMON_DOCUMENTS` papers, so small spaces keep all their terms. Default 1 (keep everything).
+   */
+  readonly maxDocumentFraction?: number;
+}
+
+/** A term is never too common to keep when fewer papers than this hold it. */
+export const MIN_COMMON_DOCUMENTS = 50;
+
+export function buildHashedTfidf(documents: Iterable<TfidfDocument>, options: HashedTfidfOptions = {}): HashedTfidfSpace {
+  const bits = options.bits ?? DEFAULT_HASH_BITS;
   const dimensions = 1 << bits;
   const df = new Int32Array(dimensions);
   const counted: { id: string; counted: Counted }[] = [];
@@ -92,6 +107,9 @@ export function buildHashedTfidf(documents: Iterable<TfidfDocument>, bits = DEFA
     counted.push({ id: document.id, counted: c });
   }
   const n = counted.length;
+  const ceiling = Math.max(MIN_COMMON_DOCUMENTS, (options.maxDocumentFraction ?? 1) * n);
+  // Too common a term counts as absent from the space (document frequency 0), in vectors and reasons alike.
+  for (let bucket = 0; bucket < dimensions; bucket++) if (df[bucket]! > ceiling) df[bucket] = 0;
   const idf = (bucket: number) => Math.log((n + 1) / (df[bucket]! + 1)) + 1;
   const toVector = ({ buckets, counts }: Counted): SparseVector => {
     const kept: number[] = [];

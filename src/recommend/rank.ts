@@ -1,3 +1,4 @@
+import { indexedLinearScores, indexedProfileScores, type CandidateIndex } from './candidate-index.js';
 import { trainLogisticRegression, type LabelledExample } from './logistic-regression.js';
 import { seededRandom } from './random.js';
 import { dotSparse, type FeatureSpace, type SparseVector } from './tfidf.js';
@@ -36,7 +37,12 @@ export interface Recommendation {
 
 type TrainedScorer =
   /** A weight per dimension; the score is the dot product (centroid, logistic regression). */
-  | { readonly kind: 'linear'; readonly weights: SparseVector }
+  | {
+      readonly kind: 'linear';
+      readonly weights: SparseVector;
+      /** Set when the weights are a scaled sum of the profile's vectors (the centroid): scored from their cosines. */
+      readonly profileSum?: { readonly positiveScale: number; readonly negativeScale: number };
+    }
   /** Mean of the `k` highest cosines to a profile paper (k = 1 is the nearest paper). */
   | { readonly kind: 'nearest'; readonly k: number };
 
@@ -51,6 +57,8 @@ export interface ReaderModel {
   /** The profile's positives that have a vector in the space, and their vectors. */
   readonly positiveIds: readonly string[];
   readonly positives: readonly SparseVector[];
+  /** The explicit negatives' vectors. */
+  readonly negatives: readonly SparseVector[];
   readonly scorers: readonly TrainedScorer[];
   /** Per-dimension weights that explain a score (the words of a reason). */
   readonly explainWeights: SparseVector;
@@ -84,9 +92,21 @@ function mean(vectors: readonly SparseVector[], scale = 1): { vector: SparseVect
   return vectors.map((vector) => ({ vector, scale: scale / vectors.length }));
 }
 
+/** Share of the negatives' mean taken off the positives' mean in a centroid. */
+const CENTROID_NEGATIVE_SHARE = 0.25;
+
 /** The mean of the positives, minus a quarter of the negatives' mean when there are any, at unit length. */
-function centroidWeights(positives: SparseVector[], negatives: SparseVector[]): SparseVector {
-  return unit(sparseSum([...mean(positives), ...(negatives.length > 0 ? mean(negatives, -0.25) : [])]));
+function centroidScorer(positives: SparseVector[], negatives: SparseVector[]): TrainedScorer {
+  const sum = sparseSum([...mean(positives), ...(negatives.length > 0 ? mean(negatives, -CENTROID_NEGATIVE_SHARE) : [])]);
+  const norm = Math.sqrt(sum.values.reduce((total, w) => total + w * w, 0)) || 1;
+  return {
+    kind: 'linear',
+    weights: unit(sum),
+    profileSum: {
+      positiveScale: 1 / (positives.length * norm),
+      negativeScale: negatives.length > 0 ? -CENTROID_NEGATIVE_SHARE / (negatives.length * norm) : 0,
+    },
+  };
 }
 
 /**
@@ -148,7 +168,7 @@ export function trainReaderModel(space: FeatureSpace, profile: Profile, options:
   const single = (part: RankingMethod): TrainedScorer => {
     switch (part) {
       case 'centroid':
-        return { kind: 'linear', weights: centroidWeights(positives, negatives) };
+        return centroidScorer(positives, negatives);
       case 'nearest-max':
         return { kind: 'nearest', k: 1 };
       case 'nearest-top3':
@@ -164,7 +184,7 @@ export function trainReaderModel(space: FeatureSpace, profile: Profile, options:
   const scorers = parts.map(single);
   const first = scorers[0]!;
   const explainWeights = first.kind === 'linear' ? first.weights : sparseSum(mean(positives));
-  return { method, dimensions: space.dimensions, positiveIds, positives, scorers, explainWeights };
+  return { method, dimensions: space.dimensions, positiveIds, positives, negatives, scorers, explainWeights };
 }
 
 /**
@@ -264,18 +284,49 @@ export function standardised(scores: Float64Array): Float64Array {
 
 /** The model's score for each vector (a fusion adds its scorers' standardised scores). */
 export function scoreVectors(model: ReaderModel, vectors: readonly SparseVector[]): Float64Array {
-  const each = model.scorers.map((scorer) =>
-    scorer.kind === 'linear'
-      ? scoreLinear(scorer.weights, model.dimensions, vectors)
-      : scoreNearest(model.positives, scorer.k, model.dimensions, vectors),
+  return fused(
+    model.scorers.map((scorer) =>
+      scorer.kind === 'linear'
+        ? scoreLinear(scorer.weights, model.dimensions, vectors)
+        : scoreNearest(model.positives, scorer.k, model.dimensions, vectors),
+    ),
   );
+}
+
+/**
+ * The same scores as `scoreVectors` for a fixed set of candidates inverted once (`invertVectors`): the cost follows
+ * the postings of the reader's dimensions rather than the candidates' terms.
+ */
+export function scoreIndexed(model: ReaderModel, index: CandidateIndex): Float64Array {
+  // One walk over the profile's papers serves the nearest-paper scorer and a centroid together.
+  const nearestK = model.scorers.find((s) => s.kind === 'nearest')?.k ?? 0;
+  const centroid = model.scorers.find((s) => s.kind === 'linear' && s.profileSum);
+  const walked =
+    nearestK > 0 || centroid?.kind === 'linear'
+      ? indexedProfileScores(
+          index,
+          model.positives,
+          nearestK,
+          centroid?.kind === 'linear' && centroid.profileSum ? { negatives: model.negatives, ...centroid.profileSum } : undefined,
+        )
+      : null;
+  return fused(
+    model.scorers.map((scorer) => {
+      if (scorer === centroid) return walked!.sum!;
+      if (scorer.kind === 'linear') return indexedLinearScores(index, scorer.weights);
+      return scorer.k === nearestK ? walked!.nearest! : indexedProfileScores(index, model.positives, scorer.k).nearest!;
+    }),
+  );
+}
+
+function fused(each: readonly Float64Array[]): Float64Array {
   if (each.length === 1) return each[0]!;
-  const fused = new Float64Array(vectors.length);
+  const sum = new Float64Array(each[0]!.length);
   for (const scores of each) {
     const z = standardised(scores);
-    for (let i = 0; i < fused.length; i++) fused[i]! += z[i]!;
+    for (let i = 0; i < sum.length; i++) sum[i]! += z[i]!;
   }
-  return fused;
+  return sum;
 }
 
 function topWords(space: FeatureSpace, vector: SparseVector, weights: SparseVector, count: number): string[] {

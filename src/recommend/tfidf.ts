@@ -11,11 +11,17 @@ export interface TfidfDocument {
   readonly text: string;
 }
 
+/** Where a space's vectors are looked up by paper id (a map, or a map with a reader's own papers laid over it). */
+export interface VectorLookup {
+  get(id: string): SparseVector | undefined;
+  has(id: string): boolean;
+}
+
 /** Papers as sparse vectors over some dimensions: TF-IDF terms, hashed terms or embedding coordinates. */
 export interface FeatureSpace {
   /** Every index of every vector is below this. */
   readonly dimensions: number;
-  readonly vectors: ReadonlyMap<string, SparseVector>;
+  readonly vectors: VectorLookup;
   /** Document ids in corpus order, for sampling. */
   readonly ids: readonly string[];
   /** The word a dimension stands for, when the space knows it (reasons show it); undefined otherwise. */
@@ -24,6 +30,7 @@ export interface FeatureSpace {
 
 /** TF-IDF vectors of a corpus (sublinear term frequency, smoothed idf, unit length). */
 export interface TfidfModel extends FeatureSpace {
+  readonly vectors: ReadonlyMap<string, SparseVector>;
   readonly terms: readonly string[];
 }
 

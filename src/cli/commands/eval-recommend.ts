@@ -37,22 +37,31 @@ function parseWeight(value: string | undefined): number {
   return weight;
 }
 
+function parseFraction(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const fraction = Number(value);
+  if (!Number.isFinite(fraction) || fraction <= 0 || fraction > 1) throw new UsageError(`--max-df must be a number above 0 and at most 1 (got "${value}")`);
+  return fraction;
+}
+
 export const evalRecommendCommand: Command = {
   name: 'eval recommend',
   summary: 'Rank a corpus for each profile of a dataset and report nDCG@10, Recall@100, pairwise loss and latency',
-  usage: `paperboy eval recommend <dir> [--split test] [--method ${RANKING_METHODS.join('|')}] [--features ${FEATURES.join('|')}] [--embedding-weight 1] [--json]`,
+  usage: `paperboy eval recommend <dir> [--split test] [--method ${RANKING_METHODS.join('|')}] [--features ${FEATURES.join('|')}] [--embedding-weight 1] [--max-df 1] [--json]`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       split: { type: 'string' },
       method: { type: 'string' },
       features: { type: 'string' },
       'embedding-weight': { type: 'string' },
+      'max-df': { type: 'string' },
       json: { type: 'boolean' },
     });
     const { directory, split } = datasetArguments(positionals, values.split);
     const method = parseMethod(values.method);
     const features = parseFeatures(values.features);
     const embeddingWeight = parseWeight(values['embedding-weight']);
+    const maxDocumentFraction = parseFraction(values['max-df']);
     try {
       ctx.io.err(`reading ${directory} …`);
       const dataset = await readRecommendationDataset(directory, split);
@@ -69,7 +78,7 @@ export const evalRecommendCommand: Command = {
       }
       if (features.startsWith('hashed-tfidf')) {
         const started = performance.now();
-        spaces.push({ space: buildHashedTfidf(dataset.corpus), weight: 1 });
+        spaces.push({ space: buildHashedTfidf(dataset.corpus, { maxDocumentFraction }), weight: 1 });
         ctx.io.err(`hashed TF-IDF over ${dataset.corpus.length} documents in ${seconds(started)} s`);
       }
       if (features.includes('embedding')) {

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { invertVectors } from '../../src/recommend/candidate-index.js';
+import { RANKING_METHODS, scoreIndexed, scoreVectors, trainReaderModel } from '../../src/recommend/rank.js';
+import type { SparseVector } from '../../src/recommend/tfidf.js';
+import { bestCandidates } from '../../src/foryou/recommendations.js';
+import { buildHashedTfidf } from '../../src/recommend/hashed-tfidf.js';
+
+const DIMENSIONS = 64;
+
+/** A non-negative sparse vector at unit length, as TF-IDF gives (sorted distinct indices). */
+const sparseVector = fc
+  .uniqueArray(fc.record({ d: fc.integer({ min: 0, max: DIMENSIONS - 1 }), w: fc.double({ min: 0.01, max: 1, noNaN: true }) }), {
+    selector: (e) => e.d,
+    minLength: 0,
+    maxLength: 12,
+  })
+  .map((entries): SparseVector => {
+    const sorted = entries.slice().sort((a, b) => a.d - b.d);
+    const norm = Math.sqrt(sorted.reduce((s, e) => s + e.w * e.w, 0)) || 1;
+    return { indices: Int32Array.from(sorted, (e) => e.d), values: Float32Array.from(sorted, (e) => e.w / norm) };
+  });
+
+describe('scoring through an inverted candidate index', () => {
+  it('gives every ranking method the scores of the vector-by-vector scorer, whatever the vectors', () => {
+    fc.assert(
+      fc.property(
+        fc.array(sparseVector, { minLength: 1, maxLength: 40 }),
+        fc.array(sparseVector, { minLength: 1, maxLength: 6 }),
+        fc.array(sparseVector, { maxLength: 2 }),
+        fc.constantFrom(...RANKING_METHODS),
+        (candidates, positives, negatives, method) => {
+          const vectors = new Map<string, SparseVector>();
+          candidates.forEach((v, i) => vectors.set(`c${i}`, v));
+          positives.forEach((v, i) => vectors.set(`p${i}`, v));
+          negatives.forEach((v, i) => vectors.set(`n${i}`, v));
+          const space = { dimensions: DIMENSIONS, vectors, ids: [...vectors.keys()], termName: () => undefined };
+          const profile = { positives: positives.map((_, i) => `p${i}`), negatives: negatives.map((_, i) => `n${i}`) };
+          const model = trainReaderModel(space, profile, { method, sampledNegatives: 10 })!;
+          const expected = scoreVectors(model, candidates);
+          const actual = scoreIndexed(model, invertVectors(candidates, DIMENSIONS));
+          expect(actual.length).toBe(expected.length);
+          actual.forEach((score, i) => expect(score).toBeCloseTo(expected[i]!, 6));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ranks a real hashed space the same both ways', () => {
+    const texts = [
+      'Honeybee colonies collapse when pesticides weaken the foragers of the hive.',
+      'Wild bees and honeybee foragers pollinate crops; colony health depends on flowers.',
+      'Varroa mites spread viruses through honeybee colonies and the hive collapses.',
+      'A robot arm learns grasping from tactile sensors and camera images.',
+      'Tactile sensors on robot hands give feedback for grasping fragile objects.',
+      'Rotation curves of spiral galaxies suggest dark matter halos.',
+    ];
+    const space = buildHashedTfidf(texts.map((text, i) => ({ id: `d${i}`, text })));
+    const candidates = space.ids.slice(1).map((id) => space.vectors.get(id)!);
+    const model = trainReaderModel(space, { positives: ['d0'] }, { method: 'centroid+nearest' })!;
+    const indexed = scoreIndexed(model, invertVectors(candidates, space.dimensions));
+    const plain = scoreVectors(model, candidates);
+    const order = (scores: Float64Array) => Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    expect(order(indexed)).toEqual(order(plain));
+    // The two honeybee papers lead, the galaxy paper (no shared term) trails.
+    expect(order(indexed).slice(0, 2).sort()).toEqual([0, 1]);
+    expect(indexed[4]).toBe(Math.min(...indexed));
+  });
+});
+
+describe('bestCandidates', () => {
+  it('picks what a full sort by score, trending score and id puts first, skipping the marked ones', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ score: fc.integer({ min: 0, max: 5 }), trending: fc.integer({ min: 0, max: 3 }), skip: fc.boolean() }),
+          { maxLength: 60 },
+        ),
+        fc.integer({ min: 1, max: 20 }),
+        (rows, count) => {
+          const candidates = rows.map((r, i) => ({ id: `id${String(59 - i).padStart(2, '0')}`, authors: [], categories: [], trendingScore: r.trending }));
+          const scores = Float64Array.from(rows, (r) => r.score);
+          const skip = Uint8Array.from(rows, (r) => (r.skip ? 1 : 0));
+          const sorted = rows
+            .map((_, i) => i)
+            .filter((i) => !rows[i]!.skip)
+            .sort(
+              (a, b) =>
+                scores[b]! - scores[a]! ||
+                candidates[b]!.trendingScore - candidates[a]!.trendingScore ||
+                (candidates[a]!.id < candidates[b]!.id ? -1 : 1),
+            );
+          expect(Array.from(bestCandidates(candidates, scores, skip, count))).toEqual(sorted.slice(0, count));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
