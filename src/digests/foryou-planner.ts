@@ -2,6 +2,7 @@ import type { Actor } from '../community/community-deps.js';
 import type { Store } from '../db/database.js';
 import type { FeedPeriod, Period } from '../feed/period.js';
 import { recommendationsFor, MAX_RECOMMENDATIONS, type ForYouDeps } from '../foryou/recommendations.js';
+import { readerSignalsOf, type ReaderSignals } from '../foryou/reader-signals.repository.js';
 import { forYouPaperIds, type ForYouDigestContent } from './foryou-content.js';
 import type { PlannedDigest } from './planned-digest.js';
 
@@ -21,9 +22,15 @@ function feedPeriodOf(period: Period): FeedPeriod {
  * then their top recommendations that are not already in that section, with reasons. The period's feature space
  * and the reader's model come from the For-you engine, so every reader of a period shares one space.
  */
-export async function forYouDigestFor(deps: ForYouDeps, actor: Actor, period: Period, maxPapers: number): Promise<ForYouDigestContent> {
+export async function forYouDigestFor(
+  deps: ForYouDeps,
+  actor: Actor,
+  period: Period,
+  maxPapers: number,
+  signals?: ReaderSignals,
+): Promise<ForYouDigestContent> {
   const space = await deps.forYou.spaces.get({ from: period.from, to: period.to });
-  const reader = await deps.forYou.models.get(actor.id, space);
+  const reader = await deps.forYou.models.get(actor.id, space, signals);
   const followedAuthors = new Set(reader.signals.followedAuthors.map((a) => a.toLowerCase()));
   const positions = new Set<number>();
   for (const author of followedAuthors) for (const position of space.lookup.byAuthor.get(author) ?? []) positions.add(position);
@@ -120,6 +127,10 @@ export async function planForYouPeriod(
       ).map((r) => r.subscription_id),
     );
     const rows: { id: number; email: string; content: ForYouDigestContent }[] = [];
+    const signals = await readerSignalsOf(
+      db,
+      page.filter((sub) => !existing.has(sub.id) && !sub.banned).map((sub) => sub.userId),
+    );
     for (const sub of page) {
       if (existing.has(sub.id)) {
         summary.alreadyPlanned += 1;
@@ -127,7 +138,7 @@ export async function planForYouPeriod(
       }
       if (sub.banned) continue;
       const actor: Actor = { id: sub.userId, isAdmin: Boolean(sub.is_admin), banned: false };
-      const content = await forYouDigestFor(deps, actor, period, sub.max_papers);
+      const content = await forYouDigestFor(deps, actor, period, sub.max_papers, signals.get(sub.userId));
       // Streaming: a reader's model (weights over the whole hashed space) is dropped once their digest is planned,
       // so memory stays flat however many subscribers there are.
       deps.forYou.models.forget(actor.id);

@@ -98,7 +98,8 @@ export class ReaderModels {
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 
-  async get(userId: number, space: PeriodSpace): Promise<TrainedReader> {
+  /** `signals`, when the caller read them already (a batch job reading a page of readers at once), are trusted as the reader's current ones. */
+  async get(userId: number, space: PeriodSpace, signals?: ReaderSignals): Promise<TrainedReader> {
     const key = `${userId}|${space.range.from}/${space.range.to}`;
     const cached = this.entries.get(key);
     if (cached && cached.spaceVersion === space.version) {
@@ -108,7 +109,7 @@ export class ReaderModels {
       return cached;
     }
     const generation = this.generations.get(userId) ?? 0;
-    const trained = await this.train(userId, space);
+    const trained = await this.train(userId, space, signals);
     if ((this.generations.get(userId) ?? 0) === generation) {
       this.entries.set(key, trained);
       if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
@@ -116,10 +117,10 @@ export class ReaderModels {
     return trained;
   }
 
-  private async train(userId: number, space: PeriodSpace): Promise<TrainedReader> {
+  private async train(userId: number, space: PeriodSpace, preloaded?: ReaderSignals): Promise<TrainedReader> {
     this.trainings++;
     const db = this.store.db;
-    const signals = await readerSignals(db, userId);
+    const signals = preloaded ?? (await readerSignals(db, userId));
     const excluded = await knownPapers(db, userId, signals);
     const sources = profileSources(signals);
     const texts = await paperTexts(db, [...sources.keys(), ...signals.disliked]);

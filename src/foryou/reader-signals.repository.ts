@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Queryable } from '../db/schema.js';
 
 /** At most this many of each kind of positive (the most recent) train a reader's model. */
@@ -23,32 +24,156 @@ export function hasSignals(signals: ReaderSignals): boolean {
   );
 }
 
-export async function readerSignals(db: Queryable, userId: number): Promise<ReaderSignals> {
-  const limit = MAX_PROFILE_PAPERS_PER_KIND;
-  const [saved, ratings, upvoted, authored, follows] = await Promise.all([
-    db.selectFrom('library_items').select('paper_id').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute(),
-    db
-      .selectFrom('paper_ratings')
-      .select(['paper_id', 'value'])
-      .where('user_id', '=', userId)
-      .orderBy('updated_at', 'desc')
-      .limit(2 * limit)
-      .execute(),
-    db.selectFrom('votes').select('paper_id').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute(),
-    db.selectFrom('authored_papers').select('paper_id').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute(),
-    db.selectFrom('follows').select(['kind', 'value']).where('user_id', '=', userId).orderBy('created_at').execute(),
-  ]);
+interface SignalRows {
+  readonly saved: readonly { user_id: number; paper_id: string }[];
+  readonly ratings: readonly { user_id: number; paper_id: string; value: number }[];
+  readonly upvoted: readonly { user_id: number; paper_id: string }[];
+  readonly authored: readonly { user_id: number; paper_id: string }[];
+  readonly follows: readonly { user_id: number; kind: string; value: string }[];
+}
+
+function signalsOf(rows: SignalRows, userId: number): ReaderSignals {
+  const mine = <T extends { user_id: number }>(list: readonly T[]) => list.filter((r) => Number(r.user_id) === userId);
+  const ratings = mine(rows.ratings);
+  const follows = mine(rows.follows);
   const followed = (kind: string) => follows.filter((f) => f.kind === kind).map((f) => f.value);
   return {
-    saved: saved.map((r) => r.paper_id),
+    saved: mine(rows.saved).map((r) => r.paper_id),
     liked: ratings.filter((r) => Number(r.value) === 1).map((r) => r.paper_id),
     disliked: ratings.filter((r) => Number(r.value) === -1).map((r) => r.paper_id),
-    upvoted: upvoted.map((r) => r.paper_id),
-    authored: authored.map((r) => r.paper_id),
+    upvoted: mine(rows.upvoted).map((r) => r.paper_id),
+    authored: mine(rows.authored).map((r) => r.paper_id),
     followedAuthors: followed('author'),
     followedCategories: followed('category'),
     followedQueries: followed('query'),
   };
+}
+
+export async function readerSignals(db: Queryable, userId: number): Promise<ReaderSignals> {
+  const limit = MAX_PROFILE_PAPERS_PER_KIND;
+  const [saved, ratings, upvoted, authored, follows] = await Promise.all([
+    db
+      .selectFrom('library_items')
+      .select(['user_id', 'paper_id'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('paper_id')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom('paper_ratings')
+      .select(['user_id', 'paper_id', 'value'])
+      .where('user_id', '=', userId)
+      .orderBy('updated_at', 'desc')
+      .orderBy('paper_id')
+      .limit(2 * limit)
+      .execute(),
+    db
+      .selectFrom('votes')
+      .select(['user_id', 'paper_id'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('paper_id')
+      .limit(limit)
+      .execute(),
+    db
+      .selectFrom('authored_papers')
+      .select(['user_id', 'paper_id'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('paper_id')
+      .limit(limit)
+      .execute(),
+    db.selectFrom('follows').select(['user_id', 'kind', 'value']).where('user_id', '=', userId).orderBy('created_at').orderBy('kind').orderBy('value').execute(),
+  ]);
+  return signalsOf({ saved, ratings, upvoted, authored, follows }, userId);
+}
+
+/** Each kind's most recent rows per user, newest first, the same rows and order `readerSignals` reads for one. */
+function latestPerUser(
+  db: Queryable,
+  table: 'library_items' | 'votes' | 'authored_papers' | 'paper_ratings',
+  timeColumn: 'created_at' | 'updated_at',
+  userIds: readonly number[],
+  limit: number,
+) {
+  return db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom(table)
+        .select([
+          'user_id',
+          'paper_id',
+          // Only ratings have a value; the other kinds read a constant in its place.
+          (table === 'paper_ratings' ? sql<number>`${sql.ref('value')}` : sql<number>`0`).as('value'),
+          sql<number>`row_number() over (partition by user_id order by ${sql.ref(timeColumn)} desc, paper_id)`.as('position'),
+        ])
+        .where('user_id', 'in', [...userIds])
+        .as('ranked'),
+    )
+    .select(['user_id', 'paper_id', 'value'])
+    .where('position', '<=', limit)
+    .orderBy('user_id')
+    .orderBy('position')
+    .execute();
+}
+
+/**
+ * The signals of many readers in five statements, for batch jobs (digest planning) that would otherwise read them
+ * reader by reader. Each reader's signals are those `readerSignals` gives.
+ */
+export async function readerSignalsOf(db: Queryable, userIds: readonly number[]): Promise<Map<number, ReaderSignals>> {
+  const out = new Map<number, ReaderSignals>();
+  if (userIds.length === 0) return out;
+  const limit = MAX_PROFILE_PAPERS_PER_KIND;
+  const [saved, ratings, upvoted, authored, follows] = await Promise.all([
+    latestPerUser(db, 'library_items', 'created_at', userIds, limit),
+    latestPerUser(db, 'paper_ratings', 'updated_at', userIds, 2 * limit),
+    latestPerUser(db, 'votes', 'created_at', userIds, limit),
+    latestPerUser(db, 'authored_papers', 'created_at', userIds, limit),
+    db
+      .selectFrom('follows')
+      .select(['user_id', 'kind', 'value'])
+      .where('user_id', 'in', [...userIds])
+      .orderBy('user_id')
+      .orderBy('created_at')
+      .orderBy('kind')
+      .orderBy('value')
+      .execute(),
+  ]);
+  const group = <T extends { user_id: number }>(rows: readonly T[]) => {
+    const byUser = new Map<number, T[]>();
+    for (const row of rows) {
+      const id = Number(row.user_id);
+      const list = byUser.get(id);
+      if (list) list.push(row);
+      else byUser.set(id, [row]);
+    }
+    return byUser;
+  };
+  const grouped = {
+    saved: group(saved),
+    ratings: group(ratings as { user_id: number; paper_id: string; value: number }[]),
+    upvoted: group(upvoted),
+    authored: group(authored),
+    follows: group(follows),
+  };
+  for (const userId of userIds) {
+    out.set(
+      userId,
+      signalsOf(
+        {
+          saved: grouped.saved.get(userId) ?? [],
+          ratings: grouped.ratings.get(userId) ?? [],
+          upvoted: grouped.upvoted.get(userId) ?? [],
+          authored: grouped.authored.get(userId) ?? [],
+          follows: grouped.follows.get(userId) ?? [],
+        },
+        userId,
+      ),
+    );
+  }
+  return out;
 }
 
 /**

@@ -48,8 +48,25 @@ export function indexedLinearScores(index: CandidateIndex, weights: SparseVector
 
 /** Scratch for the per-profile-paper similarities, as long as the largest index seen (scoring is synchronous). */
 let simScratch = new Float64Array(0);
-let seenScratch = new Uint8Array(0);
-let touchedScratch = new Int32Array(0);
+
+function similarities(size: number): Float64Array {
+  if (simScratch.length < size) simScratch = new Float64Array(size);
+  return simScratch;
+}
+
+/** Adds `vector`'s dot product with every candidate into `sims`. */
+function addDotProducts(index: CandidateIndex, vector: SparseVector, sims: Float64Array): void {
+  const { offsets, members, values, dimensions } = index;
+  const indices = vector.indices;
+  const weights = vector.values;
+  for (let i = 0; i < indices.length; i++) {
+    const d = indices[i]!;
+    if (d >= dimensions) continue;
+    const w = weights[i]!;
+    const end = offsets[d + 1]!;
+    for (let p = offsets[d]!; p < end; p++) sims[members[p]!]! += w * values[p]!;
+  }
+}
 
 /** A linear score that is a weighted sum of cosines to the profile's papers (a centroid is one). */
 export interface ProfileSum {
@@ -71,60 +88,64 @@ export interface ProfileScores {
  * and a nearest-paper scorer cost one walk together.
  */
 export function indexedProfileScores(index: CandidateIndex, positives: readonly SparseVector[], k: number, sum?: ProfileSum): ProfileScores {
-  if (simScratch.length < index.size) {
-    simScratch = new Float64Array(index.size);
-    seenScratch = new Uint8Array(index.size);
-    touchedScratch = new Int32Array(index.size);
+  const size = index.size;
+  const sims = similarities(size);
+  const top = new Float64Array(size * k);
+  const sums = sum ? new Float64Array(size) : null;
+  // Read once up front: a property first read deep in a rarely taken branch would deoptimise the hot loops.
+  const positiveScale = sum ? sum.positiveScale : 0;
+  const negativeScale = sum ? sum.negativeScale : 0;
+  const negatives = sum ? sum.negatives : [];
+  // Each profile paper's cosines are swept once over every candidate: cheaper than tracking the touched ones, as
+  // a paper's postings usually outnumber the candidates.
+  for (let v = 0; v < positives.length; v++) {
+    sims.fill(0, 0, size);
+    addDotProducts(index, positives[v]!, sims);
+    if (sums) addScaled(sums, sims, positiveScale, size);
+    if (k === 1) keepLargest(top, sims, size);
+    else if (k > 1) keepLargestK(top, sims, size, k);
   }
-  const sims = simScratch;
-  const seen = seenScratch;
-  const touched = touchedScratch;
-  const top = new Float64Array(index.size * k);
-  const sums = sum ? new Float64Array(index.size) : null;
-  const { offsets, members, values } = index;
-  const walk = (vector: SparseVector, scale: number, nearest: boolean) => {
-    let count = 0;
-    for (let i = 0; i < vector.indices.length; i++) {
-      const d = vector.indices[i]!;
-      if (d >= index.dimensions) continue;
-      const w = vector.values[i]!;
-      for (let p = offsets[d]!, end = offsets[d + 1]!; p < end; p++) {
-        const c = members[p]!;
-        if (seen[c] === 0) {
-          seen[c] = 1;
-          touched[count++] = c;
-        }
-        sims[c]! += w * values[p]!;
-      }
+  if (sums) {
+    for (let v = 0; v < negatives.length; v++) {
+      sims.fill(0, 0, size);
+      addDotProducts(index, negatives[v]!, sims);
+      addScaled(sums, sims, negativeScale, size);
     }
-    for (let t = 0; t < count; t++) {
-      const c = touched[t]!;
-      const s = sims[c]!;
-      sims[c] = 0;
-      seen[c] = 0;
-      if (sums) sums[c]! += scale * s;
-      if (!nearest) continue;
-      const base = c * k;
-      if (s <= top[base + k - 1]!) continue;
-      let i = k - 1;
-      while (i > 0 && top[base + i - 1]! < s) {
-        top[base + i] = top[base + i - 1]!;
-        i--;
-      }
-      top[base + i] = s;
-    }
-  };
-  for (const vector of positives) walk(vector, sum?.positiveScale ?? 0, k > 0);
-  if (sum) for (const vector of sum.negatives) walk(vector, sum.negativeScale, false);
+  }
   let nearest: Float64Array | null = null;
-  if (k > 0) {
-    nearest = new Float64Array(index.size);
+  if (k === 1) {
+    nearest = top;
+  } else if (k > 1) {
+    nearest = new Float64Array(size);
     const divisor = Math.min(k, Math.max(1, positives.length));
-    for (let c = 0; c < index.size; c++) {
+    for (let c = 0; c < size; c++) {
       let total = 0;
       for (let i = 0; i < k; i++) total += top[c * k + i]!;
       nearest[c] = total / divisor;
     }
   }
   return { nearest, sum: sums };
+}
+
+function addScaled(sums: Float64Array, sims: Float64Array, scale: number, size: number): void {
+  for (let c = 0; c < size; c++) sums[c]! += scale * sims[c]!;
+}
+
+function keepLargest(top: Float64Array, sims: Float64Array, size: number): void {
+  for (let c = 0; c < size; c++) if (sims[c]! > top[c]!) top[c] = sims[c]!;
+}
+
+/** `top` holds each candidate's k largest values so far, largest first. */
+function keepLargestK(top: Float64Array, sims: Float64Array, size: number, k: number): void {
+  for (let c = 0; c < size; c++) {
+    const s = sims[c]!;
+    const base = c * k;
+    if (s <= top[base + k - 1]!) continue;
+    let i = k - 1;
+    while (i > 0 && top[base + i - 1]! < s) {
+      top[base + i] = top[base + i - 1]!;
+      i--;
+    }
+    top[base + i] = s;
+  }
 }

@@ -70,17 +70,23 @@ function distinctTerms(text: string, bits: number, df: Int32Array): DistinctTerm
   return { names, buckets: Int32Array.from(buckets) };
 }
 
-function weightOf(weights: SparseVector, bucket: number): number {
-  let lo = 0;
-  let hi = weights.indices.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const d = weights.indices[mid]!;
-    if (d === bucket) return weights.values[mid]!;
-    if (d < bucket) lo = mid + 1;
-    else hi = mid - 1;
+/**
+ * The last weights asked about, scattered over the dimensions: a reader's reasons ask about the same weights for
+ * every paper explained, so each lookup is one read instead of a search.
+ */
+let scattered: SparseVector | null = null;
+let scatteredWeights = new Float64Array(0);
+
+function denseWeights(weights: SparseVector, dimensions: number): Float64Array {
+  if (scattered === weights && scatteredWeights.length >= dimensions) return scatteredWeights;
+  if (scatteredWeights.length < dimensions) scatteredWeights = new Float64Array(dimensions);
+  else if (scattered) for (const d of scattered.indices) if (d < scatteredWeights.length) scatteredWeights[d] = 0;
+  for (let i = 0; i < weights.indices.length; i++) {
+    const d = weights.indices[i]!;
+    if (d < dimensions) scatteredWeights[d] = weights.values[i]!;
   }
-  return 0;
+  scattered = weights;
+  return scatteredWeights;
 }
 
 export interface HashedTfidfOptions {
@@ -88,13 +94,20 @@ export interface HashedTfidfOptions {
   /**
    * Terms in more than this share of the space's papers are left out of every vector, as stop words are ("model",
    * "results"): they say little about a reader's topic, yet they are most of what scoring a reader walks through.
-   * Never below `MIN_COMMON_DOCUMENTS` papers, so small spaces keep all their terms. Default 1 (keep everything).
+   * Never below `MIN_COMMON_DOCUMENTS` papers, so small spaces keep all their terms. 1 keeps everything.
    */
   readonly maxDocumentFraction?: number;
 }
 
 /** A term is never too common to keep when fewer papers than this hold it. */
 export const MIN_COMMON_DOCUMENTS = 50;
+
+/**
+ * Chosen on the author-continuation development set (centroid + nearest, nDCG@10 / Recall@100): keeping every term
+ * 0.0800 / 0.1383, leaving out terms in more than 20% of the papers 0.0800 / 0.1393, 10% 0.0776 / 0.1337, 5% 0.0772 /
+ * 0.1340. At 20% a reader's scoring walks half the postings it walked with every term.
+ */
+export const DEFAULT_MAX_DOCUMENT_FRACTION = 0.2;
 
 export function buildHashedTfidf(documents: Iterable<TfidfDocument>, options: HashedTfidfOptions = {}): HashedTfidfSpace {
   const bits = options.bits ?? DEFAULT_HASH_BITS;
@@ -107,7 +120,7 @@ export function buildHashedTfidf(documents: Iterable<TfidfDocument>, options: Ha
     counted.push({ id: document.id, counted: c });
   }
   const n = counted.length;
-  const ceiling = Math.max(MIN_COMMON_DOCUMENTS, (options.maxDocumentFraction ?? 1) * n);
+  const ceiling = Math.max(MIN_COMMON_DOCUMENTS, (options.maxDocumentFraction ?? DEFAULT_MAX_DOCUMENT_FRACTION) * n);
   // Too common a term counts as absent from the space (document frequency 0), in vectors and reasons alike.
   for (let bucket = 0; bucket < dimensions; bucket++) if (df[bucket]! > ceiling) df[bucket] = 0;
   const idf = (bucket: number) => Math.log((n + 1) / (df[bucket]! + 1)) + 1;
@@ -152,10 +165,11 @@ export function buildHashedTfidf(documents: Iterable<TfidfDocument>, options: Ha
         terms = distinctTerms(text, bits, df);
         if (key !== undefined) termsByKey.set(key, terms);
       }
+      const dense = denseWeights(weights, dimensions);
       const best: [string, number][] = [];
       for (let i = 0; i < terms.names.length; i++) {
         const bucket = terms.buckets[i]!;
-        const contribution = idf(bucket) * weightOf(weights, bucket);
+        const contribution = idf(bucket) * dense[bucket]!;
         if (contribution > 0) best.push([terms.names[i]!, contribution]);
       }
       return best

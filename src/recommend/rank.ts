@@ -72,15 +72,32 @@ function vectorsOf(space: FeatureSpace, ids: readonly string[]): SparseVector[] 
 
 /** Sum of scaled sparse vectors, as a sparse vector. */
 function sparseSum(parts: readonly { vector: SparseVector; scale: number }[]): SparseVector {
-  const sums = new Map<number, number>();
+  let largest = -1;
+  for (const { vector } of parts) if (vector.indices.length > 0) largest = Math.max(largest, vector.indices[vector.indices.length - 1]!);
+  const { dense, slots: marks } = scratchFor(largest + 1);
+  const touched: number[] = [];
   for (const { vector, scale } of parts) {
     for (let i = 0; i < vector.indices.length; i++) {
       const d = vector.indices[i]!;
-      sums.set(d, (sums.get(d) ?? 0) + scale * vector.values[i]!);
+      if (marks[d] === 0) {
+        marks[d] = 1;
+        touched.push(d);
+      }
+      dense[d]! += scale * vector.values[i]!;
     }
   }
-  const entries = [...sums].filter(([, w]) => w !== 0).sort((a, b) => a[0] - b[0]);
-  return { indices: Int32Array.from(entries, ([d]) => d), values: Float32Array.from(entries, ([, w]) => w) };
+  const dimensions = Int32Array.from(touched).sort();
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const d of dimensions) {
+    if (dense[d] !== 0) {
+      indices.push(d);
+      values.push(dense[d]!);
+    }
+    dense[d] = 0;
+    marks[d] = 0;
+  }
+  return { indices: Int32Array.from(indices), values: Float32Array.from(values) };
 }
 
 function unit(vector: SparseVector): SparseVector {
@@ -277,9 +294,15 @@ function scoreNearest(profile: readonly SparseVector[], k: number, dimensions: n
 /** Scales scores to zero mean and unit variance over the candidates, so differently scaled scores can be added. */
 export function standardised(scores: Float64Array): Float64Array {
   const n = scores.length || 1;
-  const avg = scores.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - avg) ** 2, 0) / n) || 1;
-  return scores.map((s) => (s - avg) / sd);
+  let total = 0;
+  for (let i = 0; i < scores.length; i++) total += scores[i]!;
+  const avg = total / n;
+  let squares = 0;
+  for (let i = 0; i < scores.length; i++) squares += (scores[i]! - avg) ** 2;
+  const sd = Math.sqrt(squares / n) || 1;
+  const out = new Float64Array(scores.length);
+  for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! - avg) / sd;
+  return out;
 }
 
 /** The model's score for each vector (a fusion adds its scorers' standardised scores). */

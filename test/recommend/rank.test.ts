@@ -103,6 +103,28 @@ describe('other feature spaces', () => {
     expect(folded.indices).not.toContain(termBucket('zzzunknownword', 20));
   });
 
+  it('leaves out of every vector the terms held by more than the chosen share of a large enough space', () => {
+    // 400 papers: "common" in 120 of them, "frequent" in 60, each paper's own word once.
+    const documents = Array.from({ length: 400 }, (_, i) => ({
+      id: `p${i}`,
+      text: `${i < 120 ? 'common ' : ''}${i < 60 ? 'frequent ' : ''}word${i}`,
+    }));
+    const space = buildHashedTfidf(documents, { maxDocumentFraction: 0.2 });
+    const holds = (id: string, term: string) => space.vectors.get(id)!.indices.includes(termBucket(term, 20));
+    expect(holds('p0', 'common')).toBe(false);
+    expect(holds('p0', 'frequent')).toBe(true);
+    expect(holds('p0', 'word0')).toBe(true);
+    // A folded text loses the too-common term as well; the reasons never name it.
+    const folded = space.vectorize('common frequent');
+    expect(folded.indices).not.toContain(termBucket('common', 20));
+    expect(folded.indices).toContain(termBucket('frequent', 20));
+    expect(space.weightiestTerms('common frequent', space.vectors.get('p0')!, 3)).not.toContain('common');
+    // Keeping everything keeps "common"; below MIN_COMMON_DOCUMENTS papers nothing is too common.
+    expect(buildHashedTfidf(documents, { maxDocumentFraction: 1 }).vectors.get('p0')!.indices).toContain(termBucket('common', 20));
+    const small = buildHashedTfidf(documents.slice(0, 40), { maxDocumentFraction: 0.2 });
+    expect(small.vectors.get('p0')!.indices).toContain(termBucket('common', 20));
+  });
+
   it('ranks in a hashed space as in the exact one, naming the weightiest terms from the text', () => {
     const positives = ['bee-1', 'bee-2'];
     expect(rankCandidates(hashed, { positives }, candidatesFor(positives), { sampledNegatives: 20 })[0]!.id).toBe('bee-3');

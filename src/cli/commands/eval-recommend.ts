@@ -3,7 +3,7 @@ import { readRecommendationDataset, RecommendationDatasetError } from '../../rec
 import { evaluateRecommendations } from '../../recommend/eval/evaluate.js';
 import { builtinEmbeddingSpace } from '../../recommend/eval/embedding-space.js';
 import { DEFAULT_RANKING_METHOD, RANKING_METHODS, type RankingMethod, type WeightedSpace } from '../../recommend/rank.js';
-import { buildHashedTfidf } from '../../recommend/hashed-tfidf.js';
+import { buildHashedTfidf, DEFAULT_MAX_DOCUMENT_FRACTION } from '../../recommend/hashed-tfidf.js';
 import { buildTfidf } from '../../recommend/tfidf.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { datasetArguments } from './dataset-args.js';
@@ -38,7 +38,7 @@ function parseWeight(value: string | undefined): number {
 }
 
 function parseFraction(value: string | undefined): number {
-  if (value === undefined) return 1;
+  if (value === undefined) return DEFAULT_MAX_DOCUMENT_FRACTION;
   const fraction = Number(value);
   if (!Number.isFinite(fraction) || fraction <= 0 || fraction > 1) throw new UsageError(`--max-df must be a number above 0 and at most 1 (got "${value}")`);
   return fraction;
@@ -47,7 +47,7 @@ function parseFraction(value: string | undefined): number {
 export const evalRecommendCommand: Command = {
   name: 'eval recommend',
   summary: 'Rank a corpus for each profile of a dataset and report nDCG@10, Recall@100, pairwise loss and latency',
-  usage: `paperboy eval recommend <dir> [--split test] [--method ${RANKING_METHODS.join('|')}] [--features ${FEATURES.join('|')}] [--embedding-weight 1] [--max-df 1] [--json]`,
+  usage: `paperboy eval recommend <dir> [--split test] [--method ${RANKING_METHODS.join('|')}] [--features ${FEATURES.join('|')}] [--embedding-weight 1] [--max-df ${DEFAULT_MAX_DOCUMENT_FRACTION}] [--json]`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx.argv, {
       split: { type: 'string' },
