@@ -6,11 +6,11 @@
 // process, its main thread (where the database writes happen; Linux only) and, for a local PostgreSQL, the server
 // backends doing the import's work. Prints one JSON object.
 import { spawnSync } from 'node:child_process';
+import { freshPostgresDatabase } from './postgres-database.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openStore } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { parseSnapshotRecord, snapshotFileUnit } from '../src/ingest/arxiv-snapshot.js';
@@ -194,30 +194,6 @@ function runPhase(phase: string, target?: string): PhaseResult {
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`phase ${phase} failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as PhaseResult;
-}
-
-async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch {
-    return null;
-  }
-  const name = `paperboy_bench_${process.pid}`;
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Actor } from '../community/community-deps.js';
 import type { Store } from '../db/database.js';
 import type { FeedPeriod, Period } from '../feed/period.js';
-import { recommendationsFor, MAX_RECOMMENDATIONS, type ForYouDeps } from '../foryou/recommendations.js';
+import { recommendedPapersFor, MAX_RECOMMENDATIONS, type ForYouDeps } from '../foryou/recommendations.js';
 import { readerSignalsOf, type ReaderSignals } from '../foryou/reader-signals.repository.js';
 import { forYouPaperIds, type ForYouDigestContent } from './foryou-content.js';
 import type { PlannedDigest } from './planned-digest.js';
@@ -41,14 +41,17 @@ export async function forYouDigestFor(
   followed.sort((a, b) => b.trending - a.trending || (a.id < b.id ? -1 : 1));
   followed.length = Math.min(followed.length, MAX_FOLLOWED_PAPERS);
   const inSection = new Set(followed.map((f) => f.id));
-  const result = await recommendationsFor(deps, actor, {
-    period: feedPeriodOf(period),
-    limit: Math.min(MAX_RECOMMENDATIONS, maxPapers + inSection.size),
-  });
-  const recommended = result.items
-    .filter((item) => !inSection.has(item.listed.paper.id))
+  const recommended = (
+    await recommendedPapersFor(
+      deps,
+      actor,
+      { period: feedPeriodOf(period), limit: Math.min(MAX_RECOMMENDATIONS, maxPapers + inSection.size) },
+      signals,
+    )
+  )
+    .filter((item) => !inSection.has(item.id))
     .slice(0, maxPapers)
-    .map((item) => ({ id: item.listed.paper.id, reason: item.reason.text }));
+    .map((item) => ({ id: item.id, reason: item.reason.text }));
   return { recommended, followed: followed.map(({ id, authors }) => ({ id, authors })) };
 }
 

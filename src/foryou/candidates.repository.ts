@@ -97,16 +97,21 @@ export async function periodFingerprint(db: Queryable, range: DayRange): Promise
   return `${Number(papers.n)}:${String(papers.m)}:${Number(entries.n)}:${String(entries.m)}`;
 }
 
-/** Titles and abstracts of these papers (the reader's profile), visible or not: a hidden saved paper still says what they like. */
-export async function paperTexts(db: Queryable, ids: readonly string[]): Promise<Map<string, { title: string; text: string }>> {
-  const out = new Map<string, { title: string; text: string }>();
+/** Titles and abstracts of these papers, visible or not: a hidden saved paper still says what a reader likes. */
+export async function paperTexts(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, { title: string; abstract: string; text: string; hidden: boolean }>> {
+  const out = new Map<string, { title: string; abstract: string; text: string; hidden: boolean }>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('papers')
-      .select(['id', 'title', 'abstract'])
+      .select(['id', 'title', 'abstract', 'hidden'])
       .where('id', 'in', ids.slice(i, i + 500))
       .execute();
-    for (const row of rows) out.set(row.id, { title: row.title, text: `${row.title}\n${row.abstract}` });
+    for (const row of rows) {
+      out.set(row.id, { title: row.title, abstract: row.abstract, text: `${row.title}\n${row.abstract}`, hidden: Boolean(row.hidden) });
+    }
   }
   return out;
 }

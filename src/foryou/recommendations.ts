@@ -9,7 +9,8 @@ import type { ForYouEngine } from './foryou-engine.js';
 import type { PeriodSpace } from './period-spaces.js';
 import { reasonText, type ForYouReason } from './reasons.js';
 import type { TrainedReader } from './reader-models.js';
-import { hasSignals } from './reader-signals.repository.js';
+import { hasSignals, type ReaderSignals } from './reader-signals.repository.js';
+import { paperTexts } from './candidates.repository.js';
 
 export const MAX_RECOMMENDATIONS = 100;
 
@@ -154,7 +155,7 @@ function reasonFor(
   space: PeriodSpace,
   reader: TrainedReader,
   candidate: CandidateFacts,
-  listed: ListedPaper,
+  text: PaperText,
   personalised: boolean,
 ): ForYouReason {
   const followedAuthors = lowerSet(reader.signals.followedAuthors);
@@ -170,10 +171,54 @@ function reasonFor(
     if (explained.closestTo && profile && explained.closeness > 0) {
       closeTo = { paperId: explained.closestTo, title: profile.title, source: profile.source, closeness: explained.closeness };
     }
-    words = space.tfidf.weightiestTerms(`${listed.paper.title}\n${listed.paper.abstract}`, reader.model.explainWeights, 3, candidate.id);
+    words = space.tfidf.weightiestTerms(`${text.title}\n${text.abstract}`, reader.model.explainWeights, 3, candidate.id);
   }
   const parts = { closeTo, words, authors, categories, searches: [...searches], popular: !personalised };
   return { text: reasonText(parts), ...parts };
+}
+
+/** What a reason reads of a paper, and whether it may still be shown. */
+interface PaperText {
+  readonly title: string;
+  readonly abstract: string;
+  readonly hidden: boolean;
+}
+
+interface Ranked<P> {
+  readonly items: readonly { readonly paper: P; readonly id: string; readonly score: number; readonly reason: ForYouReason }[];
+  readonly candidates: number;
+  readonly personalised: boolean;
+}
+
+/** The reader's best papers of the period with scores and reasons; `load` reads what the caller shows of them. */
+async function ranked<P>(
+  deps: ForYouDeps,
+  actor: Actor,
+  input: RecommendationsInput,
+  load: (ids: readonly string[]) => Promise<ReadonlyMap<string, P>>,
+  textOf: (paper: P) => PaperText,
+  signals?: ReaderSignals,
+): Promise<Ranked<P>> {
+  if (actor.banned) throw new Refused('forbidden', 'Your account is banned.');
+  if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_RECOMMENDATIONS) {
+    throw new Refused('invalid', `limit must be from 1 to ${MAX_RECOMMENDATIONS}.`);
+  }
+  const space = await deps.forYou.spaces.get({ from: input.period.from, to: input.period.to });
+  const reader = await deps.forYou.models.get(actor.id, space, signals);
+  const personalised = hasSignals(reader.signals);
+  const ranking = rank(space, reader);
+  const top = Array.from(ranking.order.subarray(0, input.limit));
+  const papers = await load(top.map((i) => space.candidates[i]!.id));
+  const items: { paper: P; id: string; score: number; reason: ForYouReason }[] = [];
+  for (const i of top) {
+    const candidate = space.candidates[i]!;
+    const paper = papers.get(candidate.id);
+    // Hidden since the space was built: left out until the next rebuild drops it.
+    if (paper === undefined || textOf(paper).hidden) continue;
+    const reason = reasonFor(space, reader, candidate, textOf(paper), personalised);
+    items.push({ paper, id: candidate.id, score: ranking.scores[i]!, reason });
+  }
+  return { items, candidates: ranking.ranked, personalised };
 }
 
 /**
@@ -183,26 +228,32 @@ function reasonFor(
  * batch job (digests) alike; the period's features and the reader's model are cached by the engine.
  */
 export async function recommendationsFor(deps: ForYouDeps, actor: Actor, input: RecommendationsInput): Promise<Recommendations> {
-  if (actor.banned) throw new Refused('forbidden', 'Your account is banned.');
-  if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_RECOMMENDATIONS) {
-    throw new Refused('invalid', `limit must be from 1 to ${MAX_RECOMMENDATIONS}.`);
-  }
-  const space = await deps.forYou.spaces.get({ from: input.period.from, to: input.period.to });
-  const reader = await deps.forYou.models.get(actor.id, space);
-  const personalised = hasSignals(reader.signals);
-  const ranking = rank(space, reader);
-  const top = Array.from(ranking.order.subarray(0, input.limit));
-  const listed = await getListedPapers(
-    deps.store.db,
-    top.map((i) => space.candidates[i]!.id),
+  const result = await ranked(
+    deps,
+    actor,
+    input,
+    (ids) => getListedPapers(deps.store.db, ids),
+    (listed) => listed.paper,
   );
-  const items: RecommendedPaper[] = [];
-  for (const i of top) {
-    const candidate = space.candidates[i]!;
-    const paper = listed.get(candidate.id);
-    // Hidden since the space was built: left out until the next rebuild drops it.
-    if (!paper || paper.paper.hidden) continue;
-    items.push({ listed: paper, score: ranking.scores[i]!, reason: reasonFor(space, reader, candidate, paper, personalised) });
-  }
-  return { period: input.period, items, candidates: ranking.ranked, personalised };
+  return {
+    period: input.period,
+    items: result.items.map(({ paper, score, reason }) => ({ listed: paper, score, reason })),
+    candidates: result.candidates,
+    personalised: result.personalised,
+  };
+}
+
+/**
+ * The same ranking and reasons as `recommendationsFor`, as paper ids: what a digest keeps. It reads only the titles
+ * and abstracts the reasons need, not the listings a page shows; `signals`, when given, are the reader's current ones
+ * (a batch job read them for many readers at once).
+ */
+export async function recommendedPapersFor(
+  deps: ForYouDeps,
+  actor: Actor,
+  input: RecommendationsInput,
+  signals?: ReaderSignals,
+): Promise<{ readonly id: string; readonly reason: ForYouReason }[]> {
+  const result = await ranked(deps, actor, input, (ids) => paperTexts(deps.store.db, ids), (text) => text, signals);
+  return result.items.map(({ id, reason }) => ({ id, reason }));
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../../src/community/community-deps.js';
 import { votePaper } from '../../src/community/voting.js';
 import { upsertFeedEntries } from '../../src/feed/feed.repository.js';
 import { weekPeriod } from '../../src/feed/period.js';
-import { recommendationsFor, type Recommendations } from '../../src/foryou/recommendations.js';
+import { recommendationsFor, recommendedPapersFor, type Recommendations } from '../../src/foryou/recommendations.js';
 import { saveToLibrary } from '../../src/library/library.service.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
 import { recomputeTrending } from '../../src/trending/trending.repository.js';
@@ -131,6 +131,20 @@ describeEachStore('For you recommendations', { lifetime: 'test' }, (get) => {
     expect(reason.words.length).toBeGreaterThan(0);
     expect(reason.words.every((w) => /honeybee|foragers|pesticides|colonies|collapse/.test(w))).toBe(true);
     expect(reason.text).toMatch(/^Close to “Honeybee colonies collapse” in your library; words that weighed most: /);
+  });
+
+  it('gives a digest the same papers and reasons as the page, and leaves out a paper hidden since the period was read', async () => {
+    const actor = await reader();
+    await saveToLibrary(deps, actor, { paperId: '2406.00001' });
+    await follow(deps, actor, { kind: 'author', value: 'Vera Rubin' });
+    const page = await recommend(actor, 10);
+    const digest = await recommendedPapersFor(deps, actor, { period: WEEK, limit: 10 });
+    expect(digest.map((d) => d.id)).toEqual(ids(page));
+    expect(digest.map((d) => d.reason)).toEqual(page.items.map((i) => i.reason));
+    // Hidden without an announcement (another process): the period's space still lists it, the digest must not.
+    await deps.store.db.updateTable('papers').set({ hidden: 1 }).where('id', '=', '2503.00001').execute();
+    const after = await recommendedPapersFor(deps, actor, { period: WEEK, limit: 10 });
+    expect(after.map((d) => d.id)).toEqual(ids(page).filter((id) => id !== '2503.00001'));
   });
 
   it('ranks with a logistic model per reader when the operator chooses it: the same neighbour first, the same reason', async () => {
