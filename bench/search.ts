@@ -296,8 +296,10 @@ async function benchPostgres(
     for (const [name] of kinds) {
       ratios[name] = {};
       apiRatios[name] = {};
-      for (const mode of ['lexical', 'semantic', 'hybrid']) ratios[name][mode] = ratio(latency[name]![mode]!.p95, sqliteLatency[name]![mode]!.p95);
-      for (const mode of ['lexical', 'hybrid']) apiRatios[name][mode] = ratio(throughApi.api[name]![mode]!.p95, sqliteApi.api[name]![mode]!.p95);
+      for (const mode of ['lexical', 'semantic', 'hybrid'])
+        ratios[name][mode] = ratio(latency[name]![mode]!.p95, sqliteLatency[name]![mode]!.p95);
+      for (const mode of ['lexical', 'hybrid'])
+        apiRatios[name][mode] = ratio(throughApi.api[name]![mode]!.p95, sqliteApi.api[name]![mode]!.p95);
     }
     return {
       build: {
@@ -523,7 +525,10 @@ async function main() {
       ),
     },
     queries_per_kind: QUERIES,
-    postgres: values.database === undefined ? null : await benchPostgres(values.database, kinds, latency, throughApi, trendQueries, trendLatency.p95),
+    postgres:
+      values.database === undefined
+        ? null
+        : await benchPostgres(values.database, kinds, latency, throughApi, trendQueries, trendLatency.p95),
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   await search.flush();

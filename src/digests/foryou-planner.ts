@@ -1,6 +1,8 @@
+import os from 'node:os';
 import type { Actor } from '../community/community-deps.js';
 import type { Store } from '../db/database.js';
 import type { FeedPeriod, Period } from '../feed/period.js';
+import { ProfileScoringPool } from '../recommend/profile-scoring-pool.js';
 import { recommendedPapersFor, MAX_RECOMMENDATIONS, type ForYouDeps } from '../foryou/recommendations.js';
 import { readerSignalsOf, type ReaderSignals } from '../foryou/reader-signals.repository.js';
 import { forYouPaperIds, type ForYouDigestContent } from './foryou-content.js';
@@ -36,7 +38,11 @@ export async function forYouDigestFor(
   for (const author of followedAuthors) for (const position of space.lookup.byAuthor.get(author) ?? []) positions.add(position);
   const followed = [...positions].map((position) => {
     const candidate = space.candidates[position]!;
-    return { id: candidate.id, authors: candidate.authors.filter((a) => followedAuthors.has(a.toLowerCase())), trending: candidate.trendingScore };
+    return {
+      id: candidate.id,
+      authors: candidate.authors.filter((a) => followedAuthors.has(a.toLowerCase())),
+      trending: candidate.trendingScore,
+    };
   });
   followed.sort((a, b) => b.trending - a.trending || (a.id < b.id ? -1 : 1));
   followed.length = Math.min(followed.length, MAX_FOLLOWED_PAPERS);
@@ -61,6 +67,8 @@ export interface ForYouPlanOptions {
   readonly email?: string;
   readonly dryRun?: boolean;
   readonly pageSize?: number;
+  /** Score readers on a worker thread (default: when the machine has more than one core). */
+  readonly scoringThread?: boolean;
 }
 
 export interface ForYouPlanSummary {
@@ -83,6 +91,17 @@ export async function planForYouPeriod(
   period: Period,
   options: ForYouPlanOptions,
 ): Promise<ForYouPlanSummary> {
+  // On a machine with a second core, readers' profiles are walked on a worker thread while this one reads, explains
+  // and writes; the ranking is the same either way.
+  const pool = (options.scoringThread ?? os.availableParallelism() > 1) ? new ProfileScoringPool() : null;
+  try {
+    return await planPages(store, pool ? { ...deps, profileWalker: pool.walk } : deps, period, options);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function planPages(store: Store, deps: ForYouDeps, period: Period, options: ForYouPlanOptions): Promise<ForYouPlanSummary> {
   const db = store.db;
   const pageSize = options.pageSize ?? 1000;
   const nowIso = options.now.toISOString();
@@ -130,24 +149,27 @@ export async function planForYouPeriod(
       ).map((r) => r.subscription_id),
     );
     const rows: { id: number; email: string; content: ForYouDigestContent }[] = [];
+    const toPlan = page.filter((sub) => {
+      if (existing.has(sub.id)) summary.alreadyPlanned += 1;
+      return !existing.has(sub.id) && !sub.banned;
+    });
     const signals = await readerSignalsOf(
       db,
-      page.filter((sub) => !existing.has(sub.id) && !sub.banned).map((sub) => sub.userId),
+      toPlan.map((sub) => sub.userId),
     );
-    for (const sub of page) {
-      if (existing.has(sub.id)) {
-        summary.alreadyPlanned += 1;
-        continue;
-      }
-      if (sub.banned) continue;
+    const contents: (ForYouDigestContent | undefined)[] = new Array(toPlan.length);
+    await eachInFlight(toPlan, deps.profileWalker ? READERS_IN_FLIGHT : 1, async (sub, i) => {
       const actor: Actor = { id: sub.userId, isAdmin: Boolean(sub.is_admin), banned: false };
-      const content = await forYouDigestFor(deps, actor, period, sub.max_papers, signals.get(sub.userId));
+      contents[i] = await forYouDigestFor(deps, actor, period, sub.max_papers, signals.get(sub.userId));
       // Streaming: a reader's model (weights over the whole hashed space) is dropped once their digest is planned,
       // so memory stays flat however many subscribers there are.
       deps.forYou.models.forget(actor.id);
+    });
+    toPlan.forEach((sub, i) => {
+      const content = contents[i]!;
       if (content.recommended.length + content.followed.length === 0) summary.empty += 1;
       else rows.push({ id: sub.id, email: sub.email, content });
-    }
+    });
     if (options.dryRun) {
       for (const row of rows) digests.push({ subscriptionId: row.id, email: row.email, paperIds: forYouPaperIds(row.content) });
       summary.planned += rows.length;
@@ -182,4 +204,19 @@ export async function planForYouPeriod(
     });
   }
   return { ...summary, digests };
+}
+
+/** Readers planned at once when a worker thread scores: one is walked there while the main thread serves the others. */
+const READERS_IN_FLIGHT = 4;
+
+/** Runs `work` over the items with at most `limit` of them in flight. */
+async function eachInFlight<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -131,6 +131,8 @@ export class PeriodSpaces {
     const index = invertVectors(
       facts.map((c) => tfidf.vectors.get(c.id)!),
       tfidf.dimensions,
+      // Shared memory: a digest run scores readers on a worker thread from this same index.
+      { shared: true },
     );
     this.builds++;
     const now = Date.now();

@@ -84,7 +84,14 @@ export async function readerSignals(db: Queryable, userId: number): Promise<Read
       .orderBy('paper_id')
       .limit(limit)
       .execute(),
-    db.selectFrom('follows').select(['user_id', 'kind', 'value']).where('user_id', '=', userId).orderBy('created_at').orderBy('kind').orderBy('value').execute(),
+    db
+      .selectFrom('follows')
+      .select(['user_id', 'kind', 'value'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('kind')
+      .orderBy('value')
+      .execute(),
   ]);
   return signalsOf({ saved, ratings, upvoted, authored, follows }, userId);
 }

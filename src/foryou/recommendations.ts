@@ -2,7 +2,8 @@ import type { Actor } from '../community/community-deps.js';
 import type { Store } from '../db/database.js';
 import { getListedPapers, type ListedPaper } from '../feed/paper-listing.js';
 import type { FeedPeriod } from '../feed/period.js';
-import { explainVector, scoreIndexed, standardised } from '../recommend/rank.js';
+import type { ProfileWalker } from '../recommend/candidate-index.js';
+import { explainVector, scoreIndexed, scoreIndexedWith, standardised } from '../recommend/rank.js';
 import { Refused } from '../refused.js';
 import type { CandidateFacts } from './candidates.repository.js';
 import type { ForYouEngine } from './foryou-engine.js';
@@ -23,6 +24,8 @@ export const FOLLOW_BOOST = { author: 2, query: 1, category: 0.5 } as const;
 export interface ForYouDeps {
   readonly store: Store;
   readonly forYou: ForYouEngine;
+  /** Where readers' profiles are walked through the period's index; on the calling thread when absent. */
+  readonly profileWalker?: ProfileWalker;
 }
 
 export interface RecommendationsInput {
@@ -78,12 +81,7 @@ function marked(size: number, lists: Iterable<readonly number[] | undefined>): U
  * The `count` best candidates by score, then trending score, then id — what a full sort would put first, found in
  * one pass: most candidates lose to the current last of the list at the first comparison.
  */
-export function bestCandidates(
-  candidates: readonly CandidateFacts[],
-  scores: Float64Array,
-  skip: Uint8Array,
-  count: number,
-): Int32Array {
+export function bestCandidates(candidates: readonly CandidateFacts[], scores: Float64Array, skip: Uint8Array, count: number): Int32Array {
   const before = (a: number, b: number): boolean =>
     scores[a]! !== scores[b]!
       ? scores[a]! > scores[b]!
@@ -107,11 +105,14 @@ export function bestCandidates(
   return Int32Array.from(best);
 }
 
-function rank(space: PeriodSpace, reader: TrainedReader): Ranking {
+async function rank(space: PeriodSpace, reader: TrainedReader, walker: ProfileWalker | undefined): Promise<Ranking> {
   const cached = rankings.get(reader);
   if (cached) return cached;
   const { candidates, lookup } = space;
-  const scores = reader.model ? standardised(scoreIndexed(reader.model, space.index)) : new Float64Array(candidates.length);
+  let scores: Float64Array = new Float64Array(candidates.length);
+  if (reader.model) {
+    scores = standardised(walker ? await scoreIndexedWith(reader.model, space.index, walker) : scoreIndexed(reader.model, space.index));
+  }
   const boost = (lists: Iterable<readonly number[] | undefined>, amount: number) => {
     const marks = marked(candidates.length, lists);
     for (let i = 0; i < marks.length; i++) if (marks[i]) scores[i]! += amount;
@@ -206,7 +207,7 @@ async function ranked<P>(
   const space = await deps.forYou.spaces.get({ from: input.period.from, to: input.period.to });
   const reader = await deps.forYou.models.get(actor.id, space, signals);
   const personalised = hasSignals(reader.signals);
-  const ranking = rank(space, reader);
+  const ranking = await rank(space, reader, deps.profileWalker);
   const top = Array.from(ranking.order.subarray(0, input.limit));
   const papers = await load(top.map((i) => space.candidates[i]!.id));
   const items: { paper: P; id: string; score: number; reason: ForYouReason }[] = [];
@@ -254,6 +255,13 @@ export async function recommendedPapersFor(
   input: RecommendationsInput,
   signals?: ReaderSignals,
 ): Promise<{ readonly id: string; readonly reason: ForYouReason }[]> {
-  const result = await ranked(deps, actor, input, (ids) => paperTexts(deps.store.db, ids), (text) => text, signals);
+  const result = await ranked(
+    deps,
+    actor,
+    input,
+    (ids) => paperTexts(deps.store.db, ids),
+    (text) => text,
+    signals,
+  );
   return result.items.map(({ id, reason }) => ({ id, reason }));
 }

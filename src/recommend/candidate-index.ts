@@ -16,12 +16,17 @@ export interface CandidateIndex {
   readonly values: Float32Array;
 }
 
-export function invertVectors(vectors: readonly SparseVector[], dimensions: number): CandidateIndex {
-  const offsets = new Int32Array(dimensions + 1);
+/**
+ * With `shared`, the arrays live in shared memory, so a scoring worker thread reads the same index without a copy
+ * (see `ProfileScoringPool`).
+ */
+export function invertVectors(vectors: readonly SparseVector[], dimensions: number, options: { shared?: boolean } = {}): CandidateIndex {
+  const int32 = (length: number) => (options.shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length));
+  const offsets = int32(dimensions + 1);
   for (const vector of vectors) for (const d of vector.indices) offsets[d + 1]!++;
   for (let d = 0; d < dimensions; d++) offsets[d + 1]! += offsets[d]!;
-  const members = new Int32Array(offsets[dimensions]!);
-  const values = new Float32Array(members.length);
+  const members = int32(offsets[dimensions]!);
+  const values = options.shared ? new Float32Array(new SharedArrayBuffer(members.length * 4)) : new Float32Array(members.length);
   const fill = offsets.slice(0, dimensions);
   vectors.forEach((vector, c) => {
     for (let i = 0; i < vector.indices.length; i++) {
@@ -87,7 +92,21 @@ export interface ProfileScores {
  * and computes from the same cosines both the nearest-papers score and, optionally, a sum of cosines, so a centroid
  * and a nearest-paper scorer cost one walk together.
  */
-export function indexedProfileScores(index: CandidateIndex, positives: readonly SparseVector[], k: number, sum?: ProfileSum): ProfileScores {
+/** Walks a profile through a candidate index, here or on another thread: the same scores either way. */
+export type ProfileWalker = (
+  index: CandidateIndex,
+  positives: readonly SparseVector[],
+  k: number,
+  sum?: ProfileSum,
+) => Promise<ProfileScores>;
+
+export function indexedProfileScores(
+  index: CandidateIndex,
+  positives: readonly SparseVector[],
+  k: number,
+  sum?: ProfileSum,
+): ProfileScores {
+  if (k === 0 && !sum) return { nearest: null, sum: null };
   const size = index.size;
   const sims = similarities(size);
   const top = new Float64Array(size * k);

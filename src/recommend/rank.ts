@@ -1,4 +1,11 @@
-import { indexedLinearScores, indexedProfileScores, type CandidateIndex } from './candidate-index.js';
+import {
+  indexedLinearScores,
+  indexedProfileScores,
+  type CandidateIndex,
+  type ProfileScores,
+  type ProfileSum,
+  type ProfileWalker,
+} from './candidate-index.js';
 import { trainLogisticRegression, type LabelledExample } from './logistic-regression.js';
 import { seededRandom } from './random.js';
 import { dotSparse, type FeatureSpace, type SparseVector } from './tfidf.js';
@@ -316,30 +323,44 @@ export function scoreVectors(model: ReaderModel, vectors: readonly SparseVector[
   );
 }
 
-/**
- * The same scores as `scoreVectors` for a fixed set of candidates inverted once (`invertVectors`): the cost follows
- * the postings of the reader's dimensions rather than the candidates' terms.
- */
-export function scoreIndexed(model: ReaderModel, index: CandidateIndex): Float64Array {
-  // One walk over the profile's papers serves the nearest-paper scorer and a centroid together.
-  const nearestK = model.scorers.find((s) => s.kind === 'nearest')?.k ?? 0;
+/** What one walk over the profile's papers must compute for a model: its nearest-paper scorer and its centroid together. */
+interface PlannedWalk {
+  readonly k: number;
+  readonly centroid: TrainedScorer | undefined;
+  readonly sum: ProfileSum | undefined;
+}
+
+function planWalk(model: ReaderModel): PlannedWalk {
+  const k = model.scorers.find((s) => s.kind === 'nearest')?.k ?? 0;
   const centroid = model.scorers.find((s) => s.kind === 'linear' && s.profileSum);
-  const walked =
-    nearestK > 0 || centroid?.kind === 'linear'
-      ? indexedProfileScores(
-          index,
-          model.positives,
-          nearestK,
-          centroid?.kind === 'linear' && centroid.profileSum ? { negatives: model.negatives, ...centroid.profileSum } : undefined,
-        )
-      : null;
+  const sum = centroid?.kind === 'linear' && centroid.profileSum ? { negatives: model.negatives, ...centroid.profileSum } : undefined;
+  return { k, centroid, sum };
+}
+
+function fusedFromWalk(model: ReaderModel, index: CandidateIndex, plan: PlannedWalk, walked: ProfileScores): Float64Array {
   return fused(
     model.scorers.map((scorer) => {
-      if (scorer === centroid) return walked!.sum!;
+      if (scorer === plan.centroid) return walked.sum!;
       if (scorer.kind === 'linear') return indexedLinearScores(index, scorer.weights);
-      return scorer.k === nearestK ? walked!.nearest! : indexedProfileScores(index, model.positives, scorer.k).nearest!;
+      return scorer.k === plan.k ? walked.nearest! : indexedProfileScores(index, model.positives, scorer.k).nearest!;
     }),
   );
+}
+
+/**
+ * The same scores as `scoreVectors` for a fixed set of candidates inverted once (`invertVectors`): the cost follows
+ * the postings of the reader's dimensions rather than the candidates' terms. One walk over the profile's papers
+ * serves the nearest-paper scorer and a centroid together.
+ */
+export function scoreIndexed(model: ReaderModel, index: CandidateIndex): Float64Array {
+  const plan = planWalk(model);
+  return fusedFromWalk(model, index, plan, indexedProfileScores(index, model.positives, plan.k, plan.sum));
+}
+
+/** `scoreIndexed` with the walk done by `walk` (e.g. on a worker thread). */
+export async function scoreIndexedWith(model: ReaderModel, index: CandidateIndex, walk: ProfileWalker): Promise<Float64Array> {
+  const plan = planWalk(model);
+  return fusedFromWalk(model, index, plan, await walk(index, model.positives, plan.k, plan.sum));
 }
 
 function fused(each: readonly Float64Array[]): Float64Array {

@@ -29,7 +29,11 @@ describeEachStore('reader signals and the papers a reader knows', { lifetime: 't
       // Newest last, so the oldest upvotes are the ones past the signals' limit.
       created_at: new Date(Date.parse(NOW) + i * 1000).toISOString(),
     }));
-    for (let i = 0; i < rows.length; i += 200) await deps.store.db.insertInto('votes').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await deps.store.db
+        .insertInto('votes')
+        .values(rows.slice(i, i + 200))
+        .execute();
     return actor.id;
   }
 
@@ -49,7 +53,7 @@ describeEachStore('reader signals and the papers a reader knows', { lifetime: 't
     expect(known.has(paperId(0))).toBe(true);
   });
 
-  it('reads many readers\' signals at once exactly as it reads each one: same papers, same order, same limits', async () => {
+  it("reads many readers' signals at once exactly as it reads each one: same papers, same order, same limits", async () => {
     const db = deps.store.db;
     const heavy = await upvoted(MAX_PROFILE_PAPERS_PER_KIND + 5);
     const readers = [heavy];
@@ -68,7 +72,10 @@ describeEachStore('reader signals and the papers a reader knows', { lifetime: 't
           { user_id: actor.id, paper_id: paperId(20 + r), value: -1, created_at: NOW, updated_at: NOW },
         ])
         .execute();
-      await db.insertInto('authored_papers').values({ user_id: actor.id, paper_id: paperId(30 + r), created_at: NOW }).execute();
+      await db
+        .insertInto('authored_papers')
+        .values({ user_id: actor.id, paper_id: paperId(30 + r), created_at: NOW })
+        .execute();
       await db
         .insertInto('follows')
         .values([

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { invertVectors } from '../../src/recommend/candidate-index.js';
+import { indexedProfileScores, invertVectors } from '../../src/recommend/candidate-index.js';
+import { ProfileScoringPool } from '../../src/recommend/profile-scoring-pool.js';
 import { RANKING_METHODS, scoreIndexed, scoreVectors, trainReaderModel } from '../../src/recommend/rank.js';
 import type { SparseVector } from '../../src/recommend/tfidf.js';
 import { bestCandidates } from '../../src/foryou/recommendations.js';
@@ -69,17 +70,55 @@ describe('scoring through an inverted candidate index', () => {
   });
 });
 
+describe('the profile scoring thread', () => {
+  it('walks profiles through a shared index to exactly the scores of walking them here', async () => {
+    const pool = new ProfileScoringPool();
+    try {
+      const cases = fc.sample(
+        fc.record({
+          candidates: fc.array(sparseVector, { minLength: 1, maxLength: 30 }),
+          positives: fc.array(sparseVector, { minLength: 1, maxLength: 5 }),
+          negatives: fc.array(sparseVector, { maxLength: 2 }),
+          k: fc.integer({ min: 0, max: 3 }),
+          withSum: fc.boolean(),
+        }),
+        { numRuns: 40, seed: 7 },
+      );
+      for (const { candidates, positives, negatives, k, withSum } of cases) {
+        const index = invertVectors(candidates, DIMENSIONS, { shared: true });
+        const sum = withSum ? { negatives, positiveScale: 0.5, negativeScale: -0.125 } : undefined;
+        expect(await pool.walk(index, positives, k, sum)).toEqual(indexedProfileScores(index, positives, k, sum));
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses an index outside shared memory, and fails walks in flight when closed', async () => {
+    const pool = new ProfileScoringPool();
+    const vector: SparseVector = { indices: Int32Array.of(1), values: Float32Array.of(1) };
+    await expect(pool.walk(invertVectors([vector], DIMENSIONS), [vector], 1)).rejects.toThrow(/shared: true/);
+    const inFlight = expect(pool.walk(invertVectors([vector], DIMENSIONS, { shared: true }), [vector], 1)).rejects.toThrow(/closed/);
+    await pool.close();
+    await inFlight;
+  });
+});
+
 describe('bestCandidates', () => {
   it('picks what a full sort by score, trending score and id puts first, skipping the marked ones', () => {
     fc.assert(
       fc.property(
-        fc.array(
-          fc.record({ score: fc.integer({ min: 0, max: 5 }), trending: fc.integer({ min: 0, max: 3 }), skip: fc.boolean() }),
-          { maxLength: 60 },
-        ),
+        fc.array(fc.record({ score: fc.integer({ min: 0, max: 5 }), trending: fc.integer({ min: 0, max: 3 }), skip: fc.boolean() }), {
+          maxLength: 60,
+        }),
         fc.integer({ min: 1, max: 20 }),
         (rows, count) => {
-          const candidates = rows.map((r, i) => ({ id: `id${String(59 - i).padStart(2, '0')}`, authors: [], categories: [], trendingScore: r.trending }));
+          const candidates = rows.map((r, i) => ({
+            id: `id${String(59 - i).padStart(2, '0')}`,
+            authors: [],
+            categories: [],
+            trendingScore: r.trending,
+          }));
           const scores = Float64Array.from(rows, (r) => r.score);
           const skip = Uint8Array.from(rows, (r) => (r.skip ? 1 : 0));
           const sorted = rows

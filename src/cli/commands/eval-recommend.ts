@@ -40,7 +40,8 @@ function parseWeight(value: string | undefined): number {
 function parseFraction(value: string | undefined): number {
   if (value === undefined) return DEFAULT_MAX_DOCUMENT_FRACTION;
   const fraction = Number(value);
-  if (!Number.isFinite(fraction) || fraction <= 0 || fraction > 1) throw new UsageError(`--max-df must be a number above 0 and at most 1 (got "${value}")`);
+  if (!Number.isFinite(fraction) || fraction <= 0 || fraction > 1)
+    throw new UsageError(`--max-df must be a number above 0 and at most 1 (got "${value}")`);
   return fraction;
 }
 
