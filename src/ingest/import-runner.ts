@@ -29,6 +29,18 @@ export interface ImportSummary {
   seconds: number;
 }
 
+/**
+ * The papers of a batch whose trending score may differ from the one they were written with: updated papers, papers
+ * with a feed entry or a star count in the batch. A new paper with neither was inserted with its arrival score,
+ * which is what a recomputation gives, so it is not read back.
+ */
+export function scoresToRecompute(papers: readonly PaperRecord[], feed: readonly FeedRecord[], insertedIds: readonly string[]): string[] {
+  const inserted = new Set(insertedIds);
+  const ids = new Set(feed.map((entry) => entry.paperId));
+  for (const paper of papers) if (!inserted.has(paper.id) || (paper.codeRepo && paper.codeRepo.stars !== null)) ids.add(paper.id);
+  return [...ids];
+}
+
 export interface ImportOptions {
   readonly dryRun?: boolean;
   readonly progress?: ProgressSink;
@@ -145,10 +157,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
         await upsertFeedEntries(trx, batchFeed, stamp);
         // Upvotes, star counts and feed days feed the trending score: recompute it in the same transaction, so a
         // score never disagrees with its inputs, even when the import is killed.
-        await recomputeTrending(
-          trx,
-          batchPapers.map((p) => p.id),
-        );
+        await recomputeTrending(trx, scoresToRecompute(batchPapers, batchFeed, result.insertedIds));
         await setJobState(trx, checkpointKey, String(position), stamp);
         return result;
       });

@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { dailyFileUnit } from '../../src/ingest/hf-daily.js';
-import { runImport } from '../../src/ingest/import-runner.js';
+import { snapshotFileUnit } from '../../src/ingest/arxiv-snapshot.js';
+import { runImport, scoresToRecompute } from '../../src/ingest/import-runner.js';
+import { recomputeAllTrending } from '../../src/trending/trending.repository.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
 import { testApp } from '../helpers/app.js';
 import { signedInUser } from '../helpers/community.js';
-import { dailyEntry, paperRecord } from '../helpers/fixtures.js';
+import { dailyEntry, paperRecord, snapshotLine } from '../helpers/fixtures.js';
 import { describeEachStore } from '../helpers/stores.js';
 
 const EPOCH = 1_704_067_200;
@@ -63,6 +65,39 @@ describeEachStore('trending inputs, and old-style ids', (get) => {
     await runImport(store, [dailyFileUnit(file)]);
     // 19 upvotes + (300 − 0 stars counted before the 7-day window) / 10 = 49 points
     expect(await score()).toBeCloseTo(Math.log10(50) + (day - EPOCH) / TENFOLD, 9);
+  });
+
+  it('stores for every imported paper the score a full recomputation gives, including those it did not read back', async () => {
+    const { store, dataDir } = get();
+    const snapshot = path.join(dataDir, 'snapshot.jsonl');
+    const daily = path.join(dataDir, 'daily.json');
+    // New papers alone (inserted with their arrival score), one already stored (updated), and daily entries with
+    // upvotes and star counts (recomputed).
+    await upsertPapers(store.db, [paperRecord({ id: '2502.00003', title: 'Stored before' })], '2025-02-01T00:00:00Z');
+    fs.writeFileSync(
+      snapshot,
+      ['2502.00001', '2502.00002', '2502.00003']
+        .map((id) => snapshotLine({ id, title: `Paper ${id}`, update_date: '2025-02-02' }))
+        .join('\n'),
+    );
+    fs.writeFileSync(
+      daily,
+      JSON.stringify([
+        dailyEntry({ id: '2502.00010', day: '2025-02-03', upvotes: 12, paper: { githubStars: 40 } }),
+        dailyEntry({ id: '2502.00011', day: '2025-02-04', upvotes: 0 }),
+      ]),
+    );
+    await runImport(store, [snapshotFileUnit(snapshot), dailyFileUnit(daily)]);
+    const scores = async () =>
+      (await store.db.selectFrom('papers').select(['id', 'trending_score']).orderBy('id').execute()).map((r) => [
+        r.id,
+        Number(r.trending_score),
+      ]);
+    const imported = await scores();
+    expect(imported).toHaveLength(5);
+    await recomputeAllTrending(store.db);
+    expect(await scores()).toEqual(imported);
+    expect(scoresToRecompute([paperRecord({ id: 'a' }), paperRecord({ id: 'b' })], [], ['a', 'b'])).toEqual([]);
   });
 
   it('serves old-style arXiv ids on pages, the API and votes', async () => {
