@@ -91,9 +91,10 @@ export async function planForYouPeriod(
   period: Period,
   options: ForYouPlanOptions,
 ): Promise<ForYouPlanSummary> {
-  // On a machine with a second core, readers' profiles are walked on a worker thread while this one reads, explains
-  // and writes; the ranking is the same either way.
-  const pool = (options.scoringThread ?? os.availableParallelism() > 1) ? new ProfileScoringPool() : null;
+  // On a machine with a second core, readers' profiles are walked on worker threads (one per core: the main thread
+  // waits on them part of the time) while this one reads, explains and writes; the ranking is the same either way.
+  const cores = os.availableParallelism();
+  const pool = (options.scoringThread ?? cores > 1) ? new ProfileScoringPool(Math.max(1, Math.min(cores, MAX_SCORING_THREADS))) : null;
   try {
     return await planPages(store, pool ? { ...deps, profileWalker: pool.walk } : deps, period, options);
   } finally {
@@ -206,8 +207,10 @@ async function planPages(store: Store, deps: ForYouDeps, period: Period, options
   return { ...summary, digests };
 }
 
-/** Readers planned at once when a worker thread scores: one is walked there while the main thread serves the others. */
-const READERS_IN_FLIGHT = 4;
+/** Readers planned at once when worker threads score: some are walked there while the main thread serves the others. */
+const READERS_IN_FLIGHT = 6;
+
+const MAX_SCORING_THREADS = 4;
 
 /** Runs `work` over the items with at most `limit` of them in flight. */
 async function eachInFlight<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {

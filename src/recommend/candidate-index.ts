@@ -117,12 +117,17 @@ export function indexedProfileScores(
   const negatives = sum ? sum.negatives : [];
   // Each profile paper's cosines are swept once over every candidate: cheaper than tracking the touched ones, as
   // a paper's postings usually outnumber the candidates.
+  sims.fill(0, 0, size);
   for (let v = 0; v < positives.length; v++) {
-    sims.fill(0, 0, size);
     addDotProducts(index, positives[v]!, sims);
-    if (sums) addScaled(sums, sims, positiveScale, size);
-    if (k === 1) keepLargest(top, sims, size);
-    else if (k > 1) keepLargestK(top, sims, size, k);
+    // Each sweep also clears the similarities for the next paper.
+    if (k === 1 && sums) sumAndKeepLargest(sums, top, sims, positiveScale, size);
+    else {
+      if (sums) addScaled(sums, sims, positiveScale, size);
+      if (k === 1) keepLargest(top, sims, size);
+      else if (k > 1) keepLargestK(top, sims, size, k);
+      sims.fill(0, 0, size);
+    }
   }
   if (sums) {
     for (let v = 0; v < negatives.length; v++) {
@@ -144,6 +149,17 @@ export function indexedProfileScores(
     }
   }
   return { nearest, sum: sums };
+}
+
+/** The centroid's sum and the nearest paper in one sweep, leaving the similarities at zero. */
+function sumAndKeepLargest(sums: Float64Array, top: Float64Array, sims: Float64Array, scale: number, size: number): void {
+  for (let c = 0; c < size; c++) {
+    const s = sims[c]!;
+    if (s === 0) continue;
+    sums[c]! += scale * s;
+    if (s > top[c]!) top[c] = s;
+    sims[c] = 0;
+  }
 }
 
 function addScaled(sums: Float64Array, sims: Float64Array, scale: number, size: number): void {

@@ -71,8 +71,8 @@ describe('scoring through an inverted candidate index', () => {
 });
 
 describe('the profile scoring thread', () => {
-  it('walks profiles through a shared index to exactly the scores of walking them here', async () => {
-    const pool = new ProfileScoringPool();
+  it('walks profiles through a shared index to exactly the scores of walking them here, on two threads at once', async () => {
+    const pool = new ProfileScoringPool(2);
     try {
       const cases = fc.sample(
         fc.record({
@@ -84,11 +84,14 @@ describe('the profile scoring thread', () => {
         }),
         { numRuns: 40, seed: 7 },
       );
-      for (const { candidates, positives, negatives, k, withSum } of cases) {
-        const index = invertVectors(candidates, DIMENSIONS, { shared: true });
-        const sum = withSum ? { negatives, positiveScale: 0.5, negativeScale: -0.125 } : undefined;
-        expect(await pool.walk(index, positives, k, sum)).toEqual(indexedProfileScores(index, positives, k, sum));
-      }
+      // All walks in flight together, so both threads take some.
+      await Promise.all(
+        cases.map(async ({ candidates, positives, negatives, k, withSum }) => {
+          const index = invertVectors(candidates, DIMENSIONS, { shared: true });
+          const sum = withSum ? { negatives, positiveScale: 0.5, negativeScale: -0.125 } : undefined;
+          expect(await pool.walk(index, positives, k, sum)).toEqual(indexedProfileScores(index, positives, k, sum));
+        }),
+      );
     } finally {
       await pool.close();
     }
