@@ -49,54 +49,12 @@ function signalsOf(rows: SignalRows, userId: number): ReaderSignals {
   };
 }
 
+/** A reader's signals: the same rows, in the same order, as `readerSignalsOf` reads for many. */
 export async function readerSignals(db: Queryable, userId: number): Promise<ReaderSignals> {
-  const limit = MAX_PROFILE_PAPERS_PER_KIND;
-  const [saved, ratings, upvoted, authored, follows] = await Promise.all([
-    db
-      .selectFrom('library_items')
-      .select(['user_id', 'paper_id'])
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .orderBy('paper_id')
-      .limit(limit)
-      .execute(),
-    db
-      .selectFrom('paper_ratings')
-      .select(['user_id', 'paper_id', 'value'])
-      .where('user_id', '=', userId)
-      .orderBy('updated_at', 'desc')
-      .orderBy('paper_id')
-      .limit(2 * limit)
-      .execute(),
-    db
-      .selectFrom('votes')
-      .select(['user_id', 'paper_id'])
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .orderBy('paper_id')
-      .limit(limit)
-      .execute(),
-    db
-      .selectFrom('authored_papers')
-      .select(['user_id', 'paper_id'])
-      .where('user_id', '=', userId)
-      .orderBy('created_at', 'desc')
-      .orderBy('paper_id')
-      .limit(limit)
-      .execute(),
-    db
-      .selectFrom('follows')
-      .select(['user_id', 'kind', 'value'])
-      .where('user_id', '=', userId)
-      .orderBy('created_at')
-      .orderBy('kind')
-      .orderBy('value')
-      .execute(),
-  ]);
-  return signalsOf({ saved, ratings, upvoted, authored, follows }, userId);
+  return (await readerSignalsOf(db, [userId])).get(userId)!;
 }
 
-/** Each kind's most recent rows per user, newest first, the same rows and order `readerSignals` reads for one. */
+/** Each kind's most recent rows per user (at most `limit` each), newest first; ties in time go by paper id. */
 function latestPerUser(
   db: Queryable,
   table: 'library_items' | 'votes' | 'authored_papers' | 'paper_ratings',
@@ -125,10 +83,7 @@ function latestPerUser(
     .execute();
 }
 
-/**
- * The signals of many readers in five statements, for batch jobs (digest planning) that would otherwise read them
- * reader by reader. Each reader's signals are those `readerSignals` gives.
- */
+/** The signals of many readers in five statements, for batch jobs (digest planning) as for one request. */
 export async function readerSignalsOf(db: Queryable, userIds: readonly number[]): Promise<Map<number, ReaderSignals>> {
   const out = new Map<number, ReaderSignals>();
   if (userIds.length === 0) return out;

@@ -70,23 +70,20 @@ describeEachStore('For-you digests scored on a worker thread', { lifetime: 'test
   });
 
   it('plans the same digests, reasons included, as scoring every reader on the main thread', async () => {
-    const plan = (scoringThread: boolean) =>
-      planForYouPeriod(deps.store, deps, WEEK, { now: NOW, messageIdHost: 'paperboy.test', scoringThread, pageSize: 4 });
-    const onMain = await plan(false);
-    const onMainRows = await deps.store.db
-      .selectFrom('digest_outbox')
-      .select(['subscription_id', 'content'])
-      .orderBy('subscription_id')
-      .execute();
-    expect(onMain.planned).toBe(9);
-    await deps.store.db.deleteFrom('digest_outbox').execute();
-    const onThread = await plan(true);
-    const onThreadRows = await deps.store.db
-      .selectFrom('digest_outbox')
-      .select(['subscription_id', 'content'])
-      .orderBy('subscription_id')
-      .execute();
-    expect(onThread.planned).toBe(9);
+    // Plans the week afresh and returns what was planned.
+    const plan = async (scoringThread: boolean) => {
+      await deps.store.db.deleteFrom('digest_outbox').execute();
+      const summary = await planForYouPeriod(deps.store, deps, WEEK, {
+        now: NOW,
+        messageIdHost: 'paperboy.test',
+        scoringThread,
+        pageSize: 4,
+      });
+      expect(summary.planned).toBe(9);
+      return deps.store.db.selectFrom('digest_outbox').select(['subscription_id', 'content']).orderBy('subscription_id').execute();
+    };
+    const onMainRows = await plan(false);
+    const onThreadRows = await plan(true);
     expect(onThreadRows).toEqual(onMainRows);
     // The readers did not all get the same digest: each was ranked for their own library.
     const firstPapers = new Set(
