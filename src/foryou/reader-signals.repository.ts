@@ -32,17 +32,16 @@ interface SignalRows {
   readonly follows: readonly { user_id: number; kind: string; value: string }[];
 }
 
-function signalsOf(rows: SignalRows, userId: number): ReaderSignals {
-  const mine = <T extends { user_id: number }>(list: readonly T[]) => list.filter((r) => Number(r.user_id) === userId);
-  const ratings = mine(rows.ratings);
-  const follows = mine(rows.follows);
+/** One reader's signals from their own rows (already grouped by reader). */
+function signalsOf(rows: SignalRows): ReaderSignals {
+  const { ratings, follows } = rows;
   const followed = (kind: string) => follows.filter((f) => f.kind === kind).map((f) => f.value);
   return {
-    saved: mine(rows.saved).map((r) => r.paper_id),
+    saved: rows.saved.map((r) => r.paper_id),
     liked: ratings.filter((r) => Number(r.value) === 1).map((r) => r.paper_id),
     disliked: ratings.filter((r) => Number(r.value) === -1).map((r) => r.paper_id),
-    upvoted: mine(rows.upvoted).map((r) => r.paper_id),
-    authored: mine(rows.authored).map((r) => r.paper_id),
+    upvoted: rows.upvoted.map((r) => r.paper_id),
+    authored: rows.authored.map((r) => r.paper_id),
     followedAuthors: followed('author'),
     followedCategories: followed('category'),
     followedQueries: followed('query'),
@@ -123,16 +122,13 @@ export async function readerSignalsOf(db: Queryable, userIds: readonly number[])
   for (const userId of userIds) {
     out.set(
       userId,
-      signalsOf(
-        {
-          saved: grouped.saved.get(userId) ?? [],
-          ratings: grouped.ratings.get(userId) ?? [],
-          upvoted: grouped.upvoted.get(userId) ?? [],
-          authored: grouped.authored.get(userId) ?? [],
-          follows: grouped.follows.get(userId) ?? [],
-        },
-        userId,
-      ),
+      signalsOf({
+        saved: grouped.saved.get(userId) ?? [],
+        ratings: grouped.ratings.get(userId) ?? [],
+        upvoted: grouped.upvoted.get(userId) ?? [],
+        authored: grouped.authored.get(userId) ?? [],
+        follows: grouped.follows.get(userId) ?? [],
+      }),
     );
   }
   return out;
