@@ -3,7 +3,7 @@ import type { Store } from '../db/database.js';
 import { getListedPapers, type ListedPaper } from '../feed/paper-listing.js';
 import type { FeedPeriod } from '../feed/period.js';
 import type { ProfileWalker } from '../recommend/candidate-index.js';
-import { explainVector, scoreIndexed, scoreIndexedWith, standardised } from '../recommend/rank.js';
+import { closestPositive, scoreIndexed, scoreIndexedWith } from '../recommend/rank.js';
 import { Refused } from '../refused.js';
 import type { CandidateFacts } from './candidates.repository.js';
 import type { ForYouEngine } from './foryou-engine.js';
@@ -111,7 +111,7 @@ async function rank(space: PeriodSpace, reader: TrainedReader, walker: ProfileWa
   const { candidates, lookup } = space;
   let scores: Float64Array = new Float64Array(candidates.length);
   if (reader.model) {
-    scores = standardised(walker ? await scoreIndexedWith(reader.model, space.index, walker) : scoreIndexed(reader.model, space.index));
+    scores = walker ? await scoreIndexedWith(reader.model, space.index, walker) : scoreIndexed(reader.model, space.index);
   }
   const boost = (lists: Iterable<readonly number[] | undefined>, amount: number) => {
     const marks = marked(candidates.length, lists);
@@ -145,29 +145,37 @@ async function rank(space: PeriodSpace, reader: TrainedReader, walker: ProfileWa
       return position === undefined ? undefined : [position];
     }),
   );
-  const ranked = candidates.length - known.reduce((sum, mark) => sum + mark, 0);
+  let knownCount = 0;
+  for (let i = 0; i < known.length; i++) knownCount += known[i]!;
+  const ranked = candidates.length - knownCount;
   // Ties (no model, or a model blind to both papers) go to the more trending paper, then to the id.
   const ranking = { order: bestCandidates(candidates, scores, known, MAX_RECOMMENDATIONS), scores, ranked };
   rankings.set(reader, ranking);
   return ranking;
 }
 
+/** A reader's follows, lower-cased once for all the papers explained to them. */
+interface LoweredFollows {
+  readonly authors: ReadonlySet<string>;
+  readonly categories: ReadonlySet<string>;
+}
+
 function reasonFor(
   space: PeriodSpace,
   reader: TrainedReader,
+  follows: LoweredFollows,
   candidate: CandidateFacts,
   text: PaperText,
   personalised: boolean,
 ): ForYouReason {
-  const followedAuthors = lowerSet(reader.signals.followedAuthors);
-  const authors = candidate.authors.filter((a) => followedAuthors.has(a.toLowerCase()));
-  const categories = followedCategoriesOf(candidate, lowerSet(reader.signals.followedCategories));
+  const authors = candidate.authors.filter((a) => follows.authors.has(a.toLowerCase()));
+  const categories = followedCategoriesOf(candidate, follows.categories);
   const searches = reader.queryMatches.get(candidate.id) ?? [];
   let closeTo: ForYouReason['closeTo'] = null;
   let words: string[] = [];
   const vector = space.tfidf.vectors.get(candidate.id);
   if (reader.model && vector) {
-    const explained = explainVector(space.tfidf, reader.model, vector);
+    const explained = closestPositive(reader.model, vector);
     const profile = explained.closestTo ? reader.profile.get(explained.closestTo) : undefined;
     if (explained.closestTo && profile && explained.closeness > 0) {
       closeTo = { paperId: explained.closestTo, title: profile.title, source: profile.source, closeness: explained.closeness };
@@ -211,12 +219,13 @@ async function ranked<P>(
   const top = Array.from(ranking.order.subarray(0, input.limit));
   const papers = await load(top.map((i) => space.candidates[i]!.id));
   const items: { paper: P; id: string; score: number; reason: ForYouReason }[] = [];
+  const follows = { authors: lowerSet(reader.signals.followedAuthors), categories: lowerSet(reader.signals.followedCategories) };
   for (const i of top) {
     const candidate = space.candidates[i]!;
     const paper = papers.get(candidate.id);
     // Hidden since the space was built: left out until the next rebuild drops it.
     if (paper === undefined || textOf(paper).hidden) continue;
-    const reason = reasonFor(space, reader, candidate, textOf(paper), personalised);
+    const reason = reasonFor(space, reader, follows, candidate, textOf(paper), personalised);
     items.push({ paper, id: candidate.id, score: ranking.scores[i]!, reason });
   }
   return { items, candidates: ranking.ranked, personalised };

@@ -49,44 +49,38 @@ function countBuckets(text: string, bits: number): Counted {
 /** Vectors of profile papers kept per space (readers' libraries overlap); past this many the keeping starts afresh. */
 const MAX_KEPT_PROFILE_VECTORS = 50_000;
 
-/** A text's distinct terms that some paper of the space holds, in order of first appearance, with their buckets. */
+/**
+ * A text's distinct terms that some paper of the space holds, ordered by bucket (so they can be merged with a sparse
+ * vector's dimensions), with their idf and where each first appears in the text.
+ */
 interface DistinctTerms {
   readonly names: readonly string[];
   readonly buckets: Int32Array;
+  readonly idfs: Float64Array;
+  readonly firstSeen: Int32Array;
 }
 
-function distinctTerms(text: string, bits: number, df: Int32Array): DistinctTerms {
+function distinctTerms(text: string, bits: number, df: Int32Array, idf: (bucket: number) => number): DistinctTerms {
   const seen = new Set<string>();
-  const names: string[] = [];
-  const buckets: number[] = [];
+  const found: { name: string; bucket: number }[] = [];
   for (const term of paperTerms(text)) {
     if (seen.has(term)) continue;
     seen.add(term);
     const bucket = termBucket(term, bits);
-    if (df[bucket] === 0) continue;
-    names.push(term);
-    buckets.push(bucket);
+    if (df[bucket] !== 0) found.push({ name: term, bucket });
   }
-  return { names, buckets: Int32Array.from(buckets) };
+  const order = Array.from(found.keys()).sort((a, b) => found[a]!.bucket - found[b]!.bucket || a - b);
+  return {
+    names: order.map((i) => found[i]!.name),
+    buckets: Int32Array.from(order, (i) => found[i]!.bucket),
+    idfs: Float64Array.from(order, (i) => idf(found[i]!.bucket)),
+    firstSeen: Int32Array.from(order),
+  };
 }
 
-/**
- * The last weights asked about, scattered over the dimensions: a reader's reasons ask about the same weights for
- * every paper explained, so each lookup is one read instead of a search.
- */
-let scattered: SparseVector | null = null;
-let scatteredWeights = new Float64Array(0);
-
-function denseWeights(weights: SparseVector, dimensions: number): Float64Array {
-  if (scattered === weights && scatteredWeights.length >= dimensions) return scatteredWeights;
-  if (scatteredWeights.length < dimensions) scatteredWeights = new Float64Array(dimensions);
-  else if (scattered) for (const d of scattered.indices) if (d < scatteredWeights.length) scatteredWeights[d] = 0;
-  for (let i = 0; i < weights.indices.length; i++) {
-    const d = weights.indices[i]!;
-    if (d < dimensions) scatteredWeights[d] = weights.values[i]!;
-  }
-  scattered = weights;
-  return scatteredWeights;
+/** Whether contribution `a` of the term first seen at `seenA` ranks before `b` (ties: the earlier term). */
+function weighsMore(a: number, seenA: number, b: number, seenB: number): boolean {
+  return a !== b ? a > b : seenA < seenB;
 }
 
 export interface HashedTfidfOptions {
@@ -162,20 +156,32 @@ export function buildHashedTfidf(documents: Iterable<TfidfDocument>, options: Ha
     weightiestTerms(text, weights, count, key) {
       let terms = key === undefined ? undefined : termsByKey.get(key);
       if (!terms) {
-        terms = distinctTerms(text, bits, df);
+        terms = distinctTerms(text, bits, df, idf);
         if (key !== undefined) termsByKey.set(key, terms);
       }
-      const dense = denseWeights(weights, dimensions);
-      const best: [string, number][] = [];
-      for (let i = 0; i < terms.names.length; i++) {
-        const bucket = terms.buckets[i]!;
-        const contribution = idf(bucket) * dense[bucket]!;
-        if (contribution > 0) best.push([terms.names[i]!, contribution]);
+      // The merge of the text's terms with the weights' dimensions (both ordered), keeping the `count` best so far,
+      // best first: a handful, so an insertion beats sorting every term.
+      const best: number[] = [];
+      const contributions: number[] = [];
+      const { buckets, idfs, firstSeen } = terms;
+      for (let i = 0, j = 0; i < buckets.length && j < weights.indices.length; i++) {
+        const bucket = buckets[i]!;
+        while (j < weights.indices.length && weights.indices[j]! < bucket) j++;
+        if (j === weights.indices.length || weights.indices[j] !== bucket) continue;
+        const contribution = idfs[i]! * weights.values[j]!;
+        if (contribution <= 0) continue;
+        const last = best.length - 1;
+        if (best.length === count && !weighsMore(contribution, firstSeen[i]!, contributions[last]!, firstSeen[best[last]!]!)) continue;
+        let at = best.length;
+        while (at > 0 && weighsMore(contribution, firstSeen[i]!, contributions[at - 1]!, firstSeen[best[at - 1]!]!)) at--;
+        best.splice(at, 0, i);
+        contributions.splice(at, 0, contribution);
+        if (best.length > count) {
+          best.pop();
+          contributions.pop();
+        }
       }
-      return best
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, count)
-        .map(([term]) => term);
+      return best.map((i) => terms.names[i]!);
     },
   };
 }

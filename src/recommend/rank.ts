@@ -298,23 +298,60 @@ function scoreNearest(profile: readonly SparseVector[], k: number, dimensions: n
   return scores;
 }
 
-/** Scales scores to zero mean and unit variance over the candidates, so differently scaled scores can be added. */
-export function standardised(scores: Float64Array): Float64Array {
+/** Mean and standard deviation of scores over the candidates (a deviation of 1 when they are all equal). */
+function spread(scores: Float64Array): { mean: number; sd: number } {
   const n = scores.length || 1;
   let total = 0;
   for (let i = 0; i < scores.length; i++) total += scores[i]!;
-  const avg = total / n;
+  const mean = total / n;
   let squares = 0;
-  for (let i = 0; i < scores.length; i++) squares += (scores[i]! - avg) ** 2;
-  const sd = Math.sqrt(squares / n) || 1;
+  for (let i = 0; i < scores.length; i++) squares += (scores[i]! - mean) ** 2;
+  return { mean, sd: Math.sqrt(squares / n) || 1 };
+}
+
+/** Scales scores to zero mean and unit variance over the candidates, so differently scaled scores can be added. */
+export function standardised(scores: Float64Array): Float64Array {
+  const { mean, sd } = spread(scores);
   const out = new Float64Array(scores.length);
-  for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! - avg) / sd;
+  for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! - mean) / sd;
   return out;
 }
 
-/** The model's score for each vector (a fusion adds its scorers' standardised scores). */
+/**
+ * The sum of each list's standardised scores, itself standardised: what `standardised` of the sum of `standardised`
+ * lists gives, written into one array. A reader's ranking runs this over a whole period for every digest, so it
+ * makes no array per step.
+ */
+export function standardisedFusion(each: readonly Float64Array[]): Float64Array {
+  if (each.length === 1) return standardised(each[0]!);
+  const size = each[0]!.length;
+  const n = size || 1;
+  const out = new Float64Array(size);
+  let total = 0;
+  let squares = 0;
+  for (let part = 0; part < each.length; part++) {
+    const scores = each[part]!;
+    const { mean, sd } = spread(scores);
+    const last = part === each.length - 1;
+    for (let i = 0; i < size; i++) {
+      const value = out[i]! + (scores[i]! - mean) / sd;
+      out[i] = value;
+      if (last) {
+        total += value;
+        squares += value * value;
+      }
+    }
+  }
+  // The parts' z-scores each average zero, so the sum's variance is its mean square (less the rounding left in its mean).
+  const mean = total / n;
+  const sd = Math.sqrt(Math.max(0, squares / n - mean * mean)) || 1;
+  for (let i = 0; i < size; i++) out[i] = (out[i]! - mean) / sd;
+  return out;
+}
+
+/** The model's standardised score for each vector (a fusion adds its scorers' standardised scores). */
 export function scoreVectors(model: ReaderModel, vectors: readonly SparseVector[]): Float64Array {
-  return fused(
+  return standardisedFusion(
     model.scorers.map((scorer) =>
       scorer.kind === 'linear'
         ? scoreLinear(scorer.weights, model.dimensions, vectors)
@@ -338,7 +375,7 @@ function planWalk(model: ReaderModel): PlannedWalk {
 }
 
 function fusedFromWalk(model: ReaderModel, index: CandidateIndex, plan: PlannedWalk, walked: ProfileScores): Float64Array {
-  return fused(
+  return standardisedFusion(
     model.scorers.map((scorer) => {
       if (scorer === plan.centroid) return walked.sum!;
       if (scorer.kind === 'linear') return indexedLinearScores(index, scorer.weights);
@@ -363,15 +400,6 @@ export async function scoreIndexedWith(model: ReaderModel, index: CandidateIndex
   return fusedFromWalk(model, index, plan, await walk(index, model.positives, plan.k, plan.sum));
 }
 
-function fused(each: readonly Float64Array[]): Float64Array {
-  if (each.length === 1) return each[0]!;
-  const sum = new Float64Array(each[0]!.length);
-  for (const scores of each) {
-    const z = standardised(scores);
-    for (let i = 0; i < sum.length; i++) sum[i]! += z[i]!;
-  }
-  return sum;
-}
 
 function topWords(space: FeatureSpace, vector: SparseVector, weights: SparseVector, count: number): string[] {
   const contributions: [string, number][] = [];
@@ -390,15 +418,23 @@ function topWords(space: FeatureSpace, vector: SparseVector, weights: SparseVect
     .map(([name]) => name);
 }
 
-/** Why a vector scored as it did: the closest profile paper and the terms that added most. */
-export function explainVector(space: FeatureSpace, model: ReaderModel, vector: SparseVector): Reason {
+/** The profile paper most like `vector` (highest cosine; none when no cosine is positive). */
+export function closestPositive(model: ReaderModel, vector: SparseVector): Pick<Reason, 'closestTo' | 'closeness'> {
   let closestTo: string | null = null;
   let closeness = 0;
-  model.positives.forEach((p, i) => {
-    const s = dotSparse(vector, p);
-    if (s > closeness) [closestTo, closeness] = [model.positiveIds[i]!, s];
-  });
-  return { closestTo, closeness, words: topWords(space, vector, model.explainWeights, 3) };
+  for (let i = 0; i < model.positives.length; i++) {
+    const s = dotSparse(vector, model.positives[i]!);
+    if (s > closeness) {
+      closestTo = model.positiveIds[i]!;
+      closeness = s;
+    }
+  }
+  return { closestTo, closeness };
+}
+
+/** Why a vector scored as it did: the closest profile paper and the terms that added most. */
+export function explainVector(space: FeatureSpace, model: ReaderModel, vector: SparseVector): Reason {
+  return { ...closestPositive(model, vector), words: topWords(space, vector, model.explainWeights, 3) };
 }
 
 /** Scores of every candidate in one space, and the reason for any one of them. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { denseSpace } from '../../src/recommend/dense-space.js';
 import { buildHashedTfidf, termBucket } from '../../src/recommend/hashed-tfidf.js';
-import { RANKING_METHODS, rankCandidates, rankInSpaces, trainReaderModel } from '../../src/recommend/rank.js';
+import { RANKING_METHODS, rankCandidates, rankInSpaces, standardised, standardisedFusion, trainReaderModel } from '../../src/recommend/rank.js';
+import fc from 'fast-check';
 import { paperTerms } from '../../src/recommend/terms.js';
 import { buildTfidf, dotSparse } from '../../src/recommend/tfidf.js';
 
@@ -132,6 +133,42 @@ describe('other feature spaces', () => {
     const words = hashed.weightiestTerms(CORPUS[2]!.text, model.explainWeights, 3);
     expect(words).toHaveLength(3);
     expect(words.every((w) => /honeybee|colonies|hive|collapse/.test(w))).toBe(true);
+  });
+
+  it('names the weightiest terms by idf times weight, and on a tie the one the text names first', () => {
+    const documents = ['alpha', 'beta', 'gamma', ...Array.from({ length: 20 }, (_, i) => `filler${i}`)].map((text, i) => ({ id: `d${i}`, text }));
+    const space = buildHashedTfidf(documents);
+    // alpha, beta and gamma are each in one paper (equal idf); gamma weighs twice as much in the reader's weights.
+    const entries = [
+      [termBucket('alpha', 20), 1],
+      [termBucket('beta', 20), 1],
+      [termBucket('gamma', 20), 2],
+    ].sort((a, b) => a[0]! - b[0]!);
+    const weights = { indices: Int32Array.from(entries, ([d]) => d!), values: Float32Array.from(entries, ([, w]) => w!) };
+    expect(space.weightiestTerms('beta alpha gamma filler1', weights, 3)).toEqual(['gamma', 'beta', 'alpha']);
+    expect(space.weightiestTerms('alpha beta gamma', weights, 3)).toEqual(['gamma', 'alpha', 'beta']);
+    expect(space.weightiestTerms('alpha beta gamma', weights, 2)).toEqual(['gamma', 'alpha']);
+    // Kept per paper: the terms read for a key are the ones used for it again.
+    expect(space.weightiestTerms('beta alpha', weights, 3, 'd1')).toEqual(['beta', 'alpha']);
+    expect(space.weightiestTerms('ignored text', weights, 3, 'd1')).toEqual(['beta', 'alpha']);
+  });
+
+  it('fuses scorers into the standardised sum of their standardised scores', () => {
+    const scores = fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(scores, scores, fc.boolean(), (a, b, constant) => {
+        const n = Math.min(a.length, b.length);
+        const first = Float64Array.from(a.slice(0, n));
+        const second = constant ? new Float64Array(n).fill(0.5) : Float64Array.from(b.slice(0, n));
+        const z1 = standardised(first);
+        const z2 = standardised(second);
+        const expected = standardised(z1.map((z, i) => z + z2[i]!));
+        const actual = standardisedFusion([first, second]);
+        actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 9));
+        expect(Array.from(standardisedFusion([first]))).toEqual(Array.from(z1));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('fuses spaces by weighted standardised scores, with reasons from the first space', () => {
