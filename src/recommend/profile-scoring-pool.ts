@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startSiblingWorker } from '../worker-threads.js';
-import type { ProfileScores, ProfileWalker } from './candidate-index.js';
+import type { CandidateIndex, ProfileScores, ProfileWalker } from './candidate-index.js';
 import type { ProfileScoringReply, ProfileScoringRequest } from './profile-scoring-protocol.js';
 
 interface PendingJob {
@@ -17,6 +17,8 @@ interface PendingJob {
  */
 export class ProfileScoringPool {
   private readonly workers: (Worker | null)[];
+  /** The index each thread holds (it keeps the last one sent). */
+  private readonly held = new Map<Worker, CandidateIndex>();
   private readonly pending = new Map<number, PendingJob>();
   private nextJob = 1;
 
@@ -33,8 +35,10 @@ export class ProfileScoringPool {
     return new Promise<ProfileScores>((resolve, reject) => {
       this.pending.set(job, { worker, resolve, reject });
       worker.ref();
-      const request: ProfileScoringRequest = { job, index, positives, k, sum: sum ?? null };
+      const send = this.held.get(worker) === index ? null : index;
+      const request: ProfileScoringRequest = { job, index: send, positives, k, sum: sum ?? null };
       worker.postMessage(request);
+      this.held.set(worker, index);
     });
   };
 
@@ -42,6 +46,7 @@ export class ProfileScoringPool {
   async close(): Promise<void> {
     const workers = this.workers.filter((w): w is Worker => w !== null);
     this.workers.fill(null);
+    this.held.clear();
     this.failAll(new Error('the scoring worker was closed'));
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -87,6 +92,7 @@ export class ProfileScoringPool {
     const slot = this.workers.indexOf(worker);
     if (slot < 0) return;
     this.workers[slot] = null;
+    this.held.delete(worker);
     for (const [id, job] of this.pending) {
       if (job.worker !== worker) continue;
       this.pending.delete(id);

@@ -1,10 +1,15 @@
 import type { CandidateIndex, ProfileSum } from './candidate-index.js';
 import type { SparseVector } from './tfidf.js';
 
-/** A profile walk for the scoring thread; the index's arrays are shared memory, so sending them copies nothing. */
+/**
+ * A profile walk for the scoring thread. The index's arrays are shared memory, and the index is sent only when it is
+ * not the one the thread holds already (one period's readers all walk the same index): handing a thread shared
+ * memory costs far more than the walk's own arguments.
+ */
 export interface ProfileScoringRequest {
   readonly job: number;
-  readonly index: CandidateIndex;
+  /** The index to walk from now on; null to walk the one sent before. */
+  readonly index: CandidateIndex | null;
   readonly positives: readonly SparseVector[];
   readonly k: number;
   readonly sum: ProfileSum | null;

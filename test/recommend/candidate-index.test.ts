@@ -92,6 +92,15 @@ describe('the profile scoring thread', () => {
           expect(await pool.walk(index, positives, k, sum)).toEqual(indexedProfileScores(index, positives, k, sum));
         }),
       );
+      // A thread keeps the index it was sent: many walks of one index, then of another, then of the first again.
+      const [first, second] = cases.slice(0, 2).map(({ candidates }) => invertVectors(candidates, DIMENSIONS, { shared: true }));
+      const order = [first!, first!, first!, second!, second!, first!, second!, first!];
+      await Promise.all(
+        order.map(async (index, i) => {
+          const { positives, k } = cases[i + 2]!;
+          expect(await pool.walk(index, positives, k)).toEqual(indexedProfileScores(index, positives, k));
+        }),
+      );
     } finally {
       await pool.close();
     }
