@@ -1,6 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app-deps.js';
-import { planForYouPeriod } from '../../src/digests/foryou-planner.js';
+import { forYouDigestFor, planForYouPeriod } from '../../src/digests/foryou-planner.js';
 import { periodContaining } from '../../src/feed/period.js';
 import { saveToLibrary } from '../../src/library/library.service.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
@@ -90,5 +90,17 @@ describeEachStore('For-you digests scored on a worker thread', { lifetime: 'test
       onThreadRows.map((row) => (JSON.parse(row.content!) as { recommended: { id: string }[] }).recommended[0]?.id),
     );
     expect(firstPapers.size).toBeGreaterThanOrEqual(TOPICS.length - 1);
+    // Planning reads a page of readers' signals at once; one reader's digest, reading its own, is the same.
+    const users = await deps.store.db
+      .selectFrom('subscriptions')
+      .innerJoin('users', 'users.id', 'subscriptions.user_id')
+      .select(['subscriptions.id', 'users.id as userId'])
+      .orderBy('subscriptions.id')
+      .execute();
+    for (const [i, user] of users.entries()) {
+      const alone = await forYouDigestFor(deps, { id: user.userId, isAdmin: false, banned: false }, WEEK, 5);
+      expect(onThreadRows[i]!.subscription_id).toBe(user.id);
+      expect(JSON.parse(onThreadRows[i]!.content!)).toEqual(alone);
+    }
   });
 });
