@@ -77,34 +77,44 @@ function vectorsOf(space: FeatureSpace, ids: readonly string[]): SparseVector[] 
   return ids.map((id) => space.vectors.get(id)).filter((v): v is SparseVector => v !== undefined);
 }
 
-/** Sum of scaled sparse vectors, as a sparse vector. */
+/**
+ * Sum of scaled sparse vectors, as a sparse vector: merged one vector at a time, in order (their dimensions are
+ * sorted), so no dense array of a hashed space's million dimensions is touched.
+ */
 function sparseSum(parts: readonly { vector: SparseVector; scale: number }[]): SparseVector {
-  let largest = -1;
-  for (const { vector } of parts) if (vector.indices.length > 0) largest = Math.max(largest, vector.indices[vector.indices.length - 1]!);
-  const { dense, slots: marks } = scratchFor(largest + 1);
-  const touched: number[] = [];
+  let indices = new Int32Array(0);
+  let values = new Float64Array(0);
   for (const { vector, scale } of parts) {
-    for (let i = 0; i < vector.indices.length; i++) {
-      const d = vector.indices[i]!;
-      if (marks[d] === 0) {
-        marks[d] = 1;
-        touched.push(d);
+    const length = indices.length + vector.indices.length;
+    const mergedIndices = new Int32Array(length);
+    const mergedValues = new Float64Array(length);
+    let i = 0;
+    let j = 0;
+    let out = 0;
+    while (i < indices.length || j < vector.indices.length) {
+      const d = i < indices.length ? indices[i]! : Infinity;
+      const e = j < vector.indices.length ? vector.indices[j]! : Infinity;
+      if (d <= e) {
+        mergedIndices[out] = d;
+        mergedValues[out] = values[i++]! + (d === e ? scale * vector.values[j++]! : 0);
+      } else {
+        mergedIndices[out] = e;
+        mergedValues[out] = 0 + scale * vector.values[j++]!;
       }
-      dense[d]! += scale * vector.values[i]!;
+      out++;
     }
+    indices = mergedIndices.subarray(0, out);
+    values = mergedValues.subarray(0, out);
   }
-  const dimensions = Int32Array.from(touched).sort();
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (const d of dimensions) {
-    if (dense[d] !== 0) {
-      indices.push(d);
-      values.push(dense[d]!);
-    }
-    dense[d] = 0;
-    marks[d] = 0;
+  let kept = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) kept++;
+  const sum = { indices: new Int32Array(kept), values: new Float32Array(kept) };
+  for (let i = 0, at = 0; i < values.length; i++) {
+    if (values[i] === 0) continue;
+    sum.indices[at] = indices[i]!;
+    sum.values[at++] = values[i]!;
   }
-  return { indices: Int32Array.from(indices), values: Float32Array.from(values) };
+  return sum;
 }
 
 function unit(vector: SparseVector): SparseVector {
