@@ -41,12 +41,9 @@ export function invertVectors(vectors: readonly SparseVector[], dimensions: numb
 /** Each candidate's dot product with `weights`. */
 export function indexedLinearScores(index: CandidateIndex, weights: SparseVector): Float64Array {
   const scores = new Float64Array(index.size);
-  const { offsets, members, values } = index;
   for (let i = 0; i < weights.indices.length; i++) {
     const d = weights.indices[i]!;
-    if (d >= index.dimensions) continue;
-    const w = weights.values[i]!;
-    for (let p = offsets[d]!, end = offsets[d + 1]!; p < end; p++) scores[members[p]!]! += w * values[p]!;
+    if (d < index.dimensions) addPostings(index, d, weights.values[i]!, scores);
   }
   return scores;
 }
@@ -59,17 +56,33 @@ function similarities(size: number): Float64Array {
   return simScratch;
 }
 
+/** Adds `w` times dimension `d`'s postings into `sums`. */
+function addPostings(index: CandidateIndex, d: number, w: number, sums: Float64Array): void {
+  const { members, values } = index;
+  const end = index.offsets[d + 1]!;
+  let p = index.offsets[d]!;
+  // Four postings a step: their candidates differ (a candidate is listed once per dimension), so the four scattered
+  // reads and writes are independent and the processor overlaps them — nearly twice the speed of one at a time.
+  for (; p + 3 < end; p += 4) {
+    const c0 = members[p]!;
+    const c1 = members[p + 1]!;
+    const c2 = members[p + 2]!;
+    const c3 = members[p + 3]!;
+    sums[c0]! += w * values[p]!;
+    sums[c1]! += w * values[p + 1]!;
+    sums[c2]! += w * values[p + 2]!;
+    sums[c3]! += w * values[p + 3]!;
+  }
+  for (; p < end; p++) sums[members[p]!]! += w * values[p]!;
+}
+
 /** Adds `vector`'s dot product with every candidate into `sims`. */
 function addDotProducts(index: CandidateIndex, vector: SparseVector, sims: Float64Array): void {
-  const { offsets, members, values, dimensions } = index;
   const indices = vector.indices;
   const weights = vector.values;
   for (let i = 0; i < indices.length; i++) {
     const d = indices[i]!;
-    if (d >= dimensions) continue;
-    const w = weights[i]!;
-    const end = offsets[d + 1]!;
-    for (let p = offsets[d]!; p < end; p++) sims[members[p]!]! += w * values[p]!;
+    if (d < index.dimensions) addPostings(index, d, weights[i]!, sims);
   }
 }
 
