@@ -89,8 +89,10 @@ export function bestCandidates(candidates: readonly CandidateFacts[], scores: Fl
         ? candidates[a]!.trendingScore > candidates[b]!.trendingScore
         : candidates[a]!.id < candidates[b]!.id;
   const best: number[] = [];
+  // The score of the last of a full list: a lower score cannot get in, and most candidates are told so by one read.
+  let floor = -Infinity;
   for (let i = 0; i < candidates.length; i++) {
-    if (skip[i]) continue;
+    if (skip[i] || scores[i]! < floor) continue;
     if (best.length === count && !before(i, best[count - 1]!)) continue;
     let lo = 0;
     let hi = best.length;
@@ -101,6 +103,7 @@ export function bestCandidates(candidates: readonly CandidateFacts[], scores: Fl
     }
     best.splice(lo, 0, i);
     if (best.length > count) best.pop();
+    if (best.length === count) floor = scores[best[count - 1]!]!;
   }
   return Int32Array.from(best);
 }
