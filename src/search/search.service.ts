@@ -13,6 +13,7 @@ import type { LexicalIndex } from './lexical/lexical-index.js';
 import type { DocumentFrequencies } from './lexical/postings-mirror.js';
 import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type PaperFilters } from './paper-filters.js';
 import { upvotesByPaper } from './paper-upvotes.js';
+import { PRIOR_CANDIDATES, isHeadQuery, withPopularityPrior } from './popularity-prior.js';
 import { parseQuery, type ParsedQuery } from './query-parser.js';
 import type { SemanticHit } from './semantic/nearest-papers.js';
 import type { QueryVector } from './semantic/semantic-reader.js';
@@ -37,6 +38,11 @@ export interface SearchRequest {
   explain?: boolean;
   /** Set to false to skip computing highlights (evaluation, benchmarks). */
   highlight?: boolean;
+  /**
+   * Upvotes of papers. Given, a short plain query (`isHeadQuery`) ranked by relevance has its best PRIOR_CANDIDATES
+   * hits reordered with the popularity prior before the page is cut, so only the page's papers are loaded.
+   */
+  popularity?: (paperIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
 }
 
 export interface SearchExplain {
@@ -52,6 +58,18 @@ export interface SearchHit {
   score: number;
   highlights: { title: HighlightSegment[]; abstract: HighlightSegment[] };
   explain?: SearchExplain;
+}
+
+/** The best `count` of a relevance ranking reordered with the popularity prior; the rest keep their places after them. */
+async function withPriorOnTop(
+  ranked: readonly FusedHit[],
+  count: number,
+  popularity: (paperIds: readonly string[]) => Promise<ReadonlyMap<string, number>>,
+): Promise<FusedHit[]> {
+  const top = ranked.slice(0, count);
+  const upvotes = await popularity(top.map((h) => h.paperId));
+  const reordered = withPopularityPrior(top.map((entry) => ({ entry, score: entry.fusedScore, upvotes: upvotes.get(entry.paperId) ?? 0 })));
+  return [...reordered.map((r) => r.entry), ...ranked.slice(count)];
 }
 
 /** The hit with its title and abstract highlighted for the query (for hits searched with `highlight: false`). */
@@ -262,6 +280,9 @@ class DefaultSearchService implements SearchService {
     }
 
     if (req.sort === 'date' || req.sort === 'votes') ranked = await this.reorder(ranked, req.sort);
+    else if (req.popularity && isHeadQuery(parsed)) {
+      ranked = await withPriorOnTop(ranked, Math.max(PRIOR_CANDIDATES, offset + limit), req.popularity);
+    }
     const page = ranked.slice(offset, offset + limit);
     const papers = await this.papersById(page.map((h) => h.paperId));
     const hits: SearchHit[] = [];

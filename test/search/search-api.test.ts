@@ -2,13 +2,33 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachStore } from '../helpers/stores.js';
 import { testApp } from '../helpers/app.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
+import { paperRecord } from '../helpers/fixtures.js';
+
+const ANNEALING_PAPERS = [
+  paperRecord({
+    id: '2502.20001',
+    title: 'Quantum annealing schedules for quantum annealing optimisation',
+    abstract: 'We tune quantum annealing schedules: quantum annealing pauses where the gap closes.',
+    publishedAt: '2025-02-03T00:00:00.000Z',
+  }),
+  paperRecord({
+    id: '2502.20002',
+    title: 'Benchmarks of quantum annealing hardware',
+    abstract:
+      'We benchmark devices of several makers against classical solvers on spin glasses, on random and structured instances, and find quantum annealing competitive on some.',
+    publishedAt: '2025-02-04T00:00:00.000Z',
+  }),
+];
 
 describeEachStore('search API', (get) => {
   let app: Awaited<ReturnType<typeof testApp>>['app'];
+  let deps: Awaited<ReturnType<typeof testApp>>['deps'];
 
   beforeAll(async () => {
     const t = get();
-    await writePapers(t.store, TOPIC_PAPERS);
+    await writePapers(t.store, [...TOPIC_PAPERS, ...ANNEALING_PAPERS]);
+    // The less relevant of the two annealing papers is the much upvoted one.
+    await t.store.db.updateTable('papers').set({ local_upvotes: 400 }).where('id', '=', '2502.20002').execute();
     await t.store.db
       .insertInto('feed_entries')
       .values({
@@ -28,6 +48,23 @@ describeEachStore('search API', (get) => {
     const built = await testApp(t);
     await built.deps.search.whenReady();
     app = built.app;
+    deps = built.deps;
+  });
+
+  it('lifts a much upvoted paper among the hits of a short query, and keeps relevance order for longer ones', async () => {
+    const order = async (q: string) => {
+      const res = await app.request(`/api/papers/search?q=${encodeURIComponent(q)}&limit=20`);
+      const ids = ((await res.json()) as { paper: { id: string } }[]).map((hit) => hit.paper.id);
+      return ids.filter((id) => id.startsWith('2502.2000'));
+    };
+    expect(await order('quantum annealing schedules pauses optimisation')).toEqual(['2502.20001', '2502.20002']);
+    // By relevance alone the short query puts the scheduling paper first too; the prior lifts the upvoted one.
+    const relevance = await deps.search.search({ q: 'quantum annealing', limit: 20 });
+    expect(relevance.hits.map((hit) => hit.paper.id).filter((id) => id.startsWith('2502.2000'))).toEqual(['2502.20001', '2502.20002']);
+    expect(await order('quantum annealing')).toEqual(['2502.20002', '2502.20001']);
+    // A page shorter than the prior's candidates still gets the reordered best.
+    const res = await app.request('/api/papers/search?q=quantum%20annealing&limit=1');
+    expect(((await res.json()) as { paper: { id: string } }[]).map((hit) => hit.paper.id)).toEqual(['2502.20002']);
   });
 
   it('highlights every hit of a short query reordered by popularity, and only those returned', async () => {

@@ -1,12 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
-import { getListedPapers, listPapers, type ListedPaper } from '../../feed/paper-listing.js';
+import { countsFor, getListedPapers, listPapers, type ListedPaper } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
 import { requireVisiblePaper } from '../../papers/visible-paper.js';
-import { PRIOR_CANDIDATES, isHeadQuery, withPopularityPrior } from '../../search/popularity-prior.js';
-import { parseQuery } from '../../search/query-parser.js';
-import { SEARCH_MODES, withHighlightsOf, type SearchHit, type SearchMode } from '../../search/search.service.js';
+import { SEARCH_MODES, type SearchMode } from '../../search/search.service.js';
 import type { AppEnv } from '../env.js';
 import { apiPaper } from '../api-shapes.js';
 import { PaperSchema, RATE_LIMIT_HEADERS, SearchHitSchema, errorResponse, jsonResponse } from '../api-schemas.js';
@@ -37,17 +35,15 @@ async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
 }
 
 /**
- * The hits of one search with their listed papers. Short head-term queries take the relevance ranking's top
- * PRIOR_CANDIDATES and reorder them with the popularity prior (upvotes); other queries keep relevance order.
+ * The hits of one search with their listed papers. Short head-term queries have the relevance ranking's top
+ * PRIOR_CANDIDATES reordered with the popularity prior (upvotes, as listed) before the page is cut; other queries
+ * keep relevance order.
  */
 async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: number; mode: SearchMode; explain: boolean }) {
   const { search, store } = c.get('deps');
-  const head = isHeadQuery(parseQuery(request.q));
-  // Of a head query's candidates only the page returned is highlighted, once the prior has chosen it.
   const result = await search.search({
     ...request,
-    limit: head ? Math.max(request.limit, PRIOR_CANDIDATES) : request.limit,
-    highlight: !head,
+    popularity: async (ids) => new Map([...(await countsFor(store.db, ids))].map(([id, counts]) => [id, counts.upvotes])),
   });
   const listed = await getListedPapers(
     store.db,
@@ -55,12 +51,7 @@ async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: numbe
   );
   const lookup = (paper: Paper): ListedPaper =>
     listed.get(paper.id) ?? { paper, day: null, upvotes: 0, comments: 0, trendingScore: 0, submittedBy: null };
-  let hits: SearchHit[] = result.hits;
-  if (head && result.parsed.jumpTo === null) {
-    hits = withPopularityPrior(result.hits.map((hit) => ({ hit, score: hit.score, upvotes: lookup(hit.paper).upvotes }))).map((x) => x.hit);
-  }
-  const page = hits.slice(0, request.limit).map((hit) => (head ? withHighlightsOf(hit, result.parsed) : hit));
-  return { ...result, hits: page.map((hit) => ({ hit, paper: apiPaper(lookup(hit.paper)) })) };
+  return { ...result, hits: result.hits.map((hit) => ({ hit, paper: apiPaper(lookup(hit.paper)) })) };
 }
 
 /** A hit's text as one unhighlighted segment (nothing matched: there was no query). */
