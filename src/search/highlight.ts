@@ -32,6 +32,13 @@ export function highlightStems(query: ParsedQuery): Set<string> {
   return stems;
 }
 
+/** False when the word starts with a plain ASCII character that no stem starts with (others are folded first: é → e). */
+function couldMatch(word: string, initials: ReadonlySet<number>): boolean {
+  const first = word.charCodeAt(0);
+  if (first >= 128) return true;
+  return initials.has(first >= 65 && first <= 90 ? first + 32 : first);
+}
+
 /** Splits text into segments, marking the words whose stem is one of the query's. */
 export function highlight(text: string, stems: ReadonlySet<string>): HighlightSegment[] {
   if (stems.size === 0 || text === '') return text === '' ? [] : [{ text, match: false }];
@@ -42,11 +49,15 @@ export function highlight(text: string, stems: ReadonlySet<string>): HighlightSe
     if (last && last.match === match) segments[segments.length - 1] = { text: last.text + piece, match };
     else segments.push({ text: piece, match });
   };
+  // Stemming rewrites only the end of a word, so a word can match only a stem that starts with its own first
+  // letter: most words of a text are told apart by that letter without being stemmed.
+  const initials = new Set<number>();
+  for (const stem of stems) initials.add(stem.charCodeAt(0));
   let position = 0;
   for (const found of text.matchAll(/[\p{L}\p{N}]+/gu)) {
     const start = found.index;
     push(text.slice(position, start), false);
-    push(found[0], stems.has(stemOf(found[0])));
+    push(found[0], couldMatch(found[0], initials) && stems.has(stemOf(found[0])));
     position = start + found[0].length;
   }
   push(text.slice(position), false);
