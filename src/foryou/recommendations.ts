@@ -70,6 +70,14 @@ function followedCategoriesOf(candidate: CandidateFacts, followed: ReadonlySet<s
   });
 }
 
+/** The candidate positions of these paper ids, as lists for `marked` (ids outside the period give none). */
+function positionsOf(byId: ReadonlyMap<string, number>, ids: Iterable<string>): (readonly number[] | undefined)[] {
+  return Array.from(ids, (id) => {
+    const position = byId.get(id);
+    return position === undefined ? undefined : [position];
+  });
+}
+
 /** Marks the candidates listed under any of `keys` (each candidate once). */
 function marked(size: number, lists: Iterable<readonly number[] | undefined>): Uint8Array {
   const marks = new Uint8Array(size);
@@ -127,13 +135,7 @@ async function rank(space: PeriodSpace, reader: TrainedReader, walker: ProfileWa
     );
   }
   if (reader.queryMatches.size > 0) {
-    boost(
-      [...reader.queryMatches.keys()].map((id) => {
-        const position = lookup.byId.get(id);
-        return position === undefined ? undefined : [position];
-      }),
-      FOLLOW_BOOST.query,
-    );
+    boost(positionsOf(lookup.byId, reader.queryMatches.keys()), FOLLOW_BOOST.query);
   }
   if (reader.signals.followedCategories.length > 0) {
     boost(
@@ -141,13 +143,7 @@ async function rank(space: PeriodSpace, reader: TrainedReader, walker: ProfileWa
       FOLLOW_BOOST.category,
     );
   }
-  const known = marked(
-    candidates.length,
-    [...reader.excluded].map((id) => {
-      const position = lookup.byId.get(id);
-      return position === undefined ? undefined : [position];
-    }),
-  );
+  const known = marked(candidates.length, positionsOf(lookup.byId, reader.excluded));
   let knownCount = 0;
   for (let i = 0; i < known.length; i++) knownCount += known[i]!;
   const ranked = candidates.length - knownCount;
