@@ -55,9 +55,7 @@ export async function pruneTerms(
   if (terms.length === 0) return whole;
   const { rows } = await indexTotals(db);
   const stems = terms.map(stem);
-  const counts = await sql<{ term: string; doc: number }>`
-    SELECT term, doc FROM papers_fts_vocab WHERE term IN (${sql.join([...new Set(stems)].map((s) => sql`${s}`))})`.execute(db);
-  const documents = new Map(counts.rows.map((row) => [row.term, Number(row.doc)]));
+  const documents = await vocabularyCounts(db, stems);
   // A stem missing from the vocabulary counts as rare: better to keep a word than to drop one the index knows.
   const byRarity = terms.map((term, i) => ({ term, i, stem: stems[i]!, documents: documents.get(stems[i]!) ?? 0 }));
   byRarity.sort((a, b) => a.documents - b.documents || a.i - b.i);
@@ -139,6 +137,18 @@ export async function addDroppedTermScores(
   return hits.map((h) => ({ paperId: h.paperId, score: h.score + (extra.get(h.paperId) ?? 0) })).sort((a, b) => b.score - a.score);
 }
 
+/** How many papers FTS5's vocabulary lists each stem in (stems it does not know are absent from the map). */
+async function vocabularyCounts(db: Kysely<DB>, stems: readonly string[]): Promise<Map<string, number>> {
+  const distinct = [...new Set(stems)];
+  const documents = new Map<string, number>();
+  for (let i = 0; i < distinct.length; i += 500) {
+    const counts = await sql<{ term: string; doc: number }>`
+      SELECT term, doc FROM papers_fts_vocab WHERE term IN (${sql.join(distinct.slice(i, i + 500).map((s) => sql`${s}`))})`.execute(db);
+    for (const row of counts.rows) documents.set(row.term, Number(row.doc));
+  }
+  return documents;
+}
+
 /** How many papers FTS5 holds each word in (stemmed as FTS5 stems), out of how many papers it holds. */
 export async function fts5DocumentFrequencies(
   db: Kysely<DB>,
@@ -147,13 +157,7 @@ export async function fts5DocumentFrequencies(
   const { rows } = await indexTotals(db);
   const frequencies = new Map<string, number>();
   if (words.length === 0) return { papers: rows, frequencies };
-  const stems = [...new Set(words.map(stem))];
-  const documents = new Map<string, number>();
-  for (let i = 0; i < stems.length; i += 500) {
-    const counts = await sql<{ term: string; doc: number }>`
-      SELECT term, doc FROM papers_fts_vocab WHERE term IN (${sql.join(stems.slice(i, i + 500).map((s) => sql`${s}`))})`.execute(db);
-    for (const row of counts.rows) documents.set(row.term, Number(row.doc));
-  }
+  const documents = await vocabularyCounts(db, words.map(stem));
   for (const word of words) frequencies.set(word, documents.get(stem(word)) ?? 0);
   return { papers: rows, frequencies };
 }
