@@ -184,7 +184,8 @@ export async function sampleWithVectors(db: Queryable, embedder: string): Promis
   return rows.map((r) => ({ paperId: r.paper_id, x: Number(r.x), y: Number(r.y), vector: bytesToVector(r.vector) }));
 }
 
-export interface UnplacedVector {
+/** A paper's search vector with its key in the vector table. */
+export interface KeyedVector {
   readonly key: number;
   readonly paperId: string;
   readonly vector: Float32Array;
@@ -208,8 +209,8 @@ export async function vectorsByKeys(
   embedder: string,
   keys: readonly number[],
   maxParameters: number,
-): Promise<UnplacedVector[]> {
-  const found: UnplacedVector[] = [];
+): Promise<KeyedVector[]> {
+  const found: KeyedVector[] = [];
   const chunk = Math.max(1, maxParameters - 2);
   for (let i = 0; i < keys.length; i += chunk) {
     const rows = await db
