@@ -2,9 +2,8 @@ import type { CandidateIndex, ProfileSum } from './candidate-index.js';
 import type { SparseVector } from './tfidf.js';
 
 /**
- * A profile walk for the scoring thread. The index's arrays are shared memory, and the index is sent only when it is
- * not the one the thread holds already (one period's readers all walk the same index): handing a thread shared
- * memory costs far more than the walk's own arguments.
+ * A profile walk for the scoring thread. The index's arrays are shared memory, so sending them copies nothing; still,
+ * one period's readers all walk the same index, so it is sent only when it is not the one the thread holds already.
  */
 export interface ProfileScoringRequest {
   readonly job: number;
