@@ -410,7 +410,6 @@ export async function scoreIndexedWith(model: ReaderModel, index: CandidateIndex
   return fusedFromWalk(model, index, plan, await walk(index, model.positives, plan.k, plan.sum));
 }
 
-
 function topWords(space: FeatureSpace, vector: SparseVector, weights: SparseVector, count: number): string[] {
   const contributions: [string, number][] = [];
   let j = 0;

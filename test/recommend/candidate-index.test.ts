@@ -48,26 +48,30 @@ describe('scoring through an inverted candidate index', () => {
     );
   });
 
-  it('trains a centroid that is the unit mean of the positives less a quarter of the negatives\' mean', () => {
+  it("trains a centroid that is the unit mean of the positives less a quarter of the negatives' mean", () => {
     fc.assert(
-      fc.property(fc.array(sparseVector, { minLength: 1, maxLength: 6 }), fc.array(sparseVector, { maxLength: 3 }), (positives, negatives) => {
-        const vectors = new Map<string, SparseVector>();
-        positives.forEach((v, i) => vectors.set(`p${i}`, v));
-        negatives.forEach((v, i) => vectors.set(`n${i}`, v));
-        const space = { dimensions: DIMENSIONS, vectors, ids: [...vectors.keys()], termName: () => undefined };
-        const profile = { positives: positives.map((_, i) => `p${i}`), negatives: negatives.map((_, i) => `n${i}`) };
-        const model = trainReaderModel(space, profile, { method: 'centroid' })!;
-        const dense = new Float64Array(DIMENSIONS);
-        const add = (list: SparseVector[], scale: number) => {
-          for (const v of list) v.indices.forEach((d, i) => (dense[d]! += (scale / list.length) * v.values[i]!));
-        };
-        add(positives, 1);
-        if (negatives.length > 0) add(negatives, -0.25);
-        const norm = Math.sqrt(dense.reduce((t, w) => t + w * w, 0)) || 1;
-        const expected = Array.from(dense.keys()).filter((d) => dense[d] !== 0);
-        expect(Array.from(model.explainWeights.indices)).toEqual(expected);
-        model.explainWeights.values.forEach((w, i) => expect(w).toBeCloseTo(dense[expected[i]!]! / norm, 5));
-      }),
+      fc.property(
+        fc.array(sparseVector, { minLength: 1, maxLength: 6 }),
+        fc.array(sparseVector, { maxLength: 3 }),
+        (positives, negatives) => {
+          const vectors = new Map<string, SparseVector>();
+          positives.forEach((v, i) => vectors.set(`p${i}`, v));
+          negatives.forEach((v, i) => vectors.set(`n${i}`, v));
+          const space = { dimensions: DIMENSIONS, vectors, ids: [...vectors.keys()], termName: () => undefined };
+          const profile = { positives: positives.map((_, i) => `p${i}`), negatives: negatives.map((_, i) => `n${i}`) };
+          const model = trainReaderModel(space, profile, { method: 'centroid' })!;
+          const dense = new Float64Array(DIMENSIONS);
+          const add = (list: SparseVector[], scale: number) => {
+            for (const v of list) v.indices.forEach((d, i) => (dense[d]! += (scale / list.length) * v.values[i]!));
+          };
+          add(positives, 1);
+          if (negatives.length > 0) add(negatives, -0.25);
+          const norm = Math.sqrt(dense.reduce((t, w) => t + w * w, 0)) || 1;
+          const expected = Array.from(dense.keys()).filter((d) => dense[d] !== 0);
+          expect(Array.from(model.explainWeights.indices)).toEqual(expected);
+          model.explainWeights.values.forEach((w, i) => expect(w).toBeCloseTo(dense[expected[i]!]! / norm, 5));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { denseSpace } from '../../src/recommend/dense-space.js';
 import { buildHashedTfidf, termBucket } from '../../src/recommend/hashed-tfidf.js';
-import { RANKING_METHODS, rankCandidates, rankInSpaces, standardised, standardisedFusion, trainReaderModel } from '../../src/recommend/rank.js';
+import {
+  RANKING_METHODS,
+  rankCandidates,
+  rankInSpaces,
+  standardised,
+  standardisedFusion,
+  trainReaderModel,
+} from '../../src/recommend/rank.js';
 import fc from 'fast-check';
 import { paperTerms } from '../../src/recommend/terms.js';
 import { buildTfidf, dotSparse } from '../../src/recommend/tfidf.js';
@@ -136,7 +143,10 @@ describe('other feature spaces', () => {
   });
 
   it('names the weightiest terms by idf times weight, and on a tie the one the text names first', () => {
-    const documents = ['alpha', 'beta', 'gamma', ...Array.from({ length: 20 }, (_, i) => `filler${i}`)].map((text, i) => ({ id: `d${i}`, text }));
+    const documents = ['alpha', 'beta', 'gamma', ...Array.from({ length: 20 }, (_, i) => `filler${i}`)].map((text, i) => ({
+      id: `d${i}`,
+      text,
+    }));
     const space = buildHashedTfidf(documents);
     // alpha, beta and gamma are each in one paper (equal idf); gamma weighs twice as much in the reader's weights.
     const entries = [
