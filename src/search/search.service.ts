@@ -42,8 +42,11 @@ export interface SearchRequest {
    * Upvotes of papers. Given, a short plain query (`isHeadQuery`) ranked by relevance has its best PRIOR_CANDIDATES
    * hits reordered with the popularity prior before the page is cut, so only the page's papers are loaded.
    */
-  popularity?: (paperIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
+  popularity?: UpvoteSource;
 }
+
+/** Upvotes of the given papers. */
+export type UpvoteSource = (paperIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
 
 export interface SearchExplain {
   lexicalRank: number | null;
@@ -61,11 +64,7 @@ export interface SearchHit {
 }
 
 /** The best `count` of a relevance ranking reordered with the popularity prior; the rest keep their places after them. */
-async function withPriorOnTop(
-  ranked: readonly FusedHit[],
-  count: number,
-  popularity: (paperIds: readonly string[]) => Promise<ReadonlyMap<string, number>>,
-): Promise<FusedHit[]> {
+async function withPriorOnTop(ranked: readonly FusedHit[], count: number, popularity: UpvoteSource): Promise<FusedHit[]> {
   const top = ranked.slice(0, count);
   const upvotes = await popularity(top.map((h) => h.paperId));
   const reordered = withPopularityPrior(top.map((entry) => ({ entry, score: entry.fusedScore, upvotes: upvotes.get(entry.paperId) ?? 0 })));

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
-import { countsFor, getListedPapers, listPapers, type ListedPaper } from '../../feed/paper-listing.js';
+import { countsFor, getListedPapers, listPapers } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
 import { requireVisiblePaper } from '../../papers/visible-paper.js';
 import { SEARCH_MODES, type SearchMode } from '../../search/search.service.js';
@@ -45,13 +45,11 @@ async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: numbe
     ...request,
     popularity: async (ids) => new Map([...(await countsFor(store.db, ids))].map(([id, counts]) => [id, counts.upvotes])),
   });
-  const listed = await getListedPapers(
-    store.db,
-    result.hits.map((h) => h.paper.id),
+  const papers = await apiPapers(
+    c,
+    result.hits.map((hit) => hit.paper),
   );
-  const lookup = (paper: Paper): ListedPaper =>
-    listed.get(paper.id) ?? { paper, day: null, upvotes: 0, comments: 0, trendingScore: 0, submittedBy: null };
-  return { ...result, hits: result.hits.map((hit) => ({ hit, paper: apiPaper(lookup(hit.paper)) })) };
+  return { ...result, hits: result.hits.map((hit, i) => ({ hit, paper: papers[i]! })) };
 }
 
 /** A hit's text as one unhighlighted segment (nothing matched: there was no query). */
