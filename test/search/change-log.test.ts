@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openPostgres, type Store } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { upsertPapers } from '../../src/papers/papers.repository.js';
@@ -9,7 +11,7 @@ import { PostingsMirror } from '../../src/search/lexical/postings-mirror.js';
 import { VectorIndex } from '../../src/search/vector-index.js';
 import { replaceVectors } from '../../src/search/vectors.repository.js';
 import { paperRecord } from '../helpers/fixtures.js';
-import { createPostgresDatabase, postgresAvailable } from '../helpers/stores.js';
+import { createPostgresDatabase, postgresAvailable, tempDir } from '../helpers/stores.js';
 
 /**
  * PostgreSQL hands out sequence values when rows are inserted and makes them visible when their transaction
@@ -99,6 +101,30 @@ describe.skipIf(!postgresAvailable)('change logs read while writers commit out o
     expect((await search('bars')).sort()).toEqual(['2601.00001', '2601.00002', '2601.00003']);
     await mirror.catchUp();
     expect(mirror.size).toBe(before + 2);
+  });
+
+  it('saves the keyword index with its watermark, so a change committed after the save is applied after a load', async () => {
+    const dir = tempDir();
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'keyword-index.bin');
+    const search = async (mirror: PostingsMirror, word: string) =>
+      (await mirror.search({ terms: [word], limit: 10 }))!.map((h) => h.paperId);
+
+    const a = await store.db.startTransaction().execute();
+    await upsertPapers(a, [paperRecord({ id: '2601.00021', title: 'Theremin circuits', abstract: 'Antennas and pitch.' })], '2026-01-01');
+    const b = await store.db.startTransaction().execute();
+    await upsertPapers(b, [paperRecord({ id: '2601.00022', title: 'Ondes Martenot', abstract: 'A ribbon and pitch.' })], '2026-01-01');
+    await b.commit().execute();
+    const first = new PostingsMirror(store, FTS5_COLUMN_WEIGHTS, file);
+    expect((await first.build()).source).toBe('database');
+    expect(await search(first, 'pitch')).toEqual(['2601.00022']);
+    await first.flush();
+    await a.commit().execute();
+
+    const second = new PostingsMirror(store, FTS5_COLUMN_WEIGHTS, file);
+    expect((await second.build()).source).toBe('file');
+    expect((await search(second, 'pitch')).sort()).toEqual(['2601.00021', '2601.00022']);
+    expect(await search(second, 'theremin')).toEqual(['2601.00021']);
   });
 
   it('keeps the vector index complete and free of duplicates', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { openSqlite, type Store } from '../../src/db/database.js';
+import { openPostgres, openSqlite, type Store } from '../../src/db/database.js';
 import type { PaperRecord } from '../../src/papers/paper.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDemoIfEmpty } from '../../src/demo/seed.js';
@@ -13,7 +13,7 @@ import { PostingsMirror } from '../../src/search/lexical/postings-mirror.js';
 import { parseQuery } from '../../src/search/query-parser.js';
 import { STOPWORDS, words } from '../../src/search/text.js';
 import { paperRecord } from '../helpers/fixtures.js';
-import { tempDir } from '../helpers/stores.js';
+import { createPostgresDatabase, describeEachStore, tempDir, type StoreKind } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
 const WEIGHTS = FTS5_COLUMN_WEIGHTS;
@@ -120,6 +120,11 @@ describe('in-memory postings against FTS5 bm25() on the demo papers', () => {
 /** The change-log page PostingsMirror applies at once: a larger backlog is applied in the background. */
 const CATCH_UP_PAGE = 4_096;
 
+const acousticsPapers = [
+  paperRecord({ id: '2512.98001', title: 'Acoustics of bells', abstract: 'Bars, plates and their overtones.' }),
+  paperRecord({ id: '2512.98002', title: 'Room acoustics', abstract: 'Reverberation in concert halls.' }),
+];
+
 describe('in-memory postings kept in step with a database of their own', () => {
   /** A migrated SQLite file of the test's own holding `papers`, removed when the test ends. */
   async function ownStore(papers: readonly PaperRecord[]): Promise<{ file: string; dir: string; store: Store }> {
@@ -141,11 +146,6 @@ describe('in-memory postings kept in step with a database of their own', () => {
     onTestFinished(() => other.close());
     return other;
   }
-
-  const acousticsPapers = [
-    paperRecord({ id: '2512.98001', title: 'Acoustics of bells', abstract: 'Bars, plates and their overtones.' }),
-    paperRecord({ id: '2512.98002', title: 'Room acoustics', abstract: 'Reverberation in concert halls.' }),
-  ];
 
   it('follows papers written by another connection: new text, changed text, hiding and deletion', async () => {
     const { file, store } = await ownStore([...TOPIC_PAPERS, ...acousticsPapers]);
@@ -203,52 +203,6 @@ describe('in-memory postings kept in step with a database of their own', () => {
     hits.forEach((hit, rank) => expect(hit.score).toBeCloseTo(expected[rank]!.score, 6));
   });
 
-  it('saves its file, and a later start loads it and catches up from the saved position', async () => {
-    const { dir, store } = await ownStore([...TOPIC_PAPERS, ...acousticsPapers]);
-    const file = path.join(dir, 'search', 'keyword-index.bin');
-    const first = new PostingsMirror(store, WEIGHTS, file);
-    expect((await first.build()).source).toBe('database');
-    expect(fs.existsSync(file)).toBe(true);
-    await writePapers(store, [paperRecord({ id: '2512.99003', title: 'Ornithopter flight', abstract: 'Flapping wings.' })]);
-
-    const second = new PostingsMirror(store, WEIGHTS, file);
-    const report = await second.build();
-    expect(report.source).toBe('file');
-    expect(report.papers).toBe(TOPIC_PAPERS.length + acousticsPapers.length + 1);
-    const fromDatabase = new PostingsMirror(store, WEIGHTS);
-    await fromDatabase.build();
-    for (const q of ['protein structure', 'ornithopter', 'graph neural networks for molecules', 'acoustics']) {
-      const terms = matchTerms(parseQuery(q));
-      const expected = await fromDatabase.search({ terms, limit: 20 });
-      expect(expected!.length).toBeGreaterThan(0);
-      expect(await second.search({ terms, limit: 20 })).toEqual(expected);
-    }
-    // Changes since the save are applied on top: flushing writes them out.
-    await second.flush();
-    const third = await new PostingsMirror(store, WEIGHTS, file).build();
-    expect(third.source).toBe('file');
-    expect(third.papers).toBe(report.papers);
-  });
-
-  it("rebuilds from the database when the file is damaged or another database's", async () => {
-    const { dir, store } = await ownStore(TOPIC_PAPERS);
-    const file = path.join(dir, 'search', 'keyword-index.bin');
-    expect((await new PostingsMirror(store, WEIGHTS, file).build()).source).toBe('database');
-
-    const { store: otherStore } = await ownStore([
-      paperRecord({ id: '2512.99004', title: 'A lone paper', abstract: 'Nothing else here.' }),
-    ]);
-    const foreign = await new PostingsMirror(otherStore, WEIGHTS, file).build();
-    expect(foreign.source).toBe('database');
-    expect(foreign.fileRejected).toMatch(/change-log position/);
-    expect(foreign.papers).toBe(1);
-
-    fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-    const damaged = new PostingsMirror(otherStore, WEIGHTS, file);
-    expect((await damaged.build()).source).toBe('database');
-    expect((await damaged.search({ terms: ['lone'], limit: 5 }))!.length).toBe(1);
-  });
-
   it('logs no change when a paper is written again as it was', async () => {
     const { store } = await ownStore(TOPIC_PAPERS);
     const count = async () =>
@@ -259,6 +213,82 @@ describe('in-memory postings kept in step with a database of their own', () => {
     expect(before).toBe(TOPIC_PAPERS.length + 1);
     await writePapers(store, [paper]);
     expect(await count()).toBe(before);
+  });
+});
+
+/** A second, migrated store of the same engine: another database, as far as a saved index file can tell. */
+async function anotherStore(kind: StoreKind): Promise<Store> {
+  if (kind === 'sqlite') {
+    const dir = tempDir();
+    const store = openSqlite(path.join(dir, 'paperboy.db'));
+    onTestFinished(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    await migrateToLatest(store);
+    return store;
+  }
+  const database = await createPostgresDatabase();
+  const store = openPostgres(database.url);
+  onTestFinished(async () => {
+    await store.close();
+    await database.drop();
+  });
+  await migrateToLatest(store);
+  return store;
+}
+
+describeEachStore('the in-memory keyword index saved between starts', { lifetime: 'test' }, (get) => {
+  const indexFile = () => path.join(get().dataDir, 'search', 'keyword-index.bin');
+
+  it('saves its file, and a later start loads it and catches up from the saved position', async () => {
+    const { store } = get();
+    await writePapers(store, [...TOPIC_PAPERS, ...acousticsPapers]);
+    const file = indexFile();
+    const first = new PostingsMirror(store, WEIGHTS, file);
+    expect((await first.build()).source).toBe('database');
+    expect(fs.existsSync(file)).toBe(true);
+    await writePapers(store, [paperRecord({ id: '2512.99003', title: 'Ornithopter flight', abstract: 'Flapping wings.' })]);
+    // Not the last paper written: on SQLite the file is anchored to it, and its deletion means a rebuild.
+    await sql`DELETE FROM papers WHERE id = ${acousticsPapers[0]!.id}`.execute(store.db);
+
+    const second = new PostingsMirror(store, WEIGHTS, file);
+    const report = await second.build();
+    expect(report.source).toBe('file');
+    expect(report.papers).toBe(TOPIC_PAPERS.length + acousticsPapers.length);
+    const fromDatabase = new PostingsMirror(store, WEIGHTS);
+    await fromDatabase.build();
+    for (const q of ['protein structure', 'ornithopter', 'graph neural networks for molecules', 'acoustics', 'overtones']) {
+      const terms = matchTerms(parseQuery(q));
+      const expected = await fromDatabase.search({ terms, limit: 20 });
+      expect(await second.search({ terms, limit: 20 })).toEqual(expected);
+    }
+    expect(await second.search({ terms: ['ornithopter'], limit: 5 })).toEqual([expect.objectContaining({ paperId: '2512.99003' })]);
+    expect(await second.search({ terms: ['overtones'], limit: 5 })).toEqual([]);
+    // Changes since the save are applied on top: flushing writes them out.
+    await second.flush();
+    const third = await new PostingsMirror(store, WEIGHTS, file).build();
+    expect(third.source).toBe('file');
+    expect(third.papers).toBe(report.papers);
+  });
+
+  it("rebuilds from the database when the file is damaged or another database's", async () => {
+    const { kind, store } = get();
+    await writePapers(store, TOPIC_PAPERS);
+    const file = indexFile();
+    expect((await new PostingsMirror(store, WEIGHTS, file).build()).source).toBe('database');
+
+    const otherStore = await anotherStore(kind);
+    await writePapers(otherStore, [paperRecord({ id: '2512.99004', title: 'A lone paper', abstract: 'Nothing else here.' })]);
+    const foreign = await new PostingsMirror(otherStore, WEIGHTS, file).build();
+    expect(foreign.source).toBe('database');
+    expect(foreign.fileRejected).toMatch(/change-log position/);
+    expect(foreign.papers).toBe(1);
+
+    fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    const damaged = new PostingsMirror(otherStore, WEIGHTS, file);
+    expect((await damaged.build()).source).toBe('database');
+    expect((await damaged.search({ terms: ['lone'], limit: 5 }))!.length).toBe(1);
   });
 });
 

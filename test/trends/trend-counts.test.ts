@@ -194,13 +194,11 @@ describeEachStore('trend counts after a paper changes', { lifetime: 'test' }, (g
 
   it('knows the days of papers when the in-memory index comes back from its saved file', async () => {
     await writeCorpus(get());
-    // PostgreSQL's in-memory keys are handed out per process, so its index is never saved: it is read again.
-    const sqlite = get().kind === 'sqlite';
     const first = createLexicalIndex(get().store, { inMemory: true, dataDir: get().dataDir });
     expect((await first.start())?.source).toBe('database');
     await first.flush();
     const second = createLexicalIndex(get().store, { inMemory: true, dataDir: get().dataDir });
-    expect((await second.start())?.source).toBe(sqlite ? 'file' : 'database');
+    expect((await second.start())?.source).toBe('file');
     const parsed = parseQuery('diffusion models');
     expect(Object.fromEntries(await second.countByDay(parsed, filtersFromQuery(parsed)))).toEqual({
       '2025-01-05': 1,

@@ -25,6 +25,7 @@ import * as deferredFullText from './023-deferred-full-text.js';
 import * as paperAuthorsOneNameIndex from './024-paper-authors-one-name-index.js';
 import * as mapVectorLog from './025-map-vector-log.js';
 import * as dropRedundantPublishedIndex from './026-drop-redundant-published-index.js';
+import * as paperTextKeys from './027-paper-text-keys.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -61,4 +62,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '024-paper-authors-one-name-index', up: paperAuthorsOneNameIndex.up },
   { name: '025-map-vector-log', up: mapVectorLog.up },
   { name: '026-drop-redundant-published-index', up: dropRedundantPublishedIndex.up },
+  { name: '027-paper-text-keys', up: paperTextKeys.up },
 ];

@@ -20,11 +20,11 @@ async function inSlices<K, V>(keys: readonly K[], lookup: (slice: readonly K[]) 
   return merged;
 }
 
-/** What a saved index file records of the change log, so a file from another database is never used. */
-export interface LogAnchor {
-  readonly rowid: number;
-  readonly id: string;
-}
+/**
+ * What a saved index file records of the database it was saved from, for a log position: the same database at the
+ * same position gives the same anchor, another database a different one. Opaque: compared, never parsed.
+ */
+export type LogAnchor = string;
 
 /** A paper's text as indexed, with its publication date (kept beside the index, for counts by day). */
 export interface SourcedText extends IndexedText {
@@ -44,8 +44,8 @@ export interface TextChanges {
 }
 
 /**
- * The papers' text as the in-memory keyword index reads it, with numeric keys: the table's rowid where the engine
- * has one that stays put, otherwise keys handed out here in the order papers are first seen.
+ * The papers' text as the in-memory keyword index reads it, under numeric keys that stay with a paper for as long as
+ * it exists: SQLite's rowid, PostgreSQL's `text_key` (migration 027).
  */
 export interface PaperTextSource {
   /** Reads every paper, page by page; `onPage` may yield. */
@@ -59,8 +59,8 @@ export interface PaperTextSource {
   };
   /** The ids of the visible papers among these keys. */
   visibleIds(keys: readonly number[]): Promise<Map<number, string>>;
-  /** Ties a saved file to this database's log; null when this source's index is not saved (keys live in memory). */
-  readonly anchorAt: ((position: LogPosition) => Promise<LogAnchor | null>) | null;
+  /** Ties a saved file to this database's log: what the log says at this position (null before any change). */
+  anchorAt(position: LogPosition): Promise<LogAnchor | null>;
 }
 
 interface TextColumns {
@@ -98,30 +98,72 @@ function latestOf<R extends TextColumns>(rows: readonly R[], keyOf: (row: R) => 
   return { present, gone };
 }
 
-export function createPaperTextSource(store: Store): PaperTextSource {
-  return store.capabilities.sequencesCommitInOrder ? new RowidTextSource(store) : new MappedKeyTextSource(store);
+/** Where an engine keeps the papers' keys, in its table and in its change log. Constant SQL. */
+interface KeyColumns {
+  /** The papers table's key column. */
+  readonly key: RawBuilder<unknown>;
+  /** The change log's key column (the log is aliased `log`). */
+  readonly logKey: RawBuilder<unknown>;
+  /** The log row and database a saved file is anchored to, for a position past the log's start (see LogAnchor). */
+  readonly anchorRow: (position: LogPosition) => RawBuilder<{ anchor: string }>;
 }
 
-/** SQLite: keys are rowids, the log (migration 008) names rowids, and saved files are anchored to the log. */
-class RowidTextSource implements PaperTextSource {
-  private readonly db: Kysely<DB>;
-  private readonly reader: ChangeLogReader<TextColumns & { key: number }>;
+/**
+ * SQLite: the rowid, and the log of migration 008, whose `seq` values commit in order. The anchor is the paper the
+ * log names at the position (a database file is its own identity); a rowid whose paper was deleted since anchors as
+ * gone, so the file is rebuilt once.
+ */
+const ROWID_KEYS: KeyColumns = {
+  key: sql.raw('rowid'),
+  logKey: sql.raw('log.paper_rowid'),
+  anchorRow: (position) => sql`
+    SELECT log.paper_rowid || ':' || coalesce(p.id, '') AS anchor
+    FROM papers_text_changes log LEFT JOIN papers p ON p.rowid = log.paper_rowid
+    WHERE log.seq = ${Number(position.after)}`,
+};
 
-  constructor(store: Store) {
+/**
+ * PostgreSQL: `text_key`, and the log of migrations 016 and 027, read by transaction watermark. Transaction ids are
+ * shared by the server's databases, so the anchor names the database (its random identity and its oid, which a copy
+ * made from it as a template does not share) and the last log row below the watermark (every transaction there has
+ * ended, so that row never changes).
+ */
+const TEXT_KEY_KEYS: KeyColumns = {
+  key: sql.raw('text_key'),
+  logKey: sql.raw('log.paper_key'),
+  anchorRow: (position) => sql`
+    SELECT (SELECT id FROM store_identity) || ':' || (SELECT oid FROM pg_database WHERE datname = current_database()) || ':' ||
+      coalesce((SELECT log.paper_key || ':' || log.paper_id FROM papers_text_changes log
+        WHERE log.xid < ${position.after}::xid8 ORDER BY log.xid DESC, log.seq DESC LIMIT 1), '') AS anchor`,
+};
+
+export function createPaperTextSource(store: Store): PaperTextSource {
+  return new KeyedTextSource(store, store.capabilities.sequencesCommitInOrder ? ROWID_KEYS : TEXT_KEY_KEYS);
+}
+
+class KeyedTextSource implements PaperTextSource {
+  private readonly db: Kysely<DB>;
+  private readonly reader: ChangeLogReader<TextColumns & { key: number | string | null }>;
+
+  constructor(
+    store: Store,
+    private readonly keys: KeyColumns,
+  ) {
     this.db = store.db;
     this.reader = createChangeLogReader(store.db, store.capabilities, {
-      from: sql`papers_text_changes log LEFT JOIN papers p ON p.rowid = log.paper_rowid`,
-      columns: sql`log.paper_rowid AS key, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden,
+      from: sql`papers_text_changes log LEFT JOIN papers p ON p.${keys.key} = ${keys.logKey}`,
+      columns: sql`${keys.logKey} AS key, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden,
         p.published_at AS published_at`,
       seq: 'seq',
     });
   }
 
   async readAll(onPage: (texts: SourcedText[]) => Promise<void>): Promise<void> {
+    const key = this.keys.key;
     for (let after = 0; ;) {
-      const { rows } = await sql<TextColumns & { key: number }>`
-        SELECT rowid AS key, title, abstract, authors, hidden, published_at FROM papers
-        WHERE rowid > ${after} ORDER BY rowid LIMIT ${TEXT_PAGE}`.execute(this.db);
+      const { rows } = await sql<TextColumns & { key: number | string }>`
+        SELECT ${key} AS key, title, abstract, authors, hidden, published_at FROM papers
+        WHERE ${key} > ${after} ORDER BY ${key} LIMIT ${TEXT_PAGE}`.execute(this.db);
       if (rows.length === 0) return;
       await onPage(rows.map((row) => toText(Number(row.key), row)));
       after = Number(rows[rows.length - 1]!.key);
@@ -129,9 +171,10 @@ class RowidTextSource implements PaperTextSource {
   }
 
   async readAllDays(onPage: (days: KeyedDay[]) => Promise<void>): Promise<void> {
+    const key = this.keys.key;
     for (let after = 0; ;) {
-      const { rows } = await sql<{ key: number; published_at: string | null }>`
-        SELECT rowid AS key, published_at FROM papers WHERE rowid > ${after} ORDER BY rowid LIMIT ${DAYS_PAGE}`.execute(this.db);
+      const { rows } = await sql<{ key: number | string; published_at: string | null }>`
+        SELECT ${key} AS key, published_at FROM papers WHERE ${key} > ${after} ORDER BY ${key} LIMIT ${DAYS_PAGE}`.execute(this.db);
       if (rows.length === 0) return;
       await onPage(rows.map((row) => ({ key: Number(row.key), publishedAt: row.published_at })));
       after = Number(rows[rows.length - 1]!.key);
@@ -144,105 +187,25 @@ class RowidTextSource implements PaperTextSource {
     read: (from: LogPosition, apply: (changes: TextChanges, count: number) => void) =>
       this.reader.read(from, TEXT_PAGE, (rows) =>
         apply(
-          latestOf(rows, (row) => Number(row.key)),
+          // A log row without a key predates migration 027 and names a paper deleted before it: nothing to apply.
+          latestOf(rows, (row) => (row.key === null ? null : Number(row.key))),
           rows.length,
         ),
       ),
   };
 
   visibleIds(keys: readonly number[]): Promise<Map<number, string>> {
+    const key = this.keys.key;
     return inSlices(keys, async (slice) => {
-      const { rows } = await sql<{ rowid: number; id: string }>`
-        SELECT rowid, id FROM papers WHERE hidden = 0 AND rowid IN (${sql.join(slice.map((k) => sql`${k}`))})`.execute(this.db);
-      return new Map(rows.map((row) => [Number(row.rowid), row.id]));
+      const { rows } = await sql<{ key: number | string; id: string }>`
+        SELECT ${key} AS key, id FROM papers WHERE hidden = 0 AND ${key} IN (${sql.join(slice.map((k) => sql`${k}`))})`.execute(this.db);
+      return new Map(rows.map((row) => [Number(row.key), row.id]));
     });
   }
 
-  readonly anchorAt = async (position: LogPosition): Promise<LogAnchor | null> => {
-    const seq = Number(position.after);
-    if (seq === 0) return null;
-    const { rows } = await sql<{ rowid: number; id: string | null }>`
-      SELECT c.paper_rowid AS rowid, p.id AS id FROM papers_text_changes c LEFT JOIN papers p ON p.rowid = c.paper_rowid WHERE c.seq = ${seq}`.execute(
-      this.db,
-    );
-    const row = rows[0];
-    return row ? { rowid: Number(row.rowid), id: row.id ?? '' } : { rowid: -1, id: '' };
-  };
-}
-
-/**
- * PostgreSQL: papers have no stable numeric row key, so keys are handed out here (the index lives in memory only
- * and is rebuilt from the database at start); the log (migration 016) names paper ids and is read by snapshot
- * watermark, since its sequence values commit out of order.
- */
-class MappedKeyTextSource implements PaperTextSource {
-  private readonly db: Kysely<DB>;
-  private readonly reader: ChangeLogReader<TextColumns & { paper_id: string }>;
-  private readonly keyOfId = new Map<string, number>();
-  private readonly idOfKey: string[] = [];
-
-  constructor(store: Store) {
-    this.db = store.db;
-    this.reader = createChangeLogReader(store.db, store.capabilities, {
-      from: sql`papers_text_changes log LEFT JOIN papers p ON p.id = log.paper_id`,
-      columns: sql`log.paper_id AS paper_id, p.title AS title, p.abstract AS abstract, p.authors AS authors, p.hidden AS hidden,
-        p.published_at AS published_at`,
-      seq: 'seq',
-    });
+  async anchorAt(position: LogPosition): Promise<LogAnchor | null> {
+    if (position.after === '0') return null;
+    const { rows } = await this.keys.anchorRow(position).execute(this.db);
+    return rows[0]?.anchor ?? '';
   }
-
-  private keyFor(id: string): number {
-    let key = this.keyOfId.get(id);
-    if (key === undefined) {
-      key = this.idOfKey.length;
-      this.idOfKey.push(id);
-      this.keyOfId.set(id, key);
-    }
-    return key;
-  }
-
-  async readAll(onPage: (texts: SourcedText[]) => Promise<void>): Promise<void> {
-    for (let after: string | null = null; ;) {
-      const from: RawBuilder<unknown> = after === null ? sql`` : sql`WHERE id > ${after}`;
-      const { rows }: { rows: (TextColumns & { id: string })[] } = await sql<TextColumns & { id: string }>`
-        SELECT id, title, abstract, authors, hidden, published_at FROM papers ${from} ORDER BY id LIMIT ${TEXT_PAGE}`.execute(this.db);
-      if (rows.length === 0) return;
-      await onPage(rows.map((row) => toText(this.keyFor(row.id), row)));
-      after = rows[rows.length - 1]!.id;
-    }
-  }
-
-  async readAllDays(onPage: (days: KeyedDay[]) => Promise<void>): Promise<void> {
-    for (let after: string | null = null; ;) {
-      const from: RawBuilder<unknown> = after === null ? sql`` : sql`WHERE id > ${after}`;
-      const { rows }: { rows: { id: string; published_at: string | null }[] } = await sql<{ id: string; published_at: string | null }>`
-        SELECT id, published_at FROM papers ${from} ORDER BY id LIMIT ${DAYS_PAGE}`.execute(this.db);
-      if (rows.length === 0) return;
-      await onPage(rows.map((row) => ({ key: this.keyFor(row.id), publishedAt: row.published_at })));
-      after = rows[rows.length - 1]!.id;
-    }
-  }
-
-  readonly log = {
-    end: () => this.reader.end(),
-    pending: (from: LogPosition) => this.reader.pending(from),
-    read: (from: LogPosition, apply: (changes: TextChanges, count: number) => void) =>
-      this.reader.read(from, TEXT_PAGE, (rows) =>
-        apply(
-          latestOf(rows, (row) => (row.title === null ? (this.keyOfId.get(row.paper_id) ?? null) : this.keyFor(row.paper_id))),
-          rows.length,
-        ),
-      ),
-  };
-
-  visibleIds(keys: readonly number[]): Promise<Map<number, string>> {
-    const ids = keys.flatMap((key) => (this.idOfKey[key] === undefined ? [] : [this.idOfKey[key]]));
-    return inSlices(ids, async (slice) => {
-      const { rows } = await sql<{ id: string }>`
-        SELECT id FROM papers WHERE hidden = 0 AND id IN (${sql.join(slice.map((id) => sql`${id}`))})`.execute(this.db);
-      return new Map(rows.map((row) => [this.keyOfId.get(row.id)!, row.id]));
-    });
-  }
-
-  readonly anchorAt = null;
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { LogPosition } from '../change-log.js';
+import type { LogAnchor } from './paper-text-source.js';
 import type { ColumnWeights } from './fts5-bm25.js';
 import type { PostingsState, Segment } from './postings-index.js';
 
@@ -10,17 +12,17 @@ import type { PostingsState, Segment } from './postings-index.js';
  */
 
 const MAGIC = 'PBKW';
-const FORMAT = 1;
+const FORMAT = 2;
 /** Changes whenever words() or the stemmer would split or stem text differently: old files are then rebuilt. */
 export const TOKENIZER_VERSION = 'unicode61-nfkd-porter-1';
 
 /** What the file says about where it came from; the caller checks it against the database. */
 export interface PostingsFileMeta {
   readonly weights: ColumnWeights;
-  /** The last change-log position applied to the saved state. */
-  readonly appliedSeq: number;
-  /** The paper the log names at appliedSeq (null at 0): a check that the log is the same database's. */
-  readonly anchor: { readonly rowid: number; readonly id: string } | null;
+  /** The change-log position the saved state has applied every change before. */
+  readonly applied: LogPosition;
+  /** What the database says at that position (null at the log's start): a check that it is the same database. */
+  readonly anchor: LogAnchor | null;
 }
 
 interface Header extends PostingsFileMeta {
@@ -145,7 +147,7 @@ export async function readPostingsFile(file: string): Promise<{ state: PostingsS
       liveTokens: header.liveTokens,
       segments,
     };
-    return { state, meta: { weights: header.weights, appliedSeq: header.appliedSeq, anchor: header.anchor } };
+    return { state, meta: { weights: header.weights, applied: header.applied, anchor: header.anchor } };
   } catch {
     return null;
   } finally {

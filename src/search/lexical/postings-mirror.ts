@@ -134,17 +134,15 @@ export class PostingsMirror {
   private autoSaving = false;
 
   private readonly source: PaperTextSource;
-  private readonly file: string | null;
 
   constructor(
     store: Store,
     private readonly weights: ColumnWeights,
     /** Where the index is saved between runs; null keeps it in memory only. */
-    file: string | null = null,
+    private readonly file: string | null = null,
   ) {
     this.index = new PostingsIndex(weights);
     this.source = createPaperTextSource(store);
-    this.file = this.source.anchorAt ? file : null;
   }
 
   get ready(): boolean {
@@ -186,9 +184,9 @@ export class PostingsMirror {
     if (saved === null) return null;
     const { meta, state } = saved;
     if (meta.weights.join() !== this.weights.join()) return 'it was built with other column weights';
-    const position: LogPosition = { after: String(meta.appliedSeq), seen: [] };
-    const anchor = await this.anchorAt(position);
-    if (Number((await this.source.log.end()).after) < meta.appliedSeq || JSON.stringify(anchor) !== JSON.stringify(meta.anchor)) {
+    const position = meta.applied;
+    const anchor = await this.source.anchorAt(position);
+    if (BigInt((await this.source.log.end()).after) < BigInt(position.after) || anchor !== meta.anchor) {
       return "its change-log position does not match this database's";
     }
     this.index = PostingsIndex.restore(this.weights, state);
@@ -354,14 +352,10 @@ export class PostingsMirror {
     const state = this.index.state();
     const applied = this.applied;
     const changes = this.unsavedChanges;
-    const anchor = await this.anchorAt(applied);
-    const meta: PostingsFileMeta = { weights: this.weights, appliedSeq: Number(applied.after), anchor };
+    const anchor = await this.source.anchorAt(applied);
+    const meta: PostingsFileMeta = { weights: this.weights, applied, anchor };
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
     await writePostingsFile(this.file, state, meta);
     this.unsavedChanges -= changes;
-  }
-
-  private anchorAt(position: LogPosition): Promise<PostingsFileMeta['anchor']> {
-    return this.source.anchorAt ? this.source.anchorAt(position) : Promise.resolve(null);
   }
 }
