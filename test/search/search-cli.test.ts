@@ -106,8 +106,12 @@ describe('eval beir', () => {
       expect(result.code, result.err).toBe(0);
       const lines = result.out.trim().split('\n');
       const report = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
-      expect(Object.keys(report).sort()).toEqual(['latency_ms', 'mrr@10', 'ndcg@10', 'queries', 'recall@100']);
+      expect(Object.keys(report).sort()).toEqual(['classes', 'latency_ms', 'mrr@10', 'ndcg@10', 'queries', 'recall@100']);
       expect(report.queries).toBe(5);
+      // Each query is in one length class and one rarity class.
+      const classes = report.classes as Record<string, { queries: number }>;
+      expect(classes.short!.queries + classes.long!.queries).toBe(5);
+      expect(classes.rareTerm!.queries + classes.commonTerm!.queries).toBe(5);
       // "bees" does not match "honeybees": only meaning finds every relevant document.
       if (mode === 'lexical') expect(report['recall@100']).toBeLessThan(1);
       else expect(report['recall@100']).toBe(1);
@@ -121,6 +125,7 @@ describe('eval beir', () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/queries:\s+2/);
     expect(text.out).toMatch(/nDCG@10:\s+[\d.]+/);
+    expect(text.out).toMatch(/^rare words:\s+nDCG@10 [\d.]+, MRR@10 [\d.]+ \(\d queries\)$/m);
     expect((await cli(['eval', 'beir', BEIR_TINY, '--split', 'dev'])).code).toBe(1);
     expect((await cli(['eval', 'beir', path.join(BEIR_TINY, 'nope')])).code).toBe(2);
     expect((await cli(['eval', 'beir', BEIR_TINY, '--fusion', 'magic'])).code).toBe(2);

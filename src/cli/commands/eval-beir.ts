@@ -1,4 +1,5 @@
 import { BeirFormatError, evaluate, openBeirSession, readBeirQueries } from '../../search/eval/beir.js';
+import type { ClassScores, QueryClasses } from '../../search/eval/query-classes.js';
 import type { FusionMethod } from '../../search/fusion.js';
 import { ExitCode, parseCommandArgs, UsageError, type Command } from '../command.js';
 import { datasetArguments } from './dataset-args.js';
@@ -20,6 +21,19 @@ function parseFusion(value: string | undefined): FusionMethod | undefined {
     return { kind: 'feedback', seeds: seeds!, feedbackWeight: feedbackWeight!, semanticWeight: semanticWeight!, marginDiscount };
   }
   throw new UsageError(`--fusion must look like feedback:2:0.5:0, rrf:60:0.4 or convex:0.3 (got "${value}")`);
+}
+
+/** nDCG@10 and MRR@10 of each class of query, one line each. */
+function classLines(classes: QueryClasses | undefined): string[] {
+  if (!classes) return [];
+  const line = (name: string, scores: ClassScores) =>
+    `${name.padEnd(13)}nDCG@10 ${scores['ndcg@10'].toFixed(4)}, MRR@10 ${scores['mrr@10'].toFixed(4)} (${scores.queries} queries)`;
+  return [
+    line(`≤ ${classes.medianWords} words:`, classes.short),
+    line(`> ${classes.medianWords} words:`, classes.long),
+    line('rare words:', classes.rareTerm),
+    line('common words:', classes.commonTerm),
+  ];
 }
 
 /** `--database postgres://…` evaluates in a temporary schema of that database; without it, in a temporary SQLite file. */
@@ -76,6 +90,7 @@ export const evalBeirCommand: Command = {
               `MRR@10:      ${report['mrr@10'].toFixed(4)}`,
               `Recall@100:  ${report['recall@100'].toFixed(4)}`,
               `latency:     mean ${report.latency_ms.mean.toFixed(2)} ms, p95 ${report.latency_ms.p95.toFixed(2)} ms`,
+              ...classLines(report.classes),
             ].join('\n'),
           );
         }

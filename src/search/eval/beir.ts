@@ -13,6 +13,7 @@ import type { EmbedderSpec } from '../../config/embedder-spec.js';
 import type { FusionMethod } from '../fusion.js';
 import { createSearchService, type SearchMode, type SearchService } from '../search.service.js';
 import { mean, mrrAt, ndcgAt, percentile, recallAt, type Judgements } from './metrics.js';
+import { informativeWords, meanIdf, queryClasses, type QueryClasses, type ScoredQuery } from './query-classes.js';
 
 export interface BeirQuery {
   readonly id: string;
@@ -30,6 +31,8 @@ export interface EvalReport {
   'recall@100': number;
   queries: number;
   latency_ms: { mean: number; p95: number };
+  /** The same scores by class of query (length, rarity of words); absent when word frequencies were unavailable. */
+  classes?: QueryClasses;
 }
 
 export class BeirFormatError extends Error {
@@ -235,7 +238,7 @@ export async function openBeirSession(
   }
 }
 
-/** Runs every query through the service and scores the rankings against the judgements. */
+/** Runs every query through the service and scores the rankings against the judgements, overall and by class. */
 export async function evaluate(service: SearchService, dataset: BeirDataset, mode: SearchMode): Promise<EvalReport> {
   const ndcg: number[] = [];
   const mrr: number[] = [];
@@ -252,11 +255,17 @@ export async function evaluate(service: SearchService, dataset: BeirDataset, mod
     recall.push(recallAt(ranked, judgements, 100));
   }
   const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+  const queryWords = dataset.queries.map((query) => informativeWords(query.text));
+  const corpus = await service.documentFrequencies([...new Set(queryWords.flat())]);
+  const scored: ScoredQuery[] | null = corpus
+    ? queryWords.map((words, i) => ({ ndcg: ndcg[i]!, mrr: mrr[i]!, words: words.length, meanIdf: meanIdf(words, corpus) }))
+    : null;
   return {
     'ndcg@10': round(mean(ndcg)),
     'mrr@10': round(mean(mrr)),
     'recall@100': round(mean(recall)),
     queries: dataset.queries.length,
     latency_ms: { mean: round(mean(latencies), 2), p95: round(percentile(latencies, 95), 2) },
+    ...(scored ? { classes: queryClasses(scored) } : {}),
   };
 }

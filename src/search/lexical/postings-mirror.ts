@@ -269,16 +269,16 @@ export class PostingsMirror {
     }
   }
 
-  /**
-   * Visible papers holding every one of `terms` and none of `excluded` (single words), counted by publication day
-   * (days since 1970-01-01; undated papers are left out), or null when the index cannot answer now (as `search`).
-   */
   /** Papers holding each word, and all papers, or null when the index cannot answer now (as `search`). */
   async documentFrequencies(words: readonly string[]): Promise<DocumentFrequencies | null> {
     if (!(await this.caughtUp())) return null;
     return this.index.documentFrequencies(words);
   }
 
+  /**
+   * Visible papers holding every one of `terms` and none of `excluded` (single words), counted by publication day
+   * (days since 1970-01-01; undated papers are left out), or null when the index cannot answer now (as `search`).
+   */
   async countByDay(terms: readonly string[], excluded: readonly string[]): Promise<Map<number, number> | null> {
     if (!(await this.caughtUp())) return null;
     const tally = this.dayTally;
