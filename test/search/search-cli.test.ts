@@ -188,6 +188,15 @@ describe('eval beir', () => {
       expect(fromGzip).toEqual(plain);
       expect(Number(fromGzip.indexed)).toBe(fs.readFileSync(path.join(BEIR_TINY, 'corpus.jsonl'), 'utf8').trim().split('\n').length);
 
+      // A symbolic link that git checked out as a plain file naming its target is followed.
+      fs.mkdirSync(path.join(gzipped, 'shared'));
+      fs.renameSync(path.join(gzipped, 'corpus.jsonl.gz'), path.join(gzipped, 'shared', 'corpus.jsonl.gz'));
+      fs.mkdirSync(path.join(gzipped, 'linked'));
+      for (const part of ['queries.jsonl', 'qrels'])
+        fs.cpSync(path.join(gzipped, part), path.join(gzipped, 'linked', part), { recursive: true });
+      fs.writeFileSync(path.join(gzipped, 'linked', 'corpus.jsonl.gz'), '../shared/corpus.jsonl.gz');
+      expect(await scores(path.join(gzipped, 'linked'))).toEqual(plain);
+
       fs.writeFileSync(path.join(gzipped, 'corpus.jsonl.gz'), 'not gzip at all');
       const broken = await cli(['eval', 'beir', gzipped, '--split', 'test', '--mode', 'lexical']);
       expect(broken.code).toBe(1);

@@ -53,12 +53,31 @@ function requireFile(file: string): string {
   return file;
 }
 
+/** Link stubs are a path on one line: anything larger is a real file. */
+const MAX_LINK_STUB_BYTES = 1024;
+
+/**
+ * A symbolic link that git checked out as a plain file holding the target's path (`core.symlinks=false`, or a file
+ * system without links) is followed, relative to the stub's directory, when that path names a file; any other file
+ * is itself.
+ */
+export function followLinkStub(file: string): string {
+  const stat = fs.statSync(file);
+  if (!stat.isFile() || stat.size === 0 || stat.size > MAX_LINK_STUB_BYTES) return file;
+  const content = fs.readFileSync(file);
+  if (content[0] === 0x1f && content[1] === 0x8b) return file;
+  const target = content.toString('utf8').trim();
+  if (target.includes('\n') || /[\u0000-\u001f]/.test(target)) return file;
+  const resolved = path.resolve(path.dirname(file), target);
+  return resolved !== path.resolve(file) && fs.existsSync(resolved) && fs.statSync(resolved).isFile() ? resolved : file;
+}
+
 /** The dataset's corpus: `corpus.jsonl`, or `corpus.jsonl.gz` (streamed through gunzip) when there is no plain one. */
 function corpusFile(directory: string): string {
   const plain = path.join(directory, 'corpus.jsonl');
   const gzipped = `${plain}.gz`;
-  if (!fs.existsSync(plain) && fs.existsSync(gzipped)) return gzipped;
-  return requireFile(plain);
+  if (!fs.existsSync(plain) && fs.existsSync(gzipped)) return followLinkStub(gzipped);
+  return followLinkStub(requireFile(plain));
 }
 
 /** The lines of a plain or gzipped file; a file that cannot be read or unzipped is a format error naming it. */
