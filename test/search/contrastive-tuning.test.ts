@@ -5,6 +5,7 @@ import { trainBuiltin } from '../../src/search/embedders/builtin-model-training.
 import { seededRandom, trainingPairs, tuneProjection, type ContrastiveOptions } from '../../src/search/embedders/contrastive-tuning.js';
 import { dot, type EmbeddableDocument } from '../../src/search/embedders/embedder.js';
 import { LsaFolder, trainLsa } from '../../src/search/embedders/lsa-model.js';
+import { contentTerms } from '../../src/search/text.js';
 import { tempDir } from '../helpers/stores.js';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'su', 'ta', 'ri', 'vo', 'pe', 'du', 'ga', 'zo'];
@@ -77,6 +78,45 @@ describe('contrastive tuning of the builtin model', () => {
         ['grasp', 'object'],
       ],
     ]);
+  });
+
+  it('pairs one sentence of an abstract of three or more with the rest of the abstract minus the sentence’s words', async () => {
+    const threeSentences =
+      'Graph networks learn molecular graphs. Proteins fold into shapes within seconds. Attention models proteins and molecules.';
+    const papers: EmbeddableDocument[] = [
+      { title: '', abstract: threeSentences },
+      { title: '', abstract: 'Robots grasp objects carefully. Grippers learn from touch sensors.' },
+      { title: '', abstract: 'Results are discussed. Rovers map craters. Wheels slip on sand dunes.' },
+    ];
+    const base = await trainLsa(papers, { dimensions: 2 });
+    const termsOf = (bag: { terms: Int32Array }) => [...bag.terms].map((i) => base.terms[i]!).sort();
+    expect(trainingPairs(base, papers, { seed: 1, sentencePairs: false })).toEqual([]);
+
+    const sentences = threeSentences.split('. ').map((sentence) => [...new Set(contentTerms(sentence))].sort());
+    const possible = sentences.map((sentence, k) => [
+      sentence,
+      [...new Set(sentences.filter((_, i) => i !== k).flat())].filter((term) => !sentence.includes(term)).sort(),
+    ]);
+    const firstAbstract = new Set(sentences.flat());
+    const picks = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const pairs = trainingPairs(base, papers, { seed, sentencePairs: true });
+      const ofFirst = pairs.filter((pair) => termsOf(pair.title).every((term) => firstAbstract.has(term)));
+      expect(ofFirst).toHaveLength(1);
+      const pair = [termsOf(ofFirst[0]!.title), termsOf(ofFirst[0]!.abstract)];
+      expect(possible).toContainEqual(pair);
+      picks.add(pair[0]!.join());
+      // Two sentences give no pair; the third abstract gives one unless its uninformative sentence was picked.
+      const rest = pairs.filter((p) => !ofFirst.includes(p)).map((p) => termsOf(p.title));
+      expect(rest.length).toBeLessThanOrEqual(1);
+      for (const terms of rest)
+        expect([
+          ['crater', 'map', 'rover'],
+          ['dune', 'sand', 'slip', 'wheel'],
+        ]).toContainEqual(terms);
+      expect(trainingPairs(base, papers, { seed, sentencePairs: true })).toEqual(pairs);
+    }
+    expect(picks.size).toBe(3);
   });
 
   it('lowers the loss and puts a title nearer its own topic’s abstracts than other topics’', async () => {

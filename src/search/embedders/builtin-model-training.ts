@@ -7,7 +7,8 @@ import { loadCheckpoint, saveCheckpoint } from './training-checkpoint.js';
 
 /**
  * The builtin model: LSA over the papers' TF-IDF matrix as the starting point, then contrastive tuning of its term
- * coordinates on the papers' own title ↔ abstract pairs (contrastive-tuning.ts).
+ * coordinates on pairs the papers give for free: title ↔ abstract, sentence ↔ the rest of the abstract
+ * (contrastive-tuning.ts).
  */
 export interface BuiltinTrainingOptions extends LsaTrainingOptions {
   /** null trains the plain LSA model. */
@@ -48,9 +49,9 @@ export async function trainBuiltin(
     if (file) saveCheckpoint(file, { fingerprint, base, tuning: null });
   }
   if (!contrastive || contrastive.epochs === 0) return base;
-  const pairs = trainingPairs(base, documents);
+  const pairs = trainingPairs(base, documents, contrastive);
   if (pairs.length < contrastive.minPairs) {
-    progress(`not tuned: ${pairs.length} title ↔ abstract pairs, fewer than ${contrastive.minPairs}`);
+    progress(`not tuned: ${pairs.length} training pairs, fewer than ${contrastive.minPairs}`);
     return base;
   }
   let epochStarted = performance.now();
@@ -60,7 +61,7 @@ export async function trainBuiltin(
     onEpoch: (state, loss) => {
       if (file) saveCheckpoint(file, { fingerprint, base, tuning: state });
       progress(
-        `tuning epoch ${state.epochsDone}/${contrastive.epochs} on ${pairs.length} title ↔ abstract pairs: loss ${loss.toFixed(4)}, ${seconds(epochStarted)} s`,
+        `tuning epoch ${state.epochsDone}/${contrastive.epochs} on ${pairs.length} pairs (title ↔ abstract, sentence ↔ rest): loss ${loss.toFixed(4)}, ${seconds(epochStarted)} s`,
       );
       epochStarted = performance.now();
     },

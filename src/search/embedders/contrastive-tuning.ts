@@ -5,9 +5,10 @@ import type { Pause } from './linear-algebra.js';
 import type { LsaModel } from './lsa-model.js';
 
 /**
- * Contrastive tuning of the builtin model's term coordinates. Each paper gives a free training pair: its title, and
+ * Contrastive tuning of the builtin model's term coordinates. Each paper gives free training pairs: its title, and
  * its abstract without the title's words (so the model has to learn which other words mean the same thing, as a
- * reader describing a paper from memory does). Titles and abstracts are pooled exactly as LsaFolder folds text —
+ * reader describing a paper from memory does); and one sentence of its abstract, and the rest of the abstract without
+ * that sentence's words (as a claim or a one-sentence description of a finding is matched to the paper). Titles and abstracts are pooled exactly as LsaFolder folds text —
  * (1 + log tf) · idf-weighted sums of term rows, L2-normalised — and the rows are moved so that each title lands
  * closest to its own abstract among the other abstracts of its batch (InfoNCE with in-batch negatives, both
  * directions), by AdaGrad with one accumulator per term. The LSA coordinates are the starting point.
@@ -25,6 +26,8 @@ export interface ContrastiveOptions {
    * on the paper's own topic, and pushing them apart would undo what LSA found.
    */
   readonly minPairs: number;
+  /** Adds a sentence ↔ rest-of-the-abstract pair per paper whose abstract has enough sentences. */
+  readonly sentencePairs?: boolean;
 }
 
 export const DEFAULT_CONTRASTIVE: ContrastiveOptions = {
@@ -34,6 +37,7 @@ export const DEFAULT_CONTRASTIVE: ContrastiveOptions = {
   learningRate: 0.5,
   seed: 0x7a11,
   minPairs: 1_000,
+  sentencePairs: true,
 };
 
 /** Where tuning stands after a whole epoch: enough to continue to exactly the model an uninterrupted run makes. */
@@ -103,15 +107,43 @@ function bagOf(terms: readonly number[], idf: Float32Array): TermBag {
   return bag;
 }
 
-/** Title ↔ abstract-without-the-title's-terms pairs; papers without either side are skipped. */
-export function trainingPairs(model: LsaModel, documents: readonly EmbeddableDocument[]): TrainingPair[] {
+/** Abstracts of fewer sentences give no sentence pair: what is left beside one sentence would say too little. */
+const MIN_SENTENCES = 3;
+/** Sentences of fewer distinct content terms give no pair ("Results are discussed."). */
+const MIN_SENTENCE_TERMS = 3;
+
+/** Sentences: end punctuation, then space and a capital or an opening parenthesis (not "e.g. the", not "2.5"). */
+export function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z(])/);
+}
+
+/**
+ * The training pairs of the papers: title ↔ abstract without the title's terms, then (with `sentencePairs`) one
+ * sentence of the abstract, picked by a stream seeded by `seed`, ↔ the rest of the abstract without the sentence's
+ * terms. Papers without either side of a pair give none.
+ */
+export function trainingPairs(
+  model: LsaModel,
+  documents: readonly EmbeddableDocument[],
+  options: Pick<ContrastiveOptions, 'seed' | 'sentencePairs'> = { seed: 0 },
+): TrainingPair[] {
   const termsOf = termIndexer(model);
   const pairs: TrainingPair[] = [];
+  const pairOf = (side: readonly number[], rest: readonly number[]) => {
+    const inSide = new Set(side);
+    const others = rest.filter((term) => !inSide.has(term));
+    if (side.length > 0 && others.length > 0) pairs.push({ title: bagOf(side, model.idf), abstract: bagOf(others, model.idf) });
+  };
+  for (const doc of documents) pairOf(termsOf(doc.title), termsOf(doc.abstract));
+  if (!options.sentencePairs) return pairs;
+  const random = seededRandom(options.seed ^ 0x5e47e4ce);
   for (const doc of documents) {
-    const title = termsOf(doc.title);
-    const inTitle = new Set(title);
-    const abstract = termsOf(doc.abstract).filter((term) => !inTitle.has(term));
-    if (title.length > 0 && abstract.length > 0) pairs.push({ title: bagOf(title, model.idf), abstract: bagOf(abstract, model.idf) });
+    const sentences = sentencesOf(doc.abstract);
+    if (sentences.length < MIN_SENTENCES) continue;
+    const picked = Math.floor(random() * sentences.length);
+    const sentence = termsOf(sentences[picked]!);
+    if (new Set(sentence).size < MIN_SENTENCE_TERMS) continue;
+    pairOf(sentence, termsOf(sentences.filter((_, i) => i !== picked).join(' ')));
   }
   return pairs;
 }
