@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import { migrateUpTo } from '../helpers/migrate-up-to.js';
 import { tempDir } from '../helpers/stores.js';
 import { confirmedSubscriber, seedFeed } from './fixtures.js';
 
@@ -13,15 +13,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 it('keeps planned and sent digests with their papers when the outbox gains its kind (SQLite rebuilds the table)', async () => {
   const store = openSqlite(path.join(dir, 'paperboy.db'));
-  const before: Record<string, Migration> = {};
-  for (const m of MIGRATIONS.filter((m) => m.name < '022')) before[m.name] = { up: (db) => m.up(db, store.capabilities) };
-  const migrator = new Migrator({
-    db: store.db,
-    provider: { getMigrations: () => Promise.resolve(before) },
-    migrationTableName: 'schema_migrations',
-    migrationLockTableName: 'schema_migrations_lock',
-  });
-  expect((await migrator.migrateToLatest()).error).toBeUndefined();
+  await migrateUpTo(store, '022');
   await seedFeed(store, [{ id: '2501.00001', day: '2025-01-06', upvotes: 5 }]);
   const subscriptionId = await confirmedSubscriber(store, 'old@example.org');
   const row = { subscription_id: subscriptionId, frequency: 'daily', email: 'old@example.org', paper_ids: '["2501.00001"]' };

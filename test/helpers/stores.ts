@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, onTestFinished } from 'vitest';
 import type { Store } from '../../src/db/database.js';
 import { openPostgres, openSqlite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -39,6 +39,19 @@ export function tempDir(prefix = 'paperboy-test-'): string {
 }
 
 /** A fresh PostgreSQL database, empty or a copy of `template`; returns its URL and a function that drops it. */
+/** A migrated SQLite file of the test's own, closed and removed when the test ends. */
+export async function ownSqliteStore(): Promise<{ store: Store; file: string; dir: string }> {
+  const dir = tempDir();
+  const file = path.join(dir, 'paperboy.db');
+  const store = openSqlite(file);
+  onTestFinished(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  await migrateToLatest(store);
+  return { store, file, dir };
+}
+
 export async function createPostgresDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `paperboy_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });

@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { openSqlite } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import type { BuiltinEmbedder } from '../../src/search/embedders/builtin-embedder.js';
 import { trainBuiltin } from '../../src/search/embedders/builtin-model-training.js';
 import { DEFAULT_CONTRASTIVE } from '../../src/search/embedders/contrastive-tuning.js';
@@ -14,7 +12,7 @@ import { trainLsaOffThread, TrainingAbortedError } from '../../src/search/embedd
 import { activeModelId } from '../../src/search/search-models.repository.js';
 import { trainBuiltinModel } from '../../src/search/semantic/builtin-training.js';
 import { paperRecord } from '../helpers/fixtures.js';
-import { tempDir } from '../helpers/stores.js';
+import { ownSqliteStore, tempDir } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'su', 'ta', 'ri', 'vo', 'pe', 'du', 'ga', 'zo', 'bi', 'fe', 'hu', 'jo'];
@@ -92,13 +90,7 @@ describe('training the builtin model on a worker thread', () => {
   });
 
   it('trains the builtin model of a store while the event loop keeps turning', async () => {
-    const dir = tempDir();
-    const store = openSqlite(path.join(dir, 'paperboy.db'));
-    onTestFinished(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    await migrateToLatest(store);
+    const { store } = await ownSqliteStore();
     const papers = syntheticPapers(4_000).map((paper, i) => paperRecord({ id: `2601.${String(i).padStart(5, '0')}`, ...paper }));
     for (let i = 0; i < papers.length; i += 500) await writePapers(store, papers.slice(i, i + 500));
 

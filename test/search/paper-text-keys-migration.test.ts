@@ -1,11 +1,11 @@
-import { Migrator, sql, type Migration } from 'kysely';
+import { sql } from 'kysely';
 import { expect, it, onTestFinished } from 'vitest';
 import { openPostgres } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { FTS5_COLUMN_WEIGHTS } from '../../src/search/lexical/fts5-index.js';
 import { PostingsMirror } from '../../src/search/lexical/postings-mirror.js';
 import { paperRecord } from '../helpers/fixtures.js';
+import { migrateUpTo } from '../helpers/migrate-up-to.js';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/stores.js';
 import { writePapers } from './corpus.js';
 
@@ -18,15 +18,7 @@ it.skipIf(!postgresAvailable)(
       await store.close();
       await database.drop();
     });
-    const before: Record<string, Migration> = {};
-    for (const m of MIGRATIONS.filter((m) => m.name < '027')) before[m.name] = { up: (db) => m.up(db, store.capabilities) };
-    const migrator = new Migrator({
-      db: store.db,
-      provider: { getMigrations: () => Promise.resolve(before) },
-      migrationTableName: 'schema_migrations',
-      migrationLockTableName: 'schema_migrations_lock',
-    });
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await migrateUpTo(store, '027');
     const papers = ['Lute tablature', 'Viol consorts', 'Harpsichord temperament'].map((title, i) =>
       paperRecord({ id: `2601.0010${i}`, title, abstract: `Early music, part ${i}.` }),
     );

@@ -13,7 +13,7 @@ import { PostingsMirror } from '../../src/search/lexical/postings-mirror.js';
 import { parseQuery } from '../../src/search/query-parser.js';
 import { STOPWORDS, words } from '../../src/search/text.js';
 import { paperRecord } from '../helpers/fixtures.js';
-import { createPostgresDatabase, describeEachStore, tempDir, type StoreKind } from '../helpers/stores.js';
+import { createPostgresDatabase, describeEachStore, ownSqliteStore, tempDir, type StoreKind } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
 
 const WEIGHTS = FTS5_COLUMN_WEIGHTS;
@@ -128,16 +128,9 @@ const acousticsPapers = [
 describe('in-memory postings kept in step with a database of their own', () => {
   /** A migrated SQLite file of the test's own holding `papers`, removed when the test ends. */
   async function ownStore(papers: readonly PaperRecord[]): Promise<{ file: string; dir: string; store: Store }> {
-    const dir = tempDir();
-    const file = path.join(dir, 'paperboy.db');
-    const store = openSqlite(file);
-    onTestFinished(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    await migrateToLatest(store);
-    if (papers.length > 0) await writePapers(store, papers);
-    return { file, dir, store };
+    const own = await ownSqliteStore();
+    if (papers.length > 0) await writePapers(own.store, papers);
+    return own;
   }
 
   /** A second connection to the same file, as another process writing to the database would have. */
@@ -218,16 +211,7 @@ describe('in-memory postings kept in step with a database of their own', () => {
 
 /** A second, migrated store of the same engine: another database, as far as a saved index file can tell. */
 async function anotherStore(kind: StoreKind): Promise<Store> {
-  if (kind === 'sqlite') {
-    const dir = tempDir();
-    const store = openSqlite(path.join(dir, 'paperboy.db'));
-    onTestFinished(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    await migrateToLatest(store);
-    return store;
-  }
+  if (kind === 'sqlite') return (await ownSqliteStore()).store;
   const database = await createPostgresDatabase();
   const store = openPostgres(database.url);
   onTestFinished(async () => {

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { openPostgres, openSqlite, type Store } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { testApp } from '../helpers/app.js';
+import { migrateUpTo } from '../helpers/migrate-up-to.js';
 import { createPostgresDatabase, describeEachStore, postgresAvailable, tempDir } from '../helpers/stores.js';
 import { csrfTokenIn, TEST_ENV, WebClient } from './web-client.js';
 
@@ -139,18 +139,7 @@ describeEachStore('API token scopes', (get) => {
 });
 
 async function migrateBefore009ThenLatest(store: Store): Promise<void> {
-  const migrations: Record<string, Migration> = {};
-  for (const migration of MIGRATIONS.filter((m) => m.name < '009')) {
-    migrations[migration.name] = { up: (db: Kysely<unknown>) => migration.up(db, store.capabilities) };
-  }
-  const migrator = new Migrator({
-    db: store.db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
-    migrationTableName: 'schema_migrations',
-    migrationLockTableName: 'schema_migrations_lock',
-  });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
+  await migrateUpTo(store, '009');
   await sql`INSERT INTO users (username, email, password_hash, created_at) VALUES ('old_timer', 'old@example.org', 'x', '2025-01-01')`.execute(
     store.db,
   );
