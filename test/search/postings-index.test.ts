@@ -9,6 +9,7 @@ import { seedDemoIfEmpty } from '../../src/demo/seed.js';
 import { FTS5_COLUMN_WEIGHTS } from '../../src/search/lexical/fts5-index.js';
 import { matchTerms } from '../../src/search/lexical/lexical-index.js';
 import { PostingsIndex, type IndexedText } from '../../src/search/lexical/postings-index.js';
+import { readPostingsFile, writePostingsFile } from '../../src/search/lexical/postings-file.js';
 import { PostingsMirror } from '../../src/search/lexical/postings-mirror.js';
 import { parseQuery } from '../../src/search/query-parser.js';
 import { STOPWORDS, words } from '../../src/search/text.js';
@@ -268,6 +269,12 @@ describeEachStore('the in-memory keyword index saved between starts', { lifetime
     expect(foreign.source).toBe('database');
     expect(foreign.fileRejected).toMatch(/change-log position/);
     expect(foreign.papers).toBe(1);
+
+    // A header whose log position is not one (written by hand, or by a bug) is not trusted either.
+    const saved = (await readPostingsFile(file))!;
+    await writePostingsFile(file, saved.state, { ...saved.meta, applied: { after: 'soon', seen: [] } });
+    expect(await readPostingsFile(file)).toBeNull();
+    expect((await new PostingsMirror(otherStore, WEIGHTS, file).build()).source).toBe('database');
 
     fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
     const damaged = new PostingsMirror(otherStore, WEIGHTS, file);

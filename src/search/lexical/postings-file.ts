@@ -83,6 +83,16 @@ export async function writePostingsFile(file: string, state: PostingsState, meta
   await fs.promises.rename(temporary, file);
 }
 
+function isLogPosition(value: unknown): value is LogPosition {
+  const position = value as Partial<LogPosition> | null;
+  return (
+    typeof position?.after === 'string' &&
+    /^\d{1,20}$/.test(position.after) &&
+    Array.isArray(position.seen) &&
+    position.seen.every((seq) => Number.isSafeInteger(seq))
+  );
+}
+
 /**
  * Reads a file written by writePostingsFile; null when there is none or it is not one this version can use. Each
  * section is read straight into an array of its own, so a segment rewritten later frees its memory.
@@ -114,7 +124,7 @@ export async function readPostingsFile(file: string): Promise<{ state: PostingsS
     const headerBytes = Buffer.alloc(prefix.readUInt32LE(4));
     await readInto(headerBytes);
     const header = JSON.parse(headerBytes.toString('utf8')) as Header;
-    if (header.format !== FORMAT || header.tokenizer !== TOKENIZER_VERSION) return null;
+    if (header.format !== FORMAT || header.tokenizer !== TOKENIZER_VERSION || !isLogPosition(header.applied)) return null;
 
     const take = async <T extends Section>(make: new (length: number) => T, length: number): Promise<T> => {
       const array = new make(length);
