@@ -68,7 +68,7 @@ describe('contrastive tuning of the builtin model', () => {
     const base = await trainLsa(papers, { dimensions: 2 });
     const pairs = trainingPairs(base, papers);
     const termsOf = (bag: { terms: Int32Array }) => [...bag.terms].map((i) => base.terms[i]).sort();
-    expect(pairs.map((p) => [termsOf(p.title), termsOf(p.abstract)])).toEqual([
+    expect(pairs.map((p) => [termsOf(p.short), termsOf(p.long)])).toEqual([
       [
         ['graph', 'network'],
         ['learn', 'molecul', 'protein'],
@@ -101,13 +101,13 @@ describe('contrastive tuning of the builtin model', () => {
     const picks = new Set<string>();
     for (let seed = 1; seed <= 20; seed++) {
       const pairs = trainingPairs(base, papers, { seed, sentencePairs: true });
-      const ofFirst = pairs.filter((pair) => termsOf(pair.title).every((term) => firstAbstract.has(term)));
+      const ofFirst = pairs.filter((pair) => termsOf(pair.short).every((term) => firstAbstract.has(term)));
       expect(ofFirst).toHaveLength(1);
-      const pair = [termsOf(ofFirst[0]!.title), termsOf(ofFirst[0]!.abstract)];
+      const pair = [termsOf(ofFirst[0]!.short), termsOf(ofFirst[0]!.long)];
       expect(possible).toContainEqual(pair);
       picks.add(pair[0]!.join());
       // Two sentences give no pair; the third abstract gives one unless its uninformative sentence was picked.
-      const rest = pairs.filter((p) => !ofFirst.includes(p)).map((p) => termsOf(p.title));
+      const rest = pairs.filter((p) => !ofFirst.includes(p)).map((p) => termsOf(p.short));
       expect(rest.length).toBeLessThanOrEqual(1);
       for (const terms of rest)
         expect([

@@ -8,10 +8,11 @@ import type { LsaModel } from './lsa-model.js';
  * Contrastive tuning of the builtin model's term coordinates. Each paper gives free training pairs: its title, and
  * its abstract without the title's words (so the model has to learn which other words mean the same thing, as a
  * reader describing a paper from memory does); and one sentence of its abstract, and the rest of the abstract without
- * that sentence's words (as a claim or a one-sentence description of a finding is matched to the paper). Titles and abstracts are pooled exactly as LsaFolder folds text —
- * (1 + log tf) · idf-weighted sums of term rows, L2-normalised — and the rows are moved so that each title lands
- * closest to its own abstract among the other abstracts of its batch (InfoNCE with in-batch negatives, both
- * directions), by AdaGrad with one accumulator per term. The LSA coordinates are the starting point.
+ * that sentence's words (as a claim, or a one-sentence description of a finding, is matched to its paper). Both sides
+ * are pooled exactly as LsaFolder folds text — (1 + log tf) · idf-weighted sums of term rows, L2-normalised — and the
+ * rows are moved so that each short side lands closest to its own long side among the others of its batch (InfoNCE
+ * with in-batch negatives, both directions), by AdaGrad with one accumulator per term. The LSA coordinates are the
+ * starting point.
  */
 export interface ContrastiveOptions {
   readonly epochs: number;
@@ -60,9 +61,10 @@ interface TermBag {
   readonly weights: Float32Array;
 }
 
+/** The short side (a title, a sentence) and the text it should land nearest (the abstract, the rest of it). */
 interface TrainingPair {
-  readonly title: TermBag;
-  readonly abstract: TermBag;
+  readonly short: TermBag;
+  readonly long: TermBag;
 }
 
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
@@ -132,7 +134,7 @@ export function trainingPairs(
   const pairOf = (side: readonly number[], rest: readonly number[]) => {
     const inSide = new Set(side);
     const others = rest.filter((term) => !inSide.has(term));
-    if (side.length > 0 && others.length > 0) pairs.push({ title: bagOf(side, model.idf), abstract: bagOf(others, model.idf) });
+    if (side.length > 0 && others.length > 0) pairs.push({ short: bagOf(side, model.idf), long: bagOf(others, model.idf) });
   };
   for (const doc of documents) pairOf(termsOf(doc.title), termsOf(doc.abstract));
   if (!options.sentencePairs) return pairs;
@@ -261,8 +263,8 @@ export async function tuneProjection(
     for (let start = 0; start + size <= order.length; start += size) {
       for (let b = 0; b < size; b++) {
         const pair = pairs[order[start + b]!]!;
-        titleNorms[b] = pool(pair.title, projection, d, titles.subarray(b * d, (b + 1) * d));
-        abstractNorms[b] = pool(pair.abstract, projection, d, abstracts.subarray(b * d, (b + 1) * d));
+        titleNorms[b] = pool(pair.short, projection, d, titles.subarray(b * d, (b + 1) * d));
+        abstractNorms[b] = pool(pair.long, projection, d, abstracts.subarray(b * d, (b + 1) * d));
       }
       for (let i = 0; i < size; i++) {
         for (let j = 0; j < size; j++) {
@@ -286,8 +288,8 @@ export async function tuneProjection(
       }
       for (let b = 0; b < size; b++) {
         const pair = pairs[order[start + b]!]!;
-        backPropagate(pair.title, titles, titleGradient, b * d, titleNorms[b]!);
-        backPropagate(pair.abstract, abstracts, abstractGradient, b * d, abstractNorms[b]!);
+        backPropagate(pair.short, titles, titleGradient, b * d, titleNorms[b]!);
+        backPropagate(pair.long, abstracts, abstractGradient, b * d, abstractNorms[b]!);
       }
       for (const term of touchedList) {
         const base = term * d;
