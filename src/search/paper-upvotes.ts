@@ -1,19 +1,23 @@
 import type { Queryable } from '../db/schema.js';
 
+/** Papers per statement (under every engine's parameter limit). */
+const IDS_PER_STATEMENT = 500;
+
 /**
- * Upvotes per paper used to rank by votes: the highest count an import carried over for it. Local votes are
- * added here when they exist.
+ * Upvotes per paper used to rank by votes, counted as every listing counts them: the highest count an import carried
+ * over for it, plus the votes cast on this instance.
  */
 export async function upvotesByPaper(db: Queryable, ids: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (let i = 0; i < ids.length; i += 500) {
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
     const rows = await db
-      .selectFrom('feed_entries')
-      .select(['paper_id', (eb) => eb.fn.max('imported_upvotes').as('upvotes')])
-      .where('paper_id', 'in', ids.slice(i, i + 500))
-      .groupBy('paper_id')
+      .selectFrom('papers')
+      .leftJoin('feed_entries', 'feed_entries.paper_id', 'papers.id')
+      .select(['papers.id', 'papers.local_upvotes', (eb) => eb.fn.max('feed_entries.imported_upvotes').as('imported_upvotes')])
+      .where('papers.id', 'in', ids.slice(i, i + IDS_PER_STATEMENT))
+      .groupBy(['papers.id', 'papers.local_upvotes'])
       .execute();
-    for (const row of rows) out.set(row.paper_id, Number(row.upvotes ?? 0));
+    for (const row of rows) out.set(row.id, Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes));
   }
   return out;
 }

@@ -156,6 +156,11 @@ describeEachStore('search service', (get) => {
       .execute();
     const byVotes = await search.search({ q: 'protein structure folding', sort: 'votes', mode: 'lexical' });
     expect(ids(byVotes).slice(0, 2)).toEqual(['2501.10002', '2501.10001']);
+    // Votes cast here count as well as imported ones, as every listing counts them: 60 + 20 overtakes 70.
+    await t.store.db.updateTable('papers').set({ local_upvotes: 20 }).where('id', '=', '2501.10001').execute();
+    const withLocalVotes = await search.search({ q: 'protein structure folding', sort: 'votes', mode: 'lexical' });
+    expect(ids(withLocalVotes).slice(0, 2)).toEqual(['2501.10001', '2501.10002']);
+    await t.store.db.updateTable('papers').set({ local_upvotes: 0 }).where('id', '=', '2501.10001').execute();
     const byDate = await search.search({ q: 'protein structure folding', sort: 'date', mode: 'lexical' });
     expect(ids(byDate).slice(0, 2)).toEqual(['2501.10002', '2501.10001']);
   });
