@@ -67,7 +67,7 @@ export function followLinkStub(file: string): string {
   const content = fs.readFileSync(file);
   if (content[0] === 0x1f && content[1] === 0x8b) return file;
   const target = content.toString('utf8').trim();
-  if (target.includes('\n') || /[\u0000-\u001f]/.test(target)) return file;
+  if ([...target].some((char) => char.charCodeAt(0) < 0x20)) return file;
   const resolved = path.resolve(path.dirname(file), target);
   return resolved !== path.resolve(file) && fs.existsSync(resolved) && fs.statSync(resolved).isFile() ? resolved : file;
 }
