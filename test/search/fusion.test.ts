@@ -135,13 +135,13 @@ describe('fuseWithFeedback', () => {
       ['b', 0.9],
       ['c', 0.2],
     ]);
-    // Margin 0.05: weight 0.25 − 0.025 = 0.225.
-    // a: 1 + 0.225·0.4 + 0.25·0.9 = 1.315; b: 0.95 + 0.1125 + 0.225 = 1.2875; c: 0.5 + 0.18 + 0.05 = 0.73.
+    // Margin 0.05: weight 0.2 − 0.025 = 0.175.
+    // a: 1 + 0.175·0.4 + 0.25·0.9 = 1.295; b: 0.95 + 0.0875 + 0.225 = 1.2625; c: 0.5 + 0.14 + 0.05 = 0.69.
     const fused = fuseWithFeedback(lexical, semantic, fb, BUILTIN_MODEL_FUSION as Extract<FusionMethod, { kind: 'feedback' }>);
     expect(fused.map((h) => [h.paperId, Number(h.fusedScore.toFixed(6))])).toEqual([
-      ['a', 1.315],
-      ['b', 1.2875],
-      ['c', 0.73],
+      ['a', 1.295],
+      ['b', 1.2625],
+      ['c', 0.69],
     ]);
   });
 });
