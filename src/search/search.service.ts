@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/database.js';
+import type { Queryable } from '../db/schema.js';
 import { isIsoDay } from '../feed/period.js';
 import type { Logger } from '../logger.js';
 import type { Paper } from '../papers/paper.js';
@@ -39,14 +40,12 @@ export interface SearchRequest {
   /** Set to false to skip computing highlights (evaluation, benchmarks). */
   highlight?: boolean;
   /**
-   * Upvotes of papers. Given, a short plain query (`isHeadQuery`) ranked by relevance has its best PRIOR_CANDIDATES
-   * hits reordered with the popularity prior before the page is cut, so only the page's papers are loaded.
+   * With it, a short plain query (`isHeadQuery`) ranked by relevance has its best PRIOR_CANDIDATES hits reordered
+   * with the popularity prior (upvotes, as `sort=votes` counts them) before the page is cut, so only the page's papers
+   * are loaded.
    */
-  popularity?: UpvoteSource;
+  popularityPrior?: boolean;
 }
-
-/** Upvotes of the given papers. */
-export type UpvoteSource = (paperIds: readonly string[]) => Promise<ReadonlyMap<string, number>>;
 
 export interface SearchExplain {
   lexicalRank: number | null;
@@ -64,9 +63,12 @@ export interface SearchHit {
 }
 
 /** The best `count` of a relevance ranking reordered with the popularity prior; the rest keep their places after them. */
-async function withPriorOnTop(ranked: readonly FusedHit[], count: number, popularity: UpvoteSource): Promise<FusedHit[]> {
+async function withPriorOnTop(db: Queryable, ranked: readonly FusedHit[], count: number): Promise<FusedHit[]> {
   const top = ranked.slice(0, count);
-  const upvotes = await popularity(top.map((h) => h.paperId));
+  const upvotes = await upvotesByPaper(
+    db,
+    top.map((h) => h.paperId),
+  );
   const reordered = withPopularityPrior(top.map((entry) => ({ entry, score: entry.fusedScore, upvotes: upvotes.get(entry.paperId) ?? 0 })));
   return [...reordered.map((r) => r.entry), ...ranked.slice(count)];
 }
@@ -279,8 +281,8 @@ class DefaultSearchService implements SearchService {
     }
 
     if (req.sort === 'date' || req.sort === 'votes') ranked = await this.reorder(ranked, req.sort);
-    else if (req.popularity && isHeadQuery(parsed)) {
-      ranked = await withPriorOnTop(ranked, Math.max(PRIOR_CANDIDATES, offset + limit), req.popularity);
+    else if (req.popularityPrior && isHeadQuery(parsed)) {
+      ranked = await withPriorOnTop(this.db, ranked, Math.max(PRIOR_CANDIDATES, offset + limit));
     }
     const page = ranked.slice(offset, offset + limit);
     const papers = await this.papersById(page.map((h) => h.paperId));

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
-import { countsFor, getListedPapers, listPapers } from '../../feed/paper-listing.js';
+import { getListedPapers, listPapers } from '../../feed/paper-listing.js';
 import type { Paper } from '../../papers/paper.js';
 import { requireVisiblePaper } from '../../papers/visible-paper.js';
 import { SEARCH_MODES, type SearchMode } from '../../search/search.service.js';
@@ -36,14 +36,14 @@ async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
 
 /**
  * The hits of one search with their listed papers. Short head-term queries have the relevance ranking's top
- * PRIOR_CANDIDATES reordered with the popularity prior (upvotes, as listed) before the page is cut; other queries
+ * PRIOR_CANDIDATES reordered with the popularity prior (upvotes, imported and local) before the page is cut; other queries
  * keep relevance order.
  */
 async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: number; mode: SearchMode; explain: boolean }) {
-  const { search, store } = c.get('deps');
+  const { search } = c.get('deps');
   const result = await search.search({
     ...request,
-    popularity: async (ids) => new Map([...(await countsFor(store.db, ids))].map(([id, counts]) => [id, counts.upvotes])),
+    popularityPrior: true,
   });
   const papers = await apiPapers(
     c,
