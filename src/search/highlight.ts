@@ -1,6 +1,6 @@
 import { stemmer } from 'stemmer';
 import type { ParsedQuery } from './query-parser.js';
-import { STOPWORDS, words } from './text.js';
+import { isContentWord, words } from './text.js';
 
 /** A run of text, marked when it matched the query. Rendered by the views as escaped text. */
 export interface HighlightSegment {
@@ -27,7 +27,7 @@ function stemOf(word: string): string {
 export function highlightStems(query: ParsedQuery): Set<string> {
   const stems = new Set<string>();
   for (const word of [...query.terms, ...query.phrases.flatMap((p) => p.split(' '))]) {
-    if (word.length > 1 && !STOPWORDS.has(word)) stems.add(stemmer(word));
+    if (isContentWord(word)) stems.add(stemmer(word));
   }
   return stems;
 }

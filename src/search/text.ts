@@ -25,12 +25,16 @@ export function words(text: string): string[] {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(WORD) ?? [];
 }
 
+/** A word (as `words()` yields it) that carries content: not a stop word, not a single character. */
+export function isContentWord(word: string): boolean {
+  return word.length > 1 && !STOPWORDS.has(word);
+}
+
 /** Stemmed content terms of a text, in order (stop words and 1-character tokens removed). */
 export function contentTerms(text: string): string[] {
   const out: string[] = [];
   for (const word of words(text)) {
-    if (word.length < 2 || STOPWORDS.has(word)) continue;
-    out.push(stemmer(word));
+    if (isContentWord(word)) out.push(stemmer(word));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { stemmer } from 'stemmer';
-import { STOPWORDS, words } from '../text.js';
+import { isContentWord, words } from '../text.js';
 import type { EmbeddableDocument } from './embedder.js';
 import type { Pause } from './linear-algebra.js';
 import type { LsaModel } from './lsa-model.js';
@@ -87,7 +87,7 @@ function termIndexer(model: LsaModel): (text: string) => number[] {
     for (const word of words(text)) {
       let term = cache.get(word);
       if (term === undefined) {
-        term = word.length < 2 || STOPWORDS.has(word) ? -1 : (index.get(stemmer(word)) ?? -1);
+        term = isContentWord(word) ? (index.get(stemmer(word)) ?? -1) : -1;
         cache.set(word, term);
       }
       if (term >= 0) out.push(term);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stemmer } from 'stemmer';
-import { contentTerms, STOPWORDS, words } from '../text.js';
+import { contentTerms, isContentWord, words } from '../text.js';
 import { l2Normalize, type EmbeddableDocument } from './embedder.js';
 import {
   cooperativeYield,
@@ -54,7 +54,7 @@ function memoizedContentTerms(): (text: string) => string[] {
     for (const word of words(text)) {
       let stem = stems.get(word);
       if (stem === undefined) {
-        stem = word.length < 2 || STOPWORDS.has(word) ? null : stemmer(word);
+        stem = isContentWord(word) ? stemmer(word) : null;
         if (stems.size >= WORD_CACHE_LIMIT) stems.clear();
         stems.set(word, stem);
       }
@@ -207,7 +207,7 @@ export class LsaFolder {
     let term = this.wordTerms.get(word);
     if (term === undefined) {
       // The same filter as contentTerms(): no 1-character words, no stop words, then the stem.
-      term = word.length < 2 || STOPWORDS.has(word) ? -1 : (this.termIndex.get(stemmer(word)) ?? -1);
+      term = isContentWord(word) ? (this.termIndex.get(stemmer(word)) ?? -1) : -1;
       if (this.wordTerms.size >= WORD_CACHE_LIMIT) this.wordTerms.clear();
       this.wordTerms.set(word, term);
     }

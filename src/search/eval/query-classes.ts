@@ -1,4 +1,4 @@
-import { STOPWORDS, words } from '../text.js';
+import { isContentWord, words } from '../text.js';
 import type { DocumentFrequencies } from '../lexical/postings-mirror.js';
 import { mean } from './metrics.js';
 
@@ -34,7 +34,7 @@ export interface QueryClasses {
 
 /** The distinct informative words of a query, as classes count them. */
 export function informativeWords(text: string): string[] {
-  return [...new Set(words(text).filter((word) => word.length > 1 && !STOPWORDS.has(word)))];
+  return [...new Set(words(text).filter(isContentWord))];
 }
 
 /** bm25's idf: ln(1 + (N − df + 0.5) / (df + 0.5)). */
