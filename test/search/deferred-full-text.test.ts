@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { openPostgres, type Store } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -79,6 +79,36 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
     expect(await storedDocumentsMatchText(store)).toBe(true);
     expect(await searchIds('"egocentric video"')).toEqual(phrase);
     expect(await searchIds('egocentric -"head mounted"')).toEqual(excluded);
+  });
+
+  it('backfills in small transactions and rests after each one before the next, so queries keep the database', async () => {
+    await writePapers(store, bulk());
+    const total = bulk().length;
+    const rests: { ms: number; over: () => void }[] = [];
+    const pacing = {
+      intervalMs: 60_000,
+      batch: 50,
+      restRatio: 2,
+      rest: (ms: number) => new Promise<void>((over) => rests.push({ ms, over })),
+    };
+    const run = new FullTextBackfill(store.db, silentLogger, pacing).runOnce();
+
+    await vi.waitFor(() => expect(rests).toHaveLength(1));
+    expect(rests[0]!.ms).toBeGreaterThan(0);
+    expect(await countPendingDocuments(store.db)).toBe(total - 50);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(rests).toHaveLength(1);
+    expect(await countPendingDocuments(store.db)).toBe(total - 50);
+
+    rests[0]!.over();
+    await vi.waitFor(() => expect(rests).toHaveLength(2));
+    expect(await countPendingDocuments(store.db)).toBe(total - 100);
+    rests[1]!.over();
+    await vi.waitFor(() => expect(rests).toHaveLength(3));
+    rests[2]!.over();
+    await run;
+    expect(await countPendingDocuments(store.db)).toBe(0);
+    expect(await storedDocumentsMatchText(store)).toBe(true);
   });
 
   it('computes the documents of a small write at once, leaves them alone when the text is unchanged, and re-queues a bulk text change', async () => {

@@ -10,10 +10,30 @@ import type { Logger } from '../../logger.js';
 /** A paper's document: the stored one, or computed on the fly while it is pending. Needs paper_fts joined to papers. */
 export const currentDocument = sql`coalesce(paper_fts.document, paper_document(papers.title, papers.abstract, papers.authors))`;
 
-/** Papers per transaction: a few hundred milliseconds of the server's time. */
+/** Papers per transaction for `paperboy index fulltext`: a few hundred milliseconds of the database's time. */
 const FILL_BATCH = 2_000;
-/** How often the server looks for pending documents when there were none. */
-export const BACKFILL_INTERVAL_MS = 10_000;
+
+/**
+ * How the server's backfill shares the database with the queries it serves meanwhile (after a bulk import there can
+ * be a million pending documents): small transactions, and after each one a rest `restRatio` times as long as the
+ * transaction took, so the backfill keeps at most 1 / (1 + restRatio) of one database core.
+ */
+export interface BackfillPacing {
+  /** How often to look for pending documents once none was left. */
+  readonly intervalMs: number;
+  /** Papers per transaction. */
+  readonly batch: number;
+  readonly restRatio: number;
+  /** Waits `ms` milliseconds (a timer; tests pass their own). */
+  readonly rest: (ms: number) => Promise<void>;
+}
+
+export const SERVER_BACKFILL_PACING: BackfillPacing = {
+  intervalMs: 10_000,
+  batch: 500,
+  restRatio: 1,
+  rest: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+};
 
 export async function countPendingDocuments(db: Kysely<DB>): Promise<number> {
   const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM paper_fts WHERE document IS NULL`.execute(db);
@@ -55,8 +75,8 @@ export async function fillAllPendingDocuments(
 }
 
 /**
- * Inside `serve` on PostgreSQL: fills pending documents batch after batch until none is left, then looks again
- * every BACKFILL_INTERVAL_MS. Several instances may run it; they lock different rows.
+ * Inside `serve` on PostgreSQL: fills pending documents batch after batch, resting between batches, until none is
+ * left, then looks again every `intervalMs`. Several instances may run it; they lock different rows.
  */
 export class FullTextBackfill {
   private timer: NodeJS.Timeout | null = null;
@@ -66,13 +86,13 @@ export class FullTextBackfill {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly logger: Logger,
-    private readonly intervalMs = BACKFILL_INTERVAL_MS,
+    private readonly pacing: BackfillPacing = SERVER_BACKFILL_PACING,
   ) {}
 
   start(): void {
     if (this.timer) return;
     this.stopped = false;
-    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
+    this.timer = setInterval(() => void this.runOnce(), this.pacing.intervalMs);
     this.timer.unref();
     void this.runOnce();
   }
@@ -90,9 +110,11 @@ export class FullTextBackfill {
   private async fillWhilePending(): Promise<void> {
     let filled = 0;
     while (!this.stopped) {
-      const n = await fillPendingDocuments(this.db);
+      const started = performance.now();
+      const n = await fillPendingDocuments(this.db, this.pacing.batch);
       if (n === 0) break;
       filled += n;
+      await this.pacing.rest((performance.now() - started) * this.pacing.restRatio);
     }
     if (filled > 0) this.logger.info('computed pending full-text documents', { papers: filled });
   }
