@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
+import { getListedPapers, type ListedPaper } from '../feed/paper-listing.js';
 import { isIsoDay } from '../feed/period.js';
 import type { Logger } from '../logger.js';
-import type { Paper } from '../papers/paper.js';
-import { selectPaperWithRepo, toPaper } from '../papers/papers.repository.js';
 import type { EmbedderSpec } from '../config/embedder-spec.js';
 import { fuse, fuseWithFeedback, type FusedHit, type FusionMethod, type RankedHit } from './fusion.js';
 import { highlight, highlightStems, type HighlightSegment } from './highlight.js';
@@ -55,8 +54,8 @@ export interface SearchExplain {
   fusedScore: number;
 }
 
-export interface SearchHit {
-  paper: Paper;
+/** A hit is a listed paper (with its counts, as feeds and the papers API give them), its score and highlights. */
+export interface SearchHit extends ListedPaper {
   score: number;
   highlights: { title: HighlightSegment[]; abstract: HighlightSegment[] };
   explain?: SearchExplain;
@@ -93,7 +92,7 @@ export interface SearchResult {
 
 export interface SearchService {
   search(req: SearchRequest): Promise<SearchResult>;
-  similar(paperId: string, limit?: number): Promise<Paper[]>;
+  similar(paperId: string, limit?: number): Promise<ListedPaper[]>;
   /**
    * Visible papers matching every word and phrase of a parsed query (and its filters), by publication day, counted
    * from the keyword index.
@@ -229,9 +228,9 @@ class DefaultSearchService implements SearchService {
     });
 
     if (parsed.jumpTo) {
-      const paper = await this.visiblePaper(parsed.jumpTo);
-      if (paper) {
-        return { hits: [this.hit(paper, 1, parsed)], total: 1, jumpTo: paper.id, parsed, mode: requested, notices };
+      const listed = (await this.visiblePapers([parsed.jumpTo])).get(parsed.jumpTo);
+      if (listed) {
+        return { hits: [this.hit(listed, 1, parsed)], total: 1, jumpTo: listed.paper.id, parsed, mode: requested, notices };
       }
       notices.push(`No paper ${parsed.jumpTo} in this collection.`);
       return { hits: [], total: 0, parsed, mode: requested, notices };
@@ -285,12 +284,12 @@ class DefaultSearchService implements SearchService {
       ranked = await withPriorOnTop(this.db, ranked, Math.max(PRIOR_CANDIDATES, offset + limit));
     }
     const page = ranked.slice(offset, offset + limit);
-    const papers = await this.papersById(page.map((h) => h.paperId));
+    const papers = await this.visiblePapers(page.map((h) => h.paperId));
     const hits: SearchHit[] = [];
     for (const entry of page) {
-      const paper = papers.get(entry.paperId);
-      if (!paper) continue;
-      const hit = this.hit(paper, entry.fusedScore, parsed, req.highlight !== false);
+      const listed = papers.get(entry.paperId);
+      if (!listed) continue;
+      const hit = this.hit(listed, entry.fusedScore, parsed, req.highlight !== false);
       if (req.explain) {
         hit.explain = {
           lexicalRank: entry.lexicalRank,
@@ -371,23 +370,19 @@ class DefaultSearchService implements SearchService {
     });
   }
 
-  private hit(paper: Paper, score: number, parsed: ParsedQuery, withHighlights = true): SearchHit {
-    const hit: SearchHit = { paper, score, highlights: { title: [], abstract: [] } };
+  private hit(listed: ListedPaper, score: number, parsed: ParsedQuery, withHighlights = true): SearchHit {
+    const hit: SearchHit = { ...listed, score, highlights: { title: [], abstract: [] } };
     return withHighlights ? withHighlightsOf(hit, parsed) : hit;
   }
 
-  private async visiblePaper(id: string): Promise<Paper | null> {
-    const row = await selectPaperWithRepo(this.db).where('papers.id', '=', id).where('papers.hidden', '=', 0).executeTakeFirst();
-    return row ? toPaper(row) : null;
+  /** The papers of a page, with their counts, in one query; hidden ones are left out. */
+  private async visiblePapers(ids: readonly string[]): Promise<Map<string, ListedPaper>> {
+    const listed = await getListedPapers(this.db, ids);
+    for (const [id, entry] of listed) if (entry.paper.hidden) listed.delete(id);
+    return listed;
   }
 
-  private async papersById(ids: readonly string[]): Promise<Map<string, Paper>> {
-    if (ids.length === 0) return new Map();
-    const rows = await selectPaperWithRepo(this.db).where('papers.id', 'in', ids).where('papers.hidden', '=', 0).execute();
-    return new Map(rows.map((row) => [row.id, toPaper(row)]));
-  }
-
-  async similar(paperId: string, limit = 10): Promise<Paper[]> {
+  async similar(paperId: string, limit = 10): Promise<ListedPaper[]> {
     const n = clampInt(limit, 10, 1, MAX_LIMIT);
     let hits: RankedHit[];
     try {
@@ -397,8 +392,8 @@ class DefaultSearchService implements SearchService {
       throw error;
     }
     if (hits.length === 0) return this.lexicallySimilar(paperId, n);
-    const papers = await this.papersById(hits.map((h) => h.paperId));
-    return hits.map((h) => papers.get(h.paperId)).filter((p): p is Paper => p !== undefined);
+    const papers = await this.visiblePapers(hits.map((h) => h.paperId));
+    return hits.map((h) => papers.get(h.paperId)).filter((p): p is ListedPaper => p !== undefined);
   }
 
   countMatchesByDay(query: ParsedQuery): Promise<DayCounts> {
@@ -406,15 +401,15 @@ class DefaultSearchService implements SearchService {
   }
 
   /** Without vectors, the papers sharing the most title words. */
-  private async lexicallySimilar(paperId: string, limit: number): Promise<Paper[]> {
+  private async lexicallySimilar(paperId: string, limit: number): Promise<ListedPaper[]> {
     const row = await this.db.selectFrom('papers').select('title').where('id', '=', paperId).executeTakeFirst();
     if (!row) return [];
     const parsed = parseQuery(words(row.title).join(' '));
     const hits = await this.lexical.search(parsed, filtersFromQuery(parsed), limit + 1);
-    const papers = await this.papersById(hits.map((h) => h.paperId).filter((id) => id !== paperId));
+    const papers = await this.visiblePapers(hits.map((h) => h.paperId).filter((id) => id !== paperId));
     return hits
       .map((h) => papers.get(h.paperId))
-      .filter((p): p is Paper => p !== undefined)
+      .filter((p): p is ListedPaper => p !== undefined)
       .slice(0, limit);
   }
 

@@ -61,7 +61,7 @@ describeEachStore('pages and searches while vectors are being built', (get) => {
     expect(olderPage.status).toBe(200);
     const similar = await deps.search.similar('2501.10007', 3);
     expect(similar.length).toBeGreaterThan(0);
-    expect(similar.map((p) => p.id)).not.toContain('2501.10007');
+    expect(similar.map((listed) => listed.paper.id)).not.toContain('2501.10007');
 
     const searchPage = await app.request('/search?q=galaxy+dark+matter');
     expect(searchPage.status).toBe(200);

@@ -109,6 +109,21 @@ describeEachStore('search API', (get) => {
     expect(res.headers.get('x-search-mode')).toBe('hybrid');
   });
 
+  it('gives a hit the same counts on the search page as in the API (imported and local, comments too)', async () => {
+    await get().store.db.updateTable('papers').set({ local_upvotes: 4, local_comments: 1 }).where('id', '=', '2501.10007').execute();
+    const api = (await (await app.request('/api/papers/search?q=graph%20neural%20networks%20molecules&limit=1')).json()) as {
+      paper: { id: string; upvotes: number };
+      numComments: number;
+    }[];
+    expect(api[0]).toMatchObject({ paper: { id: '2501.10007', upvotes: 35 }, numComments: 3 });
+    const page = await (await app.request('/search?q=graph+neural+networks+molecules')).text();
+    const card = page.slice(page.indexOf('next=%2Fpapers%2F2501.10007'));
+    const item = card.slice(0, card.indexOf('</article>'));
+    expect(item).toContain('data-vote-count="true">35<');
+    expect(item).toContain('>3 comments<');
+    await get().store.db.updateTable('papers').set({ local_upvotes: 0, local_comments: 0 }).where('id', '=', '2501.10007').execute();
+  });
+
   it('explains scores with explain=1 and honours mode', async () => {
     const res = await app.request('/api/papers/search?q=galaxy&mode=lexical&explain=1');
     const body = (await res.json()) as { explain: Record<string, unknown> }[];

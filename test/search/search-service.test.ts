@@ -107,7 +107,7 @@ describeEachStore('search service', (get) => {
       for (const mode of ['lexical', 'semantic', 'hybrid'] as const) {
         expect(ids(await search.search({ q: 'robot language corrections', mode }))).not.toContain('2501.10003');
       }
-      expect((await search.similar('2501.10004')).map((p) => p.id)).not.toContain('2501.10003');
+      expect((await search.similar('2501.10004')).map((listed) => listed.paper.id)).not.toContain('2501.10003');
       expect((await search.search({ q: 'arxiv.org/abs/2501.10003' })).jumpTo).toBeUndefined();
     } finally {
       await t.store.db.updateTable('papers').set({ hidden: 0 }).where('id', '=', '2501.10003').execute();
@@ -168,7 +168,7 @@ describeEachStore('search service', (get) => {
   it('returns similar papers by meaning, never the paper itself', async () => {
     await writePapers(get().store, TOPIC_PAPERS);
     const search = await builtinService(get());
-    const similar = (await search.similar('2501.10007', 3)).map((p) => p.id);
+    const similar = (await search.similar('2501.10007', 3)).map((listed) => listed.paper.id);
     expect(similar).not.toContain('2501.10007');
     expect(similar[0]).toBe('2501.10008');
   });

@@ -89,7 +89,7 @@ export const similarCommand: Command = {
         ctx.io.err(`No paper ${id} in the database.`);
         return ExitCode.failure;
       }
-      const papers = await search.similar(id, limit);
+      const papers = (await search.similar(id, limit)).map((listed) => listed.paper);
       if (values.json) ctx.io.out(JSON.stringify(papers));
       else if (papers.length === 0) ctx.io.out('No similar papers found.');
       else papers.forEach((p, i) => ctx.io.out(`${String(i + 1).padStart(3)}. ${p.id}  ${p.title}`));

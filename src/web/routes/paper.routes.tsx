@@ -43,7 +43,7 @@ const commentPath = z.object({ cid: z.coerce.number().int().positive() });
 
 async function similarPapers(c: Context<AppEnv>, paperId: string): Promise<readonly Paper[]> {
   try {
-    return (await c.get('deps').search.similar(paperId, SIMILAR_COUNT)).filter((p) => !p.hidden);
+    return (await c.get('deps').search.similar(paperId, SIMILAR_COUNT)).map((listed) => listed.paper);
   } catch (error) {
     c.get('deps').logger.error('similar papers failed', { paperId, error: String(error) });
     return [];

@@ -1,8 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
-import { getListedPapers, listPapers } from '../../feed/paper-listing.js';
-import type { Paper } from '../../papers/paper.js';
+import { listPapers } from '../../feed/paper-listing.js';
 import { requireVisiblePaper } from '../../papers/visible-paper.js';
 import { SEARCH_MODES, type SearchMode } from '../../search/search.service.js';
 import type { AppEnv } from '../env.js';
@@ -19,38 +18,6 @@ const searchQuery = z.object({
 });
 
 const similarQuery = z.object({ limit: integerParam('limit', 1, 100, 10, 'Papers to return.') });
-
-/**
- * Papers in the shape of the Hugging Face papers API, with the counts and trending score `/api/papers/{id}` gives
- * (both read through getListedPapers).
- */
-async function apiPapers(c: Context<AppEnv>, papers: readonly Paper[]) {
-  const listed = await getListedPapers(
-    c.get('deps').store.db,
-    papers.map((p) => p.id),
-  );
-  return papers.map((paper) =>
-    apiPaper(listed.get(paper.id) ?? { paper, day: null, upvotes: 0, comments: 0, trendingScore: 0, submittedBy: null }),
-  );
-}
-
-/**
- * The hits of one search with their listed papers. Short head-term queries have the relevance ranking's top
- * PRIOR_CANDIDATES reordered with the popularity prior (upvotes, imported and local) before the page is cut; other queries
- * keep relevance order.
- */
-async function rankedHits(c: Context<AppEnv>, request: { q: string; limit: number; mode: SearchMode; explain: boolean }) {
-  const { search } = c.get('deps');
-  const result = await search.search({
-    ...request,
-    popularityPrior: true,
-  });
-  const papers = await apiPapers(
-    c,
-    result.hits.map((hit) => hit.paper),
-  );
-  return { ...result, hits: result.hits.map((hit, i) => ({ hit, paper: papers[i]! })) };
-}
 
 /** A hit's text as one unhighlighted segment (nothing matched: there was no query). */
 const plainSegments = (text: string) => (text ? [{ text, match: false }] : []);
@@ -110,17 +77,20 @@ export const searchApiRoutes = new Hono<AppEnv>().get(
       c.header('X-Total-Count', String(popular.total));
       return c.json(popular.hits);
     }
-    const result = await rankedHits(c, { q, limit, mode, explain: explain === '1' || explain === 'true' });
+    // Short head-term queries have the relevance ranking's top PRIOR_CANDIDATES reordered with the popularity prior
+    // (upvotes, imported and local) before the page is cut; other queries keep relevance order.
+    const { search } = c.get('deps');
+    const result = await search.search({ q, limit, mode, explain: explain === '1' || explain === 'true', popularityPrior: true });
     c.header('X-Total-Count', String(result.total));
     c.header('X-Search-Mode', result.mode);
     if (result.jumpTo) c.header('X-Jump-To', result.jumpTo);
     return c.json(
-      result.hits.map(({ hit, paper }) => ({
-        paper,
+      result.hits.map((hit) => ({
+        paper: apiPaper(hit),
         title: hit.paper.title,
         summary: hit.paper.abstract,
         publishedAt: hit.paper.publishedAt,
-        numComments: paper.numComments,
+        numComments: hit.comments,
         // Highlights as text segments, never markup: clients render them with their own escaping.
         highlightedTitle: hit.highlights.title,
         highlightedSummary: hit.highlights.abstract,
@@ -150,7 +120,7 @@ for (const [index, path] of PAPER_ID_PATHS.entries()) {
       const id = paperIdOf(c);
       const { store, search } = c.get('deps');
       await requireVisiblePaper(store.db, id);
-      return c.json(await apiPapers(c, await search.similar(id, c.req.valid('query').limit)));
+      return c.json((await search.similar(id, c.req.valid('query').limit)).map((listed) => apiPaper(listed)));
     },
   );
 }

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { votedPaperIds } from '../../community/votes.repository.js';
 import { savedPaperIds } from '../../library/library.repository.js';
 import { searchFollowTargets } from '../../signals/search-follows.js';
-import { countsFor } from '../../feed/paper-listing.js';
 import { isIsoDay } from '../../feed/period.js';
 import type { AppEnv } from '../env.js';
 import { choiceParam, pageNumberParam, queryTextParam, rejectInvalid } from '../request-params.js';
@@ -55,30 +54,19 @@ async function runSearch(c: Context<AppEnv>, form: SearchForm, pageNumber: numbe
     sort: form.sort,
   });
   if (result.jumpTo && pageNumber === 1) return { kind: 'redirect', to: `/papers/${result.jumpTo}` };
-  const hits = result.hits.filter((h) => !h.paper.hidden);
+  const hits = result.hits;
   const ids = hits.map((h) => h.paper.id);
-  const [counts, voted, saved, follows, trend] = await Promise.all([
-    countsFor(store.db, ids),
+  const [voted, saved, follows, trend] = await Promise.all([
     page.viewer ? votedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>()),
     page.viewer ? savedPaperIds(store.db, page.viewer.id, ids) : Promise.resolve(new Set<string>()),
     page.viewer ? searchFollowTargets(store.db, page.viewer.id, form.q, form.category) : Promise.resolve(null),
     searchTrend(c, form, pageNumber),
   ]);
-  const results = hits.map((hit) => {
-    const n = counts.get(hit.paper.id);
-    return {
-      item: {
-        paper: hit.paper,
-        day: n?.day ?? null,
-        upvotes: n?.upvotes ?? 0,
-        comments: n?.comments ?? 0,
-        trendingScore: 0,
-        submittedBy: null,
-      },
-      title: hit.highlights.title.length > 0 ? hit.highlights.title : [{ text: hit.paper.title, match: false }],
-      abstract: hit.highlights.abstract.length > 0 ? hit.highlights.abstract : [{ text: hit.paper.abstract, match: false }],
-    };
-  });
+  const results = hits.map((hit) => ({
+    item: hit,
+    title: hit.highlights.title.length > 0 ? hit.highlights.title : [{ text: hit.paper.title, match: false }],
+    abstract: hit.highlights.abstract.length > 0 ? hit.highlights.abstract : [{ text: hit.paper.abstract, match: false }],
+  }));
   const total = Math.min(result.total, MAX_SEARCH_PAGE * SEARCH_PAGE_SIZE);
   return {
     kind: 'page',
