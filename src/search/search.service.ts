@@ -242,21 +242,18 @@ class DefaultSearchService implements SearchService {
     if (parsed.terms.length === 0 && parsed.phrases.length === 0) {
       ranked = hasFilters(filters) ? await this.filterOnly(filters, parsed, depth) : [];
     } else {
-      let lexical: RankedHit[] = [];
-      let semantic: SemanticHit[] = [];
+      // Both sides at once: on PostgreSQL their round trips overlap.
+      const [meaning, lexical] = await Promise.all([
+        mode === 'lexical' ? null : this.semanticSide(parsed, filters, depth),
+        mode === 'semantic' ? [] : this.lexical.search(parsed, filters, depth),
+      ]);
       let query: QueryVector | null = null;
-      if (mode !== 'lexical') {
-        try {
-          query = await this.semantic.reader.embedQuery(parsed.text);
-          if (query) semantic = await this.semanticCandidates(query, parsed, filters, depth);
-        } catch (error) {
-          if (!(error instanceof SemanticUnavailableError)) throw error;
-          if (mode === 'semantic') throw error;
-          notices.push(error.message);
-          mode = 'lexical';
-        }
-      }
-      if (mode !== 'semantic') lexical = await this.lexical.search(parsed, filters, depth);
+      let semantic: SemanticHit[] = [];
+      if (meaning instanceof SemanticUnavailableError) {
+        if (mode === 'semantic') throw meaning;
+        notices.push(meaning.message);
+        mode = 'lexical';
+      } else if (meaning) ({ query, hits: semantic } = meaning);
       ranked =
         mode === 'lexical'
           ? lexical.map((h, i) => ({
@@ -302,6 +299,21 @@ class DefaultSearchService implements SearchService {
       hits.push(hit);
     }
     return { hits, total: ranked.length, parsed, mode, notices };
+  }
+
+  /** The query's vector and its nearest papers, or why semantic search cannot answer now. */
+  private async semanticSide(
+    parsed: ParsedQuery,
+    filters: PaperFilters,
+    depth: number,
+  ): Promise<{ query: QueryVector | null; hits: SemanticHit[] } | SemanticUnavailableError> {
+    try {
+      const query = await this.semantic.reader.embedQuery(parsed.text);
+      return { query, hits: query ? await this.semanticCandidates(query, parsed, filters, depth) : [] };
+    } catch (error) {
+      if (error instanceof SemanticUnavailableError) return error;
+      throw error;
+    }
   }
 
   private async semanticCandidates(query: QueryVector, parsed: ParsedQuery, filters: PaperFilters, depth: number): Promise<SemanticHit[]> {
