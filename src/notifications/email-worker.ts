@@ -125,7 +125,7 @@ async function sendOne(
   if (!reader || reader.email_enabled !== 1 || reader.banned !== 0) return cancel('the reader turned notification emails off');
   if (reader.email !== row.email) return cancel('the reader changed their address');
   const items = await unreadNotificationsOfEmail(store.db, row.user_id, row.id);
-  if (items.length === 0) return cancel('everything was read before the email went out');
+  if (items.length === 0) return cancel('everything was read, or its paper hidden, before the email went out');
 
   const token = notificationEmailToken(options.secret, row.user_id, row.email);
   const message = composeNotificationEmail({

@@ -75,15 +75,27 @@ export async function insertFollowedAuthorNotifications(
 /** Unread notifications are counted up to this; the header shows "99+" beyond. */
 export const UNREAD_COUNT_CAP = 100;
 
-/** The reader's unread notifications, counted up to UNREAD_COUNT_CAP: one index range scan of (user_id, read_at). */
+/**
+ * Notifications about papers readers can see: one about a paper moderators hid is left out of lists and counts (and
+ * comes back if the paper is shown again).
+ */
+function visibleNotifications(db: Queryable) {
+  return db
+    .selectFrom('notifications as n')
+    .innerJoin('papers as p', (join) => join.onRef('p.id', '=', 'n.paper_id').on('p.hidden', '=', 0));
+}
+
+/**
+ * The reader's unread notifications, counted up to UNREAD_COUNT_CAP: one index range scan of (user_id, read_at), each
+ * paper checked in the (id, hidden) index.
+ */
 export async function countUnread(db: Queryable, userId: number): Promise<number> {
   const row = await db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom('notifications')
-        .select('id')
-        .where('user_id', '=', userId)
-        .where('read_at', 'is', null)
+    .selectFrom(
+      visibleNotifications(db)
+        .select('n.id')
+        .where('n.user_id', '=', userId)
+        .where('n.read_at', 'is', null)
         .limit(UNREAD_COUNT_CAP)
         .as('unread'),
     )
@@ -107,9 +119,7 @@ export interface NotificationItem {
 }
 
 function listQuery(db: Queryable) {
-  return db
-    .selectFrom('notifications as n')
-    .innerJoin('papers as p', 'p.id', 'n.paper_id')
+  return visibleNotifications(db)
     .leftJoin('comments as c', 'c.id', 'n.comment_id')
     .leftJoin('users as u', 'u.id', 'c.user_id')
     .select([
@@ -164,10 +174,9 @@ export async function unreadNotificationsOfEmail(db: Queryable, userId: number, 
 }
 
 export async function countNotifications(db: Queryable, userId: number): Promise<number> {
-  const row = await db
-    .selectFrom('notifications')
+  const row = await visibleNotifications(db)
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
+    .where('n.user_id', '=', userId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app-deps.js';
 import type { Actor } from '../../src/community/community-deps.js';
 import { editComment, postComment } from '../../src/community/comments.service.js';
+import { setPaperHidden } from '../../src/community/moderation.js';
 import { snapshotFileUnit } from '../../src/ingest/arxiv-snapshot.js';
 import { runImport } from '../../src/ingest/import-runner.js';
 import { upsertPapersNotifyingFollowers } from '../../src/notifications/new-papers.js';
@@ -65,6 +66,28 @@ describeEachStore('notifications', (get) => {
       readAt: null,
     });
     expect(await list(bob)).toEqual([]);
+  });
+
+  it('leaves notifications about a paper moderators hid out of the list and the counts, until it is shown again', async () => {
+    const [alice, bob] = [await reader(), await reader()];
+    const admin = await actorAccount(deps, unique('ad'), { admin: true });
+    const [kept, hidden] = [await paper(), await paper()];
+    for (const paperId of [kept, hidden]) {
+      const top = await postComment(deps, alice, { paperId, parentId: null, body: 'Question' });
+      await postComment(deps, bob, { paperId, parentId: top.commentId, body: 'Answer' });
+    }
+    const seen = async () => {
+      const page = await notificationsOf(deps, alice, { page: 1 });
+      return { papers: page.items.map((n) => n.paperId), total: page.total, unread: page.unread };
+    };
+    expect(await seen()).toEqual({ papers: [hidden, kept], total: 2, unread: 2 });
+
+    await setPaperHidden(deps, admin, { paperId: hidden, hidden: true });
+    expect(await seen()).toEqual({ papers: [kept], total: 1, unread: 1 });
+    expect(await countUnread(get().store.db, alice.id)).toBe(1);
+
+    await setPaperHidden(deps, admin, { paperId: hidden, hidden: false });
+    expect(await seen()).toEqual({ papers: [hidden, kept], total: 2, unread: 2 });
   });
 
   it('notifies mentioned readers who exist, never the author, never for code, once when also replied to', async () => {
