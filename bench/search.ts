@@ -20,7 +20,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { openLineFile } from '../src/ingest/line-reader.js';
 import { silentLogger } from '../src/logger.js';
 import type { PaperRecord } from '../src/papers/paper.js';
-import { paperBatchSize, upsertPapers } from '../src/papers/papers.repository.js';
+import { countPapers, paperBatchSize, upsertPapers } from '../src/papers/papers.repository.js';
 import { openPostgres } from '../src/db/database.js';
 import { percentile } from '../src/search/eval/metrics.js';
 import { createSearchService, type SearchMode, type SearchService } from '../src/search/search.service.js';
@@ -119,7 +119,9 @@ function synthesize(real: readonly RealPaper[], globalWords: readonly string[], 
   const draw = (source: readonly string[], n: number) =>
     Array.from({ length: n }, () => (random() < 0.7 && source.length > 0 ? pick(source) : pick(globalWords)));
   const topicWords = [...topic.titleWords, ...topic.abstractWords];
-  const yymm = `${25 + Math.floor(id / 9_000_000)}${String((Math.floor(id / 90_000) % 12) + 1).padStart(2, '0')}`;
+  // 90,000 papers a month, twelve months a year, so every id is distinct whatever N.
+  const month = Math.floor(id / 90_000);
+  const yymm = `${25 + Math.floor(month / 12)}${String((month % 12) + 1).padStart(2, '0')}`;
   return {
     id: `${yymm}.${String(id % 100_000).padStart(5, '0')}`,
     version: 1,
@@ -182,6 +184,8 @@ async function writeCorpus(store: Store): Promise<{ querySources: PaperRecord[];
     written += batch.length;
     if (written % 100_000 < batch.length) log(`  ${written} papers`);
   }
+  const stored = await countPapers(store.db);
+  if (stored !== N) throw new Error(`${N} papers written but ${stored} stored: synthetic ids collided`);
   return { querySources, insertSeconds: (performance.now() - insertStarted) / 1000 };
 }
 
