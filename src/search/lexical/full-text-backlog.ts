@@ -28,7 +28,7 @@ export interface BackfillPacing {
   readonly rest: (ms: number) => Promise<void>;
 }
 
-export const SERVER_BACKFILL_PACING: BackfillPacing = {
+const SERVER_BACKFILL_PACING: BackfillPacing = {
   intervalMs: 10_000,
   batch: 500,
   restRatio: 1,
