@@ -1,13 +1,17 @@
 // npm run bench:search -- --papers N [--data ../shared/data] [--queries 200] [--keep] [--database postgres://…]
+//                           [--build commands|in-process]
 // Generates N synthetic papers whose vocabulary, title and abstract lengths, authors and categories are drawn from
-// the real arXiv snapshot papers, indexes them into a fresh SQLite file with the default search stack (FTS5 + the
-// builtin embedder + HNSW), and prints one JSON object: build times, sizes, peak RSS and latency percentiles for
+// the real arXiv snapshot papers and builds a fresh SQLite database and data directory from them as users do (the
+// default, `--build commands`): writes them as an arXiv snapshot file, then times `paperboy import arxiv-snapshot`
+// and `paperboy index rebuild`, each its own process (FTS5 + the builtin embedder + HNSW). `--build in-process`
+// writes the papers straight into the database and indexes them inside this process instead, with per-phase times.
+// It prints one JSON object: build times, sizes, peak RSS and latency percentiles for
 // lexical, semantic and hybrid queries of 2–4 and 15–25 words, next to two baselines measured in the same run:
 // a brute-force scan over every vector and a plain FTS5 bm25() query; and the monthly trend of 2-word queries
 // (papers holding both words per month, with their share) next to an SQL group-by over the FTS5 match. The same
 // queries are then timed as users get them: `paperboy serve` started on the built database and data directory,
 // GET /api/papers/search and uncached /search pages (bench/search-api.ts). With
-// --database, the same papers are also written to a fresh database on that PostgreSQL server, indexed the same way,
+// --database, the same papers are also written to a fresh database on that PostgreSQL server, built the same way,
 // and the same queries timed there, in process and through `paperboy serve` (`postgres`, with ratios against the
 // SQLite figures of this run).
 import fs from 'node:fs';
@@ -31,6 +35,7 @@ import { queryTrends } from '../src/trends/trends.service.js';
 import type { Store } from '../src/db/database.js';
 import { STOPWORDS, words } from '../src/search/text.js';
 import { bytesToVector } from '../src/search/vectors.repository.js';
+import { runPaperboy } from './support/cli-command.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,8 +44,11 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '200' },
     keep: { type: 'boolean', default: false },
     database: { type: 'string' },
+    build: { type: 'string', default: 'commands' },
   },
 });
+if (values.build !== 'commands' && values.build !== 'in-process') throw new Error('--build must be commands or in-process');
+const BUILD_WITH_COMMANDS = values.build === 'commands';
 if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new Error('--database must be a postgres:// URL');
 const N = Number(values.papers);
 const QUERIES = Number(values.queries);
@@ -155,38 +163,98 @@ function stats(samples: number[]) {
 }
 
 /**
- * Writes N synthetic papers and returns the ones queries are drawn from. The real papers the generator samples
- * from go out of scope on return, so the memory measured while indexing is the product's, not the generator's.
+ * Generates the N synthetic papers in batches and returns the ones queries are drawn from. The real papers the
+ * generator samples from go out of scope on return, so the memory measured while indexing is the product's, not the
+ * generator's.
  */
-async function writeCorpus(store: Store): Promise<{ querySources: PaperRecord[]; insertSeconds: number }> {
+async function generateCorpus(batchSize: number, write: (batch: PaperRecord[]) => Promise<void>): Promise<PaperRecord[]> {
   // Every store gets the same papers.
   random = rng(SEED);
   log(`reading real papers from ${values.data}`);
   const real = await loadRealPapers(values.data, 80_000);
   if (real.length === 0) throw new Error(`no papers found under ${values.data}/arxiv-snapshot`);
   const globalWords = real.flatMap((p) => p.abstractWords.filter((_, i) => i % 7 === 0));
-
-  log(`writing ${N} synthetic papers (full-text index maintained by triggers)`);
-  const insertStarted = performance.now();
-  const batchSize = paperBatchSize(store.capabilities.maxParameters);
   const querySources: PaperRecord[] = [];
-  const now = new Date().toISOString();
   for (let written = 0; written < N;) {
     const batch: PaperRecord[] = [];
-    for (let i = 0; i < Math.min(batchSize * 10, N - written); i++) {
+    for (let i = 0; i < Math.min(batchSize, N - written); i++) {
       const paper = synthesize(real, globalWords, written + i);
       batch.push(paper);
       if (random() < (QUERIES * 4) / N) querySources.push(paper);
     }
-    await store.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < batch.length; i += batchSize) await upsertPapers(trx, batch.slice(i, i + batchSize), now);
-    });
+    await write(batch);
     written += batch.length;
     if (written % 100_000 < batch.length) log(`  ${written} papers`);
   }
+  return querySources;
+}
+
+async function requireAllStored(store: Store): Promise<void> {
   const stored = await countPapers(store.db);
-  if (stored !== N) throw new Error(`${N} papers written but ${stored} stored: synthetic ids collided`);
+  if (stored !== N) throw new Error(`${N} papers written but ${stored} stored: synthetic ids collided or records were skipped`);
+}
+
+/** Writes the synthetic papers straight into the store, as the in-process build does. */
+async function writeCorpus(store: Store): Promise<{ querySources: PaperRecord[]; insertSeconds: number }> {
+  log(`writing ${N} synthetic papers (full-text index maintained by triggers)`);
+  const insertStarted = performance.now();
+  const batchSize = paperBatchSize(store.capabilities.maxParameters);
+  const now = new Date().toISOString();
+  const querySources = await generateCorpus(batchSize * 10, (batch) =>
+    store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < batch.length; i += batchSize) await upsertPapers(trx, batch.slice(i, i + batchSize), now);
+    }),
+  );
+  await requireAllStored(store);
   return { querySources, insertSeconds: (performance.now() - insertStarted) / 1000 };
+}
+
+/** One line of the arXiv bulk-metadata snapshot for a synthetic paper, which `paperboy import arxiv-snapshot` reads back. */
+function snapshotLine(paper: PaperRecord): string {
+  return JSON.stringify({
+    id: paper.id,
+    authors: paper.authors.join(', '),
+    title: paper.title,
+    abstract: paper.abstract,
+    categories: (paper.categories ?? []).join(' '),
+    versions: [{ version: 'v1', created: new Date(paper.publishedAt!).toUTCString() }],
+    update_date: paper.publishedAt!.slice(0, 10),
+  });
+}
+
+/** Writes the synthetic papers as an arXiv snapshot file (not timed: it stands for the file a user downloads). */
+async function writeSnapshotFile(file: string): Promise<PaperRecord[]> {
+  log(`writing ${N} synthetic papers to ${file}`);
+  const out = fs.createWriteStream(file);
+  const querySources = await generateCorpus(10_000, async (batch) => {
+    if (!out.write(`${batch.map(snapshotLine).join('\n')}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+  });
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return querySources;
+}
+
+/**
+ * The build as users run it: `paperboy import arxiv-snapshot` of the snapshot file, then `paperboy index rebuild`,
+ * each its own process on the given database and data directory.
+ */
+async function buildWithCommands(snapshot: string, env: Record<string, string>) {
+  log('paperboy import arxiv-snapshot');
+  const imported = await runPaperboy(['import', 'arxiv-snapshot', snapshot, '--json'], env, log);
+  log(`  imported in ${imported.seconds.toFixed(1)} s`);
+  log('paperboy index rebuild');
+  const rebuilt = await runPaperboy(['index', 'rebuild', '--json'], env, log);
+  log(`  rebuilt in ${rebuilt.seconds.toFixed(1)} s`);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    import_seconds: round(imported.seconds),
+    index_rebuild_seconds: round(rebuilt.seconds),
+    total_seconds: round(imported.seconds + rebuilt.seconds),
+    papers_per_second: Math.round(N / (imported.seconds + rebuilt.seconds)),
+    import_papers_per_second: Math.round(N / imported.seconds),
+    peak_rss_mib: { import: imported.peakRssMiB, index_rebuild: rebuilt.peakRssMiB },
+    import_summary: JSON.parse(imported.stdout.trim().split('\n').pop()!) as unknown,
+    index_rebuild_report: JSON.parse(rebuilt.stdout.trim().split('\n').pop()!) as unknown,
+  };
 }
 
 type Latency = Record<string, Record<string, ReturnType<typeof stats>>>;
@@ -257,6 +325,7 @@ async function benchPostgres(
   sqliteApi: ApiLatency,
   trendQueries: readonly string[],
   sqliteTrendP95: number,
+  snapshot: string | null,
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-pg-'));
   const database = await freshPostgresDatabase(adminUrl, 'bench_search');
@@ -265,7 +334,12 @@ async function benchPostgres(
   try {
     await migrateToLatest(store);
     log('PostgreSQL:');
-    const { insertSeconds } = await writeCorpus(store);
+    let insertSeconds = 0;
+    let commands: Awaited<ReturnType<typeof buildWithCommands>> | null = null;
+    if (snapshot !== null) {
+      commands = await buildWithCommands(snapshot, { DATABASE_URL: database.url, PAPERBOY_DATA_DIR: dir });
+      await requireAllStored(store);
+    } else ({ insertSeconds } = await writeCorpus(store));
     const indexStarted = performance.now();
     let keywordIndex: Record<string, unknown> | null = null;
     const logger = {
@@ -306,11 +380,19 @@ async function benchPostgres(
         apiRatios[name][mode] = ratio(throughApi.api[name]![mode]!.p95, sqliteApi.api[name]![mode]!.p95);
     }
     return {
-      build: {
-        insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
-        train_and_embed_and_hnsw_seconds: Math.round(indexSeconds * 10) / 10,
-        keyword_index_in_memory: keywordIndex,
-      },
+      build: commands
+        ? {
+            with: 'paperboy import arxiv-snapshot, then paperboy index rebuild',
+            ...commands,
+            loading_indexes_in_process_seconds: Math.round(indexSeconds * 10) / 10,
+            keyword_index_in_memory: keywordIndex,
+          }
+        : {
+            with: 'in process',
+            insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
+            train_and_embed_and_hnsw_seconds: Math.round(indexSeconds * 10) / 10,
+            keyword_index_in_memory: keywordIndex,
+          },
       size_mib: { database: Math.round((await store.sizeBytes()) / 1048576) },
       latency_ms: latency,
       api_latency_ms: throughApi.api,
@@ -337,12 +419,25 @@ async function main() {
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
   const file = path.join(dir, 'bench.db');
+  const snapshot = path.join(dir, 'synthetic-snapshot.jsonl');
+  let querySources: PaperRecord[];
+  let insertSeconds = 0;
+  let commands: Awaited<ReturnType<typeof buildWithCommands>> | null = null;
+  if (BUILD_WITH_COMMANDS) {
+    querySources = await writeSnapshotFile(snapshot);
+    commands = await buildWithCommands(snapshot, { DATABASE_URL: `sqlite:${file}`, PAPERBOY_DATA_DIR: dir });
+  }
   const store = openSqlite(file);
   await migrateToLatest(store);
-  const { querySources, insertSeconds } = await writeCorpus(store);
+  if (BUILD_WITH_COMMANDS) await requireAllStored(store);
+  else ({ querySources, insertSeconds } = await writeCorpus(store));
   const rssAfterInsert = peakRssMiB();
 
-  log('training the builtin model and embedding every paper');
+  log(
+    BUILD_WITH_COMMANDS
+      ? 'loading the indexes `paperboy index rebuild` saved (and building the keyword index in memory, as `serve` does)'
+      : 'training the builtin model and embedding every paper',
+  );
   const embedStarted = performance.now();
   // The semantic index logs its rebuild report (train / embed / store / HNSW seconds); keep it for the JSON.
   let vectorPhases: Record<string, unknown> | null = null;
@@ -491,17 +586,26 @@ async function main() {
     papers: N,
     embedder,
     dimensions: dims,
-    build: {
-      insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
-      train_and_embed_and_hnsw_seconds: Math.round(embedSeconds * 10) / 10,
-      total_seconds: Math.round((insertSeconds + embedSeconds) * 10) / 10,
-      papers_per_second_including_embeddings: Math.round(N / (insertSeconds + embedSeconds)),
-      vector_phases_seconds: vectorPhases,
-      keyword_index_in_memory: keywordIndex,
-    },
+    build: commands
+      ? {
+          with: 'paperboy import arxiv-snapshot, then paperboy index rebuild',
+          ...commands,
+          loading_indexes_in_process_seconds: Math.round(embedSeconds * 10) / 10,
+          keyword_index_in_memory: keywordIndex,
+        }
+      : {
+          with: 'in process',
+          insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
+          train_and_embed_and_hnsw_seconds: Math.round(embedSeconds * 10) / 10,
+          total_seconds: Math.round((insertSeconds + embedSeconds) * 10) / 10,
+          papers_per_second_including_embeddings: Math.round(N / (insertSeconds + embedSeconds)),
+          vector_phases_seconds: vectorPhases,
+          keyword_index_in_memory: keywordIndex,
+        },
     size_mib: { database: Math.round((await store.sizeBytes()) / 1048576), hnsw_index: Math.round(indexBytes / 1048576) },
     peak_rss_mib: {
-      after_insert: rssAfterInsert,
+      // With the commands the papers were written by `paperboy import`; this process then only generated them.
+      after_insert: BUILD_WITH_COMMANDS ? null : rssAfterInsert,
       sampled_while_indexing: rssWhileIndexing,
       after_indexing: rssAfterIndexing,
       after_queries: rssAfterQueries,
@@ -532,7 +636,7 @@ async function main() {
     postgres:
       values.database === undefined
         ? null
-        : await benchPostgres(values.database, kinds, latency, throughApi, trendQueries, trendLatency.p95),
+        : await benchPostgres(values.database, kinds, latency, throughApi, trendQueries, trendLatency.p95, BUILD_WITH_COMMANDS ? snapshot : null),
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   await search.flush();
