@@ -636,7 +636,15 @@ async function main() {
     postgres:
       values.database === undefined
         ? null
-        : await benchPostgres(values.database, kinds, latency, throughApi, trendQueries, trendLatency.p95, BUILD_WITH_COMMANDS ? snapshot : null),
+        : await benchPostgres(
+            values.database,
+            kinds,
+            latency,
+            throughApi,
+            trendQueries,
+            trendLatency.p95,
+            BUILD_WITH_COMMANDS ? snapshot : null,
+          ),
     wall_seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   await search.flush();

@@ -49,6 +49,16 @@ describe('contrastive tuning of the builtin model', () => {
     expect(reseeded.projection).not.toEqual(first.projection);
   });
 
+  it('gives exactly the same model whether one thread or several share each batch', async () => {
+    const papers = topicPapers(8, 1);
+    const base = await trainLsa(papers, { dimensions: 8 });
+    const pairs = trainingPairs(base, papers);
+    const alone = await tuneProjection(base, pairs, OPTIONS, { lanes: 1 });
+    const shared = await tuneProjection(base, pairs, OPTIONS, { lanes: 3 });
+    expect(alone.projection).not.toEqual(base.projection);
+    expect(shared.projection).toEqual(alone.projection);
+  });
+
   it('leaves the model as it is with fewer pairs than the minimum', async () => {
     const papers = topicPapers(2, 1);
     const base = await trainLsa(papers, { dimensions: 8 });

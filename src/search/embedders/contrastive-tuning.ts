@@ -3,6 +3,8 @@ import { isContentWord, words } from '../text.js';
 import type { EmbeddableDocument } from './embedder.js';
 import type { Pause } from './linear-algebra.js';
 import type { LsaModel } from './lsa-model.js';
+import { allocateTuningMemory, TuningPhase, type Bag } from './tuning-batch.js';
+import { defaultLanes, TuningLanes } from './tuning-lanes.js';
 
 /**
  * Contrastive tuning of the builtin model's term coordinates. Each paper gives free training pairs: its title, and
@@ -53,18 +55,14 @@ export interface TuningHooks {
   readonly resumeFrom?: TuningState;
   /** Called after every epoch with the state to checkpoint and the epoch's mean loss. */
   readonly onEpoch?: (state: TuningState, loss: number) => void | Promise<void>;
-}
-
-/** A bag of distinct terms with their (1 + log tf) · idf weights. */
-interface TermBag {
-  readonly terms: Int32Array;
-  readonly weights: Float32Array;
+  /** Threads that share each batch's arithmetic (default: one per core, see tuning-lanes.ts); the model is the same. */
+  readonly lanes?: number;
 }
 
 /** The short side (a title, a sentence) and the text it should land nearest (the abstract, the rest of it). */
 interface TrainingPair {
-  readonly short: TermBag;
-  readonly long: TermBag;
+  readonly short: Bag;
+  readonly long: Bag;
 }
 
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
@@ -96,7 +94,7 @@ function termIndexer(model: LsaModel): (text: string) => number[] {
   };
 }
 
-function bagOf(terms: readonly number[], idf: Float32Array): TermBag {
+function bagOf(terms: readonly number[], idf: Float32Array): Bag {
   const counts = new Map<number, number>();
   for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   const bag = { terms: new Int32Array(counts.size), weights: new Float32Array(counts.size) };
@@ -164,21 +162,6 @@ function epochOrder(count: number, seed: number, epoch: number): Uint32Array {
   return order;
 }
 
-/** Pools a bag into `out` (normalised); returns the norm before normalising. */
-function pool(bag: TermBag, projection: Float32Array, dimensions: number, out: Float32Array): number {
-  out.fill(0);
-  for (let i = 0; i < bag.terms.length; i++) {
-    const base = bag.terms[i]! * dimensions;
-    const weight = bag.weights[i]!;
-    for (let k = 0; k < dimensions; k++) out[k]! += weight * projection[base + k]!;
-  }
-  let norm = 0;
-  for (let k = 0; k < dimensions; k++) norm += out[k]! * out[k]!;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let k = 0; k < dimensions; k++) out[k]! /= norm;
-  return norm;
-}
-
 /**
  * Symmetric InfoNCE over a batch: fills `gradient` (∂loss/∂similarity, already divided by the temperature) and
  * returns the batch's mean loss.
@@ -220,96 +203,76 @@ export async function tuneProjection(
   const vocabulary = model.terms.length;
   const size = Math.min(options.batch, pairs.length);
   if (size < 2 || vocabulary === 0 || pairs.length < options.minPairs) return model;
-  const projection = Float32Array.from(hooks.resumeFrom?.projection ?? model.projection);
+  const memory = allocateTuningMemory(hooks.resumeFrom?.projection ?? model.projection, d, size, pairs);
+  const { projection, bagStart, bagTerms, bagWeights, shorts, longs, shortNorms, longNorms, gradient, shortGradient, longGradient } =
+    memory;
   const accumulators = Float32Array.from(hooks.resumeFrom?.accumulators ?? new Float32Array(vocabulary));
   let meanAbs = 0;
   for (let i = 0; i < model.projection.length; i++) meanAbs += Math.abs(model.projection[i]!);
   const step = (options.learningRate * meanAbs) / Math.max(1, model.projection.length);
 
-  const titles = new Float32Array(size * d);
-  const abstracts = new Float32Array(size * d);
-  const titleNorms = new Float32Array(size);
-  const abstractNorms = new Float32Array(size);
-  const similarity = new Float64Array(size * size);
-  const gradient = new Float64Array(size * size);
-  const titleGradient = new Float64Array(size * d);
-  const abstractGradient = new Float64Array(size * d);
   const rowGradient = new Float32Array(vocabulary * d);
   const touched = new Uint8Array(vocabulary);
   const touchedList: number[] = [];
 
   /** Adds ∂loss/∂(term rows) of one pooled side: the gradient on the normalised vector, projected and unnormalised. */
-  const backPropagate = (bag: TermBag, pooled: Float32Array, grad: Float64Array, offset: number, norm: number) => {
+  const backPropagate = (bag: number, pooled: Float32Array, grad: Float64Array, offset: number, norm: number) => {
     if (norm === 0) return;
     let along = 0;
     for (let k = 0; k < d; k++) along += grad[offset + k]! * pooled[offset + k]!;
-    for (let i = 0; i < bag.terms.length; i++) {
-      const term = bag.terms[i]!;
+    for (let i = bagStart[bag]!, end = bagStart[bag + 1]!; i < end; i++) {
+      const term = bagTerms[i]!;
       if (!touched[term]) {
         touched[term] = 1;
         touchedList.push(term);
       }
       const base = term * d;
-      const weight = bag.weights[i]! / norm;
+      const weight = bagWeights[i]! / norm;
       for (let k = 0; k < d; k++) rowGradient[base + k]! += weight * (grad[offset + k]! - along * pooled[offset + k]!);
     }
   };
 
-  for (let epoch = hooks.resumeFrom?.epochsDone ?? 0; epoch < options.epochs; epoch++) {
-    const order = epochOrder(pairs.length, options.seed, epoch);
-    let lossSum = 0;
-    let batches = 0;
-    // The last incomplete batch is left out: fewer negatives would make its loss easier than the rest.
-    for (let start = 0; start + size <= order.length; start += size) {
-      for (let b = 0; b < size; b++) {
-        const pair = pairs[order[start + b]!]!;
-        titleNorms[b] = pool(pair.short, projection, d, titles.subarray(b * d, (b + 1) * d));
-        abstractNorms[b] = pool(pair.long, projection, d, abstracts.subarray(b * d, (b + 1) * d));
-      }
-      for (let i = 0; i < size; i++) {
-        for (let j = 0; j < size; j++) {
-          let s = 0;
-          for (let k = 0; k < d; k++) s += titles[i * d + k]! * abstracts[j * d + k]!;
-          similarity[i * size + j] = s;
+  const lanes = new TuningLanes(memory, Math.max(1, Math.min(hooks.lanes ?? defaultLanes(), size)));
+  try {
+    for (let epoch = hooks.resumeFrom?.epochsDone ?? 0; epoch < options.epochs; epoch++) {
+      const order = epochOrder(pairs.length, options.seed, epoch);
+      memory.order.set(order);
+      let lossSum = 0;
+      let batches = 0;
+      // The last incomplete batch is left out: fewer negatives would make its loss easier than the rest.
+      for (let start = 0; start + size <= order.length; start += size) {
+        await lanes.run(TuningPhase.Pool, start);
+        await lanes.run(TuningPhase.Similarity, start);
+        lossSum += contrastiveGradient(memory.similarity, size, options.temperature, gradient);
+        batches++;
+        await lanes.run(TuningPhase.PooledGradient, start);
+        for (let b = 0; b < size; b++) {
+          const pair = order[start + b]!;
+          backPropagate(2 * pair, shorts, shortGradient, b * d, shortNorms[b]!);
+          backPropagate(2 * pair + 1, longs, longGradient, b * d, longNorms[b]!);
         }
-      }
-      lossSum += contrastiveGradient(similarity, size, options.temperature, gradient);
-      batches++;
-      titleGradient.fill(0);
-      abstractGradient.fill(0);
-      for (let i = 0; i < size; i++) {
-        for (let j = 0; j < size; j++) {
-          const g = gradient[i * size + j]!;
+        for (const term of touchedList) {
+          const base = term * d;
+          let squared = 0;
+          for (let k = 0; k < d; k++) squared += rowGradient[base + k]! * rowGradient[base + k]!;
+          accumulators[term]! += squared / d;
+          const rate = step / Math.sqrt(accumulators[term]! + 1e-30);
           for (let k = 0; k < d; k++) {
-            titleGradient[i * d + k]! += g * abstracts[j * d + k]!;
-            abstractGradient[j * d + k]! += g * titles[i * d + k]!;
+            projection[base + k]! -= rate * rowGradient[base + k]!;
+            rowGradient[base + k] = 0;
           }
+          touched[term] = 0;
         }
+        touchedList.length = 0;
+        await hooks.pause?.();
       }
-      for (let b = 0; b < size; b++) {
-        const pair = pairs[order[start + b]!]!;
-        backPropagate(pair.short, titles, titleGradient, b * d, titleNorms[b]!);
-        backPropagate(pair.long, abstracts, abstractGradient, b * d, abstractNorms[b]!);
-      }
-      for (const term of touchedList) {
-        const base = term * d;
-        let squared = 0;
-        for (let k = 0; k < d; k++) squared += rowGradient[base + k]! * rowGradient[base + k]!;
-        accumulators[term]! += squared / d;
-        const rate = step / Math.sqrt(accumulators[term]! + 1e-30);
-        for (let k = 0; k < d; k++) {
-          projection[base + k]! -= rate * rowGradient[base + k]!;
-          rowGradient[base + k] = 0;
-        }
-        touched[term] = 0;
-      }
-      touchedList.length = 0;
-      await hooks.pause?.();
+      await hooks.onEpoch?.(
+        { epochsDone: epoch + 1, projection: Float32Array.from(projection), accumulators: Float32Array.from(accumulators) },
+        batches > 0 ? lossSum / batches : 0,
+      );
     }
-    await hooks.onEpoch?.(
-      { epochsDone: epoch + 1, projection: Float32Array.from(projection), accumulators: Float32Array.from(accumulators) },
-      batches > 0 ? lossSum / batches : 0,
-    );
+  } finally {
+    await lanes.close();
   }
-  return { ...model, projection };
+  return { ...model, projection: Float32Array.from(projection) };
 }
