@@ -59,6 +59,11 @@ const HIDDEN = 2;
 /** Segments below this many documents are merged once there are more than MAX_SMALL_SEGMENTS of them. */
 const SMALL_SEGMENT_DOCS = 65_536;
 const MAX_SMALL_SEGMENTS = 8;
+/**
+ * A segment's matched documents are read through the postings when the postings number less than its documents
+ * divided by this; otherwise by one pass over its slice of the scores (sequential, so cheaper per document).
+ */
+const WALK_POSTINGS_BELOW = 2;
 
 export interface Segment {
   /** Distinct term ids present, ascending. */
@@ -521,23 +526,51 @@ export class PostingsIndex {
     const lengths = this.docLengths;
     const { base, perToken } = scoring;
     const best = new TopK(limit);
+    const ranges: number[] = [];
     for (const segment of this.segments) {
       const { docs, frequencies, offsets } = segment;
+      ranges.length = 0;
+      let postings = 0;
       for (const term of terms) {
         const at = findTerm(segment, term.termId);
         if (at < 0) continue;
         const numerator = term.weight * (K1 + 1);
-        for (let i = offsets[at]!, end = offsets[at + 1]!; i < end; i++) {
+        const start = offsets[at]!;
+        const end = offsets[at + 1]!;
+        for (let i = start; i < end; i++) {
           const doc = docs[i]!;
           const f = frequencies[i]!;
           scores[doc]! += (numerator * f) / (f + base + perToken * lengths[doc]!);
         }
+        ranges.push(start, end);
+        postings += end - start;
       }
+      const matched = ranges.length;
       for (const termId of excluded) {
         const at = findTerm(segment, termId);
-        if (at >= 0) for (let i = offsets[at]!, end = offsets[at + 1]!; i < end; i++) scores[docs[i]!] = -Infinity;
+        if (at < 0) continue;
+        for (let i = offsets[at]!, end = offsets[at + 1]!; i < end; i++) scores[docs[i]!] = -Infinity;
+        ranges.push(offsets[at]!, offsets[at + 1]!);
       }
       let least = Math.max(best.floor, Number.MIN_VALUE);
+      if (postings * WALK_POSTINGS_BELOW < segment.docCount) {
+        // Far fewer postings than documents (a query of rarer words): the matched documents are reached through the
+        // postings instead of reading the segment's whole slice of the scores. Each has a positive score until its
+        // first visit clears it.
+        for (let r = 0; r < matched; r += 2) {
+          for (let i = ranges[r]!, end = ranges[r + 1]!; i < end; i++) {
+            const doc = docs[i]!;
+            const score = scores[doc]!;
+            if (score === 0) continue;
+            scores[doc] = 0;
+            if (score < least || this.unavailable[doc] !== 0) continue;
+            best.offer(score, this.docKeys[doc]!);
+            if (best.size === limit) least = Math.max(least, best.floor);
+          }
+        }
+        for (let r = matched; r < ranges.length; r += 2) for (let i = ranges[r]!, end = ranges[r + 1]!; i < end; i++) scores[docs[i]!] = 0;
+        continue;
+      }
       for (let doc = segment.firstDoc, end = segment.firstDoc + segment.docCount; doc < end; doc++) {
         const score = scores[doc]!;
         scores[doc] = 0;
