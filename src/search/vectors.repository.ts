@@ -49,7 +49,6 @@ export async function replaceVectors(
   };
 }
 
-/** Vectors of one embedder in key order, a page at a time (a full pass over them, not a change feed). */
 /** One embedder's vectors as a change log, read in commit-safe order (see change-log.ts). */
 export function vectorChangeLog(db: Queryable, embedder: string): ChangeLogReader<{ paper_id: string; vector: Uint8Array; seq: number }> {
   return createChangeLogReader(db, capabilitiesOf(db), {
@@ -60,6 +59,7 @@ export function vectorChangeLog(db: Queryable, embedder: string): ChangeLogReade
   });
 }
 
+/** Vectors of one embedder in key order, a page at a time (a full pass over them, not a change feed). */
 export async function vectorsAfterKey(db: Queryable, embedder: string, afterKey: number, limit: number): Promise<StoredVector[]> {
   const rows = await db
     .selectFrom('search_vectors')
