@@ -257,6 +257,20 @@ async function buildWithCommands(snapshot: string, env: Record<string, string>) 
   };
 }
 
+/** The build's part of the JSON when the commands built it; then the indexes were loaded in this process. */
+function commandsBuildReport(
+  commands: Awaited<ReturnType<typeof buildWithCommands>>,
+  loadSeconds: number,
+  keywordIndex: Record<string, unknown> | null,
+) {
+  return {
+    with: 'paperboy import arxiv-snapshot, then paperboy index rebuild',
+    ...commands,
+    loading_indexes_in_process_seconds: Math.round(loadSeconds * 10) / 10,
+    keyword_index_in_memory: keywordIndex,
+  };
+}
+
 type Latency = Record<string, Record<string, ReturnType<typeof stats>>>;
 
 /** Each mode over each kind of query, after a warm-up, in the search service (parsing, ranking, fusion, loading papers). */
@@ -381,12 +395,7 @@ async function benchPostgres(
     }
     return {
       build: commands
-        ? {
-            with: 'paperboy import arxiv-snapshot, then paperboy index rebuild',
-            ...commands,
-            loading_indexes_in_process_seconds: Math.round(indexSeconds * 10) / 10,
-            keyword_index_in_memory: keywordIndex,
-          }
+        ? commandsBuildReport(commands, indexSeconds, keywordIndex)
         : {
             with: 'in process',
             insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
@@ -587,12 +596,7 @@ async function main() {
     embedder,
     dimensions: dims,
     build: commands
-      ? {
-          with: 'paperboy import arxiv-snapshot, then paperboy index rebuild',
-          ...commands,
-          loading_indexes_in_process_seconds: Math.round(embedSeconds * 10) / 10,
-          keyword_index_in_memory: keywordIndex,
-        }
+      ? commandsBuildReport(commands, embedSeconds, keywordIndex)
       : {
           with: 'in process',
           insert_with_fulltext_seconds: Math.round(insertSeconds * 10) / 10,
