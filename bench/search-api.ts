@@ -2,9 +2,9 @@
 // data directory the benchmark built (so it loads the saved keyword and vector indexes), and the same queries timed
 // through GET /api/papers/search and through uncached /search pages, one request at a time over a kept-alive
 // connection.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import { spawnPaperboy } from './support/cli-command.js';
 
 export interface LatencyStats {
   readonly p50: number;
@@ -32,11 +32,7 @@ interface Server {
 
 /** Starts `paperboy serve` and resolves once it listens, with a promise for its keyword index being in memory. */
 function startServer(env: Record<string, string>): Promise<Server> {
-  const entry = path.resolve(import.meta.dirname, '..', 'src', 'cli', 'run.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, 'serve'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnPaperboy(['serve'], env, ['ignore', 'pipe', 'inherit']);
   let keywordIndexLoaded!: () => void;
   const keywordIndexReady = new Promise<void>((resolve) => (keywordIndexLoaded = resolve));
   return new Promise((resolve, reject) => {

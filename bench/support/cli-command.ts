@@ -1,6 +1,6 @@
 // Runs one `paperboy` command as users run it, in a process of its own, and reports how long it took and its peak
 // resident set (the kernel's high-water mark, read from /proc while it runs).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -22,16 +22,18 @@ function highWaterMarkMiB(pid: number): number | null {
   }
 }
 
+/** Starts `paperboy <args…>` from the sources, with the given environment on top of this process's. */
+export function spawnPaperboy(args: readonly string[], env: Record<string, string>, stdio: StdioOptions): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { env: { ...process.env, ...env }, stdio });
+}
+
 /**
- * `paperboy <args…>` with the given environment on top of this process's. Its progress lines (stderr) are passed
- * through with a prefix; a non-zero exit rejects with the last of them.
+ * `paperboy <args…>` run to its end. Its progress lines (stderr) are passed through with a prefix; a non-zero exit
+ * rejects with the last of them.
  */
 export function runPaperboy(args: readonly string[], env: Record<string, string>, log: (line: string) => void): Promise<CommandRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnPaperboy(args, env, ['ignore', 'pipe', 'pipe']);
   let peak: number | null = null;
   const sample = () => {
     const now = child.pid === undefined ? null : highWaterMarkMiB(child.pid);
