@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type { LogPosition } from '../change-log.js';
 import type { LogAnchor } from './paper-text-source.js';
 import type { ColumnWeights } from './fts5-bm25.js';
-import type { PostingsState, Segment } from './postings-index.js';
+import type { PostingsState } from './postings-index.js';
+import { sharedArray, type Segment, type SharedArrayType } from './postings-ranking.js';
 
 /**
  * The in-memory keyword index on disk, so a restart loads it instead of reading and tokenizing every paper.
@@ -126,8 +127,9 @@ export async function readPostingsFile(file: string): Promise<{ state: PostingsS
     const header = JSON.parse(headerBytes.toString('utf8')) as Header;
     if (header.format !== FORMAT || header.tokenizer !== TOKENIZER_VERSION || !isLogPosition(header.applied)) return null;
 
-    const take = async <T extends Section>(make: new (length: number) => T, length: number): Promise<T> => {
-      const array = new make(length);
+    // In shared memory, as the index keeps them (postings-ranking.ts), so loading copies nothing.
+    const take = async <T extends Section>(make: SharedArrayType<T>, length: number): Promise<T> => {
+      const array = sharedArray(make, length);
       await readInto(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       return array;
     };

@@ -1,6 +1,25 @@
 import { stemmer } from 'stemmer';
 import { words } from '../text.js';
 import { B, fts5Idf, IDF_FLOOR, K1, type ColumnWeights } from './fts5-bm25.js';
+import {
+  DEAD,
+  findTerm,
+  HIDDEN,
+  rankSegments,
+  sharedArray,
+  sharedCopy,
+  inSharedMemory,
+  type SharedArrayType,
+  TopK,
+  type DocumentColumns,
+  type RankedTerm,
+  type RankingRequest,
+  type ScoredKey,
+  type Segment,
+} from './postings-ranking.js';
+import type { RankingLanes } from './ranking-lanes.js';
+
+export type { ScoredKey, Segment } from './postings-ranking.js';
 
 /**
  * An in-memory inverted index that ranks with exactly the bm25() of SQLite FTS5 (same formula, same statistics,
@@ -26,11 +45,6 @@ export interface IndexedText {
   readonly hidden: boolean;
 }
 
-export interface ScoredKey {
-  readonly key: number;
-  readonly score: number;
-}
-
 export interface PostingsQuery {
   /** Free-text words as the query parser produced them; each distinct word is one bm25 phrase, as in FTS5. */
   readonly terms: readonly string[];
@@ -39,125 +53,22 @@ export interface PostingsQuery {
   readonly limit: number;
 }
 
-interface QueryTerm {
-  readonly termId: number;
-  /** idf times the number of query words with this stem (FTS5 scores each word as its own phrase). */
-  readonly weight: number;
-  readonly weightless: boolean;
-}
-
-/** bm25's length normalisation for this query: k1·(1 − b) + k1·b·length / averageLength = base + perToken·length. */
-interface Scoring {
-  readonly base: number;
-  readonly perToken: number;
+/** A query's rankings: by its informative terms, then by all of them if that fills less than the page. */
+interface QueryRankings {
+  readonly informative: RankingRequest;
+  readonly all: RankingRequest | null;
 }
 
 /** A weighted term frequency is stored in one byte; no real title, abstract and author list repeats a word more. */
 const MAX_STORED_FREQUENCY = 255;
-const DEAD = 1;
-const HIDDEN = 2;
 /** Segments below this many documents are merged once there are more than MAX_SMALL_SEGMENTS of them. */
 const SMALL_SEGMENT_DOCS = 65_536;
 const MAX_SMALL_SEGMENTS = 8;
-/**
- * A segment's matched documents are read through the postings when the postings number less than its documents
- * divided by this; otherwise by one pass over its slice of the scores (sequential, so cheaper per document).
- */
-const WALK_POSTINGS_BELOW = 2;
 
-export interface Segment {
-  /** Distinct term ids present, ascending. */
-  readonly terms: Int32Array;
-  /** Postings of terms[i] are docs/frequencies[offsets[i] .. offsets[i + 1]). */
-  readonly offsets: Uint32Array;
-  readonly docs: Uint32Array;
-  readonly frequencies: Uint8Array;
-  /** The segment holds documents firstDoc .. firstDoc + docCount - 1 (some of them removed since). */
-  readonly firstDoc: number;
-  readonly docCount: number;
-}
-
-function findTerm(segment: Segment, termId: number): number {
-  let lo = 0;
-  let hi = segment.terms.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const value = segment.terms[mid]!;
-    if (value === termId) return mid;
-    if (value < termId) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
-/** The best `capacity` (score, key) pairs seen, higher score first, then lower key: a binary min-heap of the kept. */
-class TopK {
-  private readonly scores: number[] = [];
-  private readonly keys: number[] = [];
-
-  constructor(private readonly capacity: number) {}
-
-  /** The score a candidate must reach to be kept (−∞ until full). */
-  get floor(): number {
-    return this.scores.length < this.capacity ? -Infinity : this.scores[0]!;
-  }
-
-  get size(): number {
-    return this.scores.length;
-  }
-
-  offer(score: number, key: number): void {
-    if (this.scores.length < this.capacity) {
-      this.scores.push(score);
-      this.keys.push(key);
-      this.siftUp(this.scores.length - 1);
-    } else if (this.worse(0, score, key)) {
-      this.scores[0] = score;
-      this.keys[0] = key;
-      this.siftDown(0);
-    }
-  }
-
-  sorted(): ScoredKey[] {
-    return this.scores.map((score, i) => ({ key: this.keys[i]!, score })).sort((a, b) => b.score - a.score || a.key - b.key);
-  }
-
-  /** Whether the kept entry at `i` ranks below (score, key). */
-  private worse(i: number, score: number, key: number): boolean {
-    return this.scores[i]! < score || (this.scores[i] === score && this.keys[i]! > key);
-  }
-
-  private swap(i: number, j: number): void {
-    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
-    [this.keys[i], this.keys[j]] = [this.keys[j]!, this.keys[i]!];
-  }
-
-  private siftUp(at: number): void {
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!this.worse(at, this.scores[parent]!, this.keys[parent]!)) return;
-      this.swap(at, parent);
-      at = parent;
-    }
-  }
-
-  private siftDown(at: number): void {
-    for (;;) {
-      const left = 2 * at + 1;
-      const right = left + 1;
-      let lowest = at;
-      if (left < this.scores.length && this.worse(left, this.scores[lowest]!, this.keys[lowest]!)) lowest = left;
-      if (right < this.scores.length && this.worse(right, this.scores[lowest]!, this.keys[lowest]!)) lowest = right;
-      if (lowest === at) return;
-      this.swap(at, lowest);
-      at = lowest;
-    }
-  }
-}
-
+/** The array, or a copy at least `needed` long (in shared memory, which ranking lanes read). */
 function grow<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
+  const next = sharedArray(array.constructor as SharedArrayType<T>, Math.max(needed, array.length * 2));
   next.set(array);
   return next;
 }
@@ -169,8 +80,8 @@ function buildSegment(triples: Triples, termCount: number, firstDoc: number, doc
   for (let i = 0; i < count; i++) perTerm[termIds[i]!]!++;
   let distinct = 0;
   for (let t = 0; t < termCount; t++) if (perTerm[t]! > 0) distinct++;
-  const terms = new Int32Array(distinct);
-  const offsets = new Uint32Array(distinct + 1);
+  const terms = sharedArray(Int32Array, distinct);
+  const offsets = sharedArray(Uint32Array, distinct + 1);
   // perTerm becomes each term's next free slot.
   for (let t = 0, at = 0; t < termCount; t++) {
     const n = perTerm[t]!;
@@ -180,8 +91,8 @@ function buildSegment(triples: Triples, termCount: number, firstDoc: number, doc
     perTerm[t] = offsets[at]!;
     at++;
   }
-  const outDocs = new Uint32Array(count);
-  const outFrequencies = new Uint8Array(count);
+  const outDocs = sharedArray(Uint32Array, count);
+  const outFrequencies = sharedArray(Uint8Array, count);
   for (let i = 0; i < count; i++) {
     const slot = perTerm[termIds[i]!]!++;
     outDocs[slot] = docs[i]!;
@@ -201,10 +112,10 @@ interface Triples {
 export interface PostingsState {
   /** Stems by term id. */
   readonly vocabulary: readonly string[];
-  readonly documentFrequency: Int32Array<ArrayBuffer>;
-  readonly docKeys: Float64Array<ArrayBuffer>;
-  readonly docLengths: Uint32Array<ArrayBuffer>;
-  readonly unavailable: Uint8Array<ArrayBuffer>;
+  readonly documentFrequency: Int32Array;
+  readonly docKeys: Float64Array;
+  readonly docLengths: Uint32Array;
+  readonly unavailable: Uint8Array;
   readonly docCount: number;
   readonly liveDocs: number;
   readonly liveTokens: number;
@@ -217,14 +128,14 @@ export class PostingsIndex {
   private readonly wordTerms = new Map<string, number>();
   private segments: Segment[] = [];
   /** Postings per term id, dead documents included until their segment is merged. */
-  private documentFrequency = new Int32Array(1024);
+  private documentFrequency: Int32Array = new Int32Array(1024);
   /** A term's weighted frequency in the document being added (zero between documents). */
-  private docFrequencyScratch = new Int32Array(1024);
+  private docFrequencyScratch: Int32Array = new Int32Array(1024);
 
-  private docKeys = new Float64Array(1024);
-  private docLengths = new Uint32Array(1024);
+  private docKeys: Float64Array = sharedArray(Float64Array, 1024);
+  private docLengths: Uint32Array = sharedArray(Uint32Array, 1024);
   /** DEAD and HIDDEN flags per document. */
-  private unavailable = new Uint8Array(1024);
+  private unavailable: Uint8Array = sharedArray(Uint8Array, 1024);
   private docCount = 0;
 
   private readonly docByKey = new Map<number, number>();
@@ -259,19 +170,25 @@ export class PostingsIndex {
     };
   }
 
-  /** An index holding what `state()` returned (its arrays are used as they are). */
+  /** An index holding what `state()` returned (its arrays are used as they are when in shared memory). */
   static restore(weights: ColumnWeights, state: PostingsState): PostingsIndex {
     const index = new PostingsIndex(weights);
     state.vocabulary.forEach((stem, termId) => index.termIds.set(stem, termId));
     index.documentFrequency = state.documentFrequency;
     index.docFrequencyScratch = new Int32Array(state.vocabulary.length);
-    index.docKeys = state.docKeys;
-    index.docLengths = state.docLengths;
-    index.unavailable = state.unavailable;
+    index.docKeys = inSharedMemory(state.docKeys);
+    index.docLengths = inSharedMemory(state.docLengths);
+    index.unavailable = inSharedMemory(state.unavailable);
     index.docCount = state.docCount;
     index.liveDocs = state.liveDocs;
     index.liveTokens = state.liveTokens;
-    index.segments = [...state.segments];
+    index.segments = state.segments.map((segment) => ({
+      ...segment,
+      terms: inSharedMemory(segment.terms),
+      offsets: inSharedMemory(segment.offsets),
+      docs: inSharedMemory(segment.docs),
+      frequencies: inSharedMemory(segment.frequencies),
+    }));
     for (let doc = 0; doc < state.docCount; doc++) if (state.unavailable[doc] !== DEAD) index.docByKey.set(state.docKeys[doc]!, doc);
     return index;
   }
@@ -412,10 +329,10 @@ export class PostingsIndex {
       }
     }
     return {
-      terms: Int32Array.from(terms),
-      offsets: Uint32Array.from(offsets),
-      docs: docs.slice(0, count),
-      frequencies: frequencies.slice(0, count),
+      terms: sharedCopy(Int32Array, terms),
+      offsets: sharedCopy(Uint32Array, offsets),
+      docs: sharedCopy(Uint32Array, docs.subarray(0, count)),
+      frequencies: sharedCopy(Uint8Array, frequencies.subarray(0, count)),
       firstDoc: segment.firstDoc,
       docCount: segment.docCount,
     };
@@ -431,35 +348,65 @@ export class PostingsIndex {
    * so a few millionths may be missing from a score, never a document from a page it would have made.
    */
   search(query: PostingsQuery): ScoredKey[] {
+    const rankings = this.rankings(query);
+    if (rankings === null) return [];
+    const best = this.rank(rankings.informative);
+    if (best.length === query.limit || rankings.all === null) return best;
+    return this.rank(rankings.all);
+  }
+
+  /** `search`, with the segments shared out over the lanes' threads when the query is worth it. */
+  async searchInLanes(query: PostingsQuery, lanes: RankingLanes): Promise<ScoredKey[]> {
+    const rankings = this.rankings(query);
+    if (rankings === null) return [];
+    const rank = (request: RankingRequest) => lanes.rank(this.columns(), this.segments, request, this.scores);
+    const best = await rank(rankings.informative);
+    if (best.length === query.limit || rankings.all === null) return best;
+    return rank(rankings.all);
+  }
+
+  /** The rankings that answer a query (see `search`), or null when no document can match. */
+  private rankings(query: PostingsQuery): QueryRankings | null {
     this.seal();
-    if (query.limit <= 0 || this.liveDocs === 0) return [];
+    if (query.limit <= 0 || this.liveDocs === 0) return null;
     const repeats = new Map<number, number>();
     for (const term of new Set(query.terms)) {
       const termId = this.termIds.get(stemmer(term));
       if (termId !== undefined) repeats.set(termId, (repeats.get(termId) ?? 0) + 1);
     }
-    if (repeats.size === 0) return [];
+    if (repeats.size === 0) return null;
 
     const n = this.liveDocs;
     const averageLength = this.liveTokens / n;
-    const scoring = { base: K1 * (1 - B), perToken: (K1 * B) / averageLength };
-    const terms: QueryTerm[] = [];
+    const terms: RankedTerm[] = [];
+    const informative: RankedTerm[] = [];
     for (const [termId, count] of repeats) {
-      const df = this.documentFrequency[termId]!;
-      const idf = fts5Idf(n, df);
-      terms.push({ termId, weight: idf * count, weightless: idf === IDF_FLOOR });
+      const idf = fts5Idf(n, this.documentFrequency[termId]!);
+      const term = { termId, weight: idf * count };
+      terms.push(term);
+      if (idf !== IDF_FLOOR) informative.push(term);
     }
-
-    if (this.scores.length < this.docCount) this.scores = new Float64Array(Math.max(this.docCount, this.scores.length * 2));
     const excluded: number[] = [];
     for (const word of query.excluded ?? []) {
       const termId = this.termIds.get(stemmer(word));
       if (termId !== undefined) excluded.push(termId);
     }
-    const informative = terms.filter((t) => !t.weightless);
-    const best = this.rank(informative, excluded, scoring, query.limit);
-    if (best.length === query.limit || informative.length === terms.length) return best;
-    return this.rank(terms, excluded, scoring, query.limit);
+    if (this.scores.length < this.docCount) this.scores = new Float64Array(Math.max(this.docCount, this.scores.length * 2));
+    const request = { excluded, base: K1 * (1 - B), perToken: (K1 * B) / averageLength, limit: query.limit };
+    return {
+      informative: { ...request, terms: informative },
+      all: informative.length === terms.length ? null : { ...request, terms },
+    };
+  }
+
+  private rank(request: RankingRequest): ScoredKey[] {
+    const best = new TopK(request.limit);
+    rankSegments(this.columns(), this.segments, request, this.scores, best);
+    return best.sorted();
+  }
+
+  private columns(): DocumentColumns {
+    return { docKeys: this.docKeys, docLengths: this.docLengths, unavailable: this.unavailable };
   }
 
   /**
@@ -514,74 +461,6 @@ export class PostingsIndex {
     }
   }
 
-  /**
-   * Segment by segment, adds the terms' bm25 shares to the accumulator, then takes the segment's best documents and
-   * clears their scores. A segment's slice of the scores and lengths stays in the CPU cache while every term is
-   * added and the slice is read back (term by term over the whole collection, each term would sweep all of it
-   * through memory again). Segments hold disjoint document ranges, so a segment's scores are final once its own
-   * postings are added.
-   */
-  private rank(terms: readonly QueryTerm[], excluded: readonly number[], scoring: Scoring, limit: number): ScoredKey[] {
-    const scores = this.scores;
-    const lengths = this.docLengths;
-    const { base, perToken } = scoring;
-    const best = new TopK(limit);
-    const ranges: number[] = [];
-    for (const segment of this.segments) {
-      const { docs, frequencies, offsets } = segment;
-      ranges.length = 0;
-      let postings = 0;
-      for (const term of terms) {
-        const at = findTerm(segment, term.termId);
-        if (at < 0) continue;
-        const numerator = term.weight * (K1 + 1);
-        const start = offsets[at]!;
-        const end = offsets[at + 1]!;
-        for (let i = start; i < end; i++) {
-          const doc = docs[i]!;
-          const f = frequencies[i]!;
-          scores[doc]! += (numerator * f) / (f + base + perToken * lengths[doc]!);
-        }
-        ranges.push(start, end);
-        postings += end - start;
-      }
-      const matched = ranges.length;
-      for (const termId of excluded) {
-        const at = findTerm(segment, termId);
-        if (at < 0) continue;
-        for (let i = offsets[at]!, end = offsets[at + 1]!; i < end; i++) scores[docs[i]!] = -Infinity;
-        ranges.push(offsets[at]!, offsets[at + 1]!);
-      }
-      let least = Math.max(best.floor, Number.MIN_VALUE);
-      if (postings * WALK_POSTINGS_BELOW < segment.docCount) {
-        // Far fewer postings than documents (a query of rarer words): the matched documents are reached through the
-        // postings instead of reading the segment's whole slice of the scores. Each has a positive score until its
-        // first visit clears it.
-        for (let r = 0; r < matched; r += 2) {
-          for (let i = ranges[r]!, end = ranges[r + 1]!; i < end; i++) {
-            const doc = docs[i]!;
-            const score = scores[doc]!;
-            if (score === 0) continue;
-            scores[doc] = 0;
-            if (score < least || this.unavailable[doc] !== 0) continue;
-            best.offer(score, this.docKeys[doc]!);
-            if (best.size === limit) least = Math.max(least, best.floor);
-          }
-        }
-        for (let r = matched; r < ranges.length; r += 2) for (let i = ranges[r]!, end = ranges[r + 1]!; i < end; i++) scores[docs[i]!] = 0;
-        continue;
-      }
-      for (let doc = segment.firstDoc, end = segment.firstDoc + segment.docCount; doc < end; doc++) {
-        const score = scores[doc]!;
-        scores[doc] = 0;
-        if (score < least || this.unavailable[doc] !== 0) continue;
-        best.offer(score, this.docKeys[doc]!);
-        if (best.size === limit) least = Math.max(least, best.floor);
-      }
-    }
-    return best.sorted();
-  }
-
   private termOfWord(word: string): number {
     let termId = this.wordTerms.get(word);
     if (termId === undefined) {
@@ -620,8 +499,8 @@ export class PostingsIndex {
     }
     let distinct = 0;
     for (let t = 0; t < perTerm.length; t++) if (perTerm[t]! > 0) distinct++;
-    const terms = new Int32Array(distinct);
-    const offsets = new Uint32Array(distinct + 1);
+    const terms = sharedArray(Int32Array, distinct);
+    const offsets = sharedArray(Uint32Array, distinct + 1);
     for (let t = 0, at = 0; t < perTerm.length; t++) {
       if (perTerm[t] === 0) continue;
       terms[at] = t;
@@ -629,8 +508,8 @@ export class PostingsIndex {
       perTerm[t] = offsets[at]!; // from here on: the term's next free slot
       at++;
     }
-    const docs = new Uint32Array(total);
-    const frequencies = new Uint8Array(total);
+    const docs = sharedArray(Uint32Array, total);
+    const frequencies = sharedArray(Uint8Array, total);
     for (const segment of merging) {
       for (let t = 0; t < segment.terms.length; t++) {
         const start = segment.offsets[t]!;

@@ -7,6 +7,7 @@ import type { ColumnWeights } from './fts5-bm25.js';
 import { createPaperTextSource, TEXT_PAGE, type PaperTextSource } from './paper-text-source.js';
 import { readPostingsFile, writePostingsFile, type PostingsFileMeta } from './postings-file.js';
 import { PostingsIndex, type PostingsQuery } from './postings-index.js';
+import { RankingLanes } from './ranking-lanes.js';
 /** Each build segment holds this many papers: large enough that segments stay few, small enough to build fast. */
 const BUILD_SEGMENT = 65_536;
 /** The file is rewritten once this many changes (or a quarter of the papers, if more) were applied since it was. */
@@ -134,6 +135,8 @@ export class PostingsMirror {
   private autoSaving = false;
 
   private readonly source: PaperTextSource;
+  /** Threads that share out the ranking of a large query. */
+  private readonly lanes = new RankingLanes();
 
   constructor(
     store: Store,
@@ -238,7 +241,7 @@ export class PostingsMirror {
    */
   async search(query: PostingsQuery): Promise<RankedPaper[] | null> {
     if (!(await this.caughtUp())) return null;
-    const ranked = this.index.search(query);
+    const ranked = await this.index.searchInLanes(query, this.lanes);
     const ids = await this.source.visibleIds(ranked.map((r) => r.key));
     return ranked.flatMap((r) => {
       const paperId = ids.get(r.key);
@@ -255,7 +258,7 @@ export class PostingsMirror {
     const admitted: RankedPaper[] = [];
     let asked = 0;
     for (let pool = query.limit * ADMIT_POOL_FACTOR; ; pool *= ADMIT_POOL_FACTOR) {
-      const ranked = this.index.search({ ...query, limit: pool });
+      const ranked = await this.index.searchInLanes({ ...query, limit: pool }, this.lanes);
       const fresh = ranked.slice(asked);
       asked = ranked.length;
       const ids = await this.source.visibleIds(fresh.map((r) => r.key));

@@ -1,0 +1,21 @@
+import { parentPort } from 'node:worker_threads';
+import { rankSegments, TopK, type DocumentColumns } from './postings-ranking.js';
+import type { LaneAnswer, LaneRequest } from './ranking-lanes.js';
+
+/** A ranking lane's thread (ranking-lanes.ts): ranks the segments it is sent with its own scores. */
+let columns: DocumentColumns | null = null;
+let scores = new Float64Array(0);
+
+parentPort!.on('message', (message: LaneRequest) => {
+  if (message.kind === 'columns') {
+    columns = message.columns;
+    return;
+  }
+  const { id, segments, request } = message;
+  const last = segments[segments.length - 1];
+  const needed = last ? last.firstDoc + last.docCount : 0;
+  if (scores.length < needed) scores = new Float64Array(needed);
+  const best = new TopK(request.limit);
+  rankSegments(columns!, segments, request, scores, best);
+  parentPort!.postMessage({ id, best: best.sorted() } satisfies LaneAnswer);
+});
