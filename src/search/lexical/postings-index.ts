@@ -11,7 +11,7 @@ import {
   inSharedMemory,
   type SharedArrayType,
   TopK,
-  type DocumentColumns,
+  type RankingView,
   type RankedTerm,
   type RankingRequest,
   type ScoredKey,
@@ -142,6 +142,8 @@ export class PostingsIndex {
   private liveDocs = 0;
   private liveTokens = 0;
 
+  /** What ranking reads, kept while neither the segments nor the per-document arrays change (ranking lanes hold it). */
+  private view: RankingView | null = null;
   private scores = new Float64Array(0);
   /** How many of a match's terms each document holds so far (zero between matches). */
   private marks = new Uint8Array(0);
@@ -278,6 +280,7 @@ export class PostingsIndex {
     if (this.unavailable.subarray(pending.firstDoc, this.docCount).includes(DEAD)) segment = this.withoutDead(segment);
     this.segments.push(segment);
     this.mergeSmallSegments();
+    this.view = null;
   }
 
   /** Leaves documents out of every later search and out of the statistics. */
@@ -304,6 +307,9 @@ export class PostingsIndex {
   private purge(docs: readonly number[]): void {
     const holding = new Set(docs.map((doc) => this.segments.findIndex((s) => doc >= s.firstDoc && doc < s.firstDoc + s.docCount)));
     for (const index of holding) if (index >= 0) this.segments[index] = this.withoutDead(this.segments[index]!);
+    // A view holding the old segments would rank the same (their removed documents are flagged), but keep them in
+    // memory.
+    if (holding.size > 0) this.view = null;
   }
 
   private withoutDead(segment: Segment): Segment {
@@ -359,7 +365,7 @@ export class PostingsIndex {
   async searchInLanes(query: PostingsQuery, lanes: RankingLanes): Promise<ScoredKey[]> {
     const rankings = this.rankings(query);
     if (rankings === null) return [];
-    const rank = (request: RankingRequest) => lanes.rank(this.columns(), this.segments, request, this.scores);
+    const rank = (request: RankingRequest) => lanes.rank(this.rankingView(), request, this.scores);
     const best = await rank(rankings.informative);
     if (best.length === query.limit || rankings.all === null) return best;
     return rank(rankings.all);
@@ -401,12 +407,17 @@ export class PostingsIndex {
 
   private rank(request: RankingRequest): ScoredKey[] {
     const best = new TopK(request.limit);
-    rankSegments(this.columns(), this.segments, request, this.scores, best);
+    const { columns, segments } = this.rankingView();
+    rankSegments(columns, segments, request, this.scores, best);
     return best.sorted();
   }
 
-  private columns(): DocumentColumns {
-    return { docKeys: this.docKeys, docLengths: this.docLengths, unavailable: this.unavailable };
+  private rankingView(): RankingView {
+    this.view ??= {
+      segments: [...this.segments],
+      columns: { docKeys: this.docKeys, docLengths: this.docLengths, unavailable: this.unavailable },
+    };
+    return this.view;
   }
 
   /**

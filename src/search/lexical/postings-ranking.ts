@@ -137,6 +137,12 @@ export interface DocumentColumns {
   readonly unavailable: Uint8Array;
 }
 
+/** The segments and columns a ranking reads: one object for as long as neither changes, so lanes are sent it once. */
+export interface RankingView {
+  readonly segments: readonly Segment[];
+  readonly columns: DocumentColumns;
+}
+
 /**
  * Segment by segment, adds the terms' bm25 shares to the accumulator, then offers the segment's best documents to
  * `best` and clears their scores. A segment's slice of the scores and lengths stays in the CPU cache while every

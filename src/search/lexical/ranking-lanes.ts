@@ -1,25 +1,20 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startSiblingWorker } from '../../worker-threads.js';
-import {
-  findTerm,
-  rankSegments,
-  TopK,
-  type DocumentColumns,
-  type RankingRequest,
-  type ScoredKey,
-  type Segment,
-} from './postings-ranking.js';
+import { findTerm, rankSegments, TopK, type RankingRequest, type RankingView, type ScoredKey, type Segment } from './postings-ranking.js';
 
 /** Postings a query must sum before its segments are shared out: below this, handing work over costs more than it saves. */
 export const LANES_FROM_POSTINGS = 100_000;
 /** Lanes beyond four gain little: the segments are few, and a server answers other requests meanwhile. */
 const MAX_LANES = 4;
 
-/** What this thread tells a lane. */
+/**
+ * What this thread tells a lane: the index's view when it changed (posting shared arrays to a thread costs
+ * milliseconds, so a view goes once), then which of its segments to rank.
+ */
 export type LaneRequest =
-  | { readonly kind: 'columns'; readonly columns: DocumentColumns }
-  | { readonly kind: 'rank'; readonly id: number; readonly segments: readonly Segment[]; readonly request: RankingRequest };
+  | { readonly kind: 'view'; readonly view: RankingView }
+  | { readonly kind: 'rank'; readonly id: number; readonly from: number; readonly to: number; readonly request: RankingRequest };
 
 /** A lane's answer: its share's best documents, best first. */
 export interface LaneAnswer {
@@ -29,8 +24,8 @@ export interface LaneAnswer {
 
 interface Lane {
   readonly worker: Worker;
-  /** The columns this lane was last sent (the index replaces an array when it grows). */
-  columns: DocumentColumns | null;
+  /** The view this lane was last sent. */
+  view: RankingView | null;
   /** Answers it owes: while there are any, its thread keeps the process alive. */
   owed: number;
 }
@@ -96,7 +91,8 @@ export class RankingLanes {
     return this.lanes.length;
   }
 
-  async rank(columns: DocumentColumns, segments: readonly Segment[], request: RankingRequest, scores: Float64Array): Promise<ScoredKey[]> {
+  async rank(view: RankingView, request: RankingRequest, scores: Float64Array): Promise<ScoredKey[]> {
+    const { columns, segments } = view;
     const best = new TopK(request.limit);
     const work = postingsPerSegment(segments, request);
     const total = work.reduce((sum, w) => sum + w, 0);
@@ -104,10 +100,9 @@ export class RankingLanes {
       rankSegments(columns, segments, request, scores, best);
       return best.sorted();
     }
-    const shares = shareOut(work, this.count).filter(([from, to]) => to > from);
-    const [own, ...others] = shares.map(([from, to]) => segments.slice(from, to));
-    const answers = others.map((share, i) => this.ask(this.lane(i), columns, share, request));
-    rankSegments(columns, own!, request, scores, best);
+    const [own, ...others] = shareOut(work, this.count).filter(([from, to]) => to > from);
+    const answers = others.map(([from, to], i) => this.ask(this.lane(i), view, from, to, request));
+    rankSegments(columns, segments.slice(...own!), request, scores, best);
     for (const [i, answer] of answers.entries()) {
       let theirs: readonly ScoredKey[];
       try {
@@ -115,7 +110,7 @@ export class RankingLanes {
       } catch {
         this.failed = true;
         const fallback = new TopK(request.limit);
-        rankSegments(columns, others[i]!, request, scores, fallback);
+        rankSegments(columns, segments.slice(...others[i]!), request, scores, fallback);
         theirs = fallback.sorted();
       }
       for (const { key, score } of theirs) best.offer(score, key);
@@ -136,15 +131,15 @@ export class RankingLanes {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
-  private ask(lane: Lane, columns: DocumentColumns, segments: readonly Segment[], request: RankingRequest): Promise<readonly ScoredKey[]> {
-    if (lane.columns !== columns) {
-      lane.worker.postMessage({ kind: 'columns', columns } satisfies LaneRequest);
-      lane.columns = columns;
+  private ask(lane: Lane, view: RankingView, from: number, to: number, request: RankingRequest): Promise<readonly ScoredKey[]> {
+    if (lane.view !== view) {
+      lane.worker.postMessage({ kind: 'view', view } satisfies LaneRequest);
+      lane.view = view;
     }
     const id = this.nextId++;
     const answer = new Promise<readonly ScoredKey[]>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     if (lane.owed++ === 0) lane.worker.ref();
-    lane.worker.postMessage({ kind: 'rank', id, segments, request } satisfies LaneRequest);
+    lane.worker.postMessage({ kind: 'rank', id, from, to, request } satisfies LaneRequest);
     return answer.finally(() => {
       if (--lane.owed === 0) lane.worker.unref();
     });
@@ -167,7 +162,7 @@ export class RankingLanes {
     };
     worker.once('error', fail);
     worker.once('exit', (code) => fail(new Error(`a ranking lane stopped (exit code ${code})`)));
-    const lane: Lane = { worker, columns: null, owed: 0 };
+    const lane: Lane = { worker, view: null, owed: 0 };
     this.lanes[i] = lane;
     return lane;
   }
