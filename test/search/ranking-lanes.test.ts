@@ -128,6 +128,6 @@ describe('ranking lanes', () => {
     expect(lanes.threads).toBe(0);
     const common = { terms: VOCABULARY.slice(0, 20), limit: 10 };
     expect(await index.searchInLanes(common, lanes)).toEqual(index.search(common));
-    expect(lanes.threads).toBe(1);
+    expect(lanes.threads).toBe(2);
   });
 });

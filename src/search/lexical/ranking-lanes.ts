@@ -35,7 +35,7 @@ interface Waiting {
   readonly reject: (error: Error) => void;
 }
 
-/** One lane per core, at most MAX_LANES. */
+/** One lane per core, at most MAX_LANES; with one core, none. */
 export function defaultRankingLanes(): number {
   return Math.max(1, Math.min(os.availableParallelism(), MAX_LANES));
 }
@@ -69,11 +69,11 @@ export function shareOut(work: readonly number[], lanes: number): [number, numbe
 }
 
 /**
- * Ranks a query's segments on several threads: this one takes the first share and worker threads the others, all
- * reading the same segments in shared memory (postings-ranking.ts). Every segment is ranked as the index alone would
- * rank it, and merging each share's best keeps the same order and ties, so a page is the same either way. The
- * threads start at the first query worth sharing out; if one fails, its share is ranked here and later queries stay
- * on this thread.
+ * Ranks a query's segments on worker threads, one share each, all reading the same segments in shared memory
+ * (postings-ranking.ts); this thread only merges their answers, so it is free meanwhile for the other side of a hybrid
+ * query. Every segment is ranked as the index alone would rank it, and merging each share's best keeps the same order
+ * and ties, so a page is the same either way. The threads start at the first query worth sharing out; if one fails,
+ * its share is ranked here and later queries stay on this thread.
  */
 export class RankingLanes {
   private readonly lanes: Lane[] = [];
@@ -100,9 +100,8 @@ export class RankingLanes {
       rankSegments(columns, segments, request, scores, best);
       return best.sorted();
     }
-    const [own, ...others] = shareOut(work, this.count).filter(([from, to]) => to > from);
-    const answers = others.map(([from, to], i) => this.ask(this.lane(i), view, from, to, request));
-    rankSegments(columns, segments.slice(...own!), request, scores, best);
+    const shares = shareOut(work, this.count).filter(([from, to]) => to > from);
+    const answers = shares.map(([from, to], i) => this.ask(this.lane(i), view, from, to, request));
     for (const [i, answer] of answers.entries()) {
       let theirs: readonly ScoredKey[];
       try {
@@ -110,7 +109,7 @@ export class RankingLanes {
       } catch {
         this.failed = true;
         const fallback = new TopK(request.limit);
-        rankSegments(columns, segments.slice(...others[i]!), request, scores, fallback);
+        rankSegments(columns, segments.slice(...shares[i]!), request, scores, fallback);
         theirs = fallback.sorted();
       }
       for (const { key, score } of theirs) best.offer(score, key);
