@@ -7,6 +7,7 @@ import type { DatabaseTarget } from '../config.js';
 import type { DB } from './schema.js';
 import { inProcessNotifications, type OpenNotificationChannel } from './notifications.js';
 import { postgresNotifications } from './pg-notifications.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 /**
  * What a storage engine can do. Code that must differ between engines asks for a capability
@@ -121,7 +122,7 @@ export function openSqlite(file: string): Store {
   // A larger page cache keeps the full-text index's b-trees in memory during bulk imports.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   remember(db, SQLITE_CAPABILITIES);
   return {
     db,
