@@ -3,7 +3,7 @@ import { capabilitiesOf } from './database.js';
 import type { DB, Queryable } from './schema.js';
 
 /** Element types a column array can be bound as. */
-export type ArrayElementType = 'text' | 'integer' | 'double precision';
+export type ArrayElementType = 'text' | 'integer' | 'bigint' | 'double precision';
 
 /** One column of a bulk write: its name, the SQL type of its array, and how a row gives its value. */
 export interface BulkColumn<Row> {
@@ -42,4 +42,18 @@ export function insertRows<T extends keyof DB & string, Row extends Insertable<D
   const insert = db.insertInto(table);
   if (!capabilitiesOf(db).arrayParameters) return insert.values(rows as unknown as Insertable<DB[T]>[]);
   return insert.columns(columns.map((column) => column.name) as never).expression(unnestRows(rows, columns));
+}
+
+/**
+ * `column` is one of `values`: one array parameter where the engine binds arrays (the server parses and plans the
+ * same statement whatever their number), else a list of parameters.
+ */
+export function oneOf(
+  db: Queryable,
+  column: RawBuilder<unknown>,
+  values: readonly (string | number)[],
+  type: ArrayElementType,
+): RawBuilder<boolean> {
+  if (capabilitiesOf(db).arrayParameters) return sql<boolean>`${column} = ANY(${values}::${sql.raw(type)}[])`;
+  return sql<boolean>`${column} IN (${sql.join(values.map((value) => sql`${value}`))})`;
 }

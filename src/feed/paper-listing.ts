@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { oneOf } from '../db/bulk-rows.js';
 import type { Queryable } from '../db/schema.js';
 import type { FeedEntryDetails, Paper, SourceSubmitter } from '../papers/paper.js';
 import { PAPER_EXTRA_COLUMNS, toPaper } from '../papers/papers.repository.js';
@@ -215,7 +216,7 @@ export async function getListedPapers(db: Queryable, paperIds: readonly string[]
         .limit(1)
         .as('submitter_name'),
     ])
-    .where('papers.id', 'in', [...paperIds])
+    .where(oneOf(db, sql`papers.id`, paperIds, 'text'))
     .execute();
   for (const row of rows) {
     out.set(row.id, {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { oneOf } from '../db/bulk-rows.js';
 import { capabilitiesOf } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
 import { createChangeLogReader, type ChangeLogReader } from './change-log.js';
@@ -170,7 +171,7 @@ export async function resolveCandidates(
       SELECT search_vectors.key AS key, search_vectors.paper_id AS paper_id, search_vectors.vector AS vector
       FROM search_vectors JOIN papers ON papers.id = search_vectors.paper_id
       WHERE search_vectors.embedder = ${embedder}
-        AND search_vectors.key IN (${sql.join(keys.slice(i, i + chunk).map((k) => sql`${k}`))})
+        AND ${oneOf(db, sql`search_vectors.key`, keys.slice(i, i + chunk), 'bigint')}
         AND ${whereAll(paperFilterConditions(filters))}`.execute(db);
     for (const row of result.rows) found.set(Number(row.key), { paperId: row.paper_id, vector: bytesToVector(row.vector) });
   }
@@ -200,7 +201,7 @@ export async function vectorsOfPapers(
       .selectFrom('search_vectors')
       .select(['paper_id', 'vector'])
       .where('embedder', '=', embedder)
-      .where('paper_id', 'in', paperIds.slice(i, i + chunk))
+      .where(oneOf(db, sql`paper_id`, paperIds.slice(i, i + chunk), 'text'))
       .execute();
     for (const row of rows) found.set(row.paper_id, bytesToVector(row.vector));
   }

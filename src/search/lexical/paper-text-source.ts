@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Store } from '../../db/database.js';
+import { oneOf } from '../../db/bulk-rows.js';
 import type { DB } from '../../db/schema.js';
 import { createChangeLogReader, type ChangeLogReader, type LogPosition } from '../change-log.js';
 import type { IndexedText } from './postings-index.js';
@@ -195,10 +196,11 @@ class KeyedTextSource implements PaperTextSource {
   };
 
   visibleIds(keys: readonly number[]): Promise<Map<number, string>> {
-    const key = this.keys.key;
     return inSlices(keys, async (slice) => {
       const { rows } = await sql<{ key: number | string; id: string }>`
-        SELECT ${key} AS key, id FROM papers WHERE hidden = 0 AND ${key} IN (${sql.join(slice.map((k) => sql`${k}`))})`.execute(this.db);
+        SELECT ${this.keys.key} AS key, id FROM papers WHERE hidden = 0 AND ${oneOf(this.db, this.keys.key, slice, 'bigint')}`.execute(
+        this.db,
+      );
       return new Map(rows.map((row) => [Number(row.key), row.id]));
     });
   }
