@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { startSiblingWorker } from '../../worker-threads.js';
 import { findTerm, rankSegments, TopK, type RankingRequest, type RankingView, type ScoredKey, type Segment } from './postings-ranking.js';
 
-/** Postings a query must sum before its segments are shared out: below this, handing work over costs more than it saves. */
+/** Postings a query must sum before its segments are shared out: below, handing work over costs more than it saves. */
 export const LANES_FROM_POSTINGS = 100_000;
 /** Lanes beyond four gain little: the segments are few, and a server answers other requests meanwhile. */
 const MAX_LANES = 4;
@@ -35,7 +35,7 @@ interface Waiting {
   readonly reject: (error: Error) => void;
 }
 
-/** One lane per core, at most MAX_LANES; with one core, none. */
+/** One lane per core, at most MAX_LANES (with a single core, `rank` ranks on the calling thread). */
 export function defaultRankingLanes(): number {
   return Math.max(1, Math.min(os.availableParallelism(), MAX_LANES));
 }
@@ -139,9 +139,12 @@ export class RankingLanes {
     const answer = new Promise<readonly ScoredKey[]>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     if (lane.owed++ === 0) lane.worker.ref();
     lane.worker.postMessage({ kind: 'rank', id, from, to, request } satisfies LaneRequest);
-    return answer.finally(() => {
+    const settled = answer.finally(() => {
       if (--lane.owed === 0) lane.worker.unref();
     });
+    // `rank` awaits the answers one by one: a later one failing first is handled there, not reported as unhandled.
+    settled.catch(() => undefined);
+    return settled;
   }
 
   private lane(i: number): Lane {
