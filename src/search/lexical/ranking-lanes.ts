@@ -9,8 +9,8 @@ export const LANES_FROM_POSTINGS = 100_000;
 const MAX_LANES = 4;
 
 /**
- * What this thread tells a lane: the index's view when it changed (posting shared arrays to a thread costs
- * milliseconds, so a view goes once), then which of its segments to rank.
+ * What this thread tells a lane: the index's view when it changed (posted with every query, the segments' shared
+ * arrays took a tenth of the time in a profile of API searches), then which of its segments to rank.
  */
 export type LaneRequest =
   | { readonly kind: 'view'; readonly view: RankingView }
