@@ -19,8 +19,6 @@ import {
 } from './postings-ranking.js';
 import type { RankingLanes } from './ranking-lanes.js';
 
-export type { ScoredKey, Segment } from './postings-ranking.js';
-
 /**
  * An in-memory inverted index that ranks with exactly the bm25() of SQLite FTS5 (same formula, same statistics,
  * same tokens: unicode61 words with diacritics removed, Porter stems), but sums a query's postings over typed

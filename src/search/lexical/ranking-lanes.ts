@@ -4,7 +4,7 @@ import { startSiblingWorker } from '../../worker-threads.js';
 import { findTerm, rankSegments, TopK, type RankingRequest, type RankingView, type ScoredKey, type Segment } from './postings-ranking.js';
 
 /** Postings a query must sum before its segments are shared out: below, handing work over costs more than it saves. */
-export const LANES_FROM_POSTINGS = 100_000;
+const LANES_FROM_POSTINGS = 100_000;
 /** Lanes beyond four gain little: the segments are few, and a server answers other requests meanwhile. */
 const MAX_LANES = 4;
 
@@ -36,7 +36,7 @@ interface Waiting {
 }
 
 /** One lane per core, at most MAX_LANES (with a single core, `rank` ranks on the calling thread). */
-export function defaultRankingLanes(): number {
+function defaultRankingLanes(): number {
   return Math.max(1, Math.min(os.availableParallelism(), MAX_LANES));
 }
 
