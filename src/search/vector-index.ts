@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import type { Store } from '../db/database.js';
@@ -47,20 +46,10 @@ const EXPANSION_ADD = 64;
 const EXPANSION_SEARCH = 512;
 /**
  * usearch's concurrent insertion can leave a node stored but unreachable by search (upstream issue 735): a paper
- * that semantic search never finds, even by its own vector. Measured on the 4,682 demo papers inserted into an empty
- * index on two threads: 1–6 such papers per build, none on one thread. The damage needs concurrent inserters to meet
- * in the graph, so a batch is shared over the cores only when the index is large and holds ten times the batch;
- * otherwise its vectors go in one at a time. On 200,000 bench papers in batches of 2,048, the papers their own vector
- * does not find among 512 candidates numbered 21 inserted one at a time and 26 with the batches from 50,000 on shared
- * over two threads (HNSW's own pruning strands a few either way), while insertion took about half the time.
+ * that semantic search never finds, even by its own vector, and a different graph at every build. Measured on the
+ * 4,682 demo papers: 1–6 such papers per multi-threaded build, none on one thread, at about twice the build time.
  */
-const CONCURRENT_ADD_FROM = 50_000;
-const CONCURRENT_ADD_BATCH_SHARE = 0.1;
-/**
- * One thread count for every insertion into an index: usearch sizes its per-thread search contexts when it grows the
- * index, and a later insertion on more threads than that fails.
- */
-const ADD_THREADS = Math.max(1, Math.min(os.availableParallelism(), 4));
+const ADD_THREADS = 1;
 
 function fileStem(embedder: string): string {
   return embedder.replace(/[^a-zA-Z0-9._-]+/g, '_').slice(0, 120);
@@ -142,24 +131,12 @@ export class VectorIndex {
       if (fresh.length > 0) {
         const matrix = new Float32Array(fresh.length * this.dimensions);
         fresh.forEach((v, i) => matrix.set(v.vector, i * this.dimensions));
-        this.insert(fresh === vectors ? keys : BigUint64Array.from(fresh, (v) => BigInt(v.key)), matrix);
+        this.index.add(fresh === vectors ? keys : BigUint64Array.from(fresh, (v) => BigInt(v.key)), matrix, ADD_THREADS);
       }
       for (const v of vectors) if (v.key > this.maxKey) this.maxKey = v.key;
       this.unsaved += fresh.length;
     }
     if (this.unsaved >= Math.max(this.saveAfterAtLeast, this.index.size() * SAVE_AFTER_FRACTION)) this.save();
-  }
-
-  private insert(keys: BigUint64Array, matrix: Float32Array): void {
-    const size = this.index.size();
-    if (size >= CONCURRENT_ADD_FROM && keys.length <= size * CONCURRENT_ADD_BATCH_SHARE) {
-      this.index.add(keys, matrix, ADD_THREADS);
-      return;
-    }
-    // One vector per call runs on the calling thread (usearch starts no threads for a single task).
-    for (let i = 0; i < keys.length; i++) {
-      this.index.add(keys.subarray(i, i + 1), matrix.subarray(i * this.dimensions, (i + 1) * this.dimensions), ADD_THREADS);
-    }
   }
 
   private containsEach(keys: BigUint64Array): boolean[] {

@@ -95,20 +95,4 @@ describe('vector index', () => {
     const unreachable = vectors.filter((v) => index.search(v.vector, 1)[0]?.key !== v.key).map((v) => v.key);
     expect(unreachable).toEqual([]);
   });
-
-  it('shares large batches over the cores once the index is large, also after reopening, and finds each new vector', () => {
-    const dir = directory();
-    const index = new VectorIndex('test-embedder', DIMENSIONS, dir);
-    // 50,000 vectors go in one at a time; batches of at most a tenth of the index then go in on every core.
-    for (let key = 1; key <= 50_000; key += 5_000) index.add(randomVectors(key, 5_000));
-    const shared = randomVectors(50_001, 5_000);
-    index.add(shared);
-    index.save();
-    const reopened = new VectorIndex('test-embedder', DIMENSIONS, dir);
-    const afterReopening = randomVectors(55_001, 5_000);
-    reopened.add(afterReopening);
-    expect(reopened.size()).toBe(60_000);
-    const missed = [...shared, ...afterReopening].filter((v) => reopened.search(v.vector, 1)[0]?.key !== v.key);
-    expect(missed.map((v) => v.key)).toEqual([]);
-  });
 });
