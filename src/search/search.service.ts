@@ -19,6 +19,7 @@ import type { SemanticHit } from './semantic/nearest-papers.js';
 import type { QueryVector } from './semantic/semantic-reader.js';
 import { createSemanticIndex, SemanticUnavailableError, type RebuildReport, type SemanticIndex } from './semantic-index.js';
 import { words } from './text.js';
+import { SearchActivity } from './search-activity.js';
 
 export type { HighlightSegment } from './highlight.js';
 export type { ParsedQuery } from './query-parser.js';
@@ -163,6 +164,7 @@ function satisfiesTextConstraints(text: string, query: ParsedQuery): boolean {
 
 class DefaultSearchService implements SearchService {
   private readonly lexical: LexicalIndex;
+  private readonly searches = new SearchActivity();
   private readonly semantic: SemanticIndex;
   private readonly ready: Promise<void>;
 
@@ -208,14 +210,18 @@ class DefaultSearchService implements SearchService {
 
   startBackgroundJobs(): void {
     this.semantic.maintenance.startBackgroundJobs();
-    this.lexical.startBackgroundJobs(this.options.logger);
+    this.lexical.startBackgroundJobs(this.options.logger, this.searches);
   }
 
   private get db() {
     return this.options.store.db;
   }
 
-  async search(req: SearchRequest): Promise<SearchResult> {
+  search(req: SearchRequest): Promise<SearchResult> {
+    return this.searches.during(() => this.answer(req));
+  }
+
+  private async answer(req: SearchRequest): Promise<SearchResult> {
     const parsed = parseQuery(req.q ?? '');
     const limit = clampInt(req.limit, 20, 1, MAX_LIMIT);
     const offset = clampInt(req.offset, 0, 0, MAX_DEPTH);

@@ -10,6 +10,7 @@ import { createLexicalIndex } from '../../src/search/lexical/create-lexical-inde
 import { countPendingDocuments, fillPendingDocuments, FullTextBackfill } from '../../src/search/lexical/full-text-backlog.js';
 import { filtersFromQuery } from '../../src/search/paper-filters.js';
 import { parseQuery } from '../../src/search/query-parser.js';
+import { SearchActivity } from '../../src/search/search-activity.js';
 import { paperRecord } from '../helpers/fixtures.js';
 import { createPostgresDatabase, postgresAvailable, tempDir } from '../helpers/stores.js';
 import { TOPIC_PAPERS, writePapers } from './corpus.js';
@@ -89,6 +90,8 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
       intervalMs: 60_000,
       batch: 50,
       restRatio: 2,
+      quietMs: 100,
+      maxDeferMs: 1_000,
       rest: (ms: number) => new Promise<void>((over) => rests.push({ ms, over })),
     };
     const run = new FullTextBackfill(store.db, silentLogger, pacing).runOnce();
@@ -109,6 +112,63 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
     await run;
     expect(await countPendingDocuments(store.db)).toBe(0);
     expect(await storedDocumentsMatchText(store)).toBe(true);
+  });
+
+  it('starts each transaction once searches have paused, and after waiting long enough even while they go on', async () => {
+    await writePapers(store, bulk());
+    const total = bulk().length;
+    let clock = 0;
+    const searches = new SearchActivity(() => clock);
+    const rests: { ms: number; over: () => void }[] = [];
+    let resting = true;
+    const pacing = {
+      intervalMs: 60_000,
+      batch: 50,
+      restRatio: 1,
+      quietMs: 100,
+      maxDeferMs: 300,
+      rest: (ms: number) => (resting ? new Promise<void>((over) => rests.push({ ms, over })) : Promise.resolve()),
+    };
+    let endSearch = () => {};
+    const search = searches.during(() => new Promise<void>((over) => (endSearch = over)));
+    const run = new FullTextBackfill(store.db, silentLogger, pacing, searches).runOnce();
+    const nextRest = async (count: number) => {
+      await vi.waitFor(() => expect(rests).toHaveLength(count));
+      return rests[count - 1]!;
+    };
+
+    // A search under way: the backfill waits in steps of quietMs, writing nothing.
+    expect((await nextRest(1)).ms).toBe(100);
+    rests[0]!.over();
+    await nextRest(2);
+    expect(await countPendingDocuments(store.db)).toBe(total);
+    // The search ends, but not long enough ago.
+    endSearch();
+    await search;
+    clock = 50;
+    rests[1]!.over();
+    await nextRest(3);
+    expect(await countPendingDocuments(store.db)).toBe(total);
+    // Quiet for 100 ms: one transaction, then the rest after it.
+    clock = 150;
+    rests[2]!.over();
+    await nextRest(4);
+    expect(await countPendingDocuments(store.db)).toBe(total - 50);
+
+    // Searches that never pause hold the next transaction back for maxDeferMs (three waits of 100 ms), no longer.
+    void searches.during(() => new Promise<void>(() => {}));
+    rests[3]!.over();
+    for (let wait = 5; wait <= 7; wait++) {
+      expect((await nextRest(wait)).ms).toBe(100);
+      expect(await countPendingDocuments(store.db)).toBe(total - 50);
+      rests[wait - 1]!.over();
+    }
+    await nextRest(8);
+    expect(await countPendingDocuments(store.db)).toBe(total - 100);
+    resting = false;
+    rests[7]!.over();
+    await run;
+    expect(await countPendingDocuments(store.db)).toBe(0);
   });
 
   it('computes the documents of a small write at once, leaves them alone when the text is unchanged, and re-queues a bulk text change', async () => {

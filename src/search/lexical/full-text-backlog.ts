@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
+import { SearchActivity } from '../search-activity.js';
 
 /**
  * PostgreSQL's full-text documents (paper_fts, used to check phrases) that bulk writes left pending (migration 023),
@@ -15,8 +16,10 @@ const FILL_BATCH = 2_000;
 
 /**
  * How the server's backfill shares the database with the queries it serves meanwhile (after a bulk import there can
- * be a million pending documents): small transactions, and after each one a rest `restRatio` times as long as the
- * transaction took, so the backfill keeps at most 1 / (1 + restRatio) of one database core.
+ * be a million pending documents): small transactions, each started only once searches have paused for `quietMs`
+ * (or after `maxDeferMs` of waiting for that, so a server that is never quiet still gets through its backlog), and
+ * after each one a rest `restRatio` times as long as the transaction took, so the backfill keeps at most
+ * 1 / (1 + restRatio) of one database core.
  */
 export interface BackfillPacing {
   /** How often to look for pending documents once none was left. */
@@ -24,14 +27,18 @@ export interface BackfillPacing {
   /** Papers per transaction. */
   readonly batch: number;
   readonly restRatio: number;
+  readonly quietMs: number;
+  readonly maxDeferMs: number;
   /** Waits `ms` milliseconds (a timer; tests pass their own). */
   readonly rest: (ms: number) => Promise<void>;
 }
 
 const SERVER_BACKFILL_PACING: BackfillPacing = {
   intervalMs: 10_000,
-  batch: 500,
+  batch: 200,
   restRatio: 1,
+  quietMs: 250,
+  maxDeferMs: 5_000,
   rest: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
 };
 
@@ -87,6 +94,7 @@ export class FullTextBackfill {
     private readonly db: Kysely<DB>,
     private readonly logger: Logger,
     private readonly pacing: BackfillPacing = SERVER_BACKFILL_PACING,
+    private readonly searches: SearchActivity = new SearchActivity(),
   ) {}
 
   start(): void {
@@ -110,6 +118,8 @@ export class FullTextBackfill {
   private async fillWhilePending(): Promise<void> {
     let filled = 0;
     while (!this.stopped) {
+      await this.untilSearchesPause();
+      if (this.stopped) break;
       const started = performance.now();
       const n = await fillPendingDocuments(this.db, this.pacing.batch);
       if (n === 0) break;
@@ -117,6 +127,13 @@ export class FullTextBackfill {
       await this.pacing.rest((performance.now() - started) * this.pacing.restRatio);
     }
     if (filled > 0) this.logger.info('computed pending full-text documents', { papers: filled });
+  }
+
+  private async untilSearchesPause(): Promise<void> {
+    const { quietMs, maxDeferMs } = this.pacing;
+    for (let waited = 0; waited < maxDeferMs && !this.stopped && !this.searches.quietFor(quietMs); waited += quietMs) {
+      await this.pacing.rest(quietMs);
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.js';
 import { hasFilters, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
+import type { SearchActivity } from '../search-activity.js';
 import { STOPWORDS, words } from '../text.js';
 import type { DayCounts } from './day-counts.js';
 import type { DocumentFrequencies } from './postings-mirror.js';
@@ -20,8 +21,11 @@ export interface LexicalIndex {
    * searches work, perhaps slower, before it is done.
    */
   start(): Promise<MirrorBuildReport | null>;
-  /** Starts the upkeep a long-running process does on the timer (none where the database keeps it all in step). */
-  startBackgroundJobs(logger: Logger): void;
+  /**
+   * Starts the upkeep a long-running process does on the timer (none where the database keeps it all in step); work
+   * that competes with searches waits for them to pause.
+   */
+  startBackgroundJobs(logger: Logger, searches: SearchActivity): void;
   /** Stops that upkeep and saves whatever the index keeps outside the database. */
   flush(): Promise<void>;
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;

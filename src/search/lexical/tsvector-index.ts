@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
+import type { SearchActivity } from '../search-activity.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
 import {
   answerableInMemory,
@@ -66,8 +67,8 @@ export class TsvectorIndex implements LexicalIndex {
   }
 
   /** Computes the documents bulk writes left pending, in the background (the server). */
-  startBackgroundJobs(logger: Logger): void {
-    this.backfill ??= new FullTextBackfill(this.db, logger);
+  startBackgroundJobs(logger: Logger, searches: SearchActivity): void {
+    this.backfill ??= new FullTextBackfill(this.db, logger, undefined, searches);
     this.backfill.start();
   }
 
