@@ -15,11 +15,11 @@ import { filtersFromQuery, hasFilters, paperFilterConditions, whereAll, type Pap
 import { upvotesByPaper } from './paper-upvotes.js';
 import { PRIOR_CANDIDATES, isHeadQuery, withPopularityPrior } from './popularity-prior.js';
 import { parseQuery, type ParsedQuery } from './query-parser.js';
+import { SearchActivity } from './search-activity.js';
 import type { SemanticHit } from './semantic/nearest-papers.js';
 import type { QueryVector } from './semantic/semantic-reader.js';
 import { createSemanticIndex, SemanticUnavailableError, type RebuildReport, type SemanticIndex } from './semantic-index.js';
 import { words } from './text.js';
-import { SearchActivity } from './search-activity.js';
 
 export type { HighlightSegment } from './highlight.js';
 export type { ParsedQuery } from './query-parser.js';
