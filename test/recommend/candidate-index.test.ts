@@ -46,8 +46,7 @@ describe('scoring through an inverted candidate index', () => {
       ),
       { numRuns: 300 },
     );
-    // 300 trained models: a few seconds usually, several times that on a loaded machine.
-  }, 120_000);
+  });
 
   it("trains a centroid that is the unit mean of the positives less a quarter of the negatives' mean", () => {
     fc.assert(
