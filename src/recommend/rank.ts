@@ -308,6 +308,17 @@ function scoreNearest(profile: readonly SparseVector[], k: number, dimensions: n
   return scores;
 }
 
+/**
+ * Below this variance scores count as all equal: what differs is rounding (vectors are stored as 32-bit floats), as
+ * when two scorers' z-scores cancel each other out, and standardising must not blow it up to unit variance.
+ */
+const FLAT_VARIANCE = 1e-12;
+
+/** The standard deviation to divide by: 1 for flat scores, which keeps them (near) zero once the mean is taken off. */
+function deviation(variance: number): number {
+  return variance > FLAT_VARIANCE ? Math.sqrt(variance) : 1;
+}
+
 /** Mean and standard deviation of scores over the candidates (a deviation of 1 when they are all equal). */
 function spread(scores: Float64Array): { mean: number; sd: number } {
   const n = scores.length || 1;
@@ -316,7 +327,7 @@ function spread(scores: Float64Array): { mean: number; sd: number } {
   const mean = total / n;
   let squares = 0;
   for (let i = 0; i < scores.length; i++) squares += (scores[i]! - mean) ** 2;
-  return { mean, sd: Math.sqrt(squares / n) || 1 };
+  return { mean, sd: deviation(squares / n) };
 }
 
 /** Scales scores to zero mean and unit variance over the candidates, so differently scaled scores can be added. */
@@ -354,7 +365,7 @@ export function standardisedFusion(each: readonly Float64Array[]): Float64Array 
   }
   // The parts' z-scores each average zero, so the sum's variance is its mean square (less the rounding left in its mean).
   const mean = total / n;
-  const sd = Math.sqrt(Math.max(0, squares / n - mean * mean)) || 1;
+  const sd = deviation(squares / n - mean * mean);
   for (let i = 0; i < size; i++) out[i] = (out[i]! - mean) / sd;
   return out;
 }

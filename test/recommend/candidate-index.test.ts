@@ -48,6 +48,25 @@ describe('scoring through an inverted candidate index', () => {
     );
   });
 
+  it('scores every candidate alike both ways when the centroid and the nearest paper cancel each other out', () => {
+    // The centroid points away from the one shared term (a quarter of a negative outweighs a fifth of a positive)
+    // while the nearest paper points to it: the fused z-scores sum to rounding error, which must stay flat.
+    const term = (d: number): SparseVector => ({ indices: Int32Array.of(d), values: Float32Array.of(1) });
+    const none: SparseVector = { indices: new Int32Array(0), values: new Float32Array(0) };
+    const candidates = [none, none, term(12)];
+    const vectors = new Map<string, SparseVector>([
+      ['p0', term(12)],
+      ...[1, 2, 3, 4].map((i): [string, SparseVector] => [`p${i}`, none]),
+      ['n0', term(12)],
+    ]);
+    const space = { dimensions: DIMENSIONS, vectors, ids: [...vectors.keys()], termName: () => undefined };
+    const profile = { positives: ['p0', 'p1', 'p2', 'p3', 'p4'], negatives: ['n0'] };
+    const model = trainReaderModel(space, profile, { method: 'centroid+nearest', sampledNegatives: 10 })!;
+    for (const scores of [scoreVectors(model, candidates), scoreIndexed(model, invertVectors(candidates, DIMENSIONS))]) {
+      scores.forEach((score) => expect(score).toBeCloseTo(0, 6));
+    }
+  });
+
   it("trains a centroid that is the unit mean of the positives less a quarter of the negatives' mean", () => {
     fc.assert(
       fc.property(
