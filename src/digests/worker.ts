@@ -27,13 +27,16 @@ import { unsubscribeToken } from './unsubscribe-token.js';
  * SMTP gives no way to ask a server whether it already has a message, so a sender that crashes can only choose
  * between two risks. The outbox narrows the choice to a gap with no network wait in it:
  *
- *   claim (lease) → MAIL/RCPT/DATA → message body → write handed_over_at → end-of-data marker → 250 → status=sent
+ *   claim (lease) → MAIL/RCPT/DATA → message body, until all of it has left the process → write handed_over_at
+ *   → end-of-data marker → 250 → status=sent
  *
  * - Killed before handed_over_at is written: the server never received the end-of-data marker and discards the
  *   partial message (RFC 5321 §4.1.1.4). Recovery re-queues the digest; it is sent once, later.
- * - Killed after handed_over_at is written: the marker follows within the same few event-loop turns, without a
- *   round trip, and the kernel still delivers bytes a killed process has written. The server accepts the message;
- *   recovery records the digest as sent ("unconfirmed") and never sends it again.
+ * - Killed after handed_over_at is written: the body is already with the kernel, which still delivers the bytes of
+ *   a killed process, and the marker follows within the same few event-loop turns, without a round trip. The
+ *   server accepts the message; recovery records the digest as sent ("unconfirmed") and never sends it again.
+ *   (Were handed_over_at written while part of the body still waited in the process for a slow server, a kill
+ *   then would lose the digest: the transport waits for the body to leave first.)
  * - The only window left is between the database acknowledging handed_over_at and the marker's write() — local
  *   CPU work only (microseconds, no I/O wait). A kill exactly there loses that one digest; nothing is ever sent
  *   twice by a crash. Each message carries a Message-ID derived from (subscription, frequency, period), so even a

@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { MessageComposer } from './compose.js';
 import { isTemporaryMailError, MailDeliveryError, type MailMessage, type MailTransport, type RawMessage } from './transport.js';
@@ -7,22 +8,35 @@ import { isTemporaryMailError, MailDeliveryError, type MailMessage, type MailTra
  * The one module that talks SMTP. It drives nodemailer's SMTP client (SMTPConnection) itself rather than going
  * through `sendMail`, because digests need a point the high-level API does not expose: `sendMail` starts reading
  * the message body before the server has even answered MAIL FROM, while the outbox must record its hand-over only
- * once the body has been taken by the connection and right before the end-of-data marker (see digests/worker.ts).
+ * once the body has left the process and right before the end-of-data marker (see digests/worker.ts).
  */
 
+/** How often to look again whether the body has left the process, while the server is slow to read it. */
+const WRITTEN_POLL_MS = 2;
+
 /**
- * The message body, then — only once the body has been taken by the connection — `handOver`, then the end of the
- * stream, which makes the connection write the SMTP end-of-data marker (CRLF.CRLF). Nothing between a completed
- * `handOver` and that marker waits on the network.
+ * The message body, then — only once every byte of it has left the process — `handOver`, then the end of the stream,
+ * which makes the connection write the SMTP end-of-data marker (CRLF.CRLF). Nothing between a completed `handOver`
+ * and that marker waits on the network: the bytes before it are already with the kernel, which delivers them even
+ * if this process is killed, so a sender killed after the hand-over leaves the server one marker short at worst.
  */
 class HandOverStream extends Readable {
   private stage: 'body' | 'handing' | 'done' = 'body';
+  private destination: Duplex | null = null;
 
+  /** `unsent(destination)`: bytes the connection still holds, given the stream this body is piped into. */
   constructor(
     private readonly raw: Buffer,
     private readonly handOver: () => Promise<void>,
+    private readonly unsent: (destination: Duplex | null) => number,
   ) {
     super();
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    // The connection pipes the body through its dot-stuffing stream, which then holds what the socket has not taken.
+    if (destination instanceof Duplex) this.destination = destination;
+    return super.pipe(destination, options);
   }
 
   override _read(): void {
@@ -33,10 +47,17 @@ class HandOverStream extends Readable {
     }
     if (this.stage !== 'handing') return;
     this.stage = 'done';
-    this.handOver().then(
-      () => this.push(null),
-      (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
-    );
+    this.untilWritten()
+      .then(() => this.handOver())
+      .then(
+        () => this.push(null),
+        (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+  }
+
+  private async untilWritten(): Promise<void> {
+    // Read asks for more before it passes on what it took: the body may still be in this stream's own buffer.
+    while (this.readableLength + this.unsent(this.destination) > 0) await delay(WRITTEN_POLL_MS);
   }
 }
 
@@ -122,9 +143,8 @@ export class SmtpTransport implements MailTransport {
       });
     try {
       await new Promise<void>((resolve, reject) => {
-        connection.send({ from: message.from, to: [message.to] }, new HandOverStream(message.raw, guardedHandOver), (error) =>
-          error ? reject(error) : resolve(),
-        );
+        const body = new HandOverStream(message.raw, guardedHandOver, (destination) => unsentBytes(connection, destination));
+        connection.send({ from: message.from, to: [message.to] }, body, (error) => (error ? reject(error) : resolve()));
       });
     } catch (error) {
       // After a failure mid-transaction the connection state is unknown: start afresh for the next message.
@@ -189,6 +209,12 @@ export class SmtpTransport implements MailTransport {
       connection.quit();
     });
   }
+}
+
+/** Bytes of the message still inside this process: in the dot-stuffing stream or queued on the socket. */
+function unsentBytes(connection: SMTPConnection, dataStream: Duplex | null): number {
+  const socket = connection._socket;
+  return (dataStream ? dataStream.writableLength + dataStream.readableLength : 0) + (socket ? socket.writableLength : 0);
 }
 
 function describe(error: unknown): string {
