@@ -50,12 +50,24 @@ export function fts5AllExpression(query: ParsedQuery): string | null {
 /** Ids per statement when asking which ranked papers satisfy a query's conditions. */
 const ADMIT_CHUNK = 10_000;
 
+/**
+ * Up to this many papers holding a phrase are read once per search and checked in memory. Asking FTS5 for the phrase
+ * paper by paper costs tens of microseconds each, seconds over the whole ranking when the phrase is rare; a phrase
+ * in more papers than this is checked paper by paper, since the ranked papers then hold it often enough that few are
+ * asked about.
+ */
+const PHRASE_SET_LIMIT = 100_000;
+
+/** The rowids of the papers holding a phrase, or null when it is in more than the limit (checked in SQL instead). */
+type PhraseSets = ReadonlyMap<string, ReadonlySet<number> | null>;
+
 export class Fts5Index implements LexicalIndex {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly pruneFromPapers = DEFAULT_PRUNE_FROM_PAPERS,
     /** When given and built, plain queries are ranked in memory (the same bm25) instead of by FTS5. */
     private readonly mirror: PostingsMirror | null = null,
+    private readonly phraseSetLimit = PHRASE_SET_LIMIT,
   ) {}
 
   start(): Promise<MirrorBuildReport | null> {
@@ -75,7 +87,7 @@ export class Fts5Index implements LexicalIndex {
       const postingsQuery = postingsQueryOf(query, limit);
       const ranked = answerableInMemory(query, filters)
         ? await this.mirror.search(postingsQuery)
-        : await this.mirror.searchAdmitted(postingsQuery, (ids) => this.admit(ids, query, filters));
+        : await this.searchAdmitted(this.mirror, query, filters, limit);
       if (ranked) return ranked;
     }
     const { kept, dropped } = await pruneTerms(this.db, matchTerms(query), this.pruneFromPapers);
@@ -103,21 +115,54 @@ export class Fts5Index implements LexicalIndex {
     return countFilteredByDay(this.db, filters, sql`papers.rowid IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${expression})`);
   }
 
+  /** Ranked in memory, then the ranked papers checked for the query's phrases and filters, best first. */
+  private async searchAdmitted(mirror: PostingsMirror, query: ParsedQuery, filters: PaperFilters, limit: number) {
+    const phrases = await this.phraseSets([...query.phrases, ...excludedPhrases(query)]);
+    // No more papers can be admitted than hold the rarest required phrase: once that many are, the search is over.
+    let most = limit;
+    for (const phrase of query.phrases) most = Math.min(most, phrases.get(phrase)?.size ?? most);
+    if (most === 0) return [];
+    return mirror.searchAdmitted(postingsQueryOf(query, most), (ids) => this.admit(ids, query, filters, phrases));
+  }
+
+  private async phraseSets(phrases: readonly string[]): Promise<PhraseSets> {
+    const sets = new Map<string, ReadonlySet<number> | null>();
+    for (const phrase of phrases) {
+      if (sets.has(phrase)) continue;
+      const { rows } = await sql<{ rowid: number }>`
+        SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${quote(phrase)} LIMIT ${this.phraseSetLimit + 1}`.execute(this.db);
+      sets.set(phrase, rows.length > this.phraseSetLimit ? null : new Set(rows.map((row) => Number(row.rowid))));
+    }
+    return sets;
+  }
+
   /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
-  private async admit(paperIds: readonly string[], query: ParsedQuery, filters: PaperFilters): Promise<Set<string>> {
+  private async admit(paperIds: readonly string[], query: ParsedQuery, filters: PaperFilters, phrases: PhraseSets): Promise<Set<string>> {
     const conditions = paperFilterConditions(filters);
     const matching = (phrase: string) =>
       sql`EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts.rowid = papers.rowid AND papers_fts MATCH ${quote(phrase)})`;
-    for (const phrase of query.phrases) conditions.push(matching(phrase));
-    for (const phrase of excludedPhrases(query)) conditions.push(sql`NOT ${matching(phrase)}`);
+    const required: ReadonlySet<number>[] = [];
+    const excluded: ReadonlySet<number>[] = [];
+    for (const phrase of query.phrases) {
+      const set = phrases.get(phrase);
+      if (set) required.push(set);
+      else conditions.push(matching(phrase));
+    }
+    for (const phrase of excludedPhrases(query)) {
+      const set = phrases.get(phrase);
+      if (set) excluded.push(set);
+      else conditions.push(sql`NOT ${matching(phrase)}`);
+    }
     const admitted = new Set<string>();
     for (let at = 0; at < paperIds.length; at += ADMIT_CHUNK) {
       const chunk = paperIds.slice(at, at + ADMIT_CHUNK);
-      const { rows } = await sql<{ id: string }>`
-        SELECT papers.id AS id FROM papers WHERE papers.id IN (${sql.join(chunk.map((id) => sql`${id}`))}) AND ${whereAll(conditions)}`.execute(
-        this.db,
-      );
-      for (const row of rows) admitted.add(row.id);
+      const { rows } = await sql<{ rowid: number; id: string }>`
+        SELECT papers.rowid AS rowid, papers.id AS id FROM papers
+        WHERE papers.id IN (${sql.join(chunk.map((id) => sql`${id}`))}) AND ${whereAll(conditions)}`.execute(this.db);
+      for (const row of rows) {
+        const rowid = Number(row.rowid);
+        if (required.every((set) => set.has(rowid)) && !excluded.some((set) => set.has(rowid))) admitted.add(row.id);
+      }
     }
     return admitted;
   }
