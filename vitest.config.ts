@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['test/helpers/property-time-limit.ts'],
-    testTimeout: 30_000,
+    // The slowest tests (a browser checking accessibility on several pages, a sender killed mid-run) take 15–20 s on
+    // a quiet 2-core machine: twice that leaves room for a loaded one.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     fileParallelism: true,
