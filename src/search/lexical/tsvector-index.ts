@@ -5,20 +5,30 @@ import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '
 import type { ParsedQuery } from '../query-parser.js';
 import type { SearchActivity } from '../search-activity.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
+import { answerableInMemory, hasTextToMatch, matchTerms, postingsQueryOf, type LexicalHit, type LexicalIndex } from './lexical-index.js';
+import { countPendingDocuments, currentDocument, FullTextBackfill } from './full-text-backlog.js';
 import {
-  answerableInMemory,
-  excludedPhrases,
-  hasTextToMatch,
-  matchTerms,
-  postingsQueryOf,
-  type LexicalHit,
-  type LexicalIndex,
-} from './lexical-index.js';
-import { currentDocument, FullTextBackfill } from './full-text-backlog.js';
+  phrasesToCheck,
+  readPhraseSets,
+  searchWithPhraseSets,
+  splitPhraseChecks,
+  type PhraseChecks,
+  type PhraseListing,
+} from './phrase-admission.js';
 import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** Ids per statement when asking which ranked papers satisfy a query's conditions. */
 const ADMIT_CHUNK = 10_000;
+
+/**
+ * Only a phrase with a word in at most 2,000 papers has its papers listed (phrase-admission.ts): a stored tsvector
+ * checks a ranked paper quickly, while listing a common phrase's papers through GIN cost more than checking (for
+ * "neural networks" at 74,728 papers, about 60 ms more).
+ */
+const PHRASE_LISTING: PhraseListing = { rarestWordAtMost: 2_000, upTo: 2_000 };
+
+/** Pending documents a search may compute to list a phrase's papers; with more, phrases are checked paper by paper. */
+const PENDING_PHRASE_LIMIT = 2_000;
 
 /** Builds a tsquery: any of the words, all phrases, none of the exclusions (every value bound as a parameter). */
 export function tsqueryExpression(query: ParsedQuery): RawBuilder<unknown> | null {
@@ -60,6 +70,7 @@ export class TsvectorIndex implements LexicalIndex {
      * never searches, then never reads every paper).
      */
     private readonly buildAtStart = true,
+    private readonly phraseListing = PHRASE_LISTING,
   ) {}
 
   start(): Promise<MirrorBuildReport | null> {
@@ -84,7 +95,7 @@ export class TsvectorIndex implements LexicalIndex {
       const postingsQuery = postingsQueryOf(query, limit);
       const ranked = answerableInMemory(query, filters)
         ? await this.mirror.search(postingsQuery)
-        : await this.mirror.searchAdmitted(postingsQuery, (ids) => this.admit(ids, query, filters));
+        : await this.searchAdmitted(this.mirror, query, filters, limit);
       if (ranked) return ranked;
     }
     return this.searchByTsRank(query, filters, limit);
@@ -115,16 +126,43 @@ export class TsvectorIndex implements LexicalIndex {
     );
   }
 
+  private async searchAdmitted(mirror: PostingsMirror, query: ParsedQuery, filters: PaperFilters, limit: number) {
+    // A phrase's papers are listed from the stored documents through GIN, and from the pending ones computed on the
+    // fly: too many pending (after a bulk write) and the phrases are checked paper by paper instead.
+    const pending = phrasesToCheck(query).length > 0 ? await countPendingDocuments(this.db, PENDING_PHRASE_LIMIT + 1) : 0;
+    const sets = await readPhraseSets(
+      query,
+      mirror,
+      (phrase, most) => (pending > PENDING_PHRASE_LIMIT ? Promise.resolve(null) : this.papersHolding(phrase, most, pending > 0)),
+      this.phraseListing,
+    );
+    return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, splitPhraseChecks(query, sets)));
+  }
+
+  private async papersHolding(phrase: string, limit: number, withPending: boolean): Promise<string[]> {
+    const tsquery = sql`phraseto_tsquery('english', ${phrase})`;
+    const stored = sql`SELECT paper_id AS id FROM paper_fts WHERE document @@ ${tsquery} LIMIT ${limit + 1}`;
+    const { rows } = await sql<{ id: string }>`${
+      withPending
+        ? sql`(${stored}) UNION ALL (
+            SELECT paper_fts.paper_id AS id FROM paper_fts JOIN papers ON papers.id = paper_fts.paper_id
+            WHERE paper_fts.document IS NULL AND ${currentDocument} @@ ${tsquery})`
+        : stored
+    }`.execute(this.db);
+    return rows.map((row) => row.id);
+  }
+
   /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
-  private async admit(paperIds: readonly string[], query: ParsedQuery, filters: PaperFilters): Promise<Set<string>> {
+  private async admit(paperIds: readonly string[], filters: PaperFilters, phrases: PhraseChecks): Promise<Set<string>> {
     const conditions = paperFilterConditions(filters);
-    const phrases = query.phrases.map((phrase) => sql`${currentDocument} @@ phraseto_tsquery('english', ${phrase})`);
-    const exclusions = excludedPhrases(query).map((phrase) => sql`NOT (${currentDocument} @@ phraseto_tsquery('english', ${phrase}))`);
-    const textual = [...phrases, ...exclusions];
+    const holding = (phrase: string) => sql`${currentDocument} @@ phraseto_tsquery('english', ${phrase})`;
+    const textual = [...phrases.required.map(holding), ...phrases.excluded.map((phrase) => sql`NOT (${holding(phrase)})`)];
+    const candidates = paperIds.filter(phrases.passes);
+    if (conditions.length + textual.length === 0) return new Set(candidates);
     const join = textual.length > 0 ? sql`JOIN paper_fts ON paper_fts.paper_id = papers.id` : sql``;
     const admitted = new Set<string>();
-    for (let at = 0; at < paperIds.length; at += ADMIT_CHUNK) {
-      const chunk = paperIds.slice(at, at + ADMIT_CHUNK);
+    for (let at = 0; at < candidates.length; at += ADMIT_CHUNK) {
+      const chunk = candidates.slice(at, at + ADMIT_CHUNK);
       const { rows } = await sql<{ id: string }>`
         SELECT papers.id AS id FROM papers ${join}
         WHERE papers.id IN (${sql.join(chunk.map((id) => sql`${id}`))}) AND ${whereAll([...conditions, ...textual])}`.execute(this.db);
