@@ -44,11 +44,12 @@ export function fts5AllExpression(query: ParsedQuery): string | null {
 const ADMIT_CHUNK = 10_000;
 
 /**
- * Every phrase's papers are listed once per search, up to this many (phrase-admission.ts): at 200,000 papers FTS5
- * listed the 52,763 papers of "of the" in 36 ms and the 3,893 of "language models" in 10 ms, and checked ranked
- * papers at about 40 µs each (`robustness "language models"` took 320 ms through the API checked paper by paper).
+ * Every phrase's papers are listed once per search, by rowid, up to this many (phrase-admission.ts). At 200,000
+ * papers FTS5 counted the 3,893 papers of "language models" in 10 ms and checked ranked papers for it at about 40 µs
+ * each (`robustness "language models"` took 320 ms through the API checked paper by paper, 110 ms listed); listing
+ * a phrase as common as "of the" (52,763 papers) only to give up costs more than it saves, hence the bound.
  */
-const PHRASE_LISTING: PhraseListing = { rarestWordAtMost: Infinity, upTo: 50_000 };
+const PHRASE_LISTING: PhraseListing = { rarestWordAtMost: Infinity, upTo: 20_000 };
 
 export class Fts5Index implements LexicalIndex {
   constructor(
@@ -109,30 +110,27 @@ export class Fts5Index implements LexicalIndex {
     return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, splitPhraseChecks(query, sets)));
   }
 
-  private async papersHolding(phrase: string, limit: number): Promise<string[]> {
-    const { rows } = await sql<{ id: string }>`
-      SELECT papers.id AS id FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
-      WHERE papers_fts MATCH ${quote(phrase)} LIMIT ${limit + 1}`.execute(this.db);
-    return rows.map((row) => row.id);
+  private async papersHolding(phrase: string, limit: number): Promise<number[]> {
+    const { rows } = await sql<{ rowid: number }>`
+      SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${quote(phrase)} LIMIT ${limit + 1}`.execute(this.db);
+    return rows.map((row) => Number(row.rowid));
   }
 
   /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
-  private async admit(paperIds: readonly string[], filters: PaperFilters, phrases: PhraseChecks): Promise<Set<string>> {
+  private async admit(paperIds: readonly string[], filters: PaperFilters, phrases: PhraseChecks<number>): Promise<Set<string>> {
     const conditions = paperFilterConditions(filters);
     const matching = (phrase: string) =>
       sql`EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts.rowid = papers.rowid AND papers_fts MATCH ${quote(phrase)})`;
     for (const phrase of phrases.required) conditions.push(matching(phrase));
     for (const phrase of phrases.excluded) conditions.push(sql`NOT ${matching(phrase)}`);
+    if (conditions.length === 0 && !phrases.inMemory) return new Set(paperIds);
     const admitted = new Set<string>();
-    const candidates = paperIds.filter(phrases.passes);
-    if (conditions.length === 0) return new Set(candidates);
-    for (let at = 0; at < candidates.length; at += ADMIT_CHUNK) {
-      const chunk = candidates.slice(at, at + ADMIT_CHUNK);
-      const { rows } = await sql<{ id: string }>`
-        SELECT papers.id AS id FROM papers WHERE papers.id IN (${sql.join(chunk.map((id) => sql`${id}`))}) AND ${whereAll(conditions)}`.execute(
-        this.db,
-      );
-      for (const row of rows) admitted.add(row.id);
+    for (let at = 0; at < paperIds.length; at += ADMIT_CHUNK) {
+      const chunk = paperIds.slice(at, at + ADMIT_CHUNK);
+      const { rows } = await sql<{ rowid: number; id: string }>`
+        SELECT papers.rowid AS rowid, papers.id AS id FROM papers
+        WHERE papers.id IN (${sql.join(chunk.map((id) => sql`${id}`))}) AND ${whereAll(conditions)}`.execute(this.db);
+      for (const row of rows) if (phrases.passes(Number(row.rowid))) admitted.add(row.id);
     }
     return admitted;
   }

@@ -13,16 +13,19 @@ import type { AdmitPapers, PostingsMirror, RankedPaper } from './postings-mirror
  * PostgreSQL the other way round, so it lists only a phrase with a rare word (by the in-memory index's counts).
  */
 
-/** The ids of the papers holding each phrase, or null for a phrase in too many papers (checked paper by paper). */
-export type PhraseSets = ReadonlyMap<string, ReadonlySet<string> | null>;
+/**
+ * The keys of the papers holding each phrase (whatever key the engine lists them by cheaply: SQLite's rowid,
+ * PostgreSQL's paper id), or null for a phrase checked paper by paper.
+ */
+export type PhraseSets<K> = ReadonlyMap<string, ReadonlySet<K> | null>;
 
 /** The query's phrases (required, then excluded), each once. */
 export function phrasesToCheck(query: ParsedQuery): string[] {
   return [...new Set([...query.phrases, ...excludedPhrases(query)])];
 }
 
-/** How the engine lists a phrase's papers: at most `limit + 1` ids, or null when it cannot list them cheaply now. */
-export type PhrasePapers = (phrase: string, limit: number) => Promise<string[] | null>;
+/** How the engine lists a phrase's papers: at most `limit + 1` keys, or null when it cannot list them cheaply now. */
+export type PhrasePapers<K> = (phrase: string, limit: number) => Promise<K[] | null>;
 
 /** When an engine lists a phrase's papers, and how many at most. */
 export interface PhraseListing {
@@ -32,17 +35,17 @@ export interface PhraseListing {
   readonly upTo: number;
 }
 
-export async function readPhraseSets(
+export async function readPhraseSets<K>(
   query: ParsedQuery,
   mirror: PostingsMirror,
-  papersHolding: PhrasePapers,
+  papersHolding: PhrasePapers<K>,
   { rarestWordAtMost, upTo }: PhraseListing,
-): Promise<PhraseSets> {
-  const sets = new Map<string, ReadonlySet<string> | null>();
+): Promise<PhraseSets<K>> {
+  const sets = new Map<string, ReadonlySet<K> | null>();
   for (const phrase of phrasesToCheck(query)) {
     const listed = rarestWordAtMost === Infinity || ((await rarestWordFrequency(mirror, phrase)) ?? Infinity) <= rarestWordAtMost;
-    const ids = listed ? await papersHolding(phrase, upTo) : null;
-    sets.set(phrase, ids === null || ids.length > upTo ? null : new Set(ids));
+    const keys = listed ? await papersHolding(phrase, upTo) : null;
+    sets.set(phrase, keys === null || keys.length > upTo ? null : new Set(keys));
   }
   return sets;
 }
@@ -56,19 +59,22 @@ async function rarestWordFrequency(mirror: PostingsMirror, phrase: string): Prom
 }
 
 /** The phrases left for the database to check paper by paper, and a test of a paper against those read into memory. */
-export interface PhraseChecks {
+export interface PhraseChecks<K> {
   readonly required: string[];
   readonly excluded: string[];
-  readonly passes: (paperId: string) => boolean;
+  /** Whether any phrase is checked in memory (`passes` then needs the papers' keys). */
+  readonly inMemory: boolean;
+  readonly passes: (key: K) => boolean;
 }
 
-export function splitPhraseChecks(query: ParsedQuery, sets: PhraseSets): PhraseChecks {
+export function splitPhraseChecks<K>(query: ParsedQuery, sets: PhraseSets<K>): PhraseChecks<K> {
   const inMemoryRequired = query.phrases.flatMap((phrase) => sets.get(phrase) ?? []);
   const inMemoryExcluded = excludedPhrases(query).flatMap((phrase) => sets.get(phrase) ?? []);
   return {
     required: query.phrases.filter((phrase) => !sets.get(phrase)),
     excluded: excludedPhrases(query).filter((phrase) => !sets.get(phrase)),
-    passes: (id) => inMemoryRequired.every((set) => set.has(id)) && !inMemoryExcluded.some((set) => set.has(id)),
+    inMemory: inMemoryRequired.length + inMemoryExcluded.length > 0,
+    passes: (key) => inMemoryRequired.every((set) => set.has(key)) && !inMemoryExcluded.some((set) => set.has(key)),
   };
 }
 
@@ -77,11 +83,11 @@ export function splitPhraseChecks(query: ParsedQuery, sets: PhraseSets): PhraseC
  * can be admitted than hold the rarest required phrase, so the search ends once that many are (at once when none
  * does). Null when the in-memory index cannot answer now.
  */
-export async function searchWithPhraseSets(
+export async function searchWithPhraseSets<K>(
   mirror: PostingsMirror,
   query: ParsedQuery,
   limit: number,
-  sets: PhraseSets,
+  sets: PhraseSets<K>,
   admit: AdmitPapers,
 ): Promise<RankedPaper[] | null> {
   let most = limit;

@@ -153,7 +153,7 @@ export class TsvectorIndex implements LexicalIndex {
   }
 
   /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
-  private async admit(paperIds: readonly string[], filters: PaperFilters, phrases: PhraseChecks): Promise<Set<string>> {
+  private async admit(paperIds: readonly string[], filters: PaperFilters, phrases: PhraseChecks<string>): Promise<Set<string>> {
     const conditions = paperFilterConditions(filters);
     const holding = (phrase: string) => sql`${currentDocument} @@ phraseto_tsquery('english', ${phrase})`;
     const textual = [...phrases.required.map(holding), ...phrases.excluded.map((phrase) => sql`NOT (${holding(phrase)})`)];
