@@ -38,7 +38,6 @@ export function tempDir(prefix = 'paperboy-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A fresh PostgreSQL database, empty or a copy of `template`; returns its URL and a function that drops it. */
 /** A migrated SQLite file of the test's own, closed and removed when the test ends. */
 export async function ownSqliteStore(): Promise<{ store: Store; file: string; dir: string }> {
   const dir = tempDir();
@@ -52,6 +51,7 @@ export async function ownSqliteStore(): Promise<{ store: Store; file: string; di
   return { store, file, dir };
 }
 
+/** A fresh PostgreSQL database, empty or a copy of `template`; returns its URL and a function that drops it. */
 export async function createPostgresDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `paperboy_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
