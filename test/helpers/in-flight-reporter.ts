@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 
-/** Where the files and tests under way are written, so a run stopped from outside can say what it was waiting for. */
-export const IN_FLIGHT_FILE = path.resolve('test-artifacts/in-flight.txt');
+/**
+ * Where the files and tests under way are written, so a run stopped from outside can say what it was waiting for
+ * (scripts/run-tests.mjs reads it).
+ */
+const IN_FLIGHT_FILE = path.resolve('test-artifacts/in-flight.txt');
 
 /** Keeps `IN_FLIGHT_FILE` listing the test files started but not finished, and their tests started but not finished. */
 export default class InFlightReporter implements Reporter {

@@ -107,7 +107,8 @@ export class Fts5Index implements LexicalIndex {
 
   private async searchAdmitted(mirror: PostingsMirror, query: ParsedQuery, filters: PaperFilters, limit: number) {
     const sets = await readPhraseSets(query, mirror, (phrase, most) => this.papersHolding(phrase, most), this.phraseListing);
-    return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, splitPhraseChecks(query, sets)));
+    const checks = splitPhraseChecks(query, sets);
+    return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, checks));
   }
 
   private async papersHolding(phrase: string, limit: number): Promise<number[]> {

@@ -20,7 +20,7 @@ import type { AdmitPapers, PostingsMirror, RankedPaper } from './postings-mirror
 export type PhraseSets<K> = ReadonlyMap<string, ReadonlySet<K> | null>;
 
 /** The query's phrases (required, then excluded), each once. */
-export function phrasesToCheck(query: ParsedQuery): string[] {
+function phrasesToCheck(query: ParsedQuery): string[] {
   return [...new Set([...query.phrases, ...excludedPhrases(query)])];
 }
 

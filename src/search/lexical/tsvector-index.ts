@@ -7,14 +7,7 @@ import type { SearchActivity } from '../search-activity.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
 import { answerableInMemory, hasTextToMatch, matchTerms, postingsQueryOf, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 import { countPendingDocuments, currentDocument, FullTextBackfill } from './full-text-backlog.js';
-import {
-  phrasesToCheck,
-  readPhraseSets,
-  searchWithPhraseSets,
-  splitPhraseChecks,
-  type PhraseChecks,
-  type PhraseListing,
-} from './phrase-admission.js';
+import { readPhraseSets, searchWithPhraseSets, splitPhraseChecks, type PhraseChecks, type PhraseListing } from './phrase-admission.js';
 import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** Ids per statement when asking which ranked papers satisfy a query's conditions. */
@@ -128,15 +121,21 @@ export class TsvectorIndex implements LexicalIndex {
 
   private async searchAdmitted(mirror: PostingsMirror, query: ParsedQuery, filters: PaperFilters, limit: number) {
     // A phrase's papers are listed from the stored documents through GIN, and from the pending ones computed on the
-    // fly: too many pending (after a bulk write) and the phrases are checked paper by paper instead.
-    const pending = phrasesToCheck(query).length > 0 ? await countPendingDocuments(this.db, PENDING_PHRASE_LIMIT + 1) : 0;
+    // fly: too many pending (after a bulk write) and the phrases are checked paper by paper instead. The pending
+    // documents are counted once, and only when a phrase is to be listed.
+    let pending: Promise<number> | null = null;
     const sets = await readPhraseSets(
       query,
       mirror,
-      (phrase, most) => (pending > PENDING_PHRASE_LIMIT ? Promise.resolve(null) : this.papersHolding(phrase, most, pending > 0)),
+      async (phrase, most) => {
+        pending ??= countPendingDocuments(this.db, PENDING_PHRASE_LIMIT + 1);
+        const count = await pending;
+        return count > PENDING_PHRASE_LIMIT ? null : this.papersHolding(phrase, most, count > 0);
+      },
       this.phraseListing,
     );
-    return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, splitPhraseChecks(query, sets)));
+    const checks = splitPhraseChecks(query, sets);
+    return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, checks));
   }
 
   private async papersHolding(phrase: string, limit: number, withPending: boolean): Promise<string[]> {
