@@ -7,7 +7,7 @@ import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, fts5DocumentFrequencie
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
 import { answerableInMemory, hasTextToMatch, matchTerms, postingsQueryOf, type LexicalHit, type LexicalIndex } from './lexical-index.js';
 import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
-import { readPhraseSets, searchWithPhraseSets, splitPhraseChecks, type PhraseChecks, type PhraseListing } from './phrase-admission.js';
+import { readPhraseSets, searchWithPhraseSets, splitPhraseChecks, type PhraseChecks } from './phrase-admission.js';
 
 /** bm25() column weights for title, abstract, authors (measured on SciFact train). */
 export const FTS5_WEIGHTS = { title: 2, abstract: 1, authors: 1 } as const;
@@ -49,7 +49,7 @@ const ADMIT_CHUNK = 10_000;
  * each (`robustness "language models"` took 320 ms through the API checked paper by paper, 110 ms listed); listing
  * a phrase as common as "of the" (52,763 papers) only to give up costs more than it saves, hence the bound.
  */
-const PHRASE_LISTING: PhraseListing = { rarestWordAtMost: Infinity, upTo: 20_000 };
+const PHRASE_LISTING_UP_TO = 20_000;
 
 export class Fts5Index implements LexicalIndex {
   constructor(
@@ -57,7 +57,7 @@ export class Fts5Index implements LexicalIndex {
     private readonly pruneFromPapers = DEFAULT_PRUNE_FROM_PAPERS,
     /** When given and built, plain queries are ranked in memory (the same bm25) instead of by FTS5. */
     private readonly mirror: PostingsMirror | null = null,
-    private readonly phraseListing = PHRASE_LISTING,
+    private readonly phraseListingUpTo = PHRASE_LISTING_UP_TO,
   ) {}
 
   start(): Promise<MirrorBuildReport | null> {
@@ -106,7 +106,7 @@ export class Fts5Index implements LexicalIndex {
   }
 
   private async searchAdmitted(mirror: PostingsMirror, query: ParsedQuery, filters: PaperFilters, limit: number) {
-    const sets = await readPhraseSets(query, mirror, (phrase, most) => this.papersHolding(phrase, most), this.phraseListing);
+    const sets = await readPhraseSets(query, (phrase, upTo) => this.papersHolding(phrase, upTo), this.phraseListingUpTo);
     const checks = splitPhraseChecks(query, sets);
     return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, checks));
   }

@@ -42,12 +42,9 @@ const SERVER_BACKFILL_PACING: BackfillPacing = {
   rest: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
 };
 
-/** Papers whose document is pending, counted up to `upTo` when given (through the pending rows' own index). */
-export async function countPendingDocuments(db: Kysely<DB>, upTo?: number): Promise<number> {
-  const { rows } = await sql<{ n: string }>`
-    SELECT count(*) AS n FROM (SELECT 1 FROM paper_fts WHERE document IS NULL ${upTo === undefined ? sql`` : sql`LIMIT ${upTo}`}) pending`.execute(
-    db,
-  );
+/** Papers whose document is pending. */
+export async function countPendingDocuments(db: Kysely<DB>): Promise<number> {
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM paper_fts WHERE document IS NULL`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
 

@@ -62,12 +62,16 @@ export function answerableInMemory(query: ParsedQuery, filters: PaperFilters): b
  * scored as words; whether the phrase itself occurs is the database's to check), minus single-word exclusions.
  */
 export function postingsQueryOf(query: ParsedQuery, limit: number): PostingsQuery {
-  const phraseWords = query.phrases.flatMap((phrase) => words(phrase).filter((w) => !STOPWORDS.has(w)));
   return {
-    terms: [...new Set([...matchTerms(query), ...phraseWords])],
+    terms: [...new Set([...matchTerms(query), ...query.phrases.flatMap(phraseWords)])],
     excluded: query.excluded.filter((e) => !e.includes(' ')),
     limit,
   };
+}
+
+/** A phrase's content words, as the in-memory index knows them. */
+export function phraseWords(phrase: string): string[] {
+  return words(phrase).filter((word) => !STOPWORDS.has(word));
 }
 
 /** Exclusions the in-memory index cannot apply (phrases): the database checks them. */

@@ -1,5 +1,4 @@
 import type { ParsedQuery } from '../query-parser.js';
-import { STOPWORDS, words } from '../text.js';
 import { excludedPhrases, postingsQueryOf } from './lexical-index.js';
 import type { AdmitPapers, PostingsMirror, RankedPaper } from './postings-mirror.js';
 
@@ -9,8 +8,8 @@ import type { AdmitPapers, PostingsMirror, RankedPaper } from './postings-mirror
  * check down the whole ranking (seconds at a hundred thousand papers). So an engine lists a phrase's papers once per
  * search, up to a number, and they are checked in memory; a search then stops once as many papers are admitted as
  * hold its rarest phrase. A phrase in more papers is checked paper by paper, since the first ranked papers then
- * usually hold it. FTS5 lists a phrase's papers fast and checks one paper slowly, so it lists every phrase;
- * PostgreSQL the other way round, so it lists only a phrase with a rare word (by the in-memory index's counts).
+ * usually hold it. How an engine lists a phrase's papers is its own: FTS5 lists them fast and checks one paper
+ * slowly, so it lists every phrase; PostgreSQL the other way round, so it lists only a phrase with a rare word.
  */
 
 /**
@@ -24,38 +23,20 @@ function phrasesToCheck(query: ParsedQuery): string[] {
   return [...new Set([...query.phrases, ...excludedPhrases(query)])];
 }
 
-/** How the engine lists a phrase's papers: at most `limit + 1` keys, or null when it cannot list them cheaply now. */
-export type PhrasePapers<K> = (phrase: string, limit: number) => Promise<K[] | null>;
+/**
+ * How an engine lists a phrase's papers: at most `upTo + 1` keys, or null when it checks the phrase paper by paper
+ * instead (a phrase it cannot list cheaply now).
+ */
+export type PhrasePapers<K> = (phrase: string, upTo: number) => Promise<K[] | null>;
 
-/** When an engine lists a phrase's papers, and how many at most. */
-export interface PhraseListing {
-  /** List only a phrase whose rarest word is in at most this many papers (Infinity: any phrase). */
-  readonly rarestWordAtMost: number;
-  /** Papers listed at most: a phrase in more is checked paper by paper. */
-  readonly upTo: number;
-}
-
-export async function readPhraseSets<K>(
-  query: ParsedQuery,
-  mirror: PostingsMirror,
-  papersHolding: PhrasePapers<K>,
-  { rarestWordAtMost, upTo }: PhraseListing,
-): Promise<PhraseSets<K>> {
+/** Lists each phrase's papers; a phrase in more than `upTo` papers is left to be checked paper by paper. */
+export async function readPhraseSets<K>(query: ParsedQuery, papersHolding: PhrasePapers<K>, upTo: number): Promise<PhraseSets<K>> {
   const sets = new Map<string, ReadonlySet<K> | null>();
   for (const phrase of phrasesToCheck(query)) {
-    const listed = rarestWordAtMost === Infinity || ((await rarestWordFrequency(mirror, phrase)) ?? Infinity) <= rarestWordAtMost;
-    const keys = listed ? await papersHolding(phrase, upTo) : null;
+    const keys = await papersHolding(phrase, upTo);
     sets.set(phrase, keys === null || keys.length > upTo ? null : new Set(keys));
   }
   return sets;
-}
-
-/** Papers holding the phrase's rarest informative word, or null when it has none or the index cannot tell now. */
-async function rarestWordFrequency(mirror: PostingsMirror, phrase: string): Promise<number | null> {
-  const informative = words(phrase).filter((word) => !STOPWORDS.has(word));
-  if (informative.length === 0) return null;
-  const counts = await mirror.documentFrequencies(informative);
-  return counts ? Math.min(...counts.frequencies.values()) : null;
 }
 
 /** The phrases left for the database to check paper by paper, and a test of a paper against those read into memory. */

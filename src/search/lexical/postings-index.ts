@@ -418,11 +418,6 @@ export class PostingsIndex {
     return this.view;
   }
 
-  /**
-   * Calls `visit` with the key of every visible document that holds all of `terms` and none of `excluded` (single
-   * words), in no particular order: the match set a count needs, without ranking. Per segment, each term's postings
-   * raise a document's mark only when every earlier term already did, so the last term's postings name the matches.
-   */
   /** How many live papers hold each word (stemmed as the index stems), and how many live papers there are. */
   documentFrequencies(words: readonly string[]): { papers: number; frequencies: Map<string, number> } {
     const frequencies = new Map<string, number>();
@@ -433,6 +428,11 @@ export class PostingsIndex {
     return { papers: this.liveDocs, frequencies };
   }
 
+  /**
+   * Calls `visit` with the key of every visible document that holds all of `terms` and none of `excluded` (single
+   * words), in no particular order: the match set a count needs, without ranking. Per segment, each term's postings
+   * raise a document's mark only when every earlier term already did, so the last term's postings name the matches.
+   */
   forEachMatch(terms: readonly string[], excluded: readonly string[], visit: (key: number) => void): void {
     this.seal();
     const required = [...new Set(terms.map((term) => stemmer(term)))].map((stem) => this.termIds.get(stem));

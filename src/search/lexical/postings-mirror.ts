@@ -279,6 +279,18 @@ export class PostingsMirror {
   }
 
   /**
+   * The visible papers holding every one of the words, or null when a word is in more than `upTo` papers (hidden
+   * ones included), or when the index cannot answer now (as `search`).
+   */
+  async papersHoldingAll(words: readonly string[], upTo: number): Promise<string[] | null> {
+    if (words.length === 0 || !(await this.caughtUp())) return null;
+    if (Math.min(...this.index.documentFrequencies(words).frequencies.values()) > upTo) return null;
+    const keys: number[] = [];
+    this.index.forEachMatch(words, [], (key) => keys.push(key));
+    return [...(await this.source.visibleIds(keys)).values()];
+  }
+
+  /**
    * Visible papers holding every one of `terms` and none of `excluded` (single words), counted by publication day
    * (days since 1970-01-01; undated papers are left out), or null when the index cannot answer now (as `search`).
    */

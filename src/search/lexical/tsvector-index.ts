@@ -1,27 +1,34 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { oneOf } from '../../db/bulk-rows.js';
 import type { DB } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
 import type { SearchActivity } from '../search-activity.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
-import { answerableInMemory, hasTextToMatch, matchTerms, postingsQueryOf, type LexicalHit, type LexicalIndex } from './lexical-index.js';
-import { countPendingDocuments, currentDocument, FullTextBackfill } from './full-text-backlog.js';
-import { readPhraseSets, searchWithPhraseSets, splitPhraseChecks, type PhraseChecks, type PhraseListing } from './phrase-admission.js';
+import {
+  answerableInMemory,
+  excludedPhrases,
+  hasTextToMatch,
+  matchTerms,
+  phraseWords,
+  postingsQueryOf,
+  type LexicalHit,
+  type LexicalIndex,
+} from './lexical-index.js';
+import { currentDocument, FullTextBackfill } from './full-text-backlog.js';
+import { readPhraseSets, searchWithPhraseSets, splitPhraseChecks, type PhraseChecks } from './phrase-admission.js';
 import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
 /** Ids per statement when asking which ranked papers satisfy a query's conditions. */
 const ADMIT_CHUNK = 10_000;
 
 /**
- * Only a phrase with a word in at most 2,000 papers has its papers listed (phrase-admission.ts): a stored tsvector
- * checks a ranked paper quickly, while listing a common phrase's papers through GIN cost more than checking (for
- * "neural networks" at 74,728 papers, about 60 ms more).
+ * Only a phrase whose every word is in at most 2,000 papers has its papers listed (phrase-admission.ts): a stored
+ * tsvector checks a ranked paper quickly, while listing a common phrase's papers through GIN cost more than checking
+ * (for "neural networks" at 74,728 papers, about 60 ms more).
  */
-const PHRASE_LISTING: PhraseListing = { rarestWordAtMost: 2_000, upTo: 2_000 };
-
-/** Pending documents a search may compute to list a phrase's papers; with more, phrases are checked paper by paper. */
-const PENDING_PHRASE_LIMIT = 2_000;
+const PHRASE_LISTING_UP_TO = 2_000;
 
 /** Builds a tsquery: any of the words, all phrases, none of the exclusions (every value bound as a parameter). */
 export function tsqueryExpression(query: ParsedQuery): RawBuilder<unknown> | null {
@@ -63,7 +70,7 @@ export class TsvectorIndex implements LexicalIndex {
      * never searches, then never reads every paper).
      */
     private readonly buildAtStart = true,
-    private readonly phraseListing = PHRASE_LISTING,
+    private readonly phraseListingUpTo = PHRASE_LISTING_UP_TO,
   ) {}
 
   start(): Promise<MirrorBuildReport | null> {
@@ -81,8 +88,9 @@ export class TsvectorIndex implements LexicalIndex {
     await this.mirror?.flush();
   }
 
-  async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
+  async search(typed: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
     if (limit <= 0) return [];
+    const query = await this.withoutStopWordPhrases(typed);
     if (this.mirror) {
       if (!this.buildAtStart) await this.mirror.build();
       const postingsQuery = postingsQueryOf(query, limit);
@@ -120,35 +128,48 @@ export class TsvectorIndex implements LexicalIndex {
   }
 
   private async searchAdmitted(mirror: PostingsMirror, query: ParsedQuery, filters: PaperFilters, limit: number) {
-    // A phrase's papers are listed from the stored documents through GIN, and from the pending ones computed on the
-    // fly: too many pending (after a bulk write) and the phrases are checked paper by paper instead. The pending
-    // documents are counted once, and only when a phrase is to be listed.
-    let pending: Promise<number> | null = null;
-    const sets = await readPhraseSets(
-      query,
-      mirror,
-      async (phrase, most) => {
-        pending ??= countPendingDocuments(this.db, PENDING_PHRASE_LIMIT + 1);
-        const count = await pending;
-        return count > PENDING_PHRASE_LIMIT ? null : this.papersHolding(phrase, most, count > 0);
-      },
-      this.phraseListing,
-    );
+    const sets = await readPhraseSets(query, (phrase, upTo) => this.papersHolding(mirror, phrase, upTo), this.phraseListingUpTo);
     const checks = splitPhraseChecks(query, sets);
     return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, checks));
   }
 
-  private async papersHolding(phrase: string, limit: number, withPending: boolean): Promise<string[]> {
+  /**
+   * A phrase's papers, when each of its words is in at most `upTo` papers: the stored documents through GIN, and the
+   * pending ones (after a bulk write there can be a million) computed only for the papers the in-memory index says
+   * hold every word. Null for a phrase to check paper by paper.
+   */
+  private async papersHolding(mirror: PostingsMirror, phrase: string, upTo: number): Promise<string[] | null> {
+    const candidates = await mirror.papersHoldingAll(phraseWords(phrase), upTo);
+    if (candidates === null) return null;
     const tsquery = sql`phraseto_tsquery('english', ${phrase})`;
-    const stored = sql`SELECT paper_id AS id FROM paper_fts WHERE document @@ ${tsquery} LIMIT ${limit + 1}`;
+    const stored = sql`SELECT paper_id AS id FROM paper_fts WHERE document @@ ${tsquery} LIMIT ${upTo + 1}`;
     const { rows } = await sql<{ id: string }>`${
-      withPending
+      candidates.length > 0
         ? sql`(${stored}) UNION ALL (
             SELECT paper_fts.paper_id AS id FROM paper_fts JOIN papers ON papers.id = paper_fts.paper_id
-            WHERE paper_fts.document IS NULL AND ${currentDocument} @@ ${tsquery})`
+            WHERE paper_fts.document IS NULL AND ${oneOf(this.db, sql`paper_fts.paper_id`, candidates, 'text')} AND ${currentDocument} @@ ${tsquery})`
         : stored
     }`.execute(this.db);
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * The query without the phrases (required or excluded) made of PostgreSQL's stop words alone ("of the"): the
+   * english configuration drops those words, so such a phrase constrains nothing, as in PostgreSQL's own queries,
+   * where it would otherwise admit no paper when checked on its own.
+   */
+  private async withoutStopWordPhrases(query: ParsedQuery): Promise<ParsedQuery> {
+    const suspects = [...query.phrases, ...excludedPhrases(query)].filter((phrase) => phraseWords(phrase).length === 0);
+    if (suspects.length === 0) return query;
+    const { rows } = await sql<{ phrase: string }>`
+      SELECT phrase FROM unnest(${suspects}::text[]) AS phrase WHERE numnode(phraseto_tsquery('english', phrase)) = 0`.execute(this.db);
+    const invisible = new Set(rows.map((row) => row.phrase));
+    if (invisible.size === 0) return query;
+    return {
+      ...query,
+      phrases: query.phrases.filter((phrase) => !invisible.has(phrase)),
+      excluded: query.excluded.filter((excluded) => !invisible.has(excluded)),
+    };
   }
 
   /** Which of these papers have every phrase, none of the excluded phrases, and pass the filters. */
