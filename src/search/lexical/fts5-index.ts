@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { hasFilters, paperFilterConditions, whereAll, type PaperFilters } from '../paper-filters.js';
 import type { ParsedQuery } from '../query-parser.js';
+import { words } from '../text.js';
 import type { ColumnWeights } from './fts5-bm25.js';
 import { addDroppedTermScores, DEFAULT_PRUNE_FROM_PAPERS, fts5DocumentFrequencies, pruneTerms } from './fts5-term-pruning.js';
 import { countFilteredByDay, dayCountsFromEpochDays, type DayCounts } from './day-counts.js';
@@ -47,7 +48,8 @@ const ADMIT_CHUNK = 10_000;
  * Every phrase's papers are listed once per search, by rowid, up to this many (phrase-admission.ts). At 200,000
  * papers FTS5 counted the 3,893 papers of "language models" in 10 ms and checked ranked papers for it at about 40 µs
  * each (`robustness "language models"` took 320 ms through the API checked paper by paper, 110 ms listed); listing
- * a phrase as common as "of the" (52,763 papers) only to give up costs more than it saves, hence the bound.
+ * a phrase as common as "of the" (52,763 papers) only to give up costs more than it saves, hence the bound; and a
+ * phrase with a word in more papers than that is not listed at all (the in-memory index counts them).
  */
 const PHRASE_LISTING_UP_TO = 20_000;
 
@@ -106,12 +108,15 @@ export class Fts5Index implements LexicalIndex {
   }
 
   private async searchAdmitted(mirror: PostingsMirror, query: ParsedQuery, filters: PaperFilters, limit: number) {
-    const sets = await readPhraseSets(query, (phrase, upTo) => this.papersHolding(phrase, upTo), this.phraseListingUpTo);
+    const sets = await readPhraseSets(query, (phrase, upTo) => this.papersHolding(mirror, phrase, upTo), this.phraseListingUpTo);
     const checks = splitPhraseChecks(query, sets);
     return searchWithPhraseSets(mirror, query, limit, sets, (ids) => this.admit(ids, filters, checks));
   }
 
-  private async papersHolding(phrase: string, limit: number): Promise<number[]> {
+  /** A phrase's papers, unless one of its words alone is in more than `limit` papers (listing would then be in vain). */
+  private async papersHolding(mirror: PostingsMirror, phrase: string, limit: number): Promise<number[] | null> {
+    const counts = await mirror.documentFrequencies(words(phrase));
+    if (counts && Math.min(...counts.frequencies.values()) > limit) return null;
     const { rows } = await sql<{ rowid: number }>`
       SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${quote(phrase)} LIMIT ${limit + 1}`.execute(this.db);
     return rows.map((row) => Number(row.rowid));
