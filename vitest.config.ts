@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    setupFiles: ['test/helpers/property-time-limit.ts'],
+    setupFiles: ['test/helpers/property-time-limit.ts', 'test/helpers/temp-dirs-cleanup.ts'],
     // The slowest tests (a browser checking accessibility on several pages, a sender killed mid-run) take 15–20 s on
     // a quiet 2-core machine: twice that leaves room for a loaded one.
     testTimeout: 60_000,

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, onTestFinished } 
 import type { Store } from '../../src/db/database.js';
 import { openPostgres, openSqlite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { tempDir } from './temp-dirs.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -34,9 +35,7 @@ if (postgresProblem) {
 
 export const postgresAvailable = postgresProblem === null;
 
-export function tempDir(prefix = 'paperboy-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir };
 
 /** A migrated SQLite file of the test's own, closed and removed when the test ends. */
 export async function ownSqliteStore(): Promise<{ store: Store; file: string; dir: string }> {
@@ -159,7 +158,7 @@ let sqliteTemplateFile: Promise<string> | null = null;
 /** A migrated, closed SQLite file (WAL checkpointed into it), made once per test process and copied per test. */
 function sqliteTemplate(): Promise<string> {
   sqliteTemplateFile ??= (async () => {
-    const dir = tempDir('paperboy-template-');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-template-'));
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'template.db');
     const store = openSqlite(file);
