@@ -354,6 +354,16 @@ export async function countPapers(db: Queryable): Promise<number> {
   return Number(row.n);
 }
 
+/** Papers anyone can see (not hidden). */
+export async function countVisiblePapers(db: Queryable): Promise<number> {
+  const row = await db
+    .selectFrom('papers')
+    .where('hidden', '=', 0)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function publishedRange(db: Queryable): Promise<{ first: string | null; last: string | null }> {
   const row = await db
     .selectFrom('papers')

@@ -5,6 +5,7 @@ import { votedPaperIds } from '../../community/votes.repository.js';
 import { savedPaperIds } from '../../library/library.repository.js';
 import { adjacentFeedDays, latestFeedDay } from '../../feed/feed.repository.js';
 import { listPapers } from '../../feed/paper-listing.js';
+import { countVisiblePapers } from '../../papers/papers.repository.js';
 import { dayPeriod, monthPeriod, periodPath, shiftPeriod, weekKeyOf, weekPeriod, type FeedPeriod } from '../../feed/period.js';
 import type { AppEnv } from '../env.js';
 import { renderPage } from '../anonymous-page.js';
@@ -49,6 +50,7 @@ async function periodPage(c: Context<AppEnv>, pageNumber: number, resolvePeriod:
         previous: null,
         next: null,
         voted: new Set(),
+        papersInCatalogue: await countVisiblePapers(store.db),
       });
     const [listing, nav] = await Promise.all([
       listPapers(store.db, {

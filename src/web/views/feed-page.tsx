@@ -18,6 +18,8 @@ export interface FeedPageProps {
   readonly voted: ReadonlySet<string>;
   /** The signed-in viewer's saved papers among these. */
   readonly saved?: ReadonlySet<string>;
+  /** Visible papers in the database, told when no paper was ever featured (no period to show). */
+  readonly papersInCatalogue?: number;
 }
 
 const KIND_TITLE = { day: 'Daily papers', week: 'Weekly papers', month: 'Monthly papers' } as const;
@@ -45,7 +47,38 @@ function PeriodSwitch({ period }: { period: FeedPeriod }) {
 }
 
 /** The listing part of a feed page, without the layout (cached for anonymous visitors). */
-export function FeedContent({ page, period, items, total, pageNumber, pageSize, previous, next, voted, saved }: FeedPageProps) {
+/** Why a feed page is empty: nothing in the period, nothing featured yet, or no paper at all. */
+function EmptyFeed({ period, papersInCatalogue = 0 }: Pick<FeedPageProps, 'period' | 'papersInCatalogue'>) {
+  if (period) return <p class="empty">No papers for {period.label}.</p>;
+  if (papersInCatalogue === 0) {
+    return (
+      <p class="empty">
+        No papers yet. Import some with <code>paperboy import</code>, or <a href="/submit">submit one</a>.
+      </p>
+    );
+  }
+  return (
+    <p class="empty">
+      No paper has been featured yet: the daily list holds the papers readers <a href="/submit">submit</a> (and those Hugging Face's daily
+      papers featured, when imported with <code>paperboy import hf-daily</code>). The {papersInCatalogue.toLocaleString('en-US')}{' '}
+      {papersInCatalogue === 1 ? 'paper' : 'papers'} imported so far are in <a href="/search">search</a> and <a href="/trends">trends</a>.
+    </p>
+  );
+}
+
+export function FeedContent({
+  page,
+  period,
+  items,
+  total,
+  pageNumber,
+  pageSize,
+  previous,
+  next,
+  voted,
+  saved,
+  papersInCatalogue,
+}: FeedPageProps) {
   const heading = period ? `${KIND_TITLE[period.kind]} — ${period.label}` : 'Daily papers';
   const unit = period?.kind ?? 'day';
   return (
@@ -67,9 +100,7 @@ export function FeedContent({ page, period, items, total, pageNumber, pageSize, 
         </nav>
       </div>
       {items.length === 0 ? (
-        <p class="empty">
-          No papers {period ? `for ${period.label}` : 'yet'}. Import some with <code>paperboy import</code>, or submit one.
-        </p>
+        <EmptyFeed period={period} papersInCatalogue={papersInCatalogue} />
       ) : (
         <>
           <p class="count-line">
