@@ -25,7 +25,7 @@ it.skipIf(!postgresAvailable)(
     await writePapers(store, papers);
     await sql`DELETE FROM papers WHERE id = ${papers[1]!.id}`.execute(store.db);
 
-    expect((await migrateToLatest(store)).applied).toEqual(['027-paper-text-keys']);
+    expect((await migrateToLatest(store)).applied).toEqual(['027-paper-text-keys', '028-papers-text-key-covering']);
     const keys = await sql<{ id: string; text_key: string }>`SELECT id, text_key FROM papers ORDER BY id`.execute(store.db);
     expect(keys.rows.map((row) => row.id)).toEqual([papers[0]!.id, papers[2]!.id]);
     expect(new Set(keys.rows.map((row) => Number(row.text_key))).size).toBe(2);
@@ -36,6 +36,18 @@ it.skipIf(!postgresAvailable)(
     const keyOf = new Map(keys.rows.map((row) => [row.id, row.text_key]));
     for (const row of log.rows) expect(row.paper_key).toBe(keyOf.get(row.paper_id) ?? null);
     expect(log.rows.some((row) => row.paper_id === papers[1]!.id && row.paper_key === null)).toBe(true);
+
+    // One index holds each key, unique, with what mapping a ranked key to a visible paper reads (an index-only scan).
+    const indexes = await sql<{ definition: string }>`
+      SELECT indexdef AS definition FROM pg_indexes WHERE tablename = 'papers' AND indexdef LIKE '%(text_key)%'`.execute(store.db);
+    expect(indexes.rows.map((row) => row.definition)).toEqual([
+      expect.stringMatching(
+        /^CREATE UNIQUE INDEX papers_text_key_visible ON public\.papers USING btree \(text_key\) INCLUDE \(id, hidden\)$/,
+      ),
+    ]);
+    await expect(sql`UPDATE papers SET text_key = ${keys.rows[0]!.text_key} WHERE id = ${papers[2]!.id}`.execute(store.db)).rejects.toThrow(
+      /papers_text_key_visible/,
+    );
 
     // New writes, updates and deletions log the key; the in-memory index follows them from the log.
     const mirror = new PostingsMirror(store, FTS5_COLUMN_WEIGHTS);

@@ -26,6 +26,7 @@ import * as paperAuthorsOneNameIndex from './024-paper-authors-one-name-index.js
 import * as mapVectorLog from './025-map-vector-log.js';
 import * as dropRedundantPublishedIndex from './026-drop-redundant-published-index.js';
 import * as paperTextKeys from './027-paper-text-keys.js';
+import * as papersTextKeyCovering from './028-papers-text-key-covering.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -63,4 +64,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '025-map-vector-log', up: mapVectorLog.up },
   { name: '026-drop-redundant-published-index', up: dropRedundantPublishedIndex.up },
   { name: '027-paper-text-keys', up: paperTextKeys.up },
+  { name: '028-papers-text-key-covering', up: papersTextKeyCovering.up },
 ];
