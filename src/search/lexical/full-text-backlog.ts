@@ -33,7 +33,7 @@ export interface BackfillPacing {
   readonly rest: (ms: number) => Promise<void>;
 }
 
-const SERVER_BACKFILL_PACING: BackfillPacing = {
+export const SERVER_BACKFILL_PACING: BackfillPacing = {
   intervalMs: 10_000,
   batch: 200,
   restRatio: 1,

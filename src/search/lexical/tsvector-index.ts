@@ -16,7 +16,7 @@ import {
   type LexicalHit,
   type LexicalIndex,
 } from './lexical-index.js';
-import { currentDocument, FullTextBackfill } from './full-text-backlog.js';
+import { currentDocument, FullTextBackfill, SERVER_BACKFILL_PACING } from './full-text-backlog.js';
 import { readPhraseSets, searchWithPhraseSets, splitPhraseChecks, type PhraseChecks } from './phrase-admission.js';
 import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
@@ -79,7 +79,7 @@ export class TsvectorIndex implements LexicalIndex {
 
   /** Computes the documents bulk writes left pending, in the background (the server). */
   startBackgroundJobs(logger: Logger, searches: SearchActivity): void {
-    this.backfill ??= new FullTextBackfill(this.db, logger, undefined, searches);
+    this.backfill ??= new FullTextBackfill(this.db, logger, SERVER_BACKFILL_PACING, searches);
     this.backfill.start();
   }
 
