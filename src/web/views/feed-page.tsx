@@ -46,7 +46,6 @@ function PeriodSwitch({ period }: { period: FeedPeriod }) {
   );
 }
 
-/** The listing part of a feed page, without the layout (cached for anonymous visitors). */
 /** Why a feed page is empty: nothing in the period, nothing featured yet, or no paper at all. */
 function EmptyFeed({ period, papersInCatalogue = 0 }: Pick<FeedPageProps, 'period' | 'papersInCatalogue'>) {
   if (period) return <p class="empty">No papers for {period.label}.</p>;
@@ -66,6 +65,7 @@ function EmptyFeed({ period, papersInCatalogue = 0 }: Pick<FeedPageProps, 'perio
   );
 }
 
+/** The listing part of a feed page, without the layout (cached for anonymous visitors). */
 export function FeedContent({
   page,
   period,
