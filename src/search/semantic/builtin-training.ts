@@ -1,4 +1,5 @@
 import type { Store } from '../../db/database.js';
+import { countPapers } from '../../papers/papers.repository.js';
 import { BuiltinEmbedder } from '../embedders/builtin-embedder.js';
 import type { Embedder } from '../embedders/embedder.js';
 import { DEFAULT_CONTRASTIVE, type ContrastiveOptions } from '../embedders/contrastive-tuning.js';
@@ -27,14 +28,6 @@ function contrastiveOf(options: TrainingOptions): ContrastiveOptions | null {
   return options.contrastive === undefined ? DEFAULT_CONTRASTIVE : options.contrastive;
 }
 
-export async function countPapers(store: Store): Promise<number> {
-  const row = await store.db
-    .selectFrom('papers')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /**
  * True when there is no builtin model yet, the one there is was trained another way (an older method: its vectors
  * are replaced), or the corpus has outgrown it.
@@ -48,7 +41,7 @@ export function builtinNeedsTraining(current: Embedder | null, papers: number, o
 }
 
 async function trainingSample(store: Store, cap: number): Promise<{ sample: { title: string; abstract: string }[]; corpus: number }> {
-  const total = await countPapers(store);
+  const total = await countPapers(store.db);
   const stride = Math.max(1, Math.ceil(total / cap));
   // Every stride-th id from a walk over the ids alone, then only those papers' text: a large corpus is not read whole.
   const chosen: string[] = [];

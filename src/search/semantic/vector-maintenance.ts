@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { Store } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
+import { countPapers } from '../../papers/papers.repository.js';
 import type { Embedder } from '../embedders/embedder.js';
 import type { EmbedderSpec } from '../../config/embedder-spec.js';
 import { TrainingAbortedError } from '../embedders/lsa-train-thread.js';
 import { activeModelId } from '../search-models.repository.js';
 import { VectorIndex } from '../vector-index.js';
 import { deleteVectorsExcept, papersWithoutVector } from '../vectors.repository.js';
-import { builtinNeedsTraining, countPapers, trainBuiltinModel } from './builtin-training.js';
+import { builtinNeedsTraining, trainBuiltinModel } from './builtin-training.js';
 import { embedderMismatch, loadEmbedder } from './embedder-loader.js';
 import { reembedAllPapers } from './reembed.js';
 import { SemanticUnavailableError, type SemanticState } from './semantic-state.js';
@@ -189,7 +190,7 @@ export class VectorMaintenance {
 
   private async catchUp(): Promise<void> {
     if (this.state.unavailableReason() !== null || this.stopping.signal.aborted) return;
-    const papers = await countPapers(this.store);
+    const papers = await countPapers(this.store.db);
     if (this.options.spec.kind === 'builtin' && builtinNeedsTraining(this.state.activeEmbedder(), papers, this.trainingOptions())) {
       try {
         await this.retrainAndReembed((line) => this.options.logger.info('builtin model training', { progress: line }), false, null);
@@ -240,7 +241,7 @@ export class VectorMaintenance {
     const vectors = new VectorIndex(embedder.id, embedder.dimensions, directory);
     // Searches use the new model at once, on the papers embedded so far.
     this.state.publish(embedder, vectors);
-    const total = await countPapers(this.store);
+    const total = await countPapers(this.store.db);
     const { papers, clock } = await reembedAllPapers(this.store, embedder, vectors, { total, now: this.stamp(), progress });
     const report: RebuildReport = {
       embedder: embedder.id,
