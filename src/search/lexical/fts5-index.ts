@@ -115,8 +115,8 @@ export class Fts5Index implements LexicalIndex {
 
   /** A phrase's papers, unless one of its words alone is in more than `limit` papers (listing would then be in vain). */
   private async papersHolding(mirror: PostingsMirror, phrase: string, limit: number): Promise<number[] | null> {
-    const counts = await mirror.documentFrequencies(words(phrase));
-    if (counts && Math.min(...counts.frequencies.values()) > limit) return null;
+    const rarest = await mirror.rarestWordFrequency(words(phrase));
+    if (rarest !== null && rarest > limit) return null;
     const { rows } = await sql<{ rowid: number }>`
       SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${quote(phrase)} LIMIT ${limit + 1}`.execute(this.db);
     return rows.map((row) => Number(row.rowid));

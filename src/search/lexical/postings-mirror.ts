@@ -278,13 +278,20 @@ export class PostingsMirror {
     return this.index.documentFrequencies(words);
   }
 
+  /** Papers holding the rarest of the words (hidden ones included), or null when the index cannot answer now. */
+  async rarestWordFrequency(words: readonly string[]): Promise<number | null> {
+    const counts = await this.documentFrequencies(words);
+    return counts ? Math.min(...counts.frequencies.values()) : null;
+  }
+
   /**
    * The visible papers holding every one of the words, or null when a word is in more than `upTo` papers (hidden
    * ones included), or when the index cannot answer now (as `search`).
    */
   async papersHoldingAll(words: readonly string[], upTo: number): Promise<string[] | null> {
-    if (words.length === 0 || !(await this.caughtUp())) return null;
-    if (Math.min(...this.index.documentFrequencies(words).frequencies.values()) > upTo) return null;
+    if (words.length === 0) return null;
+    const rarest = await this.rarestWordFrequency(words);
+    if (rarest === null || rarest > upTo) return null;
     const keys: number[] = [];
     this.index.forEachMatch(words, [], (key) => keys.push(key));
     return [...(await this.source.visibleIds(keys)).values()];
