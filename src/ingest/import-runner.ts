@@ -4,7 +4,7 @@ import { deleteJobState, getJobState, setJobState } from '../db/job-state.reposi
 import { upsertFeedEntries } from '../feed/feed.repository.js';
 import type { FeedRecord, PaperRecord } from '../papers/paper.js';
 import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
-import { importBatchSize } from '../papers/papers.repository.js';
+import { IMPORT_BATCH_SIZE } from '../papers/papers.repository.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
 import type { SourceItem, SourceUnit } from './source.js';
 import { scoreOnArrival } from '../trending/trending-score.js';
@@ -119,7 +119,6 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
   const progress = options.progress ?? silentProgress;
   const now = options.now ?? (() => new Date());
   const meter = new ProgressMeter(progress);
-  const batchSize = importBatchSize(store.capabilities);
   // Batches commit without waiting for their WAL flush where the engine allows it: the checkpoint commits in the
   // same transaction, so a crash can only lose whole batches together with their checkpoints (re-imported on the
   // next run), and the completed import's last commit (deleting the checkpoint) waits for the flush of all of them.
@@ -200,7 +199,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
         } else {
           papers.push(item.paper);
           if (item.feed) feed.push(item.feed);
-          if (papers.length >= batchSize) await startFlush();
+          if (papers.length >= IMPORT_BATCH_SIZE) await startFlush();
         }
         meter.update(unit.label, summary.read, bytesBefore + unit.bytesRead(), totalBytes);
       }

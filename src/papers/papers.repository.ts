@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import { columnsOf, insertRows } from '../db/bulk-rows.js';
-import { capabilitiesOf, type StoreCapabilities } from '../db/database.js';
+import { capabilitiesOf } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
 import { authorNameKey, parseAuthorNames } from './author-names.js';
 import type { CodeReposTable, OrganizationsTable, PaperAuthorsTable, PapersTable, RepoStarCountsTable } from './papers.table.js';
@@ -20,17 +20,11 @@ export function paperBatchSize(maxParameters: number): number {
   return Math.max(1, Math.min(500, Math.floor(maxParameters / PAPER_COLUMNS)));
 }
 
-/** Papers per import batch where the engine binds whole columns as arrays: a statement's size no longer grows with it. */
-const ARRAY_BATCH_SIZE = 2000;
-
 /**
- * Papers per import batch (one transaction with its checkpoint). Where each row binds its own parameters the
- * engine's parameter limit bounds it; where rows travel as column arrays, larger batches mean fewer round trips and
- * commits.
+ * Papers per import batch: one transaction with its checkpoint. Larger transactions write each index page and
+ * full-text segment fewer times; `upsertPapers` splits a batch into statements the engine's parameter limit allows.
  */
-export function importBatchSize(capabilities: Pick<StoreCapabilities, 'maxParameters' | 'arrayParameters'>): number {
-  return capabilities.arrayParameters ? ARRAY_BATCH_SIZE : paperBatchSize(capabilities.maxParameters);
-}
+export const IMPORT_BATCH_SIZE = 2000;
 
 /** Later records for the same id win, but never erase a field with an absent value. */
 function mergeDuplicates(records: readonly PaperRecord[]): PaperRecord[] {
@@ -125,8 +119,8 @@ export interface UpsertOptions {
 }
 
 /**
- * Inserts or updates papers by arXiv id in one statement per batch. A record with an older version than
- * the stored one does not overwrite it; fields a source does not know are kept.
+ * Inserts or updates papers by arXiv id, as many per statement as the engine's parameter limit allows. A record
+ * with an older version than the stored one does not overwrite it; fields a source does not know are kept.
  */
 export async function upsertPapers(
   db: Queryable,
@@ -135,7 +129,25 @@ export async function upsertPapers(
   options: UpsertOptions = {},
 ): Promise<UpsertCounts> {
   const unique = mergeDuplicates(records);
-  if (unique.length === 0) return { inserted: 0, updated: 0, insertedIds: [] };
+  const caps = capabilitiesOf(db);
+  const perStatement = caps.arrayParameters ? unique.length : paperBatchSize(caps.maxParameters);
+  const counts: UpsertCounts = { inserted: 0, updated: 0, insertedIds: [] };
+  for (let at = 0; at < unique.length; at += perStatement) {
+    const written = await upsertDistinctPapers(db, unique.slice(at, at + perStatement), now, options);
+    counts.inserted += written.inserted;
+    counts.updated += written.updated;
+    counts.insertedIds.push(...written.insertedIds);
+  }
+  return counts;
+}
+
+/** `upsertPapers` for records with distinct ids, as many as one statement takes. */
+async function upsertDistinctPapers(
+  db: Queryable,
+  unique: readonly PaperRecord[],
+  now: string,
+  options: UpsertOptions,
+): Promise<UpsertCounts> {
   const existing = await db
     .selectFrom('papers')
     .select(['id', 'authors'])
