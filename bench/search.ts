@@ -21,9 +21,11 @@ import { parseArgs } from 'node:util';
 import { sql, type RawBuilder } from 'kysely';
 import { openSqlite } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { parseSnapshotRecord } from '../src/ingest/arxiv-snapshot.js';
 import { openLineFile } from '../src/ingest/line-reader.js';
 import { silentLogger } from '../src/logger.js';
 import type { PaperRecord } from '../src/papers/paper.js';
+import { PAPER_LIMITS } from '../src/papers/paper-limits.js';
 import { countPapers, paperBatchSize, upsertPapers } from '../src/papers/papers.repository.js';
 import { openPostgres } from '../src/db/database.js';
 import { percentile } from '../src/search/eval/metrics.js';
@@ -120,12 +122,27 @@ async function loadRealPapers(dir: string, max: number): Promise<RealPaper[]> {
   return out;
 }
 
+/** The words joined by spaces, as many of the first ones as fit in `maxChars`. */
+function withinLength(words: readonly string[], maxChars: number): string {
+  let text = '';
+  for (const word of words) {
+    const next = text === '' ? word : `${text} ${word}`;
+    if (next.length > maxChars) break;
+    text = next;
+  }
+  return text;
+}
+
 /** Words of a topic paper mixed with words from the whole corpus, at the length of another real paper. */
 function synthesize(real: readonly RealPaper[], globalWords: readonly string[], id: number): PaperRecord {
   const topic = pick(real);
   const shape = pick(real);
-  const draw = (source: readonly string[], n: number) =>
-    Array.from({ length: n }, () => (random() < 0.7 && source.length > 0 ? pick(source) : pick(globalWords)));
+  // Within the import's limits: a long real paper's length filled with longer words can pass the abstract's cap.
+  const draw = (source: readonly string[], n: number, maxChars: number) =>
+    withinLength(
+      Array.from({ length: n }, () => (random() < 0.7 && source.length > 0 ? pick(source) : pick(globalWords))),
+      maxChars,
+    );
   const topicWords = [...topic.titleWords, ...topic.abstractWords];
   // 90,000 papers a month, twelve months a year, so every id is distinct whatever N.
   const month = Math.floor(id / 90_000);
@@ -133,8 +150,8 @@ function synthesize(real: readonly RealPaper[], globalWords: readonly string[], 
   return {
     id: `${yymm}.${String(id % 100_000).padStart(5, '0')}`,
     version: 1,
-    title: draw(topic.titleWords, Math.max(3, shape.titleWords.length)).join(' '),
-    abstract: draw(topicWords, Math.max(20, shape.abstractWords.length)).join(' '),
+    title: draw(topic.titleWords, Math.max(3, shape.titleWords.length), PAPER_LIMITS.title),
+    abstract: draw(topicWords, Math.max(20, shape.abstractWords.length), PAPER_LIMITS.abstract),
     authors: topic.authors.length > 0 ? topic.authors : ['Anonymous'],
     categories: topic.categories,
     publishedAt: new Date(Date.UTC(2025, 0, 1) + (id % 365) * 86_400_000).toISOString(),
@@ -227,7 +244,10 @@ async function writeSnapshotFile(file: string): Promise<PaperRecord[]> {
   log(`writing ${N} synthetic papers to ${file}`);
   const out = fs.createWriteStream(file);
   const querySources = await generateCorpus(10_000, async (batch) => {
-    if (!out.write(`${batch.map(snapshotLine).join('\n')}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    const lines = batch.map(snapshotLine);
+    // Read back as the import will, so a record it would skip stops the run now rather than after the import.
+    for (const line of lines) parseSnapshotRecord(line);
+    if (!out.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => out.once('drain', resolve));
   });
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   return querySources;
