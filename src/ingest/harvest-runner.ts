@@ -3,7 +3,6 @@ import { getJobState, setJobState } from '../db/job-state.repository.js';
 import type { Queryable } from '../db/schema.js';
 import type { PaperRecord } from '../papers/paper.js';
 import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
-import { paperBatchSize, type UpsertCounts } from '../papers/papers.repository.js';
 import { scoreOnArrival } from '../trending/trending-score.js';
 import { emptyImportSummary, recordSkip, type ImportSummary } from './import-runner.js';
 import { fetchListRecordsPage, OaiProtocolError, type ListRecordsPage, type ListRecordsQuery } from './oai-pmh.js';
@@ -73,25 +72,6 @@ function asFromArgument(datestamp: string | null): string | null {
   return datestamp === null ? null : datestamp.slice(0, 10);
 }
 
-async function writePapers(
-  db: Queryable,
-  maxParameters: number,
-  papers: readonly PaperRecord[],
-  batchSize: number,
-  stamp: string,
-): Promise<UpsertCounts> {
-  const total: UpsertCounts = { inserted: 0, updated: 0, insertedIds: [] };
-  for (let start = 0; start < papers.length; start += batchSize) {
-    const counts = await upsertPapersNotifyingFollowers(db, maxParameters, papers.slice(start, start + batchSize), stamp, {
-      initialTrendingScore: scoreOnArrival,
-    });
-    total.inserted += counts.inserted;
-    total.updated += counts.updated;
-    total.insertedIds.push(...counts.insertedIds);
-  }
-  return total;
-}
-
 /**
  * Harvests arXiv metadata over OAI-PMH ListRecords. Each page's papers are written in one transaction
  * together with the resumption token that follows them, so an interrupted harvest continues where it
@@ -102,7 +82,6 @@ export async function runHarvest(store: Store, client: PoliteHttpClient, options
   const now = options.now ?? (() => new Date());
   const meter = new ProgressMeter(progress, 0);
   const key = harvestStateKey(options.set);
-  const batchSize = paperBatchSize(store.capabilities.maxParameters);
   const state = await readHarvestState(store.db, options.set);
   const from = options.from !== undefined && options.from !== null ? options.from : asFromArgument(state.lastDatestamp);
   const until = options.until ?? null;
@@ -175,7 +154,9 @@ export async function runHarvest(store: Store, client: PoliteHttpClient, options
         : { lastDatestamp: maxDatestamp(state.lastDatestamp, newest), inFlight: null };
       const stamp = now().toISOString();
       const counts = await store.db.transaction().execute(async (trx) => {
-        const written = await writePapers(trx, store.capabilities.maxParameters, papers, batchSize, stamp);
+        const written = await upsertPapersNotifyingFollowers(trx, store.capabilities.maxParameters, papers, stamp, {
+          initialTrendingScore: scoreOnArrival,
+        });
         await setJobState(trx, key, JSON.stringify(nextState), stamp);
         return written;
       });
