@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import type { Store } from '../db/database.js';
 import { LOG_START, type LogPosition } from './change-log.js';
-import { bytesToVector, vectorChangeLog, type StoredVector } from './vectors.repository.js';
+import { ExactVectors } from './exact-vectors.js';
+import { bytesToVector, vectorChangeLog, vectorsAfterKey, type StoredVector } from './vectors.repository.js';
 
 export interface VectorMatch {
   readonly key: number;
@@ -20,6 +21,8 @@ interface IndexMeta {
   readonly maxKey: number;
   /** Where they do not: the vector log position the saved file has caught up to (see change-log.ts). */
   readonly position?: LogPosition;
+  /** The tag of the exact vectors file saved with this index; absent when none was. */
+  readonly exactTag?: string;
 }
 
 const CATCH_UP_BATCH = 5_000;
@@ -67,6 +70,10 @@ export class VectorIndex {
   private savedMaxKey = 0;
   private unsaved = 0;
   private readonly file: string | null;
+  private exact: ExactVectors;
+  /** Whether `exact` holds every vector the index holds (until then, lookups it cannot answer go to the database). */
+  private exactComplete = true;
+  private exactTag: string | null = null;
 
   constructor(
     readonly embedder: string,
@@ -76,6 +83,7 @@ export class VectorIndex {
   ) {
     this.file = directory ? path.join(directory, `${fileStem(embedder)}.usearch`) : null;
     this.index = VectorIndex.create(dimensions);
+    this.exact = new ExactVectors(dimensions);
     this.loadSaved();
   }
 
@@ -99,9 +107,16 @@ export class VectorIndex {
       this.index.load(this.file);
       this.maxKey = this.savedMaxKey = meta.maxKey;
       this.position = meta.position ?? LOG_START;
+      const exact = meta.exactTag ? ExactVectors.read(`${this.file}.exact`, this.dimensions, meta.exactTag) : null;
+      this.exactComplete = exact !== null;
+      this.exactTag = exact ? meta.exactTag! : null;
+      if (exact) this.exact = exact;
     } catch {
       // A damaged cache is rebuilt from the database.
       this.index = VectorIndex.create(this.dimensions);
+      this.exact = new ExactVectors(this.dimensions);
+      this.exactComplete = true;
+      this.exactTag = null;
       this.maxKey = this.savedMaxKey = 0;
       this.position = LOG_START;
     }
@@ -123,6 +138,7 @@ export class VectorIndex {
       const stale = keys.filter((_, i) => present[i]);
       if (stale.length > 0) this.index.remove(stale);
       this.unsaved += stale.length;
+      for (const key of removeKeys) this.exact.remove(key);
     }
     if (vectors.length > 0) {
       const keys = BigUint64Array.from(vectors, (v) => BigInt(v.key));
@@ -133,7 +149,10 @@ export class VectorIndex {
         fresh.forEach((v, i) => matrix.set(v.vector, i * this.dimensions));
         this.index.add(fresh === vectors ? keys : BigUint64Array.from(fresh, (v) => BigInt(v.key)), matrix, ADD_THREADS);
       }
-      for (const v of vectors) if (v.key > this.maxKey) this.maxKey = v.key;
+      for (const v of vectors) {
+        if (v.key > this.maxKey) this.maxKey = v.key;
+        this.exact.set(v.key, v.paperId, v.vector);
+      }
       this.unsaved += fresh.length;
     }
     if (this.unsaved >= Math.max(this.saveAfterAtLeast, this.index.size() * SAVE_AFTER_FRACTION)) this.save();
@@ -155,6 +174,7 @@ export class VectorIndex {
    * position, and vectors already present (this process's own) are skipped.
    */
   async catchUp(store: Store): Promise<number> {
+    if (!this.exactComplete) await this.readExactVectors(store);
     const reader = vectorChangeLog(store.db, this.embedder);
     const from = store.capabilities.sequencesCommitInOrder ? { after: String(this.maxKey), seen: [] } : this.position;
     let read = 0;
@@ -169,6 +189,36 @@ export class VectorIndex {
       else if (fs.existsSync(`${this.file}.json`)) this.writeMeta();
     }
     return read;
+  }
+
+  /**
+   * Reads every stored vector into the exact vectors (an index file saved without them, or by an earlier version).
+   * Searches meanwhile read the vectors they need from the database.
+   */
+  private async readExactVectors(store: Store): Promise<void> {
+    for (let after = 0; ;) {
+      const page = await vectorsAfterKey(store.db, this.embedder, after, CATCH_UP_BATCH);
+      for (const v of page) this.exact.set(v.key, v.paperId, v.vector);
+      if (page.length < CATCH_UP_BATCH) break;
+      after = page[page.length - 1]!.key;
+    }
+    this.exactComplete = true;
+    // Saved beside the index file at once when that file is what memory holds (otherwise with the next save), so the
+    // next start reads them from there.
+    if (this.file && this.unsaved === 0 && this.maxKey === this.savedMaxKey && fs.existsSync(`${this.file}.json`)) {
+      this.writeExact();
+      this.writeMeta();
+    }
+  }
+
+  /** The paper and exact vector under an index key, or null where the database must be asked. */
+  exactByKey(key: number): { paperId: string; vector: Float32Array } | null {
+    return this.exact.byKey(key);
+  }
+
+  /** The paper's exact vector, or null where the database must be asked. */
+  exactByPaper(paperId: string): Float32Array | null {
+    return this.exact.byPaper(paperId);
   }
 
   /** Approximate nearest neighbours; similarities are of the quantized vectors, so callers re-rank exactly. */
@@ -189,9 +239,22 @@ export class VectorIndex {
     const temporary = `${this.file}.${process.pid}.tmp`;
     this.index.save(temporary);
     fs.renameSync(temporary, this.file);
+    this.writeExact();
     this.writeMeta();
     this.savedMaxKey = this.maxKey;
     this.unsaved = 0;
+  }
+
+  /** Saves the exact vectors beside the index file, under a new tag that the index's metadata then names. */
+  private writeExact(): void {
+    if (!this.file) return;
+    this.exactTag = null;
+    if (!this.exactComplete) return;
+    const tag = `${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const temporary = `${this.file}.exact.${process.pid}.tmp`;
+    this.exact.write(temporary, tag);
+    fs.renameSync(temporary, `${this.file}.exact`);
+    this.exactTag = tag;
   }
 
   private writeMeta(): void {
@@ -201,6 +264,7 @@ export class VectorIndex {
       quantization: QUANTIZATION,
       maxKey: this.maxKey,
       position: this.position,
+      ...(this.exactTag ? { exactTag: this.exactTag } : {}),
     };
     fs.writeFileSync(`${this.file}.json`, JSON.stringify(meta));
   }
@@ -209,7 +273,8 @@ export class VectorIndex {
   static removeSaved(directory: string): void {
     if (!fs.existsSync(directory)) return;
     for (const name of fs.readdirSync(directory)) {
-      if (name.endsWith('.usearch') || name.endsWith('.usearch.json')) fs.rmSync(path.join(directory, name), { force: true });
+      if (name.endsWith('.usearch') || name.endsWith('.usearch.json') || name.endsWith('.usearch.exact'))
+        fs.rmSync(path.join(directory, name), { force: true });
     }
   }
 }

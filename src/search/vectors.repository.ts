@@ -178,6 +178,24 @@ export async function resolveCandidates(
   return found;
 }
 
+/** Which of these papers are visible and pass the filters (their vectors are at hand; only the papers are read). */
+export async function passingPaperIds(
+  db: Queryable,
+  paperIds: readonly string[],
+  filters: PaperFilters,
+  maxParameters: number,
+): Promise<Set<string>> {
+  const passing = new Set<string>();
+  const chunk = Math.max(1, maxParameters - filterParameters(filters));
+  for (let i = 0; i < paperIds.length; i += chunk) {
+    const result = await sql<{ id: string }>`
+      SELECT papers.id AS id FROM papers
+      WHERE ${oneOf(db, sql`papers.id`, paperIds.slice(i, i + chunk), 'text')} AND ${whereAll(paperFilterConditions(filters))}`.execute(db);
+    for (const row of result.rows) passing.add(row.id);
+  }
+  return passing;
+}
+
 /**
  * Ids of visible papers passing the filters, at most `limit`. Reads the papers table alone (no vectors), so
  * callers can tell a selective filter from a broad one cheaply.

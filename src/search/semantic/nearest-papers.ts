@@ -2,7 +2,7 @@ import type { Store } from '../../db/database.js';
 import { dot } from '../embedders/embedder.js';
 import { hasFilters, type PaperFilters } from '../paper-filters.js';
 import type { VectorIndex } from '../vector-index.js';
-import { filteredPaperIds, resolveCandidates, vectorsOfPapers, type Candidate } from '../vectors.repository.js';
+import { filteredPaperIds, passingPaperIds, resolveCandidates, vectorsOfPapers, type Candidate } from '../vectors.repository.js';
 
 /** A paper near the query, scored by its exact stored vector (returned so callers need not load it again). */
 export interface SemanticHit {
@@ -53,11 +53,10 @@ export async function nearestPapers(store: Store, index: VectorIndex, request: N
   const { query, limit, filters, exclude } = request;
   const exactScanMax = request.exactScanMax ?? EXACT_SCAN_MAX;
   if (limit <= 0 || index.size() === 0) return [];
-  const embedder = index.embedder;
   if (hasFilters(filters)) {
     const matching = await filteredPaperIds(store.db, filters, exactScanMax + 1);
     if (matching.length <= exactScanMax) {
-      const vectors = await vectorsOfPapers(store.db, embedder, matching, store.capabilities.maxParameters);
+      const vectors = await exactVectorsOf(store, index, matching);
       return scoreExactly(
         query,
         [...vectors].map(([paperId, vector]) => ({ paperId, vector })),
@@ -72,7 +71,7 @@ export async function nearestPapers(store: Store, index: VectorIndex, request: N
   for (;;) {
     const matches = index.search(query, k);
     const fresh = matches.map((m) => m.key).filter((key) => !resolved.has(key));
-    const found = await resolveCandidates(store.db, embedder, fresh, filters, store.capabilities.maxParameters);
+    const found = await candidatesOf(store, index, fresh, filters);
     for (const key of fresh) resolved.set(key, found.get(key) ?? null);
     const candidates = matches.map((m) => resolved.get(m.key)).filter((c): c is Candidate => c !== null && c !== undefined);
     // The index compares quantized vectors: score and order the candidates by the exact stored ones.
@@ -80,4 +79,51 @@ export async function nearestPapers(store: Store, index: VectorIndex, request: N
     if (hits.length >= limit || matches.length < k || k >= index.size()) return hits.slice(0, limit);
     k *= 4;
   }
+}
+
+/**
+ * The candidates among these index keys that are visible and pass the filters, with their exact vectors: taken from
+ * the index's memory where it has them (only the papers are then read), from the database otherwise.
+ */
+async function candidatesOf(
+  store: Store,
+  index: VectorIndex,
+  keys: readonly number[],
+  filters: PaperFilters,
+): Promise<Map<number, Candidate>> {
+  const inMemory = new Map<number, Candidate>();
+  const unknown: number[] = [];
+  for (const key of keys) {
+    const exact = index.exactByKey(key);
+    if (exact) inMemory.set(key, exact);
+    else unknown.push(key);
+  }
+  const { maxParameters } = store.capabilities;
+  const [passing, found] = await Promise.all([
+    passingPaperIds(
+      store.db,
+      [...inMemory.values()].map((c) => c.paperId),
+      filters,
+      maxParameters,
+    ),
+    unknown.length > 0 ? resolveCandidates(store.db, index.embedder, unknown, filters, maxParameters) : new Map<number, Candidate>(),
+  ]);
+  for (const [key, candidate] of inMemory) if (passing.has(candidate.paperId)) found.set(key, candidate);
+  return found;
+}
+
+/** The exact vectors of these papers, from the index's memory where it has them, else from the database. */
+export async function exactVectorsOf(store: Store, index: VectorIndex, paperIds: readonly string[]): Promise<Map<string, Float32Array>> {
+  const found = new Map<string, Float32Array>();
+  const unknown: string[] = [];
+  for (const id of paperIds) {
+    const vector = index.exactByPaper(id);
+    if (vector) found.set(id, vector);
+    else unknown.push(id);
+  }
+  if (unknown.length > 0) {
+    for (const [id, vector] of await vectorsOfPapers(store.db, index.embedder, unknown, store.capabilities.maxParameters))
+      found.set(id, vector);
+  }
+  return found;
 }

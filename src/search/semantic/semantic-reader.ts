@@ -3,7 +3,7 @@ import { dot, isZeroVector, l2Normalize } from '../embedders/embedder.js';
 import type { FusionMethod } from '../fusion.js';
 import type { PaperFilters } from '../paper-filters.js';
 import { vectorOfPaper, vectorsOfPapers } from '../vectors.repository.js';
-import { nearestPapers, type SemanticHit } from './nearest-papers.js';
+import { exactVectorsOf, nearestPapers, type SemanticHit } from './nearest-papers.js';
 import type { SemanticState } from './semantic-state.js';
 
 /** A query embedded by a given embedder (its vectors are only compared with that embedder's). */
@@ -73,12 +73,12 @@ export class SemanticReader {
       return { similarity, feedback };
     }
     const wanted = [...new Set([...candidateIds, ...seedIds])];
-    const vectors = await vectorsOfPapers(
-      this.store.db,
-      query.embedder,
-      wanted.filter((id) => !known.has(id)),
-      this.store.capabilities.maxParameters,
-    );
+    const unknown = wanted.filter((id) => !known.has(id));
+    const snapshot = this.state.snapshot();
+    const vectors =
+      snapshot && snapshot.embedder.id === query.embedder
+        ? await exactVectorsOf(this.store, snapshot.vectors, unknown)
+        : await vectorsOfPapers(this.store.db, query.embedder, unknown, this.store.capabilities.maxParameters);
     for (const id of wanted) {
       const v = known.get(id);
       if (v) vectors.set(id, v);

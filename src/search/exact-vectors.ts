@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+
+/** Vectors per block: blocks are allocated as the store grows, so growing never copies what is stored. */
+const BLOCK_BITS = 16;
+const BLOCK = 1 << BLOCK_BITS;
+
+/** What a saved file begins with, so a file of another layout or position is not read as this one. */
+interface FileHeader {
+  readonly format: 1;
+  readonly dimensions: number;
+  readonly count: number;
+  /** The vector index's saved position this file belongs to (see vector-index.ts). */
+  readonly tag: string;
+  /** Bytes of the newline-joined paper ids that follow the keys. */
+  readonly idBytes: number;
+}
+
+/**
+ * The exact vectors of the papers in a vector index, in process memory, by index key and by paper. A search
+ * re-ranks its approximate candidates with them and a hybrid query scores its keyword hits with them, so neither
+ * reads vector rows from the database: at arXiv scale those rows are gigabytes, mostly not in the page cache, and
+ * reading 125 of them cost a semantic query more than searching the index. A paper has one vector: storing a new
+ * one under a new key forgets the old key.
+ */
+export class ExactVectors {
+  private readonly blocks: Float32Array[] = [];
+  private keys: number[] = [];
+  private paperIds: string[] = [];
+  private readonly slotByKey = new Map<number, number>();
+  private readonly slotByPaper = new Map<string, number>();
+  private readonly freeSlots: number[] = [];
+
+  constructor(readonly dimensions: number) {}
+
+  get size(): number {
+    return this.slotByKey.size;
+  }
+
+  set(key: number, paperId: string, vector: Float32Array): void {
+    if (vector.length !== this.dimensions) throw new Error(`a vector of ${vector.length} dimensions in an index of ${this.dimensions}`);
+    const sameKey = this.slotByKey.get(key);
+    if (sameKey !== undefined) this.release(sameKey);
+    const samePaper = this.slotByPaper.get(paperId);
+    if (samePaper !== undefined) this.release(samePaper);
+    const slot = this.freeSlots.pop() ?? this.keys.length;
+    if (slot === this.keys.length) {
+      this.keys.push(key);
+      this.paperIds.push(paperId);
+      if (slot >>> BLOCK_BITS === this.blocks.length) this.blocks.push(new Float32Array(BLOCK * this.dimensions));
+    } else {
+      this.keys[slot] = key;
+      this.paperIds[slot] = paperId;
+    }
+    this.vectorAt(slot).set(vector);
+    this.slotByKey.set(key, slot);
+    this.slotByPaper.set(paperId, slot);
+  }
+
+  remove(key: number): void {
+    const slot = this.slotByKey.get(key);
+    if (slot !== undefined) this.release(slot);
+  }
+
+  private release(slot: number): void {
+    this.slotByKey.delete(this.keys[slot]!);
+    if (this.slotByPaper.get(this.paperIds[slot]!) === slot) this.slotByPaper.delete(this.paperIds[slot]!);
+    this.paperIds[slot] = '';
+    this.freeSlots.push(slot);
+  }
+
+  /** The paper and vector stored under the key (the vector is a view: callers must not change it). */
+  byKey(key: number): { paperId: string; vector: Float32Array } | null {
+    const slot = this.slotByKey.get(key);
+    return slot === undefined ? null : { paperId: this.paperIds[slot]!, vector: this.vectorAt(slot) };
+  }
+
+  byPaper(paperId: string): Float32Array | null {
+    const slot = this.slotByPaper.get(paperId);
+    return slot === undefined ? null : this.vectorAt(slot);
+  }
+
+  private vectorAt(slot: number): Float32Array {
+    const at = (slot & (BLOCK - 1)) * this.dimensions;
+    return this.blocks[slot >>> BLOCK_BITS]!.subarray(at, at + this.dimensions);
+  }
+
+  /** Writes every vector to the file, headed by the tag that `read` must be given back. */
+  write(file: string, tag: string): void {
+    const slots = [...this.slotByKey.values()];
+    const ids = Buffer.from(slots.map((slot) => this.paperIds[slot]!).join('\n'), 'utf8');
+    const header: FileHeader = { format: 1, dimensions: this.dimensions, count: slots.length, tag, idBytes: ids.length };
+    const fd = fs.openSync(file, 'w');
+    try {
+      fs.writeSync(fd, `${JSON.stringify(header)}\n`);
+      const keys = Float64Array.from(slots, (slot) => this.keys[slot]!);
+      fs.writeSync(fd, new Uint8Array(keys.buffer));
+      fs.writeSync(fd, ids);
+      // A block's worth at a time: one buffer of every vector would double the memory held.
+      const chunk = new Float32Array(Math.min(slots.length, BLOCK) * this.dimensions);
+      for (let from = 0; from < slots.length; from += BLOCK) {
+        const part = slots.slice(from, from + BLOCK);
+        part.forEach((slot, i) => chunk.set(this.vectorAt(slot), i * this.dimensions));
+        fs.writeSync(fd, new Uint8Array(chunk.buffer, 0, part.length * this.dimensions * 4));
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** The vectors a file holds, or null when it is missing, damaged, of other dimensions or of another tag. */
+  static read(file: string, dimensions: number, tag: string): ExactVectors | null {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      const start = Buffer.alloc(Math.min(size, 4096));
+      fs.readSync(fd, start, 0, start.length, 0);
+      const newline = start.indexOf(10);
+      if (newline < 0) return null;
+      const header = JSON.parse(start.subarray(0, newline).toString('utf8')) as FileHeader;
+      if (header.format !== 1 || header.dimensions !== dimensions || header.tag !== tag) return null;
+      const { count, idBytes } = header;
+      let at = newline + 1;
+      if (size !== at + count * 8 + idBytes + count * dimensions * 4) return null;
+      const keys = new Float64Array(count);
+      fs.readSync(fd, new Uint8Array(keys.buffer), 0, count * 8, at);
+      at += count * 8;
+      const idBuffer = Buffer.alloc(idBytes);
+      fs.readSync(fd, idBuffer, 0, idBytes, at);
+      at += idBytes;
+      const ids = count === 0 ? [] : idBuffer.toString('utf8').split('\n');
+      if (ids.length !== count) return null;
+      const vectors = new ExactVectors(dimensions);
+      for (let from = 0; from < count; from += BLOCK) {
+        const n = Math.min(BLOCK, count - from);
+        const block = new Float32Array(BLOCK * dimensions);
+        fs.readSync(fd, new Uint8Array(block.buffer, 0, n * dimensions * 4), 0, n * dimensions * 4, at);
+        at += n * dimensions * 4;
+        vectors.blocks.push(block);
+      }
+      vectors.keys = Array.from(keys);
+      vectors.paperIds = ids;
+      for (let slot = 0; slot < count; slot++) {
+        vectors.slotByKey.set(vectors.keys[slot]!, slot);
+        vectors.slotByPaper.set(ids[slot]!, slot);
+      }
+      return vectors;
+    } catch {
+      return null;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
