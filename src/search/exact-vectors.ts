@@ -19,8 +19,8 @@ interface FileHeader {
  * The exact vectors of the papers in a vector index, in process memory, by index key and by paper. A search
  * re-ranks its approximate candidates with them and a hybrid query scores its keyword hits with them, so neither
  * reads vector rows from the database: at arXiv scale those rows are gigabytes, mostly not in the page cache, and
- * reading 125 of them cost a semantic query more than searching the index. A paper has one vector: storing a new
- * one under a new key forgets the old key.
+ * reading 125 of them cost a semantic query more than searching the index. A paper has one vector, the one under
+ * its highest key: storing a newer one forgets the old key.
  */
 export class ExactVectors {
   private readonly blocks: Float32Array[] = [];
@@ -38,10 +38,12 @@ export class ExactVectors {
 
   set(key: number, paperId: string, vector: Float32Array): void {
     if (vector.length !== this.dimensions) throw new Error(`a vector of ${vector.length} dimensions in an index of ${this.dimensions}`);
+    const samePaper = this.slotByPaper.get(paperId);
+    // Each write of a paper's vector gets a higher key: an older one arriving late changes nothing.
+    if (samePaper !== undefined && this.keys[samePaper]! > key) return;
+    if (samePaper !== undefined) this.release(samePaper);
     const sameKey = this.slotByKey.get(key);
     if (sameKey !== undefined) this.release(sameKey);
-    const samePaper = this.slotByPaper.get(paperId);
-    if (samePaper !== undefined) this.release(samePaper);
     const slot = this.freeSlots.pop() ?? this.keys.length;
     if (slot === this.keys.length) {
       this.keys.push(key);
@@ -107,18 +109,21 @@ export class ExactVectors {
     }
   }
 
-  /** The vectors a file holds, or null when it is missing, damaged, of other dimensions or of another tag. */
-  static read(file: string, dimensions: number, tag: string): ExactVectors | null {
-    let fd: number;
+  /**
+   * The vectors a file holds, or null when it is missing, damaged, of other dimensions or of another tag. Read a block
+   * at a time without blocking: a server goes on answering meanwhile (from the database).
+   */
+  static async read(file: string, dimensions: number, tag: string): Promise<ExactVectors | null> {
+    let handle: fs.promises.FileHandle;
     try {
-      fd = fs.openSync(file, 'r');
+      handle = await fs.promises.open(file, 'r');
     } catch {
       return null;
     }
     try {
-      const size = fs.fstatSync(fd).size;
+      const { size } = await handle.stat();
       const start = Buffer.alloc(Math.min(size, 4096));
-      fs.readSync(fd, start, 0, start.length, 0);
+      await handle.read(start, 0, start.length, 0);
       const newline = start.indexOf(10);
       if (newline < 0) return null;
       const header = JSON.parse(start.subarray(0, newline).toString('utf8')) as FileHeader;
@@ -127,32 +132,32 @@ export class ExactVectors {
       let at = newline + 1;
       if (size !== at + count * 8 + idBytes + count * dimensions * 4) return null;
       const keys = new Float64Array(count);
-      fs.readSync(fd, new Uint8Array(keys.buffer), 0, count * 8, at);
+      await handle.read(new Uint8Array(keys.buffer), 0, count * 8, at);
       at += count * 8;
       const idBuffer = Buffer.alloc(idBytes);
-      fs.readSync(fd, idBuffer, 0, idBytes, at);
+      await handle.read(idBuffer, 0, idBytes, at);
       at += idBytes;
       const ids = count === 0 ? [] : idBuffer.toString('utf8').split('\n');
       if (ids.length !== count) return null;
       const vectors = new ExactVectors(dimensions);
+      vectors.keys = Array.from(keys);
+      vectors.paperIds = ids;
       for (let from = 0; from < count; from += BLOCK) {
         const n = Math.min(BLOCK, count - from);
         const block = new Float32Array(BLOCK * dimensions);
-        fs.readSync(fd, new Uint8Array(block.buffer, 0, n * dimensions * 4), 0, n * dimensions * 4, at);
+        await handle.read(new Uint8Array(block.buffer, 0, n * dimensions * 4), 0, n * dimensions * 4, at);
         at += n * dimensions * 4;
         vectors.blocks.push(block);
-      }
-      vectors.keys = Array.from(keys);
-      vectors.paperIds = ids;
-      for (let slot = 0; slot < count; slot++) {
-        vectors.slotByKey.set(vectors.keys[slot]!, slot);
-        vectors.slotByPaper.set(ids[slot]!, slot);
+        for (let slot = from; slot < from + n; slot++) {
+          vectors.slotByKey.set(vectors.keys[slot]!, slot);
+          vectors.slotByPaper.set(ids[slot]!, slot);
+        }
       }
       return vectors;
     } catch {
       return null;
     } finally {
-      fs.closeSync(fd);
+      await handle.close();
     }
   }
 }

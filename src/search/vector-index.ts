@@ -71,8 +71,13 @@ export class VectorIndex {
   private unsaved = 0;
   private readonly file: string | null;
   private exact: ExactVectors;
-  /** Whether `exact` holds every vector the index holds (until then, lookups it cannot answer go to the database). */
+  /**
+   * Whether `exact` holds every vector the index holds. A loaded index file has its exact vectors read at the first
+   * catch-up; until then lookups go to the database, and changes wait in `exactBacklog`.
+   */
   private exactComplete = true;
+  private exactBacklog: ({ readonly set: StoredVector } | { readonly remove: number })[] = [];
+  /** The tag of the exact vectors file that matches the saved index file, if any. */
   private exactTag: string | null = null;
 
   constructor(
@@ -107,10 +112,8 @@ export class VectorIndex {
       this.index.load(this.file);
       this.maxKey = this.savedMaxKey = meta.maxKey;
       this.position = meta.position ?? LOG_START;
-      const exact = meta.exactTag ? ExactVectors.read(`${this.file}.exact`, this.dimensions, meta.exactTag) : null;
-      this.exactComplete = exact !== null;
-      this.exactTag = exact ? meta.exactTag! : null;
-      if (exact) this.exact = exact;
+      this.exactComplete = false;
+      this.exactTag = meta.exactTag ?? null;
     } catch {
       // A damaged cache is rebuilt from the database.
       this.index = VectorIndex.create(this.dimensions);
@@ -138,7 +141,10 @@ export class VectorIndex {
       const stale = keys.filter((_, i) => present[i]);
       if (stale.length > 0) this.index.remove(stale);
       this.unsaved += stale.length;
-      for (const key of removeKeys) this.exact.remove(key);
+      for (const key of removeKeys) {
+        if (this.exactComplete) this.exact.remove(key);
+        else this.exactBacklog.push({ remove: key });
+      }
     }
     if (vectors.length > 0) {
       const keys = BigUint64Array.from(vectors, (v) => BigInt(v.key));
@@ -151,7 +157,8 @@ export class VectorIndex {
       }
       for (const v of vectors) {
         if (v.key > this.maxKey) this.maxKey = v.key;
-        this.exact.set(v.key, v.paperId, v.vector);
+        if (this.exactComplete) this.exact.set(v.key, v.paperId, v.vector);
+        else this.exactBacklog.push({ set: v });
       }
       this.unsaved += fresh.length;
     }
@@ -174,7 +181,7 @@ export class VectorIndex {
    * position, and vectors already present (this process's own) are skipped.
    */
   async catchUp(store: Store): Promise<number> {
-    if (!this.exactComplete) await this.readExactVectors(store);
+    if (!this.exactComplete) await this.completeExactVectors(store);
     const reader = vectorChangeLog(store.db, this.embedder);
     const from = store.capabilities.sequencesCommitInOrder ? { after: String(this.maxKey), seen: [] } : this.position;
     let read = 0;
@@ -192,22 +199,33 @@ export class VectorIndex {
   }
 
   /**
-   * Reads every stored vector into the exact vectors (an index file saved without them, or by an earlier version).
-   * Searches meanwhile read the vectors they need from the database.
+   * Reads the exact vectors saved with the index file, or, where there are none (a file of an earlier version), every
+   * stored vector from the database, saving them beside the file; then applies the changes made meanwhile.
    */
-  private async readExactVectors(store: Store): Promise<void> {
-    for (let after = 0; ;) {
-      const page = await vectorsAfterKey(store.db, this.embedder, after, CATCH_UP_BATCH);
-      for (const v of page) this.exact.set(v.key, v.paperId, v.vector);
-      if (page.length < CATCH_UP_BATCH) break;
-      after = page[page.length - 1]!.key;
+  private async completeExactVectors(store: Store): Promise<void> {
+    const saved = this.file && this.exactTag ? await ExactVectors.read(`${this.file}.exact`, this.dimensions, this.exactTag) : null;
+    const exact = saved ?? (await this.exactVectorsFromDatabase(store));
+    for (const change of this.exactBacklog) {
+      if ('set' in change) exact.set(change.set.key, change.set.paperId, change.set.vector);
+      else exact.remove(change.remove);
     }
+    this.exactBacklog = [];
+    this.exact = exact;
     this.exactComplete = true;
-    // Saved beside the index file at once when that file is what memory holds (otherwise with the next save), so the
-    // next start reads them from there.
-    if (this.file && this.unsaved === 0 && this.maxKey === this.savedMaxKey && fs.existsSync(`${this.file}.json`)) {
+    // Saved beside the index file at once when that file is what memory holds (otherwise with the next save).
+    if (!saved && this.file && this.unsaved === 0 && this.maxKey === this.savedMaxKey && fs.existsSync(`${this.file}.json`)) {
       this.writeExact();
       this.writeMeta();
+    }
+  }
+
+  private async exactVectorsFromDatabase(store: Store): Promise<ExactVectors> {
+    const exact = new ExactVectors(this.dimensions);
+    for (let after = 0; ;) {
+      const page = await vectorsAfterKey(store.db, this.embedder, after, CATCH_UP_BATCH);
+      for (const v of page) exact.set(v.key, v.paperId, v.vector);
+      if (page.length < CATCH_UP_BATCH) return exact;
+      after = page[page.length - 1]!.key;
     }
   }
 

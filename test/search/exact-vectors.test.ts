@@ -40,9 +40,13 @@ describe('exact vectors', () => {
     expect(vectors.byPaper('p1')).toEqual(vector(0, 0, 1));
     expect(vectors.byPaper('p4')).toEqual(vector(1, 1, 0));
     expect(() => vectors.set(5, 'p5', vector(1, 2))).toThrow(/2 dimensions in an index of 3/);
+    // An older vector of a paper arriving after a newer one changes nothing.
+    vectors.set(2, 'p1', vector(9, 9, 9));
+    expect(vectors.byPaper('p1')).toEqual(vector(0, 0, 1));
+    expect(vectors.byKey(2)).toBeNull();
   });
 
-  it('reads back what it wrote across blocks, and refuses a file of another tag, size or damage', () => {
+  it('reads back what it wrote across blocks, and refuses a file of another tag, size or damage', async () => {
     const dir = tempDir('paperboy-exact-vectors-');
     dirs.push(dir);
     const file = path.join(dir, 'vectors.exact');
@@ -53,7 +57,7 @@ describe('exact vectors', () => {
     vectors.remove(69_999);
     vectors.write(file, 'tag-1');
 
-    const read = ExactVectors.read(file, 4, 'tag-1')!;
+    const read = (await ExactVectors.read(file, 4, 'tag-1'))!;
     expect(read.size).toBe(vectors.size);
     expect(read.size).toBe(69_999);
     for (const key of [2, 65_536, 65_537, 69_998, 70_000]) expect(read.byKey(key)).toEqual(vectors.byKey(key));
@@ -62,13 +66,13 @@ describe('exact vectors', () => {
     expect(read.byPaper('p69999')).toBeNull();
     expect(read.byPaper('p69001')).toEqual(vector(0, 0, 0, 69_001));
 
-    expect(ExactVectors.read(file, 4, 'tag-2')).toBeNull();
-    expect(ExactVectors.read(file, 8, 'tag-1')).toBeNull();
-    expect(ExactVectors.read(path.join(dir, 'missing'), 4, 'tag-1')).toBeNull();
+    expect(await ExactVectors.read(file, 4, 'tag-2')).toBeNull();
+    expect(await ExactVectors.read(file, 8, 'tag-1')).toBeNull();
+    expect(await ExactVectors.read(path.join(dir, 'missing'), 4, 'tag-1')).toBeNull();
     fs.truncateSync(file, fs.statSync(file).size - 4);
-    expect(ExactVectors.read(file, 4, 'tag-1')).toBeNull();
+    expect(await ExactVectors.read(file, 4, 'tag-1')).toBeNull();
     fs.writeFileSync(file, 'not a header');
-    expect(ExactVectors.read(file, 4, 'tag-1')).toBeNull();
+    expect(await ExactVectors.read(file, 4, 'tag-1')).toBeNull();
   });
 });
 
@@ -92,16 +96,28 @@ describe('a vector index with its exact vectors in memory', () => {
     return { store, dir: path.join(dir, 'search'), stored };
   }
 
-  it('saves them beside the index file and has them at the next start, before reading the database', async () => {
+  it('saves them beside the index file and reads them from there at the first catch-up of the next start', async () => {
     const { store, dir, stored } = await storeWithVectors(300);
     const index = new VectorIndex(EMBEDDER, DIMENSIONS, dir);
     await index.catchUp(store);
     index.save();
+    // Gone from the database: only the saved file can bring them back.
+    const rows = await sql<{ key: number; paper_id: string; vector: Uint8Array }>`SELECT key, paper_id, vector FROM search_vectors`.execute(
+      store.db,
+    );
+    await sql`DELETE FROM search_vectors`.execute(store.db);
     const reopened = new VectorIndex(EMBEDDER, DIMENSIONS, dir);
+    expect(reopened.exactByKey(stored[0]!.key)).toBeNull();
+    await reopened.catchUp(store);
     for (const v of [stored[0]!, stored[299]!]) {
       expect(reopened.exactByKey(v.key)).toEqual({ paperId: v.paperId, vector: v.vector });
       expect(reopened.exactByPaper(v.paperId)).toEqual(v.vector);
     }
+    for (const row of rows.rows) {
+      await sql`INSERT INTO search_vectors (key, embedder, paper_id, vector, created_at)
+        VALUES (${row.key}, ${EMBEDDER}, ${row.paper_id}, ${row.vector}, '2026-01-01')`.execute(store.db);
+    }
+
     // A paper written again gets a new key: the old key no longer resolves, and searches score the new vector.
     const rewritten = stored[10]!;
     const again = await replaceVectors(store.db, EMBEDDER, [{ paperId: rewritten.paperId, vector: stored[20]!.vector }], '2026-01-02');
@@ -126,14 +142,29 @@ describe('a vector index with its exact vectors in memory', () => {
 
     const reopened = new VectorIndex(EMBEDDER, DIMENSIONS, dir);
     expect(reopened.size()).toBe(120);
-    expect(reopened.exactByKey(stored[5]!.key)).toBeNull();
     // Meanwhile searches read the candidates' vectors from the database.
     const early = await nearestPapers(store, reopened, { query: stored[5]!.vector, limit: 1, filters: NO_FILTERS, exclude: null });
     expect(early.map((h) => h.paperId)).toEqual([stored[5]!.paperId]);
     await reopened.catchUp(store);
     expect(reopened.exactByKey(stored[5]!.key)).toEqual({ paperId: stored[5]!.paperId, vector: stored[5]!.vector });
     expect((JSON.parse(fs.readFileSync(meta, 'utf8')) as { exactTag?: string }).exactTag).toEqual(expect.any(String));
-    expect(new VectorIndex(EMBEDDER, DIMENSIONS, dir).exactByPaper(stored[119]!.paperId)).toEqual(stored[119]!.vector);
+    const third = new VectorIndex(EMBEDDER, DIMENSIONS, dir);
+    await third.catchUp(store);
+    expect(third.exactByPaper(stored[119]!.paperId)).toEqual(stored[119]!.vector);
+  });
+
+  it('applies the changes made before its first catch-up over the vectors it reads then', async () => {
+    const { store, dir, stored } = await storeWithVectors(50);
+    const index = new VectorIndex(EMBEDDER, DIMENSIONS, dir);
+    await index.catchUp(store);
+    index.save();
+    const reopened = new VectorIndex(EMBEDDER, DIMENSIONS, dir);
+    reopened.add([{ key: 5_000, paperId: stored[1]!.paperId, vector: stored[2]!.vector }], [stored[1]!.key]);
+    expect(reopened.exactByPaper(stored[1]!.paperId)).toBeNull();
+    await reopened.catchUp(store);
+    expect(reopened.exactByKey(stored[1]!.key)).toBeNull();
+    expect(reopened.exactByKey(5_000)).toEqual({ paperId: stored[1]!.paperId, vector: stored[2]!.vector });
+    expect(reopened.exactByPaper(stored[0]!.paperId)).toEqual(stored[0]!.vector);
   });
 
   it('never returns a hidden or deleted paper, though its vector is in memory', async () => {
