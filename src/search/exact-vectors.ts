@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { openForReading, readFully } from './file-reading.js';
 
 /** Vectors per block: blocks are allocated as the store grows, so growing never copies what is stored. */
 const BLOCK_BITS = 16;
@@ -114,16 +115,12 @@ export class ExactVectors {
    * at a time without blocking: a server goes on answering meanwhile (from the database).
    */
   static async read(file: string, dimensions: number, tag: string): Promise<ExactVectors | null> {
-    let handle: fs.promises.FileHandle;
-    try {
-      handle = await fs.promises.open(file, 'r');
-    } catch {
-      return null;
-    }
+    const handle = await openForReading(file);
+    if (!handle) return null;
     try {
       const { size } = await handle.stat();
       const start = Buffer.alloc(Math.min(size, 4096));
-      await handle.read(start, 0, start.length, 0);
+      await readFully(handle, start, 0);
       const newline = start.indexOf(10);
       if (newline < 0) return null;
       const header = JSON.parse(start.subarray(0, newline).toString('utf8')) as FileHeader;
@@ -132,10 +129,10 @@ export class ExactVectors {
       let at = newline + 1;
       if (size !== at + count * 8 + idBytes + count * dimensions * 4) return null;
       const keys = new Float64Array(count);
-      await handle.read(new Uint8Array(keys.buffer), 0, count * 8, at);
+      await readFully(handle, new Uint8Array(keys.buffer), at);
       at += count * 8;
       const idBuffer = Buffer.alloc(idBytes);
-      await handle.read(idBuffer, 0, idBytes, at);
+      await readFully(handle, idBuffer, at);
       at += idBytes;
       const ids = count === 0 ? [] : idBuffer.toString('utf8').split('\n');
       if (ids.length !== count) return null;
@@ -145,7 +142,7 @@ export class ExactVectors {
       for (let from = 0; from < count; from += BLOCK) {
         const n = Math.min(BLOCK, count - from);
         const block = new Float32Array(BLOCK * dimensions);
-        await handle.read(new Uint8Array(block.buffer, 0, n * dimensions * 4), 0, n * dimensions * 4, at);
+        await readFully(handle, new Uint8Array(block.buffer, 0, n * dimensions * 4), at);
         at += n * dimensions * 4;
         vectors.blocks.push(block);
         for (let slot = from; slot < from + n; slot++) {

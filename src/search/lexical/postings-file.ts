@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { LogPosition } from '../change-log.js';
+import { openForReading, readFully } from '../file-reading.js';
 import type { LogAnchor } from './paper-text-source.js';
 import type { ColumnWeights } from './fts5-bm25.js';
 import type { PostingsState } from './postings-index.js';
@@ -99,22 +100,14 @@ function isLogPosition(value: unknown): value is LogPosition {
  * section is read straight into an array of its own, so a segment rewritten later frees its memory.
  */
 export async function readPostingsFile(file: string): Promise<{ state: PostingsState; meta: PostingsFileMeta } | null> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(file, 'r');
-  } catch {
-    return null;
-  }
+  const handle = await openForReading(file);
+  if (!handle) return null;
   try {
     const size = (await handle.stat()).size;
     let offset = 0;
     const readInto = async (bytes: Uint8Array) => {
       if (offset + bytes.length > size) throw new RangeError('truncated');
-      for (let done = 0; done < bytes.length;) {
-        const { bytesRead } = await handle.read(bytes, done, bytes.length - done, offset + done);
-        if (bytesRead === 0) throw new RangeError('truncated');
-        done += bytesRead;
-      }
+      await readFully(handle, bytes, offset);
       offset += bytes.length;
       offset += pad8(offset);
     };

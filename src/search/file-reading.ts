@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+
+/** The file opened for reading, or null when it cannot be (a missing cache file is rebuilt, not an error). */
+export async function openForReading(file: string): Promise<fs.promises.FileHandle | null> {
+  try {
+    return await fs.promises.open(file, 'r');
+  } catch {
+    return null;
+  }
+}
+
+/** Fills `bytes` from the file at `position`, reading again after a short read; throws at the file's end. */
+export async function readFully(handle: fs.promises.FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesRead } = await handle.read(bytes, done, bytes.length - done, position + done);
+    if (bytesRead === 0) throw new RangeError('truncated');
+    done += bytesRead;
+  }
+}
