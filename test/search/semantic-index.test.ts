@@ -41,13 +41,14 @@ describeEachStore('semantic index', (get) => {
         .map(([paperId, vector]) => ({ paperId, score: dot(query, vector) }))
         .sort((a, b) => b.score - a.score || (a.paperId < b.paperId ? -1 : 1));
       expect(hits.map((h) => h.paperId)).toEqual(exact.map((e) => e.paperId));
-      hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 6));
+      // Within the rounding of the 16-bit floats the index keeps its exact vectors in.
+      hits.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 3));
       // Hybrid scoring gets the same exact scores whether it is handed the vectors the search loaded or reads them.
       const candidates = TOPIC_PAPERS.map((p) => p.id);
       const known = new Map(hits.map((h) => [h.paperId, h.vector]));
       for (const given of [known, new Map<string, Float32Array>()]) {
         const { similarity } = await index.reader.candidateScores(queryVector, candidates, [], given);
-        for (const e of exact) expect(similarity.get(e.paperId)).toBeCloseTo(e.score, 6);
+        for (const e of exact) expect(similarity.get(e.paperId)).toBeCloseTo(e.score, 3);
       }
     }
 
