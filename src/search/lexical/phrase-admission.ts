@@ -49,11 +49,12 @@ export interface PhraseChecks<K> {
 }
 
 export function splitPhraseChecks<K>(query: ParsedQuery, sets: PhraseSets<K>): PhraseChecks<K> {
+  const excluded = excludedPhrases(query);
   const inMemoryRequired = query.phrases.flatMap((phrase) => sets.get(phrase) ?? []);
-  const inMemoryExcluded = excludedPhrases(query).flatMap((phrase) => sets.get(phrase) ?? []);
+  const inMemoryExcluded = excluded.flatMap((phrase) => sets.get(phrase) ?? []);
   return {
     required: query.phrases.filter((phrase) => !sets.get(phrase)),
-    excluded: excludedPhrases(query).filter((phrase) => !sets.get(phrase)),
+    excluded: excluded.filter((phrase) => !sets.get(phrase)),
     inMemory: inMemoryRequired.length + inMemoryExcluded.length > 0,
     passes: (key) => inMemoryRequired.every((set) => set.has(key)) && !inMemoryExcluded.some((set) => set.has(key)),
   };
