@@ -88,6 +88,18 @@ describe('exact vectors', () => {
     expect(await ExactVectors.read(path.join(dir, 'missing'), 4, 'tag-1')).toBeNull();
     fs.truncateSync(file, fs.statSync(file).size - 4);
     expect(await ExactVectors.read(file, 4, 'tag-1')).toBeNull();
+    // A file of the earlier layout, 32-bit vectors, whole and well-formed: read from the database instead.
+    const header = { format: 1, dimensions: 4, count: 1, tag: 'tag-1', idBytes: 2 };
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`${JSON.stringify(header)}\n`),
+        Buffer.from(Float64Array.of(1).buffer),
+        Buffer.from('p1'),
+        Buffer.from(vector(1, 0, 0, 0).buffer),
+      ]),
+    );
+    expect(await ExactVectors.read(file, 4, 'tag-1')).toBeNull();
     fs.writeFileSync(file, 'not a header');
     expect(await ExactVectors.read(file, 4, 'tag-1')).toBeNull();
   });
