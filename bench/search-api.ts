@@ -4,7 +4,7 @@
 // connection.
 import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
-import { spawnPaperboy } from './support/cli-command.js';
+import { highWaterMarkMiB, spawnPaperboy } from './support/cli-command.js';
 
 export interface LatencyStats {
   readonly p50: number;
@@ -20,6 +20,8 @@ export interface ApiLatency {
   readonly uncachedPage: Record<string, LatencyStats>;
   /** From starting `paperboy serve` until its keyword index was in memory and hybrid search answered. */
   readonly readySeconds: number;
+  /** The server's peak resident set, read when the queries are done (null where /proc is not available). */
+  readonly serverPeakRssMiB: number | null;
 }
 
 const READY_TIMEOUT_MS = 30 * 60_000;
@@ -108,7 +110,9 @@ export async function measureThroughApi(options: {
       uncachedPage[name] = stats(samples);
       log(`  uncached /search page ${name}: ${JSON.stringify(uncachedPage[name])}`);
     }
-    return { api, uncachedPage, readySeconds };
+    const serverPeakRssMiB = server.child.pid === undefined ? null : highWaterMarkMiB(server.child.pid);
+    log(`  paperboy serve peak RSS ${serverPeakRssMiB ?? '?'} MiB`);
+    return { api, uncachedPage, readySeconds, serverPeakRssMiB };
   } finally {
     const exited = new Promise((resolve) => server.child.once('exit', resolve));
     server.child.kill('SIGTERM');

@@ -427,6 +427,7 @@ async function benchPostgres(
       api_latency_ms: throughApi.api,
       uncached_search_page_ms: throughApi.uncachedPage,
       serve_ready_seconds: throughApi.readySeconds,
+      serve_peak_rss_mib: throughApi.serverPeakRssMiB,
       trend_monthly_2_words_ms: {
         ...trends.latency,
         mean_matching_papers: trends.meanMatchingPapers,
@@ -639,6 +640,7 @@ async function main() {
     api_latency_ms: throughApi.api,
     uncached_search_page_ms: throughApi.uncachedPage,
     serve_ready_seconds: throughApi.readySeconds,
+    serve_peak_rss_mib: throughApi.serverPeakRssMiB,
     trend_monthly_2_words_ms: {
       ...trendLatency,
       mean_matching_papers: trends.meanMatchingPapers,

@@ -13,7 +13,8 @@ export interface CommandRun {
 
 const ENTRY = path.resolve(import.meta.dirname, '..', '..', 'src', 'cli', 'run.ts');
 
-function highWaterMarkMiB(pid: number): number | null {
+/** The process's peak resident set so far, or null where /proc is not available. */
+export function highWaterMarkMiB(pid: number): number | null {
   try {
     const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Math.round(Number(match[1]) / 1024) : null;
