@@ -5,6 +5,8 @@ import { readHalves, writeHalves } from './half-floats.js';
 /** Vectors per block: blocks are allocated as the store grows, so growing never copies what is stored. */
 const BLOCK_BITS = 16;
 const BLOCK = 1 << BLOCK_BITS;
+/** A vector component as stored: a 16-bit float. */
+const COMPONENT_BYTES = 2;
 
 /** What a saved file begins with, so a file of another layout or position is not read as this one. */
 interface FileHeader {
@@ -116,7 +118,7 @@ export class ExactVectors {
           const at = this.offsetOf(slot);
           chunk.set(this.blocks[slot >>> BLOCK_BITS]!.subarray(at, at + this.dimensions), i * this.dimensions);
         });
-        fs.writeSync(fd, new Uint8Array(chunk.buffer, 0, part.length * this.dimensions * 2));
+        fs.writeSync(fd, new Uint8Array(chunk.buffer, 0, part.length * this.dimensions * COMPONENT_BYTES));
       }
     } finally {
       fs.closeSync(fd);
@@ -140,7 +142,7 @@ export class ExactVectors {
       if (header.format !== 2 || header.dimensions !== dimensions || header.tag !== tag) return null;
       const { count, idBytes } = header;
       let at = newline + 1;
-      if (size !== at + count * 8 + idBytes + count * dimensions * 2) return null;
+      if (size !== at + count * 8 + idBytes + count * dimensions * COMPONENT_BYTES) return null;
       const keys = new Float64Array(count);
       await readFully(handle, new Uint8Array(keys.buffer), at);
       at += count * 8;
@@ -155,8 +157,8 @@ export class ExactVectors {
       for (let from = 0; from < count; from += BLOCK) {
         const n = Math.min(BLOCK, count - from);
         const block = new Uint16Array(BLOCK * dimensions);
-        await readFully(handle, new Uint8Array(block.buffer, 0, n * dimensions * 2), at);
-        at += n * dimensions * 2;
+        await readFully(handle, new Uint8Array(block.buffer, 0, n * dimensions * COMPONENT_BYTES), at);
+        at += n * dimensions * COMPONENT_BYTES;
         vectors.blocks.push(block);
         for (let slot = from; slot < from + n; slot++) {
           vectors.slotByKey.set(vectors.keys[slot]!, slot);
