@@ -224,4 +224,21 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
     expect(await countPendingDocuments(store.db)).toBe(0);
     expect(await storedDocumentsMatchText(store)).toBe(true);
   });
+
+  it('leaves no backlog to the server after `paperboy index rebuild`, which fills it beside the vectors', async () => {
+    await writePapers(store, bulk());
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { DATABASE_URL: url, PAPERBOY_DATA_DIR: tempDir(), PAPERBOY_LOG: 'silent', PAPERBOY_DEMO: 'off' };
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+    expect(await runCli(['index', 'rebuild', '--json'], io, env)).toBe(0);
+    expect(JSON.parse(out[0]!)).toMatchObject({ papers: bulk().length, fullTextDocuments: { papers: bulk().length } });
+    expect(err).toContain(`full-text documents: ${bulk().length}/${bulk().length}`);
+    expect(await countPendingDocuments(store.db)).toBe(0);
+    expect(await storedDocumentsMatchText(store)).toBe(true);
+
+    out.length = 0;
+    expect(await runCli(['index', 'rebuild'], io, env)).toBe(0);
+    expect(out[0]).toMatch(/^Indexed \d+ papers with builtin:lsa-\S+ \(training [\d.]+ s, embedding [\d.]+ s\)\.$/);
+  });
 });

@@ -19,7 +19,7 @@ export const indexFullTextCommand: Command = {
         return ExitCode.ok;
       }
       const started = performance.now();
-      const papers = await fillAllPendingDocuments(store.db, (filled, pending) => ctx.io.err(`full-text documents: ${filled}/${pending}`));
+      const papers = await fillAllPendingDocuments(store.db, (line) => ctx.io.err(line));
       const seconds = Math.round((performance.now() - started) / 100) / 10;
       ctx.io.out(values.json ? JSON.stringify({ papers, seconds }) : `full-text documents computed for ${papers} papers in ${seconds}s`);
       return ExitCode.ok;

@@ -100,7 +100,8 @@ export const similarCommand: Command = {
 
 export const indexRebuildCommand: Command = {
   name: 'index rebuild',
-  summary: 'Retrain the builtin search model (or use the configured embedder) and re-embed every paper',
+  summary:
+    'Retrain the builtin search model (or use the configured embedder), re-embed every paper, and compute pending full-text documents',
   usage: 'paperboy index rebuild [--json]',
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.argv, { json: { type: 'boolean' } });
@@ -108,9 +109,11 @@ export const indexRebuildCommand: Command = {
       const report = await search.rebuild((line) => ctx.io.err(line));
       if (values.json) ctx.io.out(JSON.stringify(report));
       else {
+        const fullText = report.fullTextDocuments;
         ctx.io.out(
           `Indexed ${report.papers} papers with ${report.embedder} ` +
-            `(training ${report.trainSeconds.toFixed(1)} s, embedding ${report.embedSeconds.toFixed(1)} s).`,
+            `(training ${report.trainSeconds.toFixed(1)} s, embedding ${report.embedSeconds.toFixed(1)} s).` +
+            (fullText.papers > 0 ? ` Computed ${fullText.papers} pending full-text documents in ${fullText.seconds.toFixed(1)} s.` : ''),
         );
       }
       return ExitCode.ok;

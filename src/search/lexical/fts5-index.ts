@@ -69,6 +69,11 @@ export class Fts5Index implements LexicalIndex {
   /** FTS5 is kept in step by its triggers, within each write. */
   startBackgroundJobs(): void {}
 
+  /** Nothing is ever pending: FTS5 is kept in step within each write. */
+  finishBacklog(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
   flush(): Promise<void> {
     return this.mirror?.flush() ?? Promise.resolve();
   }

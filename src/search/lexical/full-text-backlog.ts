@@ -67,18 +67,18 @@ export async function fillPendingDocuments(db: Kysely<DB>, limit = FILL_BATCH): 
   });
 }
 
-/** Fills every pending document (`paperboy index fulltext`), reporting progress; returns how many it filled. */
-export async function fillAllPendingDocuments(
-  db: Kysely<DB>,
-  progress: (filled: number, pending: number) => void = () => undefined,
-): Promise<number> {
+/**
+ * Fills every pending document at full speed (`paperboy index fulltext`, `paperboy index rebuild`), reporting progress;
+ * returns how many it filled.
+ */
+export async function fillAllPendingDocuments(db: Kysely<DB>, progress: (line: string) => void = () => undefined): Promise<number> {
   const pending = await countPendingDocuments(db);
   let filled = 0;
   for (;;) {
     const n = await fillPendingDocuments(db);
     if (n === 0) return filled;
     filled += n;
-    progress(filled, pending);
+    progress(`full-text documents: ${filled}/${pending}`);
   }
 }
 

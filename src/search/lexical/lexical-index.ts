@@ -26,6 +26,11 @@ export interface LexicalIndex {
    * that competes with searches waits for them to pause.
    */
   startBackgroundJobs(logger: Logger, searches: SearchActivity): void;
+  /**
+   * Does at once, at full speed, the part of that upkeep a rebuild should leave done (PostgreSQL's documents that bulk
+   * writes left pending); returns how many papers it brought up to date.
+   */
+  finishBacklog(progress: (line: string) => void): Promise<number>;
   /** Stops that upkeep and saves whatever the index keeps outside the database. */
   flush(): Promise<void>;
   search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]>;

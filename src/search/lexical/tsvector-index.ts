@@ -16,7 +16,7 @@ import {
   type LexicalHit,
   type LexicalIndex,
 } from './lexical-index.js';
-import { currentDocument, FullTextBackfill, SERVER_BACKFILL_PACING } from './full-text-backlog.js';
+import { currentDocument, fillAllPendingDocuments, FullTextBackfill, SERVER_BACKFILL_PACING } from './full-text-backlog.js';
 import { readPhraseSets, searchWithPhraseSets, splitPhraseChecks, type PhraseChecks } from './phrase-admission.js';
 import type { DocumentFrequencies, MirrorBuildReport, PostingsMirror } from './postings-mirror.js';
 
@@ -81,6 +81,10 @@ export class TsvectorIndex implements LexicalIndex {
   startBackgroundJobs(logger: Logger, searches: SearchActivity): void {
     this.backfill ??= new FullTextBackfill(this.db, logger, SERVER_BACKFILL_PACING, searches);
     this.backfill.start();
+  }
+
+  finishBacklog(progress: (line: string) => void): Promise<number> {
+    return fillAllPendingDocuments(this.db, progress);
   }
 
   async flush(): Promise<void> {
