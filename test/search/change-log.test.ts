@@ -118,7 +118,7 @@ describe.skipIf(!postgresAvailable)('change logs read while writers commit out o
     const first = new PostingsMirror(store, FTS5_COLUMN_WEIGHTS, file);
     expect((await first.build()).source).toBe('database');
     expect(await search(first, 'pitch')).toEqual(['2601.00022']);
-    await first.flush();
+    await first.close();
     await a.commit().execute();
 
     const second = new PostingsMirror(store, FTS5_COLUMN_WEIGHTS, file);

@@ -251,10 +251,30 @@ describeEachStore('the in-memory keyword index saved between starts', { lifetime
     expect(await second.search({ terms: ['ornithopter'], limit: 5 })).toEqual([expect.objectContaining({ paperId: '2512.99003' })]);
     expect(await second.search({ terms: ['overtones'], limit: 5 })).toEqual([]);
     // Changes since the save are applied on top: flushing writes them out.
-    await second.flush();
+    await second.close();
     const third = await new PostingsMirror(store, WEIGHTS, file).build();
     expect(third.source).toBe('file');
     expect(third.papers).toBe(report.papers);
+  });
+
+  it('closes for good: a build under way gives up without saving, a catch-up under way is in the one save', async () => {
+    const { store } = get();
+    await writePapers(store, TOPIC_PAPERS);
+    const file = indexFile();
+    const abandoned = new PostingsMirror(store, WEIGHTS, file);
+    const building = abandoned.build();
+    await abandoned.close();
+    await expect(building).rejects.toThrow(/closed while it was being built/);
+    expect(fs.existsSync(file)).toBe(false);
+
+    const mirror = new PostingsMirror(store, WEIGHTS, file);
+    await mirror.build();
+    await writePapers(store, [paperRecord({ id: '2512.99005', title: 'Zeppelin mooring masts', abstract: 'Airships at rest.' })]);
+    const catchingUp = mirror.catchUp();
+    await mirror.close();
+    await catchingUp;
+    const saved = (await readPostingsFile(file))!;
+    expect(PostingsIndex.restore(WEIGHTS, saved.state).size).toBe(TOPIC_PAPERS.length + 1);
   });
 
   it("rebuilds from the database when the file is damaged or another database's", async () => {

@@ -75,7 +75,7 @@ export class Fts5Index implements LexicalIndex {
   }
 
   flush(): Promise<void> {
-    return this.mirror?.flush() ?? Promise.resolve();
+    return this.mirror?.close() ?? Promise.resolve();
   }
 
   async search(query: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {

@@ -133,6 +133,8 @@ export class PostingsMirror {
   /** Saves run one after another (two writers would race on the temporary file). */
   private saveChain: Promise<void> = Promise.resolve();
   private autoSaving = false;
+  /** Set by `close`: a build under way gives up, and nothing is saved after the one save `close` makes. */
+  private closing = false;
 
   private readonly source: PaperTextSource;
   /** Threads that share out the ranking of a large query. */
@@ -202,6 +204,7 @@ export class PostingsMirror {
     const start = await this.source.log.end();
     let open = 0;
     await this.source.readAll(async (texts) => {
+      this.stopIfClosing();
       for (const text of texts) this.days.set(text.key, epochDay(text.publishedAt));
       open += texts.length;
       this.index.add(texts, { seal: open >= BUILD_SEGMENT });
@@ -217,6 +220,7 @@ export class PostingsMirror {
   /** Publication days of every paper, after loading the saved file (which holds the text index only). */
   private async readAllDays(): Promise<void> {
     await this.source.readAllDays(async (days) => {
+      this.stopIfClosing();
       for (const { key, publishedAt } of days) this.days.set(key, epochDay(publishedAt));
       await nextTurn();
     });
@@ -339,10 +343,21 @@ export class PostingsMirror {
     return run;
   }
 
-  /** Saves the index when changes were applied since it was last saved. */
-  async flush(): Promise<void> {
+  /**
+   * Stops for good, for a process that is closing: a build under way gives up at its next page (a server must not wait
+   * minutes for one), a catch-up under way finishes, the index is saved once if changes were applied since it last
+   * was, and no save starts afterwards, so nothing writes the file once this has resolved.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.building?.catch(() => undefined);
+    await this.catchingUp.catch(() => undefined);
     if (this.built && this.file && this.unsavedChanges > 0) await this.save();
-    else await this.saveChain.catch(() => undefined);
+    await this.saveChain.catch(() => undefined);
+  }
+
+  private stopIfClosing(): void {
+    if (this.closing) throw new Error('the keyword index was closed while it was being built');
   }
 
   private async applyChanges(): Promise<void> {
@@ -354,7 +369,7 @@ export class PostingsMirror {
       this.index.add(present);
       this.unsavedChanges += count;
     });
-    if (this.file && !this.autoSaving && this.unsavedChanges >= Math.max(MIN_UNSAVED_CHANGES, this.index.size / 4)) {
+    if (this.file && !this.closing && !this.autoSaving && this.unsavedChanges >= Math.max(MIN_UNSAVED_CHANGES, this.index.size / 4)) {
       this.autoSaving = true;
       void this.save()
         .catch(() => undefined)

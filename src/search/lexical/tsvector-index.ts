@@ -89,7 +89,7 @@ export class TsvectorIndex implements LexicalIndex {
 
   async flush(): Promise<void> {
     await this.backfill?.stop();
-    await this.mirror?.flush();
+    await this.mirror?.close();
   }
 
   async search(typed: ParsedQuery, filters: PaperFilters, limit: number): Promise<LexicalHit[]> {
