@@ -7,6 +7,7 @@ import type { DatabaseTarget } from '../config.js';
 import type { DB } from './schema.js';
 import { inProcessNotifications, type OpenNotificationChannel } from './notifications.js';
 import { postgresNotifications } from './pg-notifications.js';
+import { keepingPlans } from './postgres-plan-cache.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 /**
@@ -157,7 +158,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
   pool.on('error', (error) => {
     process.stderr.write(`PostgreSQL connection lost (${error.message}); it will be reopened on demand.\n`);
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: keepingPlans(pool) }) });
   remember(db, POSTGRES_CAPABILITIES);
   const safe = new URL(url);
   safe.password = safe.password ? '***' : '';
