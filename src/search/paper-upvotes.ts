@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { oneOf } from '../db/bulk-rows.js';
 import type { Queryable } from '../db/schema.js';
 
 /** Papers per statement (under every engine's parameter limit). */
@@ -14,7 +16,7 @@ export async function upvotesByPaper(db: Queryable, ids: readonly string[]): Pro
       .selectFrom('papers')
       .leftJoin('feed_entries', 'feed_entries.paper_id', 'papers.id')
       .select(['papers.id', 'papers.local_upvotes', (eb) => eb.fn.max('feed_entries.imported_upvotes').as('imported_upvotes')])
-      .where('papers.id', 'in', ids.slice(i, i + IDS_PER_STATEMENT))
+      .where(oneOf(db, sql`papers.id`, ids.slice(i, i + IDS_PER_STATEMENT), 'text'))
       .groupBy(['papers.id', 'papers.local_upvotes'])
       .execute();
     for (const row of rows) out.set(row.id, Number(row.imported_upvotes ?? 0) + Number(row.local_upvotes));
