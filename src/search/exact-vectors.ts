@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openForReading, readFully } from './file-reading.js';
+import { openForReading, readFully, writeFullySync } from './file-io.js';
 import { readHalves, writeHalves } from './half-floats.js';
 
 /** Vectors per block: blocks are allocated as the store grows, so growing never copies what is stored. */
@@ -106,10 +106,10 @@ export class ExactVectors {
     const header: FileHeader = { format: 2, dimensions: this.dimensions, count: slots.length, tag, idBytes: ids.length };
     const fd = fs.openSync(file, 'w');
     try {
-      fs.writeSync(fd, `${JSON.stringify(header)}\n`);
+      writeFullySync(fd, Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'));
       const keys = Float64Array.from(slots, (slot) => this.keys[slot]!);
-      fs.writeSync(fd, new Uint8Array(keys.buffer));
-      fs.writeSync(fd, ids);
+      writeFullySync(fd, new Uint8Array(keys.buffer));
+      writeFullySync(fd, ids);
       // A block's worth at a time: one buffer of every vector would double the memory held.
       const chunk = new Uint16Array(Math.min(slots.length, BLOCK) * this.dimensions);
       for (let from = 0; from < slots.length; from += BLOCK) {
@@ -118,7 +118,7 @@ export class ExactVectors {
           const at = this.offsetOf(slot);
           chunk.set(this.blocks[slot >>> BLOCK_BITS]!.subarray(at, at + this.dimensions), i * this.dimensions);
         });
-        fs.writeSync(fd, new Uint8Array(chunk.buffer, 0, part.length * this.dimensions * COMPONENT_BYTES));
+        writeFullySync(fd, new Uint8Array(chunk.buffer, 0, part.length * this.dimensions * COMPONENT_BYTES));
       }
     } finally {
       fs.closeSync(fd);

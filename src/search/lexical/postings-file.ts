@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { LogPosition } from '../change-log.js';
-import { openForReading, readFully } from '../file-reading.js';
+import { openForReading, readFully, writeFully } from '../file-io.js';
 import type { LogAnchor } from './paper-text-source.js';
 import type { ColumnWeights } from './fts5-bm25.js';
 import type { PostingsState } from './postings-index.js';
@@ -68,11 +68,11 @@ export async function writePostingsFile(file: string, state: PostingsState, meta
     prefix.writeUInt32LE(headerBytes.length, 4);
     let offset = 0;
     const write = async (bytes: Uint8Array) => {
-      await handle.write(bytes, 0, bytes.length, offset);
+      await writeFully(handle, bytes, offset);
       offset += bytes.length;
       const padding = pad8(offset);
       if (padding > 0) {
-        await handle.write(Buffer.alloc(padding), 0, padding, offset);
+        await writeFully(handle, Buffer.alloc(padding), offset);
         offset += padding;
       }
     };

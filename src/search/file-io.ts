@@ -17,3 +17,16 @@ export async function readFully(handle: fs.promises.FileHandle, bytes: Uint8Arra
     done += bytesRead;
   }
 }
+
+/** Writes all of `bytes` at the file's current position, writing again after a short write. */
+export function writeFullySync(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** Writes all of `bytes` at `position`, writing again after a short write. */
+export async function writeFully(handle: fs.promises.FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+}
