@@ -25,7 +25,11 @@ it.skipIf(!postgresAvailable)(
     await writePapers(store, papers);
     await sql`DELETE FROM papers WHERE id = ${papers[1]!.id}`.execute(store.db);
 
-    expect((await migrateToLatest(store)).applied).toEqual(['027-paper-text-keys', '028-papers-text-key-covering']);
+    expect((await migrateToLatest(store)).applied).toEqual([
+      '027-paper-text-keys',
+      '028-papers-text-key-covering',
+      '029-papers-visible-upvotes',
+    ]);
     const keys = await sql<{ id: string; text_key: string }>`SELECT id, text_key FROM papers ORDER BY id`.execute(store.db);
     expect(keys.rows.map((row) => row.id)).toEqual([papers[0]!.id, papers[2]!.id]);
     expect(new Set(keys.rows.map((row) => Number(row.text_key))).size).toBe(2);

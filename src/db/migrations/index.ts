@@ -27,6 +27,7 @@ import * as mapVectorLog from './025-map-vector-log.js';
 import * as dropRedundantPublishedIndex from './026-drop-redundant-published-index.js';
 import * as paperTextKeys from './027-paper-text-keys.js';
 import * as papersTextKeyCovering from './028-papers-text-key-covering.js';
+import * as papersVisibleUpvotes from './029-papers-visible-upvotes.js';
 
 export interface VersionedMigration {
   readonly name: string;
@@ -65,4 +66,5 @@ export const MIGRATIONS: readonly VersionedMigration[] = [
   { name: '026-drop-redundant-published-index', up: dropRedundantPublishedIndex.up },
   { name: '027-paper-text-keys', up: paperTextKeys.up },
   { name: '028-papers-text-key-covering', up: papersTextKeyCovering.up },
+  { name: '029-papers-visible-upvotes', up: papersVisibleUpvotes.up },
 ];
