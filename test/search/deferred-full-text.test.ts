@@ -7,7 +7,13 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { PaperRecord } from '../../src/papers/paper.js';
 import { createLexicalIndex } from '../../src/search/lexical/create-lexical-index.js';
-import { countPendingDocuments, fillPendingDocuments, FullTextBackfill } from '../../src/search/lexical/full-text-backlog.js';
+import {
+  countPendingDocuments,
+  fillAllPendingDocuments,
+  fillPendingDocuments,
+  FullTextBackfill,
+  nextPendingDocuments,
+} from '../../src/search/lexical/full-text-backlog.js';
 import { filtersFromQuery } from '../../src/search/paper-filters.js';
 import { parseQuery } from '../../src/search/query-parser.js';
 import { SearchActivity } from '../../src/search/search-activity.js';
@@ -223,6 +229,36 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
     expect(err).toEqual([`full-text documents: ${bulk().length}/${bulk().length}`]);
     expect(await countPendingDocuments(store.db)).toBe(0);
     expect(await storedDocumentsMatchText(store)).toBe(true);
+  });
+
+  it('has the planner see the backlog gone once filled, and looks for pending documents through their index', async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => paperRecord({ id: `2505.${String(40000 + i)}`, title: `Bulk paper ${i}` }));
+    await writePapers(store, many);
+    await sql`ANALYZE paper_fts`.execute(store.db);
+    const pendingShare = async () =>
+      Number(
+        (
+          await sql<{
+            share: number;
+          }>`SELECT null_frac AS share FROM pg_stats WHERE tablename = 'paper_fts' AND attname = 'document'`.execute(store.db)
+        ).rows[0]!.share,
+      );
+    expect(await pendingShare()).toBe(1);
+
+    await fillAllPendingDocuments(store.db);
+    expect(await countPendingDocuments(store.db)).toBe(0);
+    expect(await pendingShare()).toBe(0);
+
+    // Even with statistics that still count every row pending, the next batch is looked for in paper_fts_pending.
+    await writePapers(
+      store,
+      many.map((paper) => ({ ...paper, title: `${paper.title}, revised` })),
+    );
+    await sql`ANALYZE paper_fts`.execute(store.db);
+    await fillPendingDocuments(store.db, 10_000);
+    const next = nextPendingDocuments(200).compile(store.db);
+    const { rows } = await store.db.executeQuery<Record<string, string>>({ ...next, sql: `EXPLAIN ${next.sql}` });
+    expect(rows.map((row) => Object.values(row)[0]).join('\n')).toMatch(/Index Scan using paper_fts_pending/);
   });
 
   it('leaves no backlog to the server after `paperboy index rebuild`, which fills it beside the vectors', async () => {
