@@ -61,6 +61,15 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
     for (const d of dropped) await d();
   });
 
+  /** `paperboy …` on this database, with what it printed. */
+  const commandLine = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { DATABASE_URL: url, PAPERBOY_DATA_DIR: tempDir(), PAPERBOY_LOG: 'silent', PAPERBOY_DEMO: 'off' };
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+    return { out, err, run: (argv: string[]) => runCli(argv, io, env) };
+  };
+
   const searchIds = async (q: string) => {
     const index = createLexicalIndex(store, { inMemory: true });
     await index.start();
@@ -220,11 +229,8 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
 
   it('fills the backlog from the command line with `paperboy index fulltext`, reporting progress', async () => {
     await writePapers(store, bulk());
-    const out: string[] = [];
-    const err: string[] = [];
-    const env = { DATABASE_URL: url, PAPERBOY_DATA_DIR: tempDir(), PAPERBOY_LOG: 'silent', PAPERBOY_DEMO: 'off' };
-    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
-    expect(await runCli(['index', 'fulltext', '--json'], io, env)).toBe(0);
+    const { out, err, run } = commandLine();
+    expect(await run(['index', 'fulltext', '--json'])).toBe(0);
     expect(JSON.parse(out[0]!)).toMatchObject({ papers: bulk().length });
     expect(err).toEqual([`full-text documents: ${bulk().length}/${bulk().length}`]);
     expect(await countPendingDocuments(store.db)).toBe(0);
@@ -263,18 +269,15 @@ describe.skipIf(!postgresAvailable)('PostgreSQL full-text documents left to the 
 
   it('leaves no backlog to the server after `paperboy index rebuild`, which fills it beside the vectors', async () => {
     await writePapers(store, bulk());
-    const out: string[] = [];
-    const err: string[] = [];
-    const env = { DATABASE_URL: url, PAPERBOY_DATA_DIR: tempDir(), PAPERBOY_LOG: 'silent', PAPERBOY_DEMO: 'off' };
-    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
-    expect(await runCli(['index', 'rebuild', '--json'], io, env)).toBe(0);
+    const { out, err, run } = commandLine();
+    expect(await run(['index', 'rebuild', '--json'])).toBe(0);
     expect(JSON.parse(out[0]!)).toMatchObject({ papers: bulk().length, fullTextDocuments: { papers: bulk().length } });
     expect(err).toContain(`full-text documents: ${bulk().length}/${bulk().length}`);
     expect(await countPendingDocuments(store.db)).toBe(0);
     expect(await storedDocumentsMatchText(store)).toBe(true);
 
     out.length = 0;
-    expect(await runCli(['index', 'rebuild'], io, env)).toBe(0);
+    expect(await run(['index', 'rebuild'])).toBe(0);
     expect(out[0]).toMatch(/^Indexed \d+ papers with builtin:lsa-\S+ \(training [\d.]+ s, embedding [\d.]+ s\)\.$/);
   });
 });
