@@ -47,12 +47,8 @@ export function keepingPlans(
   return {
     connect: async () => {
       const client = await pool.connect();
-      let own = prepared.get(client);
-      if (!own) {
-        own = { names: new Set(), refused: new Set() };
-        prepared.set(client, own);
-      }
-      const state = own;
+      const state = prepared.get(client) ?? { names: new Set<string>(), refused: new Set<string>() };
+      prepared.set(client, state);
       const query = async <R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> => {
         const values = [...parameters];
         const name = values.length > 0 && PREPARABLE.test(text) ? nameFor(text) : null;
