@@ -13,7 +13,8 @@
 // GET /api/papers/search and uncached /search pages (bench/search-api.ts). With
 // --database, the same papers are also written to a fresh database on that PostgreSQL server, built the same way,
 // and the same queries timed there, in process and through `paperboy serve` (`postgres`, with ratios against the
-// SQLite figures of this run).
+// SQLite figures of this run; the server's memory settings are reported beside them). --keep keeps the data
+// directories and the PostgreSQL database, for measuring them again.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -352,6 +353,14 @@ async function measureTrends(
 }
 
 /** The same papers and queries on PostgreSQL, in a schema of their own that is dropped afterwards. */
+/** The server settings that decide how much of a large database PostgreSQL keeps in memory. */
+async function memorySettings(store: Store): Promise<Record<string, string>> {
+  const { rows } = await sql<{ name: string; setting: string }>`
+    SELECT name, current_setting(name) AS setting FROM pg_settings
+    WHERE name IN ('shared_buffers', 'effective_cache_size', 'work_mem') ORDER BY name`.execute(store.db);
+  return Object.fromEntries(rows.map((row) => [row.name, row.setting]));
+}
+
 async function benchPostgres(
   adminUrl: string,
   kinds: readonly (readonly [string, readonly string[]])[],
@@ -423,6 +432,7 @@ async function benchPostgres(
             keyword_index_in_memory: keywordIndex,
           },
       size_mib: { database: Math.round((await store.sizeBytes()) / 1048576) },
+      server_settings: await memorySettings(store),
       latency_ms: latency,
       api_latency_ms: throughApi.api,
       uncached_search_page_ms: throughApi.uncachedPage,
@@ -440,8 +450,11 @@ async function benchPostgres(
     };
   } finally {
     await store.close();
-    await database.drop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (values.keep) log(`kept the PostgreSQL database ${database.url} and ${dir}`);
+    else {
+      await database.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
