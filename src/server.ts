@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from './config.js';
 import type { Store } from './db/database.js';
 import { seedDemoIfEmpty } from './demo/seed.js';
+import { restoreAuthorNameIndex } from './papers/author-name-index.js';
 import { formatSummary } from './ingest/import-runner.js';
 import { stderrProgress } from './ingest/progress.js';
 import { jsonLogger, silentLogger, type Logger } from './logger.js';
@@ -33,6 +34,8 @@ export async function startServer(
   timeouts: HttpTimeouts = HTTP_TIMEOUTS,
 ): Promise<RunningServer> {
   const store = await openMigratedStore(config);
+  // Author pages and `author:` filters need the index an import killed during a bulk load left missing.
+  await restoreAuthorNameIndex(store.db);
   if (config.seedDemo) {
     const summary = await seedDemoIfEmpty(store, { progress: stderrProgress });
     if (summary) logger.info('imported demo papers', { summary: formatSummary(summary) });

@@ -5,6 +5,8 @@ import { upsertFeedEntries } from '../feed/feed.repository.js';
 import type { FeedRecord, PaperRecord } from '../papers/paper.js';
 import { upsertPapersNotifyingFollowers } from '../notifications/new-papers.js';
 import { IMPORT_BATCH_SIZE } from '../papers/papers.repository.js';
+import { restoreAuthorNameIndex } from '../papers/author-name-index.js';
+import { AuthorIndexDeferral } from './author-index-deferral.js';
 import { ProgressMeter, silentProgress, type ProgressSink } from './progress.js';
 import type { SourceItem, SourceUnit } from './source.js';
 import { scoreOnArrival } from '../trending/trending-score.js';
@@ -49,6 +51,8 @@ export interface ImportOptions {
   readonly onPapersWritten?: (ids: readonly string[]) => Promise<void>;
   /** Stop after this many records (used to simulate interruptions in tests and for sampling). */
   readonly limit?: number;
+  /** New papers after which an import may count as a bulk load (AuthorIndexDeferral; default BULK_IMPORT_PAPERS). */
+  readonly bulkFrom?: number;
 }
 
 const MAX_SKIP_EXAMPLES = 20;
@@ -117,6 +121,30 @@ async function* namingFailures(unit: SourceUnit): AsyncGenerator<UnitItem> {
  */
 export async function runImport(store: Store, units: readonly SourceUnit[], options: ImportOptions = {}): Promise<ImportSummary> {
   const progress = options.progress ?? silentProgress;
+  if (options.dryRun) return importUnits(store, units, options, progress, null);
+  // An import killed while it had the author-name index set aside left it missing.
+  await restoreAuthorNameIndex(store.db);
+  const deferral = new AuthorIndexDeferral(store, progress, options.bulkFrom);
+  let summary: ImportSummary;
+  try {
+    summary = await importUnits(store, units, options, progress, deferral);
+  } catch (error) {
+    await deferral.finish().catch(() => undefined);
+    throw error;
+  }
+  const rebuildStarted = performance.now();
+  await deferral.finish();
+  summary.seconds += (performance.now() - rebuildStarted) / 1000;
+  return summary;
+}
+
+async function importUnits(
+  store: Store,
+  units: readonly SourceUnit[],
+  options: ImportOptions,
+  progress: ProgressSink,
+  deferral: AuthorIndexDeferral | null,
+): Promise<ImportSummary> {
   const now = options.now ?? (() => new Date());
   const meter = new ProgressMeter(progress);
   // Batches commit without waiting for their WAL flush where the engine allows it: the checkpoint commits in the
@@ -147,6 +175,7 @@ export async function runImport(store: Store, units: readonly SourceUnit[], opti
       papers = [];
       feed = [];
       if (options.dryRun) return;
+      await deferral?.beforeBatch(summary.inserted);
       const stamp = now().toISOString();
       const counts = await store.db.transaction().execute(async (trx) => {
         if (asyncCommit) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
