@@ -352,7 +352,6 @@ async function measureTrends(
   return { latency, baseline, meanMatchingPapers: Math.round(matches / queries.length), paperTotalsColdMs };
 }
 
-/** The same papers and queries on PostgreSQL, in a schema of their own that is dropped afterwards. */
 /** The server settings that decide how much of a large database PostgreSQL keeps in memory. */
 async function memorySettings(store: Store): Promise<Record<string, string>> {
   const { rows } = await sql<{ name: string; setting: string }>`
@@ -361,6 +360,7 @@ async function memorySettings(store: Store): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((row) => [row.name, row.setting]));
 }
 
+/** The same papers and queries on PostgreSQL, in a database of their own, dropped afterwards unless --keep. */
 async function benchPostgres(
   adminUrl: string,
   kinds: readonly (readonly [string, readonly string[]])[],
