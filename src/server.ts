@@ -35,7 +35,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const store = await openMigratedStore(config);
   // Author pages and `author:` filters need the index an import killed during a bulk load left missing.
-  await restoreAuthorNameIndex(store.db);
+  if (await restoreAuthorNameIndex(store.db)) logger.info('built the author-name index an interrupted bulk import set aside');
   if (config.seedDemo) {
     const summary = await seedDemoIfEmpty(store, { progress: stderrProgress });
     if (summary) logger.info('imported demo papers', { summary: formatSummary(summary) });

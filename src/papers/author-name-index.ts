@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import type { Queryable } from '../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import { deleteJobState, getJobState, setJobState } from '../db/job-state.repository.js';
+import type { DB } from '../db/schema.js';
 
 /**
  * The index author pages and `author:` filters look names up by (migration 024). Its entries arrive in name order,
@@ -8,23 +9,38 @@ import type { Queryable } from '../db/schema.js';
  */
 const AUTHOR_NAME_INDEX = 'paper_authors_name_key_name';
 
+/**
+ * Set while the index is dropped, in the same transaction, so checking for it is a plain read: PostgreSQL's
+ * `CREATE INDEX IF NOT EXISTS` waits for every open write to the table even when the index is there.
+ */
+const SET_ASIDE_KEY = 'bulk-import:author-name-index';
+
 /** Drops the author-name index for a bulk write; `restoreAuthorNameIndex` builds it again. */
-export async function setAsideAuthorNameIndex(db: Queryable): Promise<void> {
-  await sql`DROP INDEX IF EXISTS ${sql.id(AUTHOR_NAME_INDEX)}`.execute(db);
+export async function setAsideAuthorNameIndex(db: Kysely<DB>, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`DROP INDEX IF EXISTS ${sql.id(AUTHOR_NAME_INDEX)}`.execute(trx);
+    await setJobState(trx, SET_ASIDE_KEY, 'dropped', now.toISOString());
+  });
 }
 
 /**
- * Builds the author-name index if it is missing (after a bulk write, or when one was killed before it could); a
- * no-op otherwise. Where two processes race to build it, the loser finds it built.
+ * Builds the author-name index if a bulk write set it aside (and finished, or was killed before it could); a read
+ * and nothing more otherwise. Where two processes race to build it, the loser finds it built.
  */
-export async function restoreAuthorNameIndex(db: Queryable): Promise<void> {
-  const create = sql`CREATE INDEX IF NOT EXISTS ${sql.id(AUTHOR_NAME_INDEX)} ON paper_authors (name_key, name, paper_id)`;
+export async function restoreAuthorNameIndex(db: Kysely<DB>): Promise<boolean> {
+  if ((await getJobState(db, SET_ASIDE_KEY)) === null) return false;
+  const rebuild = () =>
+    db.transaction().execute(async (trx) => {
+      await sql`CREATE INDEX IF NOT EXISTS ${sql.id(AUTHOR_NAME_INDEX)} ON paper_authors (name_key, name, paper_id)`.execute(trx);
+      await deleteJobState(trx, SET_ASIDE_KEY);
+    });
   try {
-    await create.execute(db);
+    await rebuild();
   } catch (error) {
-    // PostgreSQL checks IF NOT EXISTS before taking the name, so a concurrent build can still win the name first.
-    await create.execute(db).catch(() => {
+    // PostgreSQL checks IF NOT EXISTS before it takes the name, so a concurrent build can still take it first.
+    await rebuild().catch(() => {
       throw error;
     });
   }
+  return true;
 }

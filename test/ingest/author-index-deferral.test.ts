@@ -6,6 +6,8 @@ import { authorProfile } from '../../src/authors/author-profile.js';
 import { snapshotFileUnit } from '../../src/ingest/arxiv-snapshot.js';
 import { runImport } from '../../src/ingest/import-runner.js';
 import { setAsideAuthorNameIndex } from '../../src/papers/author-name-index.js';
+import { startServer } from '../../src/server.js';
+import { testConfig } from '../helpers/app.js';
 import { snapshotLine } from '../helpers/fixtures.js';
 import { describeEachStore, type TestStore } from '../helpers/stores.js';
 
@@ -75,5 +77,20 @@ describeEachStore('the author-name index during bulk imports', { lifetime: 'test
     expect(await hasAuthorNameIndex(t)).toBe(false);
     await importing(t, snapshotOf(t.dataDir, 'small.jsonl', '2604', 3)).summary;
     expect(await hasAuthorNameIndex(t)).toBe(true);
+  });
+
+  it('is built again when the server starts after an import was killed while it was set aside', async () => {
+    const t = get();
+    await importing(t, snapshotOf(t.dataDir, 'before.jsonl', '2605', 3)).summary;
+    await setAsideAuthorNameIndex(t.store.db);
+    const server = await startServer(testConfig(t, { PORT: '0', PAPERBOY_DEMO: 'false', PAPERBOY_SCHEDULER: 'off' }));
+    try {
+      expect(await hasAuthorNameIndex(t)).toBe(true);
+      const page = await fetch(`${server.url}/authors/${encodeURIComponent('Grace Hopper1')}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('2605.00002');
+    } finally {
+      await server.close();
+    }
   });
 });
