@@ -2,7 +2,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { buildDeps, type DepsOverrides } from '../../src/runtime.js';
 import { createApp } from '../../src/web/app.js';
-import type { TestStore } from './stores.js';
+import { closeBeforeDrop, type TestStore } from './stores.js';
 
 /**
  * The config a test instance runs with: its own data dir and database, quiet logs, no live sources (no internet),
@@ -25,5 +25,6 @@ export function testConfig(t: TestStore, env: Record<string, string> = {}): Conf
 export async function testApp(t: TestStore, env: Record<string, string> = {}, overrides: DepsOverrides = {}) {
   const config = testConfig(t, env);
   const deps = await buildDeps(config, t.store, silentLogger, overrides);
+  closeBeforeDrop(t.store, () => deps.search.flush());
   return { app: createApp(config, deps), config, deps };
 }

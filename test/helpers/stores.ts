@@ -95,6 +95,22 @@ export type StoreLifetime = 'suite' | 'test';
 
 type PostgresDatabase = Awaited<ReturnType<typeof createPostgresDatabase>>;
 
+const closersByStore = new WeakMap<Store, (() => Promise<void>)[]>();
+
+/**
+ * Work to finish before a test store is dropped: a service built over it (a search service still training or saving
+ * its index files into the data dir) would otherwise write there while the directory is being removed.
+ */
+export function closeBeforeDrop(store: Store, close: () => Promise<void>): void {
+  closersByStore.set(store, [...(closersByStore.get(store) ?? []), close]);
+}
+
+async function runClosers(store: Store): Promise<void> {
+  const closers = closersByStore.get(store) ?? [];
+  closersByStore.delete(store);
+  for (const close of closers) await close();
+}
+
 /**
  * Opens a store: a copy of the migrated template (per-test stores; `postgresCopies` makes the PostgreSQL ones), or
  * a database migrated from scratch (per-suite stores, where making the template first would cost more than it saves).
@@ -114,6 +130,7 @@ async function openFreshStore(
     return {
       current: { kind, store, databaseUrl: `sqlite:${file}`, dataDir },
       drop: async () => {
+        await runClosers(store);
         await store.close();
         removeDir();
       },
@@ -126,6 +143,7 @@ async function openFreshStore(
   return {
     current: { kind, store, databaseUrl: database.url, dataDir },
     drop: async () => {
+      await runClosers(store);
       await store.close();
       await database.drop();
       removeDir();
