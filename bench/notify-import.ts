@@ -12,6 +12,7 @@ import { openStore, type Store } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { snapshotFileUnit } from '../src/ingest/arxiv-snapshot.js';
 import { runImport } from '../src/ingest/import-runner.js';
+import { seededRandom } from '../src/seeded-random.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,22 +36,10 @@ const AUTHOR_POOL = Number(values['author-pool'] ?? PAPERS * 5);
 const now = new Date();
 const day = now.toISOString().slice(0, 10);
 
-/** A deterministic pseudo-random sequence (mulberry32), so every run imports and follows the same names. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const authorName = (i: number) => `Author${i} Surname${i % 97}`;
 
 function writeSnapshot(file: string): void {
-  const random = generator(7);
+  const random = seededRandom(7);
   const lines: string[] = [];
   for (let i = 0; i < PAPERS; i++) {
     const authors = Array.from({ length: 1 + Math.floor(random() * 6) }, () => authorName(Math.floor(random() * AUTHOR_POOL)));
@@ -71,7 +60,7 @@ function writeSnapshot(file: string): void {
 
 async function seedFollows(store: Store): Promise<number> {
   const stamp = now.toISOString();
-  const random = generator(11);
+  const random = seededRandom(11);
   const users = await store.db
     .insertInto('users')
     .values(

@@ -16,7 +16,6 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../src/config.js';
 import { addDays, weekPeriod } from '../src/feed/period.js';
-import { openLineFile } from '../src/ingest/line-reader.js';
 import { saveToLibrary } from '../src/library/library.service.js';
 import { silentLogger } from '../src/logger.js';
 import type { PaperRecord } from '../src/papers/paper.js';
@@ -30,6 +29,7 @@ import { upsertFeedEntries } from '../src/feed/feed.repository.js';
 import type { Store } from '../src/db/database.js';
 import type { Period } from '../src/feed/period.js';
 import { createApp } from '../src/web/app.js';
+import { loadRealPapers, rng, type RealPaper } from './support/real-papers.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,55 +56,8 @@ if (!WEEK) throw new Error('--week must be an ISO week such as 2025-W27');
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-/** A seeded generator, so two runs with the same N write the same corpus. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 const random = rng(7);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-
-interface RealPaper {
-  readonly titleWords: string[];
-  readonly abstractWords: string[];
-  readonly authors: string[];
-  readonly categories: string[];
-}
-
-async function loadRealPapers(dir: string, max: number): Promise<RealPaper[]> {
-  const snapshot = path.join(dir, 'arxiv-snapshot');
-  const files = fs
-    .readdirSync(snapshot)
-    .filter((n) => /\.jsonl?(\.gz)?$/.test(n))
-    .sort();
-  const out: RealPaper[] = [];
-  for (const file of files) {
-    for await (const line of openLineFile(path.join(snapshot, file)).lines()) {
-      if (out.length >= max) return out;
-      let record: { title?: string; abstract?: string; authors?: string; categories?: string };
-      try {
-        record = JSON.parse(line) as typeof record;
-      } catch {
-        continue;
-      }
-      if (!record.title || !record.abstract) continue;
-      out.push({
-        titleWords: record.title.split(/\s+/).filter(Boolean),
-        abstractWords: record.abstract.split(/\s+/).filter(Boolean),
-        authors: (record.authors ?? '')
-          .split(/,\s*|\s+and\s+/)
-          .map((a) => a.trim())
-          .filter(Boolean)
-          .slice(0, 8),
-        categories: (record.categories ?? 'cs.LG').split(/\s+/).filter(Boolean),
-      });
-    }
-  }
-  return out;
-}
 
 /** arXiv-style ids, 99,999 a month from 2501 on. */
 function syntheticId(i: number): string {

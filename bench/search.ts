@@ -23,7 +23,6 @@ import { sql, type RawBuilder } from 'kysely';
 import { openSqlite } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { parseSnapshotRecord } from '../src/ingest/arxiv-snapshot.js';
-import { openLineFile } from '../src/ingest/line-reader.js';
 import { silentLogger } from '../src/logger.js';
 import type { PaperRecord } from '../src/papers/paper.js';
 import { PAPER_LIMITS } from '../src/papers/paper-limits.js';
@@ -39,6 +38,7 @@ import type { Store } from '../src/db/database.js';
 import { STOPWORDS, words } from '../src/search/text.js';
 import { bytesToVector } from '../src/search/vectors.repository.js';
 import { runPaperboy } from './support/cli-command.js';
+import { loadRealPapers, rng, type RealPaper } from './support/real-papers.js';
 
 const { values } = parseArgs({
   options: {
@@ -72,56 +72,9 @@ function rssSampler(): { stop: () => number } {
   };
 }
 
-/** A seeded generator, so two runs with the same N index the same corpus. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 const SEED = 42;
 let random = rng(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-
-interface RealPaper {
-  titleWords: string[];
-  abstractWords: string[];
-  authors: string[];
-  categories: string[];
-}
-
-async function loadRealPapers(dir: string, max: number): Promise<RealPaper[]> {
-  const snapshot = path.join(dir, 'arxiv-snapshot');
-  const files = fs
-    .readdirSync(snapshot)
-    .filter((n) => /\.jsonl?(\.gz)?$/.test(n))
-    .sort();
-  const out: RealPaper[] = [];
-  for (const file of files) {
-    for await (const line of openLineFile(path.join(snapshot, file)).lines()) {
-      if (out.length >= max) return out;
-      let record: { title?: string; abstract?: string; authors?: string; categories?: string };
-      try {
-        record = JSON.parse(line) as typeof record;
-      } catch {
-        continue;
-      }
-      if (!record.title || !record.abstract) continue;
-      out.push({
-        titleWords: record.title.split(/\s+/).filter(Boolean),
-        abstractWords: record.abstract.split(/\s+/).filter(Boolean),
-        authors: (record.authors ?? '')
-          .split(/,\s*|\s+and\s+/)
-          .map((a) => a.trim())
-          .filter(Boolean)
-          .slice(0, 8),
-        categories: (record.categories ?? 'cs.LG').split(/\s+/).filter(Boolean),
-      });
-    }
-  }
-  return out;
-}
 
 /** The words joined by spaces, as many of the first ones as fit in `maxChars`. */
 function withinLength(words: readonly string[], maxChars: number): string {

@@ -1,6 +1,6 @@
 import { UMAP } from 'umap-js';
 import type { SampleIndex, Neighbour } from './sample-index.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../seeded-random.js';
 
 export interface Point2 {
   readonly x: number;

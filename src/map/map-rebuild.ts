@@ -7,7 +7,7 @@ import { mapPoint, type PointScales } from './map-points-builder.js';
 import { replaceLayout, titlesOf, vectorKeys, vectorsByKeys, type MapLayout, type MapPoint } from './map.repository.js';
 import { regionLabels } from './region-labels.js';
 import { SampleIndex } from './sample-index.js';
-import { seededRandom, seededSample } from './seeded-random.js';
+import { seededRandom, seededSample } from '../seeded-random.js';
 
 export const DEFAULT_SAMPLE_SIZE = 10_000;
 export const DEFAULT_SEED = 42;

@@ -1,7 +1,7 @@
 import { STOPWORDS, words } from '../search/text.js';
 import type { Point2 } from './layout.js';
 import type { RegionLabel } from './map.repository.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Regions per label level: level L (shown from zoom L on) cuts the map into about 8 · 4^L regions. */
 export const LABEL_LEVELS = [8, 32, 128] as const;

@@ -7,7 +7,7 @@ import {
   type ProfileWalker,
 } from './candidate-index.js';
 import { trainLogisticRegression, type LabelledExample } from './logistic-regression.js';
-import { seededRandom } from './random.js';
+import { seededRandom, seedOfText } from '../seeded-random.js';
 import { dotSparse, type FeatureSpace, type SparseVector } from './tfidf.js';
 
 /** What the reader told us: papers they want more of, and optionally papers they want less of. */
@@ -156,7 +156,7 @@ function logisticWeights(
   sampled: number,
 ): SparseVector {
   const excluded = new Set([...profile.positives, ...(profile.negatives ?? [])]);
-  const random = seededRandom(profile.positives.join(' '));
+  const random = seededRandom(seedOfText(profile.positives.join(' ')));
   const want = Math.min(sampled, space.ids.length - excluded.size);
   const picked = new Set<string>();
   for (let tries = 0; picked.size < want && tries < want * 4; tries++) {

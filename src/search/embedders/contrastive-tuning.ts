@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { seededRandom } from '../../seeded-random.js';
 import { isContentWord, words } from '../text.js';
 import type { EmbeddableDocument } from './embedder.js';
 import type { Pause } from './linear-algebra.js';
@@ -63,18 +64,6 @@ export interface TuningHooks {
 interface TrainingPair {
   readonly short: Bag;
   readonly long: Bag;
-}
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function termIndexer(model: LsaModel): (text: string) => number[] {

@@ -1,4 +1,9 @@
-/** A seeded pseudo-random generator (mulberry32) returning numbers in [0, 1): the same seed gives the same layout. */
+/**
+ * Seeded pseudo-random numbers, for results that must come out the same on every run and machine (a map's layout, a
+ * trained model, a reader's sampled negatives).
+ */
+
+/** mulberry32: numbers in [0, 1), the same sequence for the same seed. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -8,6 +13,13 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** A seed from a text (FNV-1a), for sequences keyed by a name rather than a number. */
+export function seedOfText(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
 }
 
 /** `count` distinct items chosen uniformly (partial Fisher–Yates), returned in their original order. */
