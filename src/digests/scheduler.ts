@@ -5,6 +5,7 @@ import type { DigestService } from './digest.service.js';
 import type { Frequency } from './digests.table.js';
 import { duePeriod } from '../feed/period.js';
 import type { Store } from '../db/database.js';
+import { PeriodicRound } from '../periodic-round.js';
 
 const TICK_MS = 60_000;
 
@@ -14,8 +15,7 @@ const TICK_MS = 60_000;
  * due, retries included. Planning is idempotent and the outbox is leased, so several instances may run it.
  */
 export class DigestScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly rounds = new PeriodicRound(() => this.round(), TICK_MS);
 
   constructor(
     private readonly store: Store,
@@ -26,18 +26,12 @@ export class DigestScheduler {
   ) {}
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
-    void this.tick();
+    this.rounds.start({ runNow: true });
   }
 
   /** One scheduling round; resolves when it is done. Overlapping calls share the round in progress. */
   tick(): Promise<void> {
-    this.running ??= this.round().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.rounds.run();
   }
 
   private async round(): Promise<void> {
@@ -59,9 +53,7 @@ export class DigestScheduler {
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { PeriodicRound } from '../periodic-round.js';
 import { MapUpdater } from './map-update.js';
 
 /** How often the server places papers embedded since the last run. */
@@ -12,42 +13,38 @@ export const MAP_UPDATE_INTERVAL_MS = 5 * 60_000;
  * next run starts after it.
  */
 export class MapMaintenance {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
   private readonly updater: MapUpdater;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     store: Store,
     private readonly activeEmbedder: () => string | null,
     private readonly logger: Logger,
-    private readonly intervalMs = MAP_UPDATE_INTERVAL_MS,
+    intervalMs = MAP_UPDATE_INTERVAL_MS,
   ) {
     this.updater = new MapUpdater(store);
+    this.rounds = new PeriodicRound(() => this.update(), intervalMs);
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
-    this.timer.unref();
+    this.rounds.start({ runNow: false });
   }
 
   /** One update, unless one is still under way. */
   runOnce(): Promise<void> {
-    this.running ??= this.updater
-      .update(this.activeEmbedder())
-      .then((report) => {
-        if (report.placed > 0) this.logger.info('placed new papers on the map', { placed: report.placed });
-      })
-      .catch((error: unknown) => this.logger.error('placing new papers on the map failed', { error: String(error) }))
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    return this.rounds.run();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
+  }
+
+  private async update(): Promise<void> {
+    try {
+      const report = await this.updater.update(this.activeEmbedder());
+      if (report.placed > 0) this.logger.info('placed new papers on the map', { placed: report.placed });
+    } catch (error) {
+      this.logger.error('placing new papers on the map failed', { error: String(error) });
+    }
   }
 }

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Store } from '../db/database.js';
 import { newLeaseOwner } from '../digests/outbox.repository.js';
 import type { Logger } from '../logger.js';
+import { PeriodicRound } from '../periodic-round.js';
 import { createMailTransport } from '../mail/create-transport.js';
 import { runNotificationEmails, type NotificationEmailSummary } from './email-worker.js';
 
@@ -44,8 +45,7 @@ const TICK_MS = 60_000;
  * before it is sent, so no email is planned or sent twice.
  */
 export class NotificationEmailScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly rounds = new PeriodicRound(() => this.round(), TICK_MS);
 
   constructor(
     private readonly emails: NotificationEmailService,
@@ -53,18 +53,12 @@ export class NotificationEmailScheduler {
   ) {}
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
-    void this.tick();
+    this.rounds.start({ runNow: true });
   }
 
   /** One round; overlapping calls share the round in progress. */
   tick(): Promise<void> {
-    this.running ??= this.round().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.rounds.run();
   }
 
   private async round(): Promise<void> {
@@ -77,9 +71,7 @@ export class NotificationEmailScheduler {
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 }

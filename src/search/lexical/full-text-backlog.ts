@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
+import { PeriodicRound } from '../../periodic-round.js';
 import { SearchActivity } from '../search-activity.js';
 
 /**
@@ -107,8 +108,7 @@ async function refreshPendingStatistics(db: Kysely<DB>): Promise<void> {
  * left, then looks again every `intervalMs`. Several instances may run it; they lock different rows.
  */
 export class FullTextBackfill {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly rounds: PeriodicRound;
   private stopped = false;
 
   constructor(
@@ -116,24 +116,24 @@ export class FullTextBackfill {
     private readonly logger: Logger,
     private readonly pacing: BackfillPacing = SERVER_BACKFILL_PACING,
     private readonly searches: SearchActivity = new SearchActivity(),
-  ) {}
+  ) {
+    this.rounds = new PeriodicRound(
+      () =>
+        this.fillWhilePending().catch((error: unknown) =>
+          this.logger.error('computing full-text documents failed', { error: String(error) }),
+        ),
+      pacing.intervalMs,
+    );
+  }
 
   start(): void {
-    if (this.timer) return;
     this.stopped = false;
-    this.timer = setInterval(() => void this.runOnce(), this.pacing.intervalMs);
-    this.timer.unref();
-    void this.runOnce();
+    this.rounds.start({ runNow: true });
   }
 
   /** Fills until nothing is pending (or the backfill is stopped), unless a run is under way. */
   runOnce(): Promise<void> {
-    this.running ??= this.fillWhilePending()
-      .catch((error: unknown) => this.logger.error('computing full-text documents failed', { error: String(error) }))
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    return this.rounds.run();
   }
 
   private async fillWhilePending(): Promise<void> {
@@ -160,10 +160,8 @@ export class FullTextBackfill {
     }
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    return this.rounds.stop();
   }
 }
