@@ -25,6 +25,17 @@ describeEachStore('period parameters at the edges of the calendar', (get) => {
     expect((await t.app.request('/papers/date/9999-12-31')).status).toBe(200);
   });
 
+  it("links a period's page to the day, week and month it starts, marking its own kind", async () => {
+    const week = await (await t.app.request('/papers/week/2025-W10')).text();
+    const links = week.slice(week.indexOf('class="period-switch"'), week.indexOf('</nav>', week.indexOf('class="period-switch"')));
+    expect(links).toContain('<a href="/papers/date/2025-03-03">Day</a>');
+    expect(links).toContain('<a href="/papers/week/2025-W10" aria-current="page">Week</a>');
+    expect(links).toContain('<a href="/papers/month/2025-03">Month</a>');
+    const month = await (await t.app.request('/papers/month/2025-03')).text();
+    expect(month).toContain('<a href="/papers/month/2025-03" aria-current="page">Month</a>');
+    expect(month).toContain('<a href="/papers/week/2025-W09">Week</a>');
+  });
+
   it('turns pages for years outside 1991–9999 away as not found, never with a server error', async () => {
     for (const path of [
       '/papers/month/1990-12',

@@ -1,8 +1,9 @@
 import type { ListedPaper } from '../../feed/paper-listing.js';
-import { weekKeyOf, type FeedPeriod } from '../../feed/period.js';
+import type { FeedPeriod } from '../../feed/period.js';
 import type { PageContext } from '../viewer.js';
 import { html, Pagination, PaperCard } from './components.js';
 import { Layout } from './layout.js';
+import { PeriodSwitch, type PeriodHref } from './period-switch.js';
 
 export { excerpt, formatDay, shortAuthors } from './components.js';
 
@@ -24,27 +25,8 @@ export interface FeedPageProps {
 
 const KIND_TITLE = { day: 'Daily papers', week: 'Weekly papers', month: 'Monthly papers' } as const;
 
-/** Day / week / month views of the same moment: the period's first day, its ISO week, its month. */
-function PeriodSwitch({ period }: { period: FeedPeriod }) {
-  const views = [
-    ['day', 'Day', `/papers/date/${period.from}`],
-    ['week', 'Week', `/papers/week/${weekKeyOf(period.from)}`],
-    ['month', 'Month', `/papers/month/${period.from.slice(0, 7)}`],
-  ] as const;
-  return (
-    <nav class="period-switch" aria-label="Period">
-      {views.map(([kind, label, href]) =>
-        kind === period.kind ? (
-          <a href={href} aria-current="page">
-            {label}
-          </a>
-        ) : (
-          <a href={href}>{label}</a>
-        ),
-      )}
-    </nav>
-  );
-}
+/** Where the day, week and month feeds are. */
+const feedPeriodHref: PeriodHref = (kind, key) => (kind === 'day' ? `/papers/date/${key}` : `/papers/${kind}/${key}`);
 
 /** Why a feed page is empty: nothing in the period, nothing featured yet, or no paper at all. */
 function EmptyFeed({ period, papersInCatalogue = 0 }: Pick<FeedPageProps, 'period' | 'papersInCatalogue'>) {
@@ -85,7 +67,7 @@ export function FeedContent({
     <section class="feed">
       <div class="feed-header">
         <h1>{heading}</h1>
-        {period ? <PeriodSwitch period={period} /> : null}
+        {period ? <PeriodSwitch period={period} hrefOf={feedPeriodHref} /> : null}
         <nav class="day-nav" aria-label={`Feed ${unit}s`}>
           {previous ? (
             <a rel="prev" href={previous}>

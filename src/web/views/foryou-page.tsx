@@ -1,10 +1,11 @@
 import type { ListedPaper } from '../../feed/paper-listing.js';
-import { weekKeyOf, type FeedPeriod } from '../../feed/period.js';
+import type { FeedPeriod } from '../../feed/period.js';
 import type { Recommendations } from '../../foryou/recommendations.js';
 import type { ForYouReason } from '../../foryou/reasons.js';
 import type { PageContext } from '../viewer.js';
 import { html, paperPath, PaperCard } from './components.js';
 import { Layout } from './layout.js';
+import { PeriodSwitch, type PeriodHref } from './period-switch.js';
 import { RatingButtons } from './signal-buttons.js';
 
 export interface ColdStartProps {
@@ -37,26 +38,8 @@ export function forYouPath(period: FeedPeriod): string {
   return `/for-you?${parameter}=${encodeURIComponent(period.key)}`;
 }
 
-function PeriodSwitch({ period }: { period: FeedPeriod }) {
-  const views = [
-    ['day', 'Day', `/for-you?date=${period.from}`],
-    ['week', 'Week', `/for-you?week=${weekKeyOf(period.from)}`],
-    ['month', 'Month', `/for-you?month=${period.from.slice(0, 7)}`],
-  ] as const;
-  return (
-    <nav class="period-switch" aria-label="Period">
-      {views.map(([kind, label, href]) =>
-        kind === period.kind ? (
-          <a href={href} aria-current="page">
-            {label}
-          </a>
-        ) : (
-          <a href={href}>{label}</a>
-        ),
-      )}
-    </nav>
-  );
-}
+/** Where the day, week and month For-you pages are. */
+const forYouPeriodHref: PeriodHref = (kind, key) => `/for-you?${kind === 'day' ? 'date' : kind}=${key}`;
 
 function Reason({ reason }: { reason: ForYouReason }) {
   const close = reason.closeTo;
@@ -197,7 +180,7 @@ export function forYouPage({ page, period, previous, next, result, voted, saved,
       <section class="feed for-you">
         <div class="feed-header">
           <h1>For you — {period.label}</h1>
-          <PeriodSwitch period={period} />
+          <PeriodSwitch period={period} hrefOf={forYouPeriodHref} />
           <nav class="day-nav" aria-label={`For you by ${unit}`}>
             {previous ? (
               <a rel="prev" href={previous}>
