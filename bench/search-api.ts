@@ -1,10 +1,15 @@
 // The user's view of search for bench/search.ts: `paperboy serve` started as users start it, on the database and
 // data directory the benchmark built (so it loads the saved keyword and vector indexes), and the same queries timed
 // through GET /api/papers/search and through uncached /search pages, one request at a time over a kept-alive
-// connection.
-import type { ChildProcess } from 'node:child_process';
+// connection, by a client in a process of its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import readline from 'node:readline';
+import type { ApiTimingJob, ApiTimingSamples } from './support/api-timing-client.js';
 import { highWaterMarkMiB, spawnPaperboy } from './support/cli-command.js';
+import { timedGet } from './support/timed-request.js';
+
+const CLIENT = path.resolve(import.meta.dirname, 'support', 'api-timing-client.ts');
 
 export interface LatencyStats {
   readonly p50: number;
@@ -52,14 +57,18 @@ function startServer(env: Record<string, string>): Promise<Server> {
   });
 }
 
-async function timed(url: string, expectJson: boolean): Promise<{ ms: number; mode: string | null }> {
-  const started = performance.now();
-  const response = await fetch(url);
-  const body = await response.text();
-  const ms = performance.now() - started;
-  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${body.slice(0, 200)}`);
-  if (expectJson) JSON.parse(body);
-  return { ms, mode: response.headers.get('x-search-mode') };
+/** Runs the timing client (support/api-timing-client.ts) in a process of its own and returns its samples. */
+function timeInOwnProcess(job: ApiTimingJob): Promise<ApiTimingSamples> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin!.end(JSON.stringify(job));
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as ApiTimingSamples) : reject(new Error(`the timing client exited with code ${code}`)),
+    );
+  });
 }
 
 export async function measureThroughApi(options: {
@@ -85,29 +94,22 @@ export async function measureThroughApi(options: {
   try {
     await server.keywordIndexReady;
     const probe = `${server.url}/api/papers/search?mode=hybrid&limit=20&q=${encodeURIComponent(kinds[0]![1][0]!)}`;
-    for (const deadline = Date.now() + READY_TIMEOUT_MS; (await timed(probe, true)).mode !== 'hybrid';) {
+    for (const deadline = Date.now() + READY_TIMEOUT_MS; (await timedGet(probe, true)).mode !== 'hybrid';) {
       if (Date.now() > deadline) throw new Error('hybrid search did not become available');
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const readySeconds = Math.round((performance.now() - started) / 100) / 10;
     log(`  paperboy serve ready in ${readySeconds} s`);
+    const samples = await timeInOwnProcess({ url: server.url, kinds, modes: ['lexical', 'hybrid'] });
     const api: Record<string, Record<string, LatencyStats>> = {};
     const uncachedPage: Record<string, LatencyStats> = {};
-    for (const [name, queries] of kinds) {
+    for (const [name] of kinds) {
       api[name] = {};
-      for (const mode of ['lexical', 'hybrid']) {
-        const urlOf = (q: string) => `${server.url}/api/papers/search?mode=${mode}&limit=20&q=${encodeURIComponent(q)}`;
-        for (const q of queries.slice(0, 10)) await timed(urlOf(q), true); // warm-up
-        const samples: number[] = [];
-        for (const q of queries) samples.push((await timed(urlOf(q), true)).ms);
-        api[name][mode] = stats(samples);
+      for (const [mode, times] of Object.entries(samples.api[name]!)) {
+        api[name][mode] = stats(times);
         log(`  API ${name} ${mode}: ${JSON.stringify(api[name][mode])}`);
       }
-      // A page for a query nobody asked before: a suffix the tokenizer drops keeps the ranking and defeats the cache.
-      const samples: number[] = [];
-      for (const [i, q] of queries.entries())
-        samples.push((await timed(`${server.url}/search?q=${encodeURIComponent(`${q} ${'.'.repeat(i + 1)}`)}`, false)).ms);
-      uncachedPage[name] = stats(samples);
+      uncachedPage[name] = stats(samples.uncachedPage[name]!);
       log(`  uncached /search page ${name}: ${JSON.stringify(uncachedPage[name])}`);
     }
     const serverPeakRssMiB = server.child.pid === undefined ? null : highWaterMarkMiB(server.child.pid);
