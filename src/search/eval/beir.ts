@@ -8,7 +8,7 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { openLineFile } from '../../ingest/line-reader.js';
 import { silentLogger } from '../../logger.js';
 import type { PaperRecord } from '../../papers/paper.js';
-import { paperBatchSize, upsertPapers } from '../../papers/papers.repository.js';
+import { IMPORT_BATCH_SIZE, upsertPapers } from '../../papers/papers.repository.js';
 import type { EmbedderSpec } from '../../config/embedder-spec.js';
 import type { FusionMethod } from '../fusion.js';
 import { createSearchService, type SearchMode, type SearchService } from '../search.service.js';
@@ -121,7 +121,6 @@ export async function readBeirQueries(directory: string, split: string): Promise
 /** Loads corpus.jsonl (or corpus.jsonl.gz) into the store as papers (title, text as abstract); returns how many. */
 export async function loadBeirCorpus(store: Store, directory: string): Promise<number> {
   const file = corpusFile(directory);
-  const batchSize = paperBatchSize(store.capabilities.maxParameters);
   const now = new Date().toISOString();
   let batch: PaperRecord[] = [];
   let total = 0;
@@ -146,7 +145,8 @@ export async function loadBeirCorpus(store: Store, directory: string): Promise<n
       authors: [],
       source: 'beir',
     });
-    if (batch.length >= batchSize) await flush();
+    // One transaction per import batch, as imports write (upsertPapers splits it into statements).
+    if (batch.length >= IMPORT_BATCH_SIZE) await flush();
   }
   await flush();
   return total;
