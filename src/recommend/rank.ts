@@ -520,9 +520,9 @@ export function rankInSpaces(
   if (spaces.length === 1) return rankCandidates(spaces[0]!.space, profile, candidates, options);
   const parts = spaces.map(({ space }) => scoreCandidates(space, profile, candidates, options));
   const fused = new Float64Array(candidates.length);
+  // Each space's scores come standardised (scoreVectors).
   parts.forEach(({ scores }, s) => {
-    const z = standardised(scores);
-    for (let i = 0; i < fused.length; i++) fused[i]! += spaces[s]!.weight * z[i]!;
+    for (let i = 0; i < fused.length; i++) fused[i]! += spaces[s]!.weight * scores[i]!;
   });
   return rankedWithReasons(candidates, { scores: fused, reasonFor: parts[0]!.reasonFor }, options.explain ?? 10);
 }
