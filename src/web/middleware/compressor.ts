@@ -28,13 +28,19 @@ export async function compressBody(body: Uint8Array, coding: ContentCoding): Pro
   })) as Body;
 }
 
+/** Tags remembered as asked for once; the record starts over when it reaches this many. */
+const SEEN_ONCE_LIMIT = 4_096;
+
 /**
  * Compressed bodies of shared representations by entity tag, so a popular feed or API answer is compressed once
  * per change rather than once per request. The key is the tag of the content, never of a visitor, so entries
- * cannot cross between clients; least recently used entries go first once `maxBytes` is reached.
+ * cannot cross between clients; least recently used entries go first once `maxBytes` is reached. A body is kept
+ * from the second time its tag is asked for: most search answers are asked for once, and keeping each of them would
+ * push out the feeds and pages that are asked for again and again.
  */
 export class CompressedBodies {
   private readonly entries = new Map<string, Body>();
+  private readonly seenOnce = new Set<string>();
   private bytes = 0;
 
   constructor(private readonly maxBytes = 8 * 1024 * 1024) {}
@@ -54,7 +60,12 @@ export class CompressedBodies {
     if (hit) return hit;
     const key = `${coding} ${etag}`;
     const compressed = await compressBody(body, coding);
-    if (compressed.byteLength <= this.maxBytes / 4) this.remember(key, compressed);
+    if (compressed.byteLength > this.maxBytes / 4) return compressed;
+    if (this.seenOnce.delete(key)) this.remember(key, compressed);
+    else {
+      if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce.clear();
+      this.seenOnce.add(key);
+    }
     return compressed;
   }
 
