@@ -1,6 +1,6 @@
 // Times search requests against a running `paperboy serve`, one at a time over a kept-alive connection, from a
 // process of its own (bench/search-api.ts starts it): the benchmark's own process holds every index it measured in
-// process, gigabytes at a million papers, and its garbage collections would land in the client's timings. Reads the
+// process, gigabytes at a million papers, and its garbage collection could land in the client's timings. Reads the
 // job (JSON) from stdin and prints the samples (JSON) on stdout.
 import { text } from 'node:stream/consumers';
 import { timedGet } from './timed-request.js';
