@@ -1,10 +1,15 @@
 import type { Store } from '../db/database.js';
 import { restoreAuthorNameIndex, setAsideAuthorNameIndex } from '../papers/author-name-index.js';
-import { countPapers } from '../papers/papers.repository.js';
+import { countPapers, IMPORT_BATCH_SIZE } from '../papers/papers.repository.js';
 import type { ProgressSink } from './progress.js';
 
-/** Papers an import writes before it is worth asking whether it is a bulk load. */
-export const BULK_IMPORT_PAPERS = 50_000;
+/**
+ * New papers an import writes before it is asked whether it is a bulk load: one batch. Every author row written
+ * before the index is set aside pays for a random index insert, and rebuilding the index for a collection no
+ * larger than the import costs little, so the question comes early; it is asked again only once the import could
+ * have caught up with what was stored.
+ */
+export const BULK_IMPORT_PAPERS = IMPORT_BATCH_SIZE;
 
 /**
  * Sets the author-name index aside once an import proves to be a bulk load — it has written at least `from` new
@@ -27,8 +32,9 @@ export class AuthorIndexDeferral {
   /** Called between batches with the papers this import has inserted so far. */
   async beforeBatch(inserted: number): Promise<void> {
     if (this.setAside || inserted < this.nextCheck) return;
-    this.nextCheck = inserted + this.from;
     const storedBefore = (await countPapers(this.store.db)) - inserted;
+    // Counting a large collection is not free: an import into one asks again only when it could have outgrown it.
+    this.nextCheck = Math.max(inserted + this.from, storedBefore);
     if (inserted < storedBefore) return;
     await setAsideAuthorNameIndex(this.store.db);
     this.setAside = true;

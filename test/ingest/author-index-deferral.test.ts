@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { authorProfile } from '../../src/authors/author-profile.js';
 import { snapshotFileUnit } from '../../src/ingest/arxiv-snapshot.js';
+import { AuthorIndexDeferral } from '../../src/ingest/author-index-deferral.js';
 import { runImport } from '../../src/ingest/import-runner.js';
 import { setAsideAuthorNameIndex } from '../../src/papers/author-name-index.js';
 import { startServer } from '../../src/server.js';
@@ -60,6 +61,36 @@ describeEachStore('the author-name index during bulk imports', { lifetime: 'test
     expect((await authorProfile(deps, { name: 'Ada Lovelace' })).paperCount).toBe(2500);
     // Papers written after the index was set aside are found by it like the first ones.
     expect((await authorProfile(deps, { name: 'Grace Hopper3' })).paperCount).toBe(357);
+  });
+
+  it('is set aside after the first batch of an import into an empty database, by default', async () => {
+    const t = get();
+    const { summary, lines } = importing(t, snapshotOf(t.dataDir, 'fresh.jsonl', '2606', 2500));
+    expect(await summary).toMatchObject({ inserted: 2500 });
+    expect(lines.filter((line) => line.includes('set aside'))).toEqual([
+      'bulk import: the author-name index is set aside until the papers are written (2000 new so far)',
+    ]);
+    expect(await hasAuthorNameIndex(t)).toBe(true);
+  });
+
+  it('is asked about again only once the import could have caught up with what was stored', async () => {
+    const t = get();
+    await importing(t, snapshotOf(t.dataDir, 'stored.jsonl', '2607', 300), 100_000).summary;
+    const lines: string[] = [];
+    const deferral = new AuthorIndexDeferral(t.store, { line: (line) => lines.push(line) }, 50);
+    // 50 of the 300 papers are this import's: 250 were stored before it, so it is not a bulk load yet.
+    await deferral.beforeBatch(50);
+    expect(lines).toEqual([]);
+    // Were the papers counted again at 100 new, the 150 left would make it one; it waits for 250 new papers.
+    await sql`DELETE FROM papers WHERE id > ${'2607.00150'}`.execute(t.store.db);
+    await deferral.beforeBatch(100);
+    expect(lines).toEqual([]);
+    expect(await hasAuthorNameIndex(t)).toBe(true);
+    await deferral.beforeBatch(250);
+    expect(lines).toEqual(['bulk import: the author-name index is set aside until the papers are written (250 new so far)']);
+    expect(await hasAuthorNameIndex(t)).toBe(false);
+    await deferral.finish();
+    expect(await hasAuthorNameIndex(t)).toBe(true);
   });
 
   it('stays in place for an import smaller than the collection', async () => {
