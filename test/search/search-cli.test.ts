@@ -44,6 +44,19 @@ describeEachStore('search CLI', (get) => {
     ).toEqual(['2501.10011', '2501.10012']);
   });
 
+  it('has no full-text documents left to compute after small writes, on either engine', async () => {
+    const env = envFor(get());
+    const json = await cli(['index', 'fulltext', '--json'], env);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({ papers: 0 });
+    const text = await cli(['index', 'fulltext'], env);
+    expect(text.out).toMatch(
+      get().kind === 'sqlite'
+        ? /^nothing to do: SQLite keeps its full-text index in step within each write$/
+        : /^full-text documents computed for 0 papers in \d+(\.\d)?s$/,
+    );
+  });
+
   it('lists similar papers and rebuilds the index', async () => {
     const env = envFor(get());
     const similar = await cli(['similar', '2501.10009', '--limit', '2'], env);

@@ -1,5 +1,5 @@
 import { openMigratedStore } from '../../runtime.js';
-import { fillAllPendingDocuments } from '../../search/lexical/full-text-backlog.js';
+import { createLexicalIndex } from '../../search/lexical/create-lexical-index.js';
 import { ExitCode, parseCommandArgs, type Command } from '../command.js';
 
 export const indexFullTextCommand: Command = {
@@ -9,6 +9,7 @@ export const indexFullTextCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.argv, { json: { type: 'boolean' } });
     const store = await openMigratedStore(ctx.config);
+    const lexical = createLexicalIndex(store);
     try {
       if (store.capabilities.fullText !== 'tsvector') {
         ctx.io.out(
@@ -19,11 +20,12 @@ export const indexFullTextCommand: Command = {
         return ExitCode.ok;
       }
       const started = performance.now();
-      const papers = await fillAllPendingDocuments(store.db, (line) => ctx.io.err(line));
+      const papers = await lexical.finishBacklog((line) => ctx.io.err(line));
       const seconds = Math.round((performance.now() - started) / 100) / 10;
       ctx.io.out(values.json ? JSON.stringify({ papers, seconds }) : `full-text documents computed for ${papers} papers in ${seconds}s`);
       return ExitCode.ok;
     } finally {
+      await lexical.flush();
       await store.close();
     }
   },
