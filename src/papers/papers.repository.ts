@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import { columnsOf, insertRows } from '../db/bulk-rows.js';
+import { columnsOf, insertRows, oneOf } from '../db/bulk-rows.js';
 import { capabilitiesOf } from '../db/database.js';
 import type { Queryable } from '../db/schema.js';
 import { authorNameKey, parseAuthorNames } from './author-names.js';
@@ -152,15 +152,19 @@ async function upsertDistinctPapers(
     .selectFrom('papers')
     .select(['id', 'authors'])
     .where(
-      'id',
-      'in',
-      unique.map((r) => r.id),
+      oneOf(
+        db,
+        sql.ref('id'),
+        unique.map((r) => r.id),
+        'text',
+      ),
     )
     .execute();
   const existingIds = new Set(existing.map((row) => row.id));
   const authorsBefore = new Map(existing.map((row) => [row.id, row.authors]));
 
-  await insertRows(
+  // The rows inserted or updated, with the author lists they now hold; those the version check kept are not returned.
+  const written = await insertRows(
     db,
     'papers',
     unique.map((r) => paperRow(r, now, options.initialTrendingScore)),
@@ -193,14 +197,11 @@ async function upsertDistinctPapers(
         })
         .where(sql<boolean>`excluded.version IS NULL OR papers.version IS NULL OR excluded.version >= papers.version`),
     )
+    .returning(['id', 'authors'])
     .execute();
 
   await upsertOrganizations(db, unique, now);
-  await rewritePaperAuthors(
-    db,
-    unique.map((r) => r.id),
-    authorsBefore,
-  );
+  await rewritePaperAuthors(db, written, authorsBefore);
 
   const repos = unique.filter((r) => r.codeRepo);
   if (repos.length > 0) {
@@ -245,15 +246,22 @@ type PaperAuthorRow = Insertable<PaperAuthorsTable> & { readonly [column: string
 const PAPER_AUTHOR_COLUMNS = columnsOf<PaperAuthorRow>({ paper_id: 'text', position: 'integer', name: 'text', name_key: 'text' });
 
 /**
- * Rewrites the paper_authors rows of the papers whose author list is new or changed, from the lists stored by the
- * upsert (read back, because a record may have kept the stored list: an older version, or a source that gave no
- * authors). `authorsBefore` holds the lists the papers that existed had before the upsert.
+ * Rewrites the paper_authors rows of the papers whose author list is new or changed, from the lists the upsert
+ * returned as stored (not the records' own: a source that gave no authors keeps the stored list). `authorsBefore`
+ * holds the lists the papers that existed had before the upsert.
  */
-async function rewritePaperAuthors(db: Queryable, paperIds: readonly string[], authorsBefore: ReadonlyMap<string, string>): Promise<void> {
-  const stored = await db.selectFrom('papers').select(['id', 'authors']).where('id', 'in', paperIds).execute();
+async function rewritePaperAuthors(
+  db: Queryable,
+  stored: readonly { readonly id: string; readonly authors: string }[],
+  authorsBefore: ReadonlyMap<string, string>,
+): Promise<void> {
   const changed = stored.filter((paper) => authorsBefore.get(paper.id) !== paper.authors);
   const replaced = changed.filter((paper) => authorsBefore.has(paper.id)).map((paper) => paper.id);
-  if (replaced.length > 0) await db.deleteFrom('paper_authors').where('paper_id', 'in', replaced).execute();
+  if (replaced.length > 0)
+    await db
+      .deleteFrom('paper_authors')
+      .where(oneOf(db, sql.ref('paper_id'), replaced, 'text'))
+      .execute();
   const rows: PaperAuthorRow[] = changed.flatMap((paper) =>
     parseAuthorNames(paper.authors).map((name, position) => ({ paper_id: paper.id, position, name, name_key: authorNameKey(name) })),
   );
